@@ -1,0 +1,147 @@
+package com.wallet.cassandra.schema;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the numbered CQL migrations in order, each once, and records them in {@code schema_version}. Safe to run
+ * on every start and from several processes at once: the keyspace and the bookkeeping tables are created with
+ * {@code IF NOT EXISTS}, and the scripts run under a {@link MigrationLock}.
+ */
+public final class Migrator {
+
+    private static final Logger log = LoggerFactory.getLogger(Migrator.class);
+    private static final Pattern KEYSPACE_NAME = Pattern.compile("[a-z][a-z0-9_]{0,47}");
+    static final String VERSION_TABLE = "schema_version";
+
+    private final CqlSession session;
+    private final String keyspace;
+    private final KeyspaceReplication replication;
+    private final List<Migration> migrations;
+    private final Duration lockTimeout;
+    private final String owner;
+
+    public Migrator(
+            CqlSession session,
+            String keyspace,
+            KeyspaceReplication replication,
+            List<Migration> migrations,
+            Duration lockTimeout) {
+        this.session = Objects.requireNonNull(session, "session");
+        this.keyspace = requireKeyspaceName(keyspace);
+        this.replication = Objects.requireNonNull(replication, "replication");
+        this.migrations = List.copyOf(migrations);
+        this.lockTimeout = Objects.requireNonNull(lockTimeout, "lockTimeout");
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+    }
+
+    /** This module's own migrations, with a two-minute lock timeout. */
+    public static Migrator forDefaultScripts(CqlSession session, String keyspace, KeyspaceReplication replication) {
+        return new Migrator(
+                session,
+                keyspace,
+                replication,
+                MigrationScripts.load(MigrationScripts.DEFAULT_LOCATION),
+                Duration.ofMinutes(2));
+    }
+
+    public static String requireKeyspaceName(String keyspace) {
+        if (keyspace == null || !KEYSPACE_NAME.matcher(keyspace).matches()) {
+            throw new IllegalArgumentException("keyspace must be lower-case letters, digits and _ (at most 48, "
+                    + "starting with a letter), was '" + keyspace + "'");
+        }
+        return keyspace;
+    }
+
+    /** Applies what is not applied yet and returns the versions applied by this call (empty when up to date). */
+    public List<Integer> migrate() {
+        execute("CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replication.toCql());
+        execute(MigrationLock.createTable(keyspace));
+        execute("CREATE TABLE IF NOT EXISTS " + keyspace + "." + VERSION_TABLE
+                + " (version int PRIMARY KEY, description text, script text, checksum text,"
+                + " applied_at timestamp, applied_by text, execution_ms bigint)");
+        List<Integer> appliedNow = new ArrayList<>();
+        try (MigrationLock lock = MigrationLock.acquire(session, keyspace, owner, lockTimeout)) {
+            Map<Integer, String> applied = appliedChecksums();
+            for (Migration migration : migrations) {
+                String checksum = applied.get(migration.version());
+                if (checksum != null) {
+                    if (!checksum.equals(migration.checksum())) {
+                        throw new IllegalStateException(migration.script() + " was changed after it was applied to "
+                                + keyspace + ": add a new migration instead of editing an applied one");
+                    }
+                    continue;
+                }
+                apply(migration);
+                appliedNow.add(migration.version());
+            }
+        }
+        if (appliedNow.isEmpty()) {
+            log.info("keyspace {} is up to date at version {}", keyspace, currentVersion());
+        }
+        return appliedNow;
+    }
+
+    /** The highest applied version, 0 when none. */
+    public int currentVersion() {
+        return appliedChecksums().keySet().stream()
+                .mapToInt(Integer::intValue)
+                .max()
+                .orElse(0);
+    }
+
+    private void apply(Migration migration) {
+        long started = System.nanoTime();
+        for (String statement : migration.statements(keyspace)) {
+            execute(statement);
+        }
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        session.execute(SimpleStatement.newInstance(
+                        "INSERT INTO " + keyspace + "." + VERSION_TABLE
+                                + " (version, description, script, checksum, applied_at, applied_by, execution_ms)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        migration.version(),
+                        migration.description(),
+                        migration.script(),
+                        migration.checksum(),
+                        Instant.now(),
+                        owner,
+                        millis)
+                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+        log.info("applied {} to keyspace {} in {} ms", migration.script(), keyspace, millis);
+    }
+
+    private Map<Integer, String> appliedChecksums() {
+        Map<Integer, String> applied = new HashMap<>();
+        for (Row row : session.execute(
+                SimpleStatement.newInstance("SELECT version, checksum FROM " + keyspace + "." + VERSION_TABLE)
+                        .setConsistencyLevel(DefaultConsistencyLevel.QUORUM))) {
+            applied.put(row.getInt("version"), row.getString("checksum"));
+        }
+        return applied;
+    }
+
+    /** Runs one schema statement and waits until every node agrees on the resulting schema. */
+    private void execute(String cql) {
+        var result = session.execute(cql);
+        if (!result.getExecutionInfo().isSchemaInAgreement()) {
+            if (!session.checkSchemaAgreement()) {
+                throw new IllegalStateException("nodes disagree on the schema after: " + cql);
+            }
+        }
+    }
+}

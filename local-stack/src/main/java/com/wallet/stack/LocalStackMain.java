@@ -1,0 +1,57 @@
+package com.wallet.stack;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The README's run command: starts the stack with fixed ports (see {@link StackConfig#fromEnvironment()}), prints how
+ * to connect, and runs until Ctrl-C (SIGINT) or SIGTERM, which stop every server.
+ */
+public final class LocalStackMain {
+
+    private LocalStackMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        StackConfig config = StackConfig.fromEnvironment();
+        System.out.println("Starting PostgreSQL, Kafka and Cassandra (data in " + config.directory() + ") ...");
+        EmbeddedStack stack;
+        try {
+            stack = EmbeddedStack.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("The stack did not start. " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.out.println(describe(stack));
+        System.out.println("READY. Ctrl-C stops every server.");
+        System.out.flush();
+        new CountDownLatch(1).await(); // the shutdown hook of EmbeddedStack stops the servers
+    }
+
+    static String describe(Stack stack) {
+        PostgresSettings pg = stack.postgres();
+        KafkaSettings kafka = stack.kafka();
+        CassandraSettings cassandra = stack.cassandra();
+        return """
+
+                PostgreSQL  %s  (user %s, no password; wal_level=logical)
+                            psql "postgresql://%s@%s:%d/%s"
+                Kafka       bootstrap.servers=%s  (KRaft, auto topic creation off)
+                            kcat -b %s -L
+                Cassandra   contact point %s:%d, local datacenter %s
+                            cqlsh %s %d
+                """.formatted(
+                        pg.jdbcUrl(),
+                        pg.username(),
+                        pg.username(),
+                        pg.host(),
+                        pg.port(),
+                        pg.database(),
+                        kafka.bootstrapServers(),
+                        kafka.bootstrapServers(),
+                        cassandra.host(),
+                        cassandra.port(),
+                        cassandra.localDatacenter(),
+                        cassandra.host(),
+                        cassandra.port());
+    }
+}
