@@ -36,6 +36,10 @@ public record KeyspaceReplication(String strategy, Map<String, Integer> factors)
             throw new IllegalArgumentException("replication must look like SimpleStrategy:1 or "
                     + "NetworkTopologyStrategy:dc1=3,dc2=3, was '" + spec + "'");
         }
+        if (!parts[0].equals("SimpleStrategy") && !parts[0].equals("NetworkTopologyStrategy")) {
+            throw new IllegalArgumentException(
+                    "replication strategy must be SimpleStrategy or NetworkTopologyStrategy, was '" + parts[0] + "'");
+        }
         try {
             if (parts[0].equals("SimpleStrategy")) {
                 return simple(Integer.parseInt(parts[1].trim()));
