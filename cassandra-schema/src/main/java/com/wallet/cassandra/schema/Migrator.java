@@ -75,7 +75,8 @@ public final class Migrator {
                 + " (version int PRIMARY KEY, description text, script text, checksum text,"
                 + " applied_at timestamp, applied_by text, execution_ms bigint)");
         List<Integer> appliedNow = new ArrayList<>();
-        try (MigrationLock lock = MigrationLock.acquire(session, keyspace, owner, lockTimeout)) {
+        MigrationLock lock = MigrationLock.acquire(session, keyspace, owner, lockTimeout);
+        try {
             Map<Integer, String> applied = appliedChecksums();
             for (Migration migration : migrations) {
                 String checksum = applied.get(migration.version());
@@ -89,6 +90,8 @@ public final class Migrator {
                 apply(migration);
                 appliedNow.add(migration.version());
             }
+        } finally {
+            lock.close();
         }
         if (appliedNow.isEmpty()) {
             log.info("keyspace {} is up to date at version {}", keyspace, currentVersion());
