@@ -1,0 +1,144 @@
+package com.wallet.api.idempotency;
+
+import com.wallet.api.web.DomainException;
+import com.wallet.api.web.Problem;
+import com.wallet.api.web.ProblemBody;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs a money-moving action at most once per (user, Idempotency-Key), Stripe-style. The key row is inserted in the
+ * same transaction as the money movement: a duplicate arriving while the first runs waits on that row (PostgreSQL
+ * blocks the conflicting insert) and then replays the committed response; a crash or rollback leaves no key behind,
+ * so a retry runs afresh. Domain failures (422 and the like) are stored and replayed too; the action's writes are
+ * rolled back to a savepoint first. Transient database failures (deadlock, serialization) are retried here, so they
+ * never reach a client.
+ */
+@Component
+public class IdempotentExecutor {
+
+    private static final Logger log = LoggerFactory.getLogger(IdempotentExecutor.class);
+    private static final Pattern KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+    private static final int ATTEMPTS = 5;
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final JsonMapper json;
+
+    IdempotentExecutor(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.json = json;
+    }
+
+    /**
+     * @param request what identifies the request's meaning: method, path and the parsed body (so whitespace or field
+     *     order do not matter)
+     * @param action runs inside the transaction and returns the success response
+     */
+    public StoredResponse execute(UUID userId, String key, String request, Supplier<StoredResponse> action) {
+        if (key == null || !KEY.matcher(key).matches() || key.isBlank()) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII characters");
+        }
+        String hash = sha256(request);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> {
+                    int inserted = jdbc.sql("INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (?, ?, ?)"
+                                    + " ON CONFLICT DO NOTHING")
+                            .params(userId, key, hash)
+                            .update();
+                    if (inserted == 0) {
+                        return replay(userId, key, hash);
+                    }
+                    Object savepoint = status.createSavepoint();
+                    StoredResponse response;
+                    try {
+                        response = action.get();
+                    } catch (DomainException e) {
+                        status.rollbackToSavepoint(savepoint);
+                        response = problem(e);
+                    }
+                    jdbc.sql("UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
+                                    + " WHERE user_id = ? AND key = ?")
+                            .params(response.status(), response.contentType(), response.body(), userId, key)
+                            .update();
+                    return response;
+                });
+            } catch (TransientDataAccessException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                log.info(
+                        "transient database failure (attempt {} of {}), retrying: {}", attempt, ATTEMPTS, e.toString());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
+                        ThreadLocalRandom.current().nextInt(1, 10 * attempt)));
+            }
+        }
+    }
+
+    private StoredResponse replay(UUID userId, String key, String hash) {
+        var row = jdbc.sql("SELECT request_hash, response_status, response_type, response_body FROM idempotency_keys"
+                        + " WHERE user_id = ? AND key = ?")
+                .params(userId, key)
+                .query()
+                .singleRow();
+        if (!hash.equals(row.get("request_hash"))) {
+            throw new DomainException(
+                    Problem.IDEMPOTENCY_KEY_REUSE,
+                    "this Idempotency-Key was already used with a different request",
+                    Map.of("idempotency_key", key));
+        }
+        if (row.get("response_status") == null) {
+            // only possible if the first request's transaction is still open in this very connection's snapshot
+            throw new DomainException(
+                    Problem.IDEMPOTENCY_KEY_IN_FLIGHT, "the first request with this Idempotency-Key is still running");
+        }
+        return new StoredResponse(
+                        (Integer) row.get("response_status"),
+                        (String) row.get("response_type"),
+                        (String) row.get("response_body"),
+                        false)
+                .asReplay();
+    }
+
+    /** A success response: the object as JSON. */
+    public StoredResponse json(int status, Object body) {
+        return new StoredResponse(status, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsString(body), false);
+    }
+
+    private StoredResponse problem(DomainException e) {
+        return new StoredResponse(
+                ProblemBody.statusOf(e.problem()).value(),
+                MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                json.writeValueAsString(ProblemBody.of(e)),
+                false);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.wallet.api.identity;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.Base64;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Token settings. {@code jwt-secret} is base64 of at least 32 random bytes (HS256); it has no default, so a deployment
+ * without one fails at start instead of signing tokens with a known key.
+ */
+@Validated
+@ConfigurationProperties("wallet.security")
+public record SecuritySettings(
+        @NotBlank String jwtSecret,
+        @NotBlank String issuer,
+        @NotNull Duration tokenTtl) {
+
+    public SecuritySettings {
+        byte[] key;
+        try {
+            key = jwtSecret == null ? new byte[0] : Base64.getDecoder().decode(jwtSecret);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("wallet.security.jwt-secret must be base64");
+        }
+        if (key.length < 32) {
+            throw new IllegalArgumentException(
+                    "wallet.security.jwt-secret must be base64 of at least 32 bytes, was " + key.length + " bytes");
+        }
+    }
+
+    public byte[] keyBytes() {
+        return Base64.getDecoder().decode(jwtSecret);
+    }
+
+    @Override
+    public String toString() {
+        return "SecuritySettings[issuer=" + issuer + ", tokenTtl=" + tokenTtl + ", jwtSecret=(hidden)]";
+    }
+}

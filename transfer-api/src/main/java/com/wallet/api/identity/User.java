@@ -1,0 +1,20 @@
+package com.wallet.api.identity;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A person with a wallet. The password hash never leaves the identity package. */
+public record User(
+        UUID id,
+        String username,
+        String email,
+        String phone,
+        String displayName,
+        String status,
+        String defaultVisibility,
+        Instant createdAt) {
+
+    public boolean frozen() {
+        return "frozen".equals(status);
+    }
+}

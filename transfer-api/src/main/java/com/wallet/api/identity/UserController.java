@@ -1,0 +1,88 @@
+package com.wallet.api.identity;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@Validated
+class UserController {
+
+    record SignUp(
+            @NotBlank @Pattern(regexp = "[A-Za-z0-9_.-]{3,30}", message = "must be 3-30 letters, digits, _ . or -")
+            String username,
+
+            @NotBlank @Email @Size(max = 254) String email,
+
+            @NotNull @Size(min = 10, max = 72, message = "must be 10-72 characters")
+            String password,
+
+            @Pattern(regexp = "\\+[1-9][0-9]{6,14}", message = "must be in E.164 form, like +14155550123")
+            String phone,
+
+            @Size(min = 1, max = 60)
+            @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
+            String displayName) {}
+
+    record Credentials(
+            @NotBlank @Size(max = 30) String username,
+            @NotBlank @Size(max = 72) String password) {}
+
+    record UserView(UUID id, String username, String email, String phone, String displayName, Instant createdAt) {
+        static UserView of(User u) {
+            return new UserView(u.id(), u.username(), u.email(), u.phone(), u.displayName(), u.createdAt());
+        }
+    }
+
+    record PublicUserView(UUID id, String username, String displayName) {
+        static PublicUserView of(User u) {
+            return new PublicUserView(u.id(), u.username(), u.displayName());
+        }
+    }
+
+    private final UserService users;
+    private final TokenService tokens;
+
+    UserController(UserService users, TokenService tokens) {
+        this.users = users;
+        this.tokens = tokens;
+    }
+
+    @PostMapping("/v1/users")
+    @ResponseStatus(HttpStatus.CREATED)
+    UserView signUp(@Valid @RequestBody SignUp body) {
+        return UserView.of(
+                users.signUp(body.username(), body.email(), body.password(), body.phone(), body.displayName()));
+    }
+
+    @PostMapping("/v1/auth/token")
+    TokenService.Token token(@Valid @RequestBody Credentials body) {
+        return tokens.issue(body.username(), body.password());
+    }
+
+    @GetMapping("/v1/me")
+    UserView me(@AuthenticationPrincipal Jwt token) {
+        return UserView.of(users.get(CurrentUser.id(token)));
+    }
+
+    @GetMapping("/v1/users")
+    PublicUserView lookUp(
+            @RequestParam @Pattern(regexp = "[A-Za-z0-9_.-]{1,30}", message = "is not a username") String username) {
+        return PublicUserView.of(users.byUsername(username));
+    }
+}

@@ -1,0 +1,89 @@
+package com.wallet.api.identity;
+
+import com.wallet.api.audit.AuditLog;
+import com.wallet.api.identity.internal.UserRepository;
+import com.wallet.api.ledger.Ledger;
+import com.wallet.api.web.DomainException;
+import com.wallet.api.web.Problem;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+@Service
+public class UserService {
+
+    /** BCrypt reads at most 72 bytes of a password; longer ones would be silently truncated. */
+    static final int MAX_PASSWORD_BYTES = 72;
+
+    private final UserRepository users;
+    private final Ledger ledger;
+    private final PasswordEncoder passwords;
+    private final AuditLog audit;
+
+    UserService(UserRepository users, Ledger ledger, PasswordEncoder passwords, AuditLog audit) {
+        this.users = users;
+        this.ledger = ledger;
+        this.passwords = passwords;
+        this.audit = audit;
+    }
+
+    /** Creates the user and its wallet (balance 0) in one transaction. */
+    @Transactional
+    public User signUp(String username, String email, String password, String phone, String displayName) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST, "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+        }
+        if (users.usernameTaken(username)) {
+            throw new DomainException(Problem.USERNAME_TAKEN, "username '" + username + "' is taken");
+        }
+        if (users.emailTaken(email)) {
+            throw new DomainException(Problem.EMAIL_TAKEN, "that email address is already registered");
+        }
+        User user = new User(
+                UUID.randomUUID(),
+                username,
+                email,
+                phone,
+                displayName == null || displayName.isBlank() ? username : displayName.strip(),
+                "active",
+                null,
+                Instant.now().truncatedTo(ChronoUnit.MICROS));
+        try {
+            users.insert(user, passwords.encode(password));
+        } catch (DuplicateKeyException e) {
+            // a concurrent sign-up won the race for the same name or address
+            boolean name = String.valueOf(e.getMessage()).contains("users_username_key");
+            throw new DomainException(
+                    name ? Problem.USERNAME_TAKEN : Problem.EMAIL_TAKEN,
+                    name ? "username '" + username + "' is taken" : "that email address is already registered");
+        }
+        long wallet = ledger.openWallet(user.id());
+        audit.record(user.id(), "user.created", "user", user.id(), Map.of("wallet_account_id", wallet));
+        return user;
+    }
+
+    public User get(UUID id) {
+        return users.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    public Optional<User> find(UUID id) {
+        return users.find(id);
+    }
+
+    public User byUsername(String username) {
+        return users.findByUsername(username)
+                .orElseThrow(() -> new DomainException(Problem.NOT_FOUND, "no user named '" + username + "'"));
+    }
+
+    public static DomainException notFound(UUID id) {
+        return new DomainException(Problem.NOT_FOUND, "no user " + id, Map.of("user_id", id));
+    }
+}

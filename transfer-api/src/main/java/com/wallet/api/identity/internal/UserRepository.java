@@ -1,0 +1,87 @@
+package com.wallet.api.identity.internal;
+
+import com.wallet.api.identity.User;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class UserRepository {
+
+    private static final String COLUMNS =
+            "id, username, email, phone, display_name, status, default_visibility, created_at";
+
+    private final JdbcClient jdbc;
+
+    public UserRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(User user, String passwordHash) {
+        jdbc.sql("INSERT INTO users (id, username, email, password_hash, phone, display_name, created_at)"
+                        + " VALUES (:id, :username, :email, :hash, :phone, :display, :created)")
+                .param("id", user.id())
+                .param("username", user.username())
+                .param("email", user.email())
+                .param("hash", passwordHash)
+                .param("phone", user.phone())
+                .param("display", user.displayName())
+                .param("created", java.sql.Timestamp.from(user.createdAt()))
+                .update();
+    }
+
+    public Optional<User> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE id = ?")
+                .param(id)
+                .query(UserRepository::map)
+                .optional();
+    }
+
+    public Optional<User> findByUsername(String username) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(?)")
+                .param(username)
+                .query(UserRepository::map)
+                .optional();
+    }
+
+    /** The id and password hash for a username, for checking a password. */
+    public Optional<Credentials> credentials(String username) {
+        return jdbc.sql("SELECT id, password_hash FROM users WHERE lower(username) = lower(?)")
+                .param(username)
+                .query((rs, n) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash")))
+                .optional();
+    }
+
+    public boolean usernameTaken(String username) {
+        return jdbc.sql("SELECT count(*) FROM users WHERE lower(username) = lower(?)")
+                        .param(username)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    public boolean emailTaken(String email) {
+        return jdbc.sql("SELECT count(*) FROM users WHERE lower(email) = lower(?)")
+                        .param(email)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    public record Credentials(UUID userId, String passwordHash) {}
+
+    static User map(ResultSet rs, int row) throws SQLException {
+        return new User(
+                rs.getObject("id", UUID.class),
+                rs.getString("username"),
+                rs.getString("email"),
+                rs.getString("phone"),
+                rs.getString("display_name"),
+                rs.getString("status"),
+                rs.getString("default_visibility"),
+                rs.getTimestamp("created_at").toInstant());
+    }
+}

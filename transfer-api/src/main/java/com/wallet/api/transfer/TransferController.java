@@ -1,0 +1,110 @@
+package com.wallet.api.transfer;
+
+import com.wallet.api.idempotency.IdempotentExecutor;
+import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.web.DomainException;
+import com.wallet.api.web.Problem;
+import com.wallet.api.web.RateLimiter;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+@Validated
+class TransferController {
+
+    record SendRequest(
+            @NotNull UUID receiverId,
+            @NotNull @Min(1) Long amountCents,
+            @NotNull String note,
+
+            @Pattern(regexp = "public|friends|private", message = "must be public, friends or private")
+            String visibility) {}
+
+    private final TransferService transfers;
+    private final IdempotentExecutor idempotency;
+    private final RateLimiter rateLimiter;
+    private final JsonMapper json;
+
+    TransferController(
+            TransferService transfers, IdempotentExecutor idempotency, RateLimiter rateLimiter, JsonMapper json) {
+        this.transfers = transfers;
+        this.idempotency = idempotency;
+        this.rateLimiter = rateLimiter;
+        this.json = json;
+    }
+
+    @PostMapping("/v1/transfers")
+    ResponseEntity<String> send(
+            @AuthenticationPrincipal Jwt token,
+            @RequestHeader("Idempotency-Key") String key,
+            @Valid @RequestBody SendRequest body) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        Notes.check(body.note());
+        String request = "POST /v1/transfers " + json.writeValueAsString(body);
+        return idempotency
+                .execute(
+                        me,
+                        key,
+                        request,
+                        () -> idempotency.json(
+                                201,
+                                transfers.send(
+                                        me,
+                                        new TransferService.SendMoney(
+                                                body.receiverId(),
+                                                body.amountCents(),
+                                                body.note(),
+                                                body.visibility()))))
+                .toResponseEntity();
+    }
+
+    @GetMapping("/v1/transfers/{id}")
+    TransferView get(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return transfers.get(CurrentUser.id(token), id);
+    }
+
+    @GetMapping("/v1/me/transfers")
+    TransferService.Page history(
+            @AuthenticationPrincipal Jwt token,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit,
+            @RequestParam(required = false) String cursor) {
+        return transfers.history(CurrentUser.id(token), limit, cursor);
+    }
+
+    /** Notes are 1-280 characters (code points) of text: no control characters, no broken surrogates. */
+    static final class Notes {
+        private Notes() {}
+
+        static void check(String note) {
+            int length = note.codePointCount(0, note.length());
+            if (note.isBlank() || length > 280) {
+                throw new DomainException(
+                        Problem.INVALID_REQUEST, "note must be 1-280 characters and not blank, was " + length);
+            }
+            boolean bad = note.codePoints().anyMatch(cp -> {
+                int type = Character.getType(cp);
+                return type == Character.CONTROL || type == Character.SURROGATE || type == Character.UNASSIGNED;
+            });
+            if (bad) {
+                throw new DomainException(Problem.INVALID_REQUEST, "note must not contain control characters");
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package com.wallet.api.transfer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code venmo_transfers_total{status,funding_source}}, {@code venmo_transfer_amount_cents} and
+ * {@code venmo_transfer_duration_seconds{step}} as the API contract names them.
+ */
+@Component
+class TransferMetrics {
+
+    private final MeterRegistry registry;
+    private final DistributionSummary amounts;
+
+    TransferMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.amounts = DistributionSummary.builder("venmo.transfer.amount.cents")
+                .description("amounts of completed transfers, in cents")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry);
+    }
+
+    void completed(Funding funding, long amountCents) {
+        counter("completed", funding.source()).increment();
+        amounts.record(amountCents);
+    }
+
+    void rejected(String reason) {
+        counter("rejected_" + reason.replace('-', '_'), "none").increment();
+    }
+
+    void step(String step, long nanos) {
+        Timer.builder("venmo.transfer.duration")
+                .description("time spent in each step of sending money")
+                .tag("step", step)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry)
+                .record(Duration.ofNanos(nanos));
+    }
+
+    private Counter counter(String status, String source) {
+        return Counter.builder("venmo.transfers")
+                .description("transfers by outcome and funding source")
+                .tag("status", status)
+                .tag("funding_source", source)
+                .register(registry);
+    }
+}

@@ -1,0 +1,27 @@
+package com.wallet.api.transfer;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits and fees of sending money. Daily and weekly limits are rolling windows over what the user sent (24 hours and
+ * 7 days). The card fee is in basis points of the card-funded part (300 = 3%), rounded half up to the cent.
+ */
+@Validated
+@ConfigurationProperties("wallet.transfers")
+public record TransferSettings(
+        @Min(1) long minAmountCents,
+        @Min(1) long maxAmountCents,
+        @Min(1) long dailyLimitCents,
+        @Min(1) long weeklyLimitCents,
+        @Min(0) @Max(10_000) long cardFeeBasisPoints) {
+
+    public TransferSettings {
+        if (minAmountCents > maxAmountCents) {
+            throw new IllegalArgumentException("wallet.transfers.min-amount-cents (" + minAmountCents
+                    + ") exceeds max-amount-cents (" + maxAmountCents + ")");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package com.wallet.api.web;
+
+/** The kinds of problem the API reports; each has a stable type URI (its slug) and a title. */
+public enum Problem {
+    INVALID_REQUEST("invalid-request", "The request is not valid"),
+    MALFORMED_JSON("malformed-json", "The body is not valid JSON of the expected shape"),
+    PAYLOAD_TOO_LARGE("payload-too-large", "The body is too large"),
+    UNAUTHENTICATED("unauthenticated", "Authentication is required"),
+    INVALID_CREDENTIALS("invalid-credentials", "Username or password is wrong"),
+    FORBIDDEN("forbidden", "Not allowed"),
+    NOT_FOUND("not-found", "Not found"),
+    USERNAME_TAKEN("username-taken", "That username is taken"),
+    EMAIL_TAKEN("email-taken", "That email address is already registered"),
+    IDEMPOTENCY_KEY_MISSING("idempotency-key-missing", "An Idempotency-Key header is required"),
+    IDEMPOTENCY_KEY_REUSE("idempotency-key-reuse", "This Idempotency-Key was used with a different request"),
+    IDEMPOTENCY_KEY_IN_FLIGHT("idempotency-key-in-flight", "A request with this Idempotency-Key is still running"),
+    INSUFFICIENT_FUNDS("insufficient-funds", "Not enough money in the wallet or funding sources"),
+    LIMIT_EXCEEDED("limit-exceeded", "A sending limit would be exceeded"),
+    UNKNOWN_RECEIVER("unknown-receiver", "The receiver does not exist"),
+    SELF_TRANSFER("self-transfer", "Sending money to yourself is not possible"),
+    ACCOUNT_FROZEN("account-frozen", "The account is frozen"),
+    RECEIVER_UNAVAILABLE("receiver-unavailable", "The receiver cannot receive money right now"),
+    NOT_FRIENDABLE("not-friendable", "That friend request is not possible"),
+    RATE_LIMITED("rate-limited", "Too many requests"),
+    INTERNAL("internal", "Something went wrong on our side");
+
+    public static final String TYPE_BASE = "https://api.wallet.example/problems/";
+
+    private final String slug;
+    private final String title;
+
+    Problem(String slug, String title) {
+        this.slug = slug;
+        this.title = title;
+    }
+
+    public String type() {
+        return TYPE_BASE + slug;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,23 @@
+package com.wallet.api.web;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+/** A caller spent its request budget; it may try again after {@link #retryAfter()}. */
+public class RateLimitedException extends DomainException {
+
+    private final Duration retryAfter;
+
+    public RateLimitedException(UUID userId, Duration retryAfter) {
+        super(
+                Problem.RATE_LIMITED,
+                "too many money-moving requests; retry after " + Math.max(1, retryAfter.toSeconds()) + " s",
+                Map.of("user_id", userId));
+        this.retryAfter = retryAfter;
+    }
+
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}

@@ -1,0 +1,174 @@
+package com.wallet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+@ApiIT
+class SendMoneyIT extends ApiIT.Base {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate db;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port, db);
+    }
+
+    @Test
+    void aTransferFromTheBalanceMovesExactlyTheAmount() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 5_000);
+
+        Api.Response r = api.transfer(alice, bob.id(), 1_250, UUID.randomUUID().toString());
+
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().path("amount_cents").asLong()).isEqualTo(1_250);
+        assertThat(r.json().path("sender_id").asString()).isEqualTo(alice.id().toString());
+        assertThat(r.json().path("receiver_id").asString()).isEqualTo(bob.id().toString());
+        assertThat(r.json().path("funding").path("balance_cents").asLong()).isEqualTo(1_250);
+        assertThat(r.json().path("funding").path("bank_cents").asLong()).isZero();
+        assertThat(r.json().path("created_at").asString()).endsWith("Z");
+        assertThat(api.balance(alice)).isEqualTo(3_750);
+        assertThat(api.balance(bob)).isEqualTo(1_250);
+        Api.Response wallet = api.get("/v1/me/wallet", bob.token());
+        assertThat(wallet.json().path("available_cents").asLong()).isEqualTo(1_250);
+        assertThat(wallet.json().path("currency").asString()).isEqualTo("USD");
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void theVerifiedDefaultBankCoversWhatTheBalanceCannot() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 300);
+        UUID bank = api.addPaymentMethod(alice.id(), "bank", true);
+
+        Api.Response r = api.transfer(alice, bob.id(), 1_000, UUID.randomUUID().toString());
+
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().path("funding").path("balance_cents").asLong()).isEqualTo(300);
+        assertThat(r.json().path("funding").path("bank_cents").asLong()).isEqualTo(700);
+        assertThat(r.json().path("funding").path("fee_cents").asLong()).isZero();
+        assertThat(api.balance(alice)).isZero();
+        assertThat(api.balance(bob)).isEqualTo(1_000);
+        assertThat(db.queryForList(
+                        "SELECT kind, amount_cents, payment_method_id FROM external_charges WHERE transfer_id = ?",
+                        UUID.fromString(r.json().path("id").asString())))
+                .containsExactly(Map.of("kind", "bank_debit", "amount_cents", 700L, "payment_method_id", bank));
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void anUnverifiedBankIsSkippedAndTheCardPaysWithAThreePercentFee() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.addPaymentMethod(alice.id(), "bank", false);
+        api.addPaymentMethod(alice.id(), "card", false);
+        long feesBefore = feeRevenue();
+
+        Api.Response r = api.transfer(alice, bob.id(), 1_050, UUID.randomUUID().toString());
+
+        assertThat(r.status()).isEqualTo(201);
+        assertThat(r.json().path("funding").path("card_cents").asLong()).isEqualTo(1_050);
+        assertThat(r.json().path("funding").path("fee_cents").asLong()).isEqualTo(32); // 31.5 rounds half up
+        assertThat(feeRevenue() - feesBefore).isEqualTo(32);
+        assertThat(api.balance(bob)).isEqualTo(1_050);
+        assertThat(db.queryForObject(
+                        "SELECT amount_cents FROM external_charges WHERE transfer_id = ?",
+                        Long.class,
+                        UUID.fromString(r.json().path("id").asString())))
+                .isEqualTo(1_082);
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void withoutBalanceOrFundingSourceTheTransferIsRefusedAndNothingMoves() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 99);
+
+        Api.Response r = api.transfer(alice, bob.id(), 100, UUID.randomUUID().toString());
+
+        assertThat(r.status()).isEqualTo(422);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.problemType()).isEqualTo(Api.PROBLEMS + "insufficient-funds");
+        assertThat(r.json().path("available_cents").asLong()).isEqualTo(99);
+        assertThat(api.balance(alice)).isEqualTo(99);
+        assertThat(api.balance(bob)).isZero();
+    }
+
+    @Test
+    void historyPagesNewestFirstWithoutGapsOrRepeats() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 1_000);
+        api.fund(bob, 1_000);
+        for (int i = 1; i <= 5; i++) {
+            Api.Person from = i % 2 == 0 ? bob : alice;
+            Api.Person to = i % 2 == 0 ? alice : bob;
+            assertThat(api.transfer(from, to.id(), i, UUID.randomUUID().toString())
+                            .status())
+                    .isEqualTo(201);
+        }
+
+        List<Long> amounts = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Api.Response page =
+                    api.get("/v1/me/transfers?limit=2" + (cursor == null ? "" : "&cursor=" + cursor), alice.token());
+            assertThat(page.status()).isEqualTo(200);
+            page.json()
+                    .path("items")
+                    .forEach(item -> amounts.add(item.path("amount_cents").asLong()));
+            cursor = page.json().path("next_cursor").isNull()
+                    ? null
+                    : page.json().path("next_cursor").asString();
+            pages++;
+        } while (cursor != null);
+
+        // alice's own funding transfer (1000 received) is the oldest item
+        assertThat(amounts).containsExactly(5L, 4L, 3L, 2L, 1L, 1_000L);
+        assertThat(pages).isEqualTo(3);
+    }
+
+    @Test
+    void ledgerLinesAndAuditRowsCannotBeChangedOrDeleted() {
+        Api.Person alice = api.newUser("alice");
+        api.fund(alice, 10);
+
+        for (String sql : List.of(
+                "UPDATE ledger_lines SET amount_cents = amount_cents * 2",
+                "DELETE FROM ledger_lines",
+                "DELETE FROM ledger_entries",
+                "UPDATE audit_log SET action = 'nothing'",
+                "DELETE FROM audit_log",
+                "TRUNCATE audit_log")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.update(sql))
+                    .as(sql)
+                    .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class)
+                    .rootCause()
+                    .hasMessageContaining("append-only");
+        }
+        LedgerInvariants.assertHold(db);
+    }
+
+    private long feeRevenue() {
+        return db.queryForObject(
+                "SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 4", Long.class);
+    }
+}
