@@ -63,7 +63,11 @@ public final class Api {
             }
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
-            JsonNode json = raw == null || raw.isBlank() ? JSON.nullNode() : JSON.readTree(raw);
+            boolean isJson = response.headers()
+                    .firstValue("Content-Type")
+                    .map(t -> t.contains("json"))
+                    .orElse(false);
+            JsonNode json = isJson && !raw.isBlank() ? JSON.readTree(raw) : JSON.nullNode();
             return new Response(response.statusCode(), response.headers().map(), raw, json);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

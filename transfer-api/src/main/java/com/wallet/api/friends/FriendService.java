@@ -118,12 +118,13 @@ public class FriendService {
                 .listOfRows();
     }
 
+    // PostgreSQL orders uuids as unsigned bytes, UUID.compareTo as signed longs: compare the canonical text instead.
     private static UUID low(UUID a, UUID b) {
-        return a.compareTo(b) < 0 ? a : b;
+        return a.toString().compareTo(b.toString()) < 0 ? a : b;
     }
 
     private static UUID high(UUID a, UUID b) {
-        return a.compareTo(b) < 0 ? b : a;
+        return a.toString().compareTo(b.toString()) < 0 ? b : a;
     }
 
     private static Person person(java.sql.ResultSet rs, int row) throws java.sql.SQLException {

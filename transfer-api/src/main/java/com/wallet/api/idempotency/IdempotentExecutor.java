@@ -3,9 +3,11 @@ package com.wallet.api.idempotency;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.ProblemBody;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
@@ -41,11 +43,13 @@ public class IdempotentExecutor {
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final JsonMapper json;
+    private final MeterRegistry meters;
 
-    IdempotentExecutor(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json) {
+    IdempotentExecutor(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
+        this.meters = meters;
     }
 
     /**
@@ -84,6 +88,7 @@ public class IdempotentExecutor {
                     return response;
                 });
             } catch (TransientDataAccessException e) {
+                meters.counter("venmo.db.retries", "sqlstate", sqlState(e)).increment();
                 if (attempt == ATTEMPTS) {
                     throw e;
                 }
@@ -131,6 +136,16 @@ public class IdempotentExecutor {
                 MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                 json.writeValueAsString(ProblemBody.of(e)),
                 false);
+    }
+
+    /** 40P01 deadlock, 40001 serialization failure, 55P03 lock not available, ... */
+    private static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return "unknown";
     }
 
     private static String sha256(String text) {

@@ -1,5 +1,6 @@
 package com.wallet.api.web;
 
+import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -60,6 +61,19 @@ class ProblemAdvice {
         String detail = e.getParameterValidationResults().stream()
                 .map(r -> r.getMethodParameter().getParameterName() + " "
                         + r.getResolvableErrors().get(0).getDefaultMessage())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request");
+        return ProblemBody.response(Problem.INVALID_REQUEST, detail, Map.of());
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<Object> constraint(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream()
+                .map(v -> {
+                    String path = v.getPropertyPath().toString();
+                    return path.substring(path.lastIndexOf('.') + 1) + " " + v.getMessage();
+                })
+                .sorted()
                 .reduce((a, b) -> a + "; " + b)
                 .orElse("invalid request");
         return ProblemBody.response(Problem.INVALID_REQUEST, detail, Map.of());

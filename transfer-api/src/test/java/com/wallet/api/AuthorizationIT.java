@@ -1,0 +1,172 @@
+package com.wallet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Every authenticated endpoint with no token, with bad tokens, and with another user's token. */
+@ApiIT
+class AuthorizationIT extends ApiIT.Base {
+
+    record Call(String method, String path, Object body) {}
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate db;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port, db);
+    }
+
+    private List<Call> everyAuthenticatedEndpoint(UUID someone, UUID someTransfer) {
+        return List.of(
+                new Call("GET", "/v1/me", null),
+                new Call("GET", "/v1/users?username=nobody", null),
+                new Call("GET", "/v1/me/wallet", null),
+                new Call("GET", "/v1/me/friends", null),
+                new Call("PUT", "/v1/me/friends/" + someone, null),
+                new Call("DELETE", "/v1/me/friends/" + someone, null),
+                new Call(
+                        "POST",
+                        "/v1/transfers",
+                        Map.of("receiver_id", someone.toString(), "amount_cents", 1, "note", "x")),
+                new Call("GET", "/v1/transfers/" + someTransfer, null),
+                new Call("GET", "/v1/me/transfers", null));
+    }
+
+    @Test
+    void withoutATokenEveryEndpointAnswers401WithAProblem() {
+        Api.Person someone = api.newUser("someone");
+        for (Call call : everyAuthenticatedEndpoint(someone.id(), UUID.randomUUID())) {
+            Api.Response r = api.send(call.method(), call.path(), null, "k-" + UUID.randomUUID(), call.body());
+            assertThat(r.status()).as(call.toString()).isEqualTo(401);
+            assertThat(r.problemType()).as(call.toString()).isEqualTo(Api.PROBLEMS + "unauthenticated");
+            assertThat(r.header("WWW-Authenticate")).as(call.toString()).startsWith("Bearer");
+        }
+    }
+
+    @Test
+    void badTokensAreRefused() {
+        Api.Person someone = api.newUser("someone");
+        String[] parts = someone.token().split("\\.");
+        String tamperedPayload = parts[0] + "." + parts[1].substring(0, parts[1].length() - 2) + "xx." + parts[2];
+        String forged = parts[0] + "." + parts[1] + "." + "c2lnbmVkLWJ5LXNvbWVib2R5LWVsc2U";
+        for (String bad : List.of("garbage", tamperedPayload, forged, "")) {
+            for (Call call : everyAuthenticatedEndpoint(someone.id(), UUID.randomUUID())) {
+                Api.Response r = api.send(call.method(), call.path(), bad, "k-" + UUID.randomUUID(), call.body());
+                assertThat(r.status()).as(call + " with token " + bad).isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
+    void anotherUsersTokenSeesNothingOfTheirs() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person mallory = api.newUser("mallory");
+        api.fund(alice, 1_000);
+        Api.Response sent = api.transfer(alice, bob.id(), 100, UUID.randomUUID().toString());
+        String transferId = sent.json().path("id").asString();
+
+        // a transfer is visible to its two parties only; to anyone else it does not exist
+        assertThat(api.get("/v1/transfers/" + transferId, alice.token()).status())
+                .isEqualTo(200);
+        assertThat(api.get("/v1/transfers/" + transferId, bob.token()).status()).isEqualTo(200);
+        Api.Response snooped = api.get("/v1/transfers/" + transferId, mallory.token());
+        assertThat(snooped.status()).isEqualTo(404);
+        assertThat(snooped.raw())
+                .doesNotContain("100")
+                .doesNotContain(alice.id().toString());
+
+        // history, wallet and profile are always the caller's own
+        assertThat(api.get("/v1/me/transfers", mallory.token()).json().path("items"))
+                .isEmpty();
+        assertThat(api.balance(mallory)).isZero();
+        assertThat(api.get("/v1/me", mallory.token()).json().path("id").asString())
+                .isEqualTo(mallory.id().toString());
+
+        // there is no way to name a sender: money always leaves the caller's own wallet
+        Api.Response spoof = api.post(
+                "/v1/transfers",
+                mallory.token(),
+                UUID.randomUUID().toString(),
+                Map.of(
+                        "sender_id",
+                        alice.id().toString(),
+                        "receiver_id",
+                        mallory.id().toString(),
+                        "amount_cents",
+                        1,
+                        "note",
+                        "mine"));
+        assertThat(spoof.status()).isEqualTo(400);
+        assertThat(spoof.json().path("detail").asString()).contains("sender_id");
+        assertThat(api.balance(alice)).isEqualTo(900);
+
+        // the same Idempotency-Key belongs to each user separately: mallory cannot replay alice's response
+        String key = "shared-key-" + UUID.randomUUID();
+        assertThat(api.transfer(alice, bob.id(), 10, key).status()).isEqualTo(201);
+        Api.Response other = api.transfer(mallory, bob.id(), 10, key);
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(other.problemType()).isEqualTo(Api.PROBLEMS + "insufficient-funds");
+
+        // a user lookup shows no private fields
+        Api.Response lookup = api.get("/v1/users?username=" + alice.username(), mallory.token());
+        assertThat(lookup.status()).isEqualTo(200);
+        assertThat(lookup.json().has("email")).isFalse();
+        assertThat(lookup.json().path("id").asString()).isEqualTo(alice.id().toString());
+    }
+
+    @Test
+    void friendsAreRequestedAcceptedListedAndRemoved() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+
+        Api.Response asked = api.send("PUT", "/v1/me/friends/" + bob.id(), alice.token(), null, null);
+        assertThat(asked.json().path("status").asString()).isEqualTo("requested");
+        assertThat(api.get("/v1/me/friends", bob.token())
+                        .json()
+                        .path("incoming")
+                        .get(0)
+                        .path("id")
+                        .asString())
+                .isEqualTo(alice.id().toString());
+
+        Api.Response accepted = api.send("PUT", "/v1/me/friends/" + alice.id(), bob.token(), null, null);
+        assertThat(accepted.json().path("status").asString()).isEqualTo("friends");
+        assertThat(api.get("/v1/me/friends", alice.token())
+                        .json()
+                        .path("friends")
+                        .get(0)
+                        .path("username")
+                        .asString())
+                .isEqualTo(bob.username());
+        assertThat(api.get("/v1/me/friends", alice.token()).json().path("outgoing"))
+                .isEmpty();
+
+        assertThat(api.send("DELETE", "/v1/me/friends/" + alice.id(), bob.token(), null, null)
+                        .status())
+                .isEqualTo(204);
+        assertThat(api.get("/v1/me/friends", alice.token()).json().path("friends"))
+                .isEmpty();
+
+        assertThat(api.send("PUT", "/v1/me/friends/" + alice.id(), alice.token(), null, null)
+                        .problemType())
+                .isEqualTo(Api.PROBLEMS + "not-friendable");
+        assertThat(api.send("PUT", "/v1/me/friends/" + UUID.randomUUID(), alice.token(), null, null)
+                        .status())
+                .isEqualTo(404);
+    }
+}

@@ -1,0 +1,152 @@
+package com.wallet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Real threads, real HTTP, the real database: the assertions are the money invariants. */
+@ApiIT
+class ConcurrencyIT extends ApiIT.Base {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate db;
+
+    @Autowired
+    MeterRegistry meters;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port, db);
+    }
+
+    @Test
+    void sixtyThreadsSpendingOneBalanceSucceedExactlyAsOftenAsItAffords() throws Exception {
+        Api.Person spender = api.newUser("spender");
+        api.fund(spender, 1_000);
+        List<Api.Person> receivers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            receivers.add(api.newUser("receiver"));
+        }
+
+        List<Api.Response> responses = runAtOnce(
+                60,
+                i -> () -> api.transfer(
+                        spender,
+                        receivers.get(i % receivers.size()).id(),
+                        100,
+                        UUID.randomUUID().toString()));
+
+        Map<Integer, Long> byStatus =
+                responses.stream().collect(Collectors.groupingBy(Api.Response::status, Collectors.counting()));
+        assertThat(byStatus).containsOnlyKeys(201, 422);
+        assertThat(byStatus.get(201)).as("transfers the balance affords").isEqualTo(10);
+        assertThat(responses.stream().filter(r -> r.status() == 422))
+                .allMatch(r -> r.problemType().equals(Api.PROBLEMS + "insufficient-funds"));
+        assertThat(api.balance(spender)).isZero();
+        assertThat(receivers.stream().mapToLong(api::balance).sum()).isEqualTo(1_000);
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void crossingTransfersNeverDeadlockAndConserveMoney() throws Exception {
+        Api.Person a = api.newUser("a");
+        Api.Person b = api.newUser("b");
+        api.fund(a, 10_000);
+        api.fund(b, 10_000);
+        double deadlocksBefore = retries("40P01");
+
+        List<Api.Response> responses = runAtOnce(80, i -> () -> {
+            Api.Person from = i % 2 == 0 ? a : b;
+            Api.Person to = i % 2 == 0 ? b : a;
+            return api.transfer(
+                    from,
+                    to.id(),
+                    ThreadLocalRandom.current().nextLong(1, 50),
+                    UUID.randomUUID().toString());
+        });
+
+        assertThat(responses).extracting(Api.Response::status).containsOnly(201);
+        assertThat(api.balance(a) + api.balance(b)).isEqualTo(20_000);
+        assertThat(retries("40P01") - deadlocksBefore)
+                .as("deadlocks PostgreSQL detected (hidden from clients by a retry)")
+                .isZero();
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void twentyCopiesOfOneRequestMoveMoneyOnceAndAllGetTheSameAnswer() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 5_000);
+        String key = "pay-bob-" + UUID.randomUUID();
+
+        List<Api.Response> responses = runAtOnce(20, i -> () -> api.transfer(alice, bob.id(), 700, key));
+
+        assertThat(responses).extracting(Api.Response::status).containsOnly(201);
+        assertThat(responses)
+                .extracting(Api.Response::raw)
+                .containsOnly(responses.get(0).raw());
+        assertThat(responses.stream().filter(r -> r.header("Idempotent-Replayed") == null))
+                .as("the one response that really ran")
+                .hasSize(1);
+        assertThat(db.queryForObject("SELECT count(*) FROM transfers WHERE sender_id = ?", Long.class, alice.id()))
+                .isEqualTo(1);
+        assertThat(api.balance(alice)).isEqualTo(4_300);
+        assertThat(api.balance(bob)).isEqualTo(700);
+        LedgerInvariants.assertHold(db);
+    }
+
+    private static <T> List<T> runAtOnce(int threads, Function<Integer, Callable<T>> task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                Callable<T> work = task.apply(i);
+                futures.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return work.call();
+                }));
+            }
+            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(2, TimeUnit.MINUTES));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private double retries(String sqlState) {
+        var counter = meters.find("venmo.db.retries").tag("sqlstate", sqlState).counter();
+        return counter == null ? 0 : counter.count();
+    }
+}
