@@ -50,8 +50,19 @@ public final class EmbeddedStack implements Stack {
         this.cassandraPort = cassandraPort;
     }
 
-    /** Starts all three servers and returns once each accepts clients; fails naming the server that did not. */
+    /**
+     * Starts all three servers and returns once each accepts clients; fails naming the server that did not. A
+     * shutdown hook stops them when the JVM exits.
+     */
     public static EmbeddedStack start(StackConfig config) {
+        return start(config, true);
+    }
+
+    /**
+     * As {@link #start(StackConfig)}; without the shutdown hook when the caller stops the stack itself, for example
+     * after the services that use it.
+     */
+    public static EmbeddedStack start(StackConfig config, boolean stopOnJvmExit) {
         Path dir = config.directory();
         try {
             Files.createDirectories(dir);
@@ -74,7 +85,9 @@ public final class EmbeddedStack implements Stack {
                 new KafkaBroker(dir.resolve("kafka"), kafkaPort, controllerPort, config.startTimeout()),
                 new CassandraNode(dir.resolve("cassandra"), cqlPort, storagePort, config.startTimeout()),
                 cqlPort);
-        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
+        if (stopOnJvmExit) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "stack-shutdown"));
+        }
         List<RuntimeException> failures =
                 inParallel(List.of(stack.postgres::start, stack.kafka::start, stack.cassandra::start));
         if (!failures.isEmpty()) {

@@ -1,0 +1,111 @@
+package com.wallet.run;
+
+import com.wallet.api.TransferApiApplication;
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.cassandra.schema.KeyspaceReplication;
+import com.wallet.cassandra.schema.Migrator;
+import com.wallet.stack.CassandraSettings;
+import com.wallet.stack.EmbeddedStack;
+import com.wallet.stack.KafkaSettings;
+import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.StackConfig;
+import com.wallet.stack.internal.Ports;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The README's run command: the embedded stack (PostgreSQL, Kafka, Cassandra) with the schemas migrated, and the
+ * services that exist so far, in this JVM. Prints how to reach everything; Ctrl-C stops it all, services first.
+ */
+public final class LocalRun {
+
+    private LocalRun() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        StackConfig config = StackConfig.fromEnvironment();
+        int apiPort =
+                Integer.parseInt(System.getProperty("api.port", System.getenv().getOrDefault("API_PORT", "8080")));
+        System.out.println("Starting PostgreSQL, Kafka and Cassandra (data in " + config.directory() + ") ...");
+        EmbeddedStack stack;
+        ConfigurableApplicationContext api;
+        try {
+            Ports.claim("transfer-api", "HTTP", apiPort, "api.port (API_PORT)");
+            stack = EmbeddedStack.start(config, false);
+            migrateCassandra(stack.cassandra());
+            api = startTransferApi(stack.postgres(), apiPort);
+        } catch (RuntimeException e) {
+            System.err.println("The local run did not start. " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        EmbeddedStack servers = stack;
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            api.close();
+                            servers.close();
+                        },
+                        "local-run-shutdown"));
+        System.out.println(describe(stack.postgres(), stack.kafka(), stack.cassandra(), apiPort));
+        System.out.println("READY. Ctrl-C stops everything.");
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+
+    private static void migrateCassandra(CassandraSettings cassandra) {
+        try (var session = CqlSessions.open(cassandra.contactPoint(), cassandra.localDatacenter())) {
+            Migrator.forDefaultScripts(session, "wallet", KeyspaceReplication.simple(1))
+                    .migrate();
+        }
+    }
+
+    private static ConfigurableApplicationContext startTransferApi(PostgresSettings pg, int port) {
+        // command-line arguments: they outrank application.yaml (builder "properties" would not)
+        return new SpringApplicationBuilder(TransferApiApplication.class)
+                .profiles("local")
+                .registerShutdownHook(false)
+                .run(
+                        "--spring.datasource.url=" + pg.jdbcUrl(),
+                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.password=" + pg.password(),
+                        "--server.port=" + port);
+    }
+
+    static String describe(PostgresSettings pg, KafkaSettings kafka, CassandraSettings cassandra, int apiPort) {
+        String api = "http://localhost:" + apiPort;
+        return """
+
+                transfer-api  %1$s   (OpenAPI UI %1$s/swagger-ui.html, health %1$s/actuator/health)
+                PostgreSQL    psql "postgresql://%2$s@%3$s:%4$d/%5$s"   (wal_level=logical)
+                Kafka         kcat -b %6$s -L
+                Cassandra     cqlsh %7$s %8$d   (datacenter %9$s, keyspace wallet)
+
+                Try it (copy and paste):
+                  curl -s -X POST %1$s/v1/users -H 'Content-Type: application/json' \\
+                    -d '{"username":"alice","email":"alice@example.com","password":"correct horse 1"}'
+                  curl -s -X POST %1$s/v1/users -H 'Content-Type: application/json' \\
+                    -d '{"username":"bob","email":"bob@example.com","password":"correct horse 2"}'
+                  ALICE=$(curl -s -X POST %1$s/v1/auth/token -H 'Content-Type: application/json' \\
+                    -d '{"username":"alice","password":"correct horse 1"}' | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')
+                  BOB_ID=$(curl -s "%1$s/v1/users?username=bob" -H "Authorization: Bearer $ALICE" \\
+                    | sed -E 's/.*"id":"([^"]+)".*/\\1/')
+                  curl -s -X PUT %1$s/v1/me/friends/$BOB_ID -H "Authorization: Bearer $ALICE"
+                  curl -s %1$s/v1/me/wallet -H "Authorization: Bearer $ALICE"
+                  curl -s -X POST %1$s/v1/transfers -H "Authorization: Bearer $ALICE" \\
+                    -H 'Content-Type: application/json' -H "Idempotency-Key: pizza-1" \\
+                    -d "{\\"receiver_id\\":\\"$BOB_ID\\",\\"amount_cents\\":1250,\\"note\\":\\"pizza\\"}"
+                  (a new user has no money and, until funding sources can be linked, no bank or card:
+                   the transfer answers 422 insufficient-funds, and nothing moves)
+                """.formatted(
+                        api,
+                        pg.username(),
+                        pg.host(),
+                        pg.port(),
+                        pg.database(),
+                        kafka.bootstrapServers(),
+                        cassandra.host(),
+                        cassandra.port(),
+                        cassandra.localDatacenter());
+    }
+}
