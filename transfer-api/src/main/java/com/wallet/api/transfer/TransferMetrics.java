@@ -21,7 +21,6 @@ class TransferMetrics {
         this.registry = registry;
         this.amounts = DistributionSummary.builder("venmo.transfer.amount.cents")
                 .description("amounts of completed transfers, in cents")
-                .publishPercentiles(0.5, 0.95, 0.99)
                 .register(registry);
     }
 
@@ -38,7 +37,8 @@ class TransferMetrics {
         Timer.builder("venmo.transfer.duration")
                 .description("time spent in each step of sending money")
                 .tag("step", step)
-                .publishPercentiles(0.5, 0.95, 0.99)
+                // buckets for server-side quantiles: far cheaper per request than client-side percentiles
+                .publishPercentileHistogram()
                 .register(registry)
                 .record(Duration.ofNanos(nanos));
     }
