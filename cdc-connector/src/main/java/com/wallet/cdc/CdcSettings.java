@@ -1,0 +1,122 @@
+package com.wallet.cdc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Everything the connector needs to know, read from system properties ({@code cdc.kafka.bootstrap-servers}) or the
+ * matching environment variables ({@code CDC_KAFKA_BOOTSTRAP_SERVERS}).
+ *
+ * @param tables captured tables, schema-qualified; each becomes the topic {@code <topicPrefix>.<schema>.<table>}
+ * @param excludedColumns columns that never leave the database (secrets, password hashes, encrypted numbers)
+ */
+public record CdcSettings(
+        String postgresHost,
+        int postgresPort,
+        String database,
+        String username,
+        String password,
+        String bootstrapServers,
+        String topicPrefix,
+        List<String> tables,
+        List<String> excludedColumns,
+        String slotName,
+        String publicationName,
+        int topicPartitions,
+        short replicationFactor,
+        Duration topicRetention,
+        String offsetsTopic,
+        Duration offsetFlushInterval,
+        Duration heartbeatInterval,
+        int httpPort) {
+
+    public static final List<String> DEFAULT_TABLES = List.of(
+            "public.users", "public.friend_requests", "public.friendships", "public.transfers", "cdc.heartbeat");
+    public static final List<String> DEFAULT_EXCLUDED_COLUMNS = List.of("public.users.password_hash");
+
+    public CdcSettings {
+        Objects.requireNonNull(postgresHost, "postgresHost");
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        tables = List.copyOf(tables);
+        excludedColumns = List.copyOf(excludedColumns);
+        if (topicPartitions < 1) {
+            throw new IllegalArgumentException("cdc.topic.partitions must be 1 or more, was " + topicPartitions);
+        }
+    }
+
+    public static CdcSettings fromEnvironment() {
+        return from(key -> {
+            String value = System.getProperty(key);
+            return value != null
+                    ? value
+                    : System.getenv(
+                            key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
+        });
+    }
+
+    static CdcSettings from(UnaryOperator<String> lookup) {
+        Reader r = new Reader(lookup);
+        return new CdcSettings(
+                r.string("cdc.postgres.host", "localhost"),
+                r.integer("cdc.postgres.port", 15432),
+                r.string("cdc.postgres.database", "wallet"),
+                r.string("cdc.postgres.username", "postgres"),
+                r.string("cdc.postgres.password", ""),
+                r.string("cdc.kafka.bootstrap-servers", "127.0.0.1:19092"),
+                r.string("cdc.topic.prefix", "wallet"),
+                r.list("cdc.tables", DEFAULT_TABLES),
+                r.list("cdc.excluded-columns", DEFAULT_EXCLUDED_COLUMNS),
+                r.string("cdc.slot.name", "wallet_cdc"),
+                r.string("cdc.publication.name", "wallet_cdc"),
+                r.integer("cdc.topic.partitions", 6),
+                (short) r.integer("cdc.topic.replication-factor", 1),
+                Duration.parse(r.string("cdc.topic.retention", "P7D")),
+                r.string("cdc.offsets.topic", "wallet-cdc-offsets"),
+                Duration.parse(r.string("cdc.offsets.flush-interval", "PT1S")),
+                Duration.parse(r.string("cdc.heartbeat.interval", "PT10S")),
+                r.integer("cdc.http.port", 8081));
+    }
+
+    /** The topic a table's changes go to, following Debezium's {@code <prefix>.<schema>.<table>}. */
+    public String topicOf(String table) {
+        return topicPrefix + "." + table;
+    }
+
+    public String heartbeatTopic() {
+        return "__debezium-heartbeat." + topicPrefix;
+    }
+
+    @Override
+    public String toString() {
+        return "CdcSettings[postgres=" + postgresHost + ":" + postgresPort + "/" + database + " as " + username
+                + ", kafka=" + bootstrapServers + ", prefix=" + topicPrefix + ", tables=" + tables + ", slot="
+                + slotName + ", publication=" + publicationName + ", password=(hidden)]";
+    }
+
+    private record Reader(UnaryOperator<String> lookup) {
+        String string(String key, String fallback) {
+            String value = lookup.apply(key);
+            return value == null || value.isBlank() ? fallback : value.trim();
+        }
+
+        int integer(String key, int fallback) {
+            String value = string(key, Integer.toString(fallback));
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a whole number, was '" + value + "'", e);
+            }
+        }
+
+        List<String> list(String key, List<String> fallback) {
+            String value = lookup.apply(key);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            return List.of(value.trim().split("\\s*,\\s*"));
+        }
+    }
+}
