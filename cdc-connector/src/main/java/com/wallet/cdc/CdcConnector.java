@@ -113,6 +113,11 @@ public final class CdcConnector implements AutoCloseable {
         return metrics.running();
     }
 
+    /** How many records Kafka failed to acknowledge (each was sent again). */
+    public double publishFailures() {
+        return metrics.publishFailures();
+    }
+
     Properties engineProperties() {
         Properties p = new Properties();
         p.setProperty("name", "wallet-cdc");

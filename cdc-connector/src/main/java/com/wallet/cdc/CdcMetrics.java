@@ -42,6 +42,10 @@ final class CdcMetrics {
         failures.increment();
     }
 
+    double publishFailures() {
+        return failures.count();
+    }
+
     void lastEventAt(Instant at) {
         lastEvent.set(at);
     }

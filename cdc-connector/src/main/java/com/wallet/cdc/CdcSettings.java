@@ -31,6 +31,7 @@ public record CdcSettings(
         String offsetsTopic,
         Duration offsetFlushInterval,
         Duration heartbeatInterval,
+        Duration deliveryTimeout,
         int httpPort) {
 
     public static final List<String> DEFAULT_TABLES = List.of(
@@ -77,6 +78,7 @@ public record CdcSettings(
                 r.string("cdc.offsets.topic", "wallet-cdc-offsets"),
                 Duration.parse(r.string("cdc.offsets.flush-interval", "PT1S")),
                 Duration.parse(r.string("cdc.heartbeat.interval", "PT10S")),
+                Duration.parse(r.string("cdc.kafka.delivery-timeout", "PT30S")),
                 r.integer("cdc.http.port", 8081));
     }
 

@@ -58,6 +58,7 @@ final class CdcTestSupport {
         values.put("cdc.topic.partitions", "3");
         values.put("cdc.heartbeat.interval", "PT1S");
         values.put("cdc.http.port", "0");
+        values.put("cdc.kafka.delivery-timeout", "PT6S");
         return CdcSettings.from(values::get);
     }
 
@@ -75,6 +76,8 @@ final class CdcTestSupport {
         p.put("cdc.offsets.topic", s.offsetsTopic());
         p.put("cdc.topic.partitions", Integer.toString(s.topicPartitions()));
         p.put("cdc.heartbeat.interval", s.heartbeatInterval().toString());
+        p.put("cdc.kafka.delivery-timeout", s.deliveryTimeout().toString());
+        p.put("cdc.http.port", "0");
         return p;
     }
 
@@ -120,6 +123,30 @@ final class CdcTestSupport {
         try (TopicReader heartbeats = new TopicReader(settings.bootstrapServers(), settings.heartbeatTopic())) {
             heartbeats.readUntil(Duration.ofSeconds(90), records -> !records.isEmpty());
         }
+    }
+
+    /** Inserts transfers between two users in transactions of {@code perCommit}; returns their ids. */
+    static List<UUID> insertTransfers(Stack stack, UUID from, UUID to, int count, int perCommit) throws SQLException {
+        List<UUID> ids = new ArrayList<>();
+        try (Connection c = connect(stack);
+                var insert = c.prepareStatement("INSERT INTO transfers (id, sender_id, receiver_id, amount_cents,"
+                        + " balance_cents, bank_cents, card_cents, fee_cents, note, visibility, status)"
+                        + " VALUES (?, ?, ?, 1, 1, 0, 0, 0, 'burst', 'private', 'completed')")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < count; i++) {
+                UUID id = UUID.randomUUID();
+                insert.setObject(1, id);
+                insert.setObject(2, from);
+                insert.setObject(3, to);
+                insert.addBatch();
+                ids.add(id);
+                if ((i + 1) % perCommit == 0 || i == count - 1) {
+                    insert.executeBatch();
+                    c.commit();
+                }
+            }
+        }
+        return ids;
     }
 
     /** Reads a topic from the beginning until {@code done} holds for what was read. */

@@ -1,0 +1,167 @@
+package com.wallet.cdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.wallet.stack.EmbeddedStack;
+import com.wallet.stack.Stack;
+import com.wallet.stack.StackExtension;
+import com.wallet.stack.internal.LogTail;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Nothing committed is lost when the connector is killed or Kafka goes away. */
+@ExtendWith(StackExtension.class)
+class CdcFaultIT {
+
+    private static final int BURST = 5_000;
+
+    private final Stack stack;
+
+    @TempDir
+    Path tmp;
+
+    CdcFaultIT(Stack stack) {
+        this.stack = stack;
+    }
+
+    @Test
+    void aConnectorKilledMidBurstLosesNothingWhenRestarted() throws Exception {
+        CdcTestSupport.migrate(stack);
+        CdcSettings settings = CdcTestSupport.settings(stack, "crash");
+        UUID from;
+        UUID to;
+        try (Connection c = CdcTestSupport.connect(stack)) {
+            from = CdcTestSupport.insertUser(c, "burst_from_" + System.nanoTime());
+            to = CdcTestSupport.insertUser(c, "burst_to_" + System.nanoTime());
+        }
+        Process first = launch(settings, "first");
+        CdcTestSupport.awaitStreaming(settings);
+
+        try (var topic =
+                new CdcTestSupport.TopicReader(settings.bootstrapServers(), settings.topicOf("public.transfers"))) {
+            CompletableFuture<List<UUID>> burst = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return CdcTestSupport.insertTransfers(stack, from, to, BURST, 10);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            topic.readUntil(Duration.ofMinutes(2), records -> records.size() >= 500);
+            first.destroyForcibly(); // kill -9, in the middle of the burst's stream
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            List<UUID> committed = burst.get(2, TimeUnit.MINUTES);
+            int seenBeforeKill =
+                    topic.readUntil(Duration.ofSeconds(5), records -> true).size();
+
+            Process second = launch(settings, "second");
+            try {
+                List<ConsumerRecord<String, String>> records =
+                        topic.readUntil(Duration.ofMinutes(3), rs -> idsIn(rs).containsAll(asStrings(committed)));
+                Set<String> distinct = idsIn(records);
+                int duplicates = records.size() - distinct.size();
+                System.out.printf(
+                        "CdcFaultIT: %d transfers committed, %d records read (%d before the kill), %d distinct,"
+                                + " %d duplicates after kill -9%n",
+                        committed.size(), records.size(), seenBeforeKill, distinct.size(), duplicates);
+                assertThat(distinct).hasSize(BURST);
+                // a restart replays at most what was published since the last offset flush, all of it before the kill
+                assertThat(duplicates).as("replayed records (at least once)").isLessThanOrEqualTo(seenBeforeKill);
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            CdcTestSupport.dropSlot(stack, settings);
+        }
+    }
+
+    @Test
+    void theConnectorRidesOutAKafkaOutageAndDeliversEverything() throws Exception {
+        Assumptions.assumeTrue(stack instanceof EmbeddedStack, "stopping the broker needs the embedded stack");
+        EmbeddedStack embedded = (EmbeddedStack) stack;
+        CdcTestSupport.migrate(stack);
+        CdcSettings settings = CdcTestSupport.settings(stack, "outage");
+        UUID from;
+        UUID to;
+        try (Connection c = CdcTestSupport.connect(stack)) {
+            from = CdcTestSupport.insertUser(c, "outage_from_" + System.nanoTime());
+            to = CdcTestSupport.insertUser(c, "outage_to_" + System.nanoTime());
+        }
+        CdcConnector connector = new CdcConnector(settings, new SimpleMeterRegistry());
+        try {
+            connector.start();
+            CdcTestSupport.awaitStreaming(settings);
+
+            embedded.kafkaBroker().stop();
+            List<UUID> committed;
+            try {
+                committed = CdcTestSupport.insertTransfers(stack, from, to, 200, 20);
+                await("the connector to notice that Kafka does not acknowledge")
+                        .atMost(Duration.ofMinutes(2))
+                        .until(() -> connector.publishFailures() > 0);
+            } finally {
+                embedded.kafkaBroker().start();
+            }
+
+            try (var topic =
+                    new CdcTestSupport.TopicReader(settings.bootstrapServers(), settings.topicOf("public.transfers"))) {
+                List<ConsumerRecord<String, String>> records =
+                        topic.readUntil(Duration.ofMinutes(3), rs -> idsIn(rs).containsAll(asStrings(committed)));
+                assertThat(idsIn(records))
+                        .containsAll(committed.stream().map(UUID::toString).toList());
+            }
+            assertThat(connector.running()).isTrue();
+        } finally {
+            connector.close();
+            CdcTestSupport.dropSlot(stack, settings);
+        }
+    }
+
+    private static List<String> asStrings(List<UUID> ids) {
+        return ids.stream().map(UUID::toString).toList();
+    }
+
+    private static Set<String> idsIn(List<ConsumerRecord<String, String>> records) {
+        Set<String> ids = new HashSet<>();
+        for (ConsumerRecord<String, String> r : records) {
+            if (r.key() != null) {
+                ids.add(r.key().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+            }
+        }
+        return ids;
+    }
+
+    private Process launch(CdcSettings settings, String name) throws IOException {
+        Path log = tmp.resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        CdcTestSupport.asSystemProperties(settings).forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add(CdcMain.class.getName());
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!process.isAlive() && process.exitValue() != 0) {
+            throw new IllegalStateException("connector exited:\n" + LogTail.of(log, 40));
+        }
+        return process;
+    }
+}
