@@ -101,6 +101,7 @@ class CdcPublishIT {
                     .filter(r -> r.value().contains(alice.toString()))
                     .findFirst()
                     .orElseThrow();
+            System.out.println("example key: " + sent.key() + "\nexample value: " + sent.value());
             assertThat(sent.value())
                     .contains("\"amount_cents\":1250")
                     .contains("\"note\":\"pizza\"")
