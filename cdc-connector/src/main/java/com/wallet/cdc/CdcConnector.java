@@ -113,6 +113,11 @@ public final class CdcConnector implements AutoCloseable {
         return metrics.running();
     }
 
+    /** WAL bytes the slot holds that the connector has not confirmed yet; -1 before the first measurement. */
+    public long slotLagBytes() {
+        return metrics.slotLag();
+    }
+
     /** How many records Kafka failed to acknowledge (each was sent again). */
     public double publishFailures() {
         return metrics.publishFailures();

@@ -33,7 +33,8 @@ public final class CdcMain {
                         exchange,
                         connector.running() ? 200 : 503,
                         "application/json",
-                        connector.running() ? "{\"status\":\"UP\"}" : "{\"status\":\"DOWN\"}"));
+                        "{\"status\":\"" + (connector.running() ? "UP" : "DOWN") + "\",\"slot_lag_bytes\":"
+                                + connector.slotLagBytes() + "}"));
         http.createContext(
                 "/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4", registry.scrape()));
         http.start();

@@ -57,7 +57,7 @@ final class CdcTestSupport {
         values.put("cdc.offsets.topic", id + "-offsets");
         values.put("cdc.topic.partitions", "3");
         values.put("cdc.heartbeat.interval", "PT1S");
-        values.put("cdc.http.port", "0");
+        values.put("cdc.http.port", Integer.toString(com.wallet.stack.internal.Ports.free()));
         values.put("cdc.kafka.delivery-timeout", "PT6S");
         return CdcSettings.from(values::get);
     }
@@ -77,7 +77,7 @@ final class CdcTestSupport {
         p.put("cdc.topic.partitions", Integer.toString(s.topicPartitions()));
         p.put("cdc.heartbeat.interval", s.heartbeatInterval().toString());
         p.put("cdc.kafka.delivery-timeout", s.deliveryTimeout().toString());
-        p.put("cdc.http.port", "0");
+        p.put("cdc.http.port", Integer.toString(s.httpPort()));
         return p;
     }
 
@@ -182,6 +182,18 @@ final class CdcTestSupport {
                         return done.test(records);
                     });
             return records;
+        }
+
+        /** Reads until the consumer has reached the end of every partition as it is now. */
+        List<ConsumerRecord<String, String>> readToEnd(Duration timeout) {
+            return readUntil(timeout, records -> {
+                var assignment = consumer.assignment();
+                if (assignment.isEmpty()) {
+                    return false;
+                }
+                var ends = consumer.endOffsets(assignment);
+                return assignment.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+            });
         }
 
         @Override
