@@ -58,7 +58,7 @@ public record CdcSettings(
         });
     }
 
-    static CdcSettings from(UnaryOperator<String> lookup) {
+    public static CdcSettings from(UnaryOperator<String> lookup) {
         Reader r = new Reader(lookup);
         return new CdcSettings(
                 r.string("cdc.postgres.host", "localhost"),

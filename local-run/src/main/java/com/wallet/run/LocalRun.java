@@ -4,12 +4,15 @@ import com.wallet.api.TransferApiApplication;
 import com.wallet.cassandra.schema.CqlSessions;
 import com.wallet.cassandra.schema.KeyspaceReplication;
 import com.wallet.cassandra.schema.Migrator;
+import com.wallet.cdc.CdcConnector;
+import com.wallet.cdc.CdcSettings;
 import com.wallet.stack.CassandraSettings;
 import com.wallet.stack.EmbeddedStack;
 import com.wallet.stack.KafkaSettings;
 import com.wallet.stack.PostgresSettings;
 import com.wallet.stack.StackConfig;
 import com.wallet.stack.internal.Ports;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,20 +32,29 @@ public final class LocalRun {
         System.out.println("Starting PostgreSQL, Kafka and Cassandra (data in " + config.directory() + ") ...");
         EmbeddedStack stack;
         ConfigurableApplicationContext api;
+        CdcConnector cdc;
         try {
             Ports.claim("transfer-api", "HTTP", apiPort, "api.port (API_PORT)");
             stack = EmbeddedStack.start(config, false);
             migrateCassandra(stack.cassandra());
-            api = startTransferApi(stack.postgres(), apiPort);
-        } catch (RuntimeException e) {
+            api = startTransferApi(stack.postgres(), apiPort); // also migrates the PostgreSQL schema
+            cdc = new CdcConnector(cdcSettings(stack), new SimpleMeterRegistry());
+            cdc.start();
+        } catch (Exception e) {
             System.err.println("The local run did not start. " + e.getMessage());
             System.exit(1);
             return;
         }
         EmbeddedStack servers = stack;
+        CdcConnector connector = cdc;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            try {
+                                connector.close();
+                            } catch (Exception e) {
+                                System.err.println("stopping the CDC connector failed: " + e);
+                            }
                             api.close();
                             servers.close();
                         },
@@ -51,6 +63,18 @@ public final class LocalRun {
         System.out.println("READY. Ctrl-C stops everything.");
         System.out.flush();
         new CountDownLatch(1).await();
+    }
+
+    /** The connector's defaults, pointed at this stack (the tables exist: transfer-api migrated them). */
+    private static CdcSettings cdcSettings(EmbeddedStack stack) {
+        PostgresSettings pg = stack.postgres();
+        java.util.Map<String, String> values = java.util.Map.of(
+                "cdc.postgres.host", pg.host(),
+                "cdc.postgres.port", Integer.toString(pg.port()),
+                "cdc.postgres.database", pg.database(),
+                "cdc.postgres.username", pg.username(),
+                "cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+        return CdcSettings.from(key -> values.getOrDefault(key, System.getProperty(key)));
     }
 
     private static void migrateCassandra(CassandraSettings cassandra) {
@@ -79,6 +103,8 @@ public final class LocalRun {
                 transfer-api  %1$s   (OpenAPI UI %1$s/swagger-ui.html, health %1$s/actuator/health)
                 PostgreSQL    psql "postgresql://%2$s@%3$s:%4$d/%5$s"   (wal_level=logical)
                 Kafka         kcat -b %6$s -L
+                              kcat -b %6$s -t wallet.public.transfers -C -o beginning -f '%%k %%s\\n'
+                              (committed changes of users, friend_requests, friendships and transfers: docs/topics.md)
                 Cassandra     cqlsh %7$s %8$d   (datacenter %9$s, keyspace wallet)
 
                 Try it (copy and paste):
