@@ -159,6 +159,8 @@ public final class CdcConnector implements AutoCloseable {
         p.setProperty("key.converter.schemas.enable", "false");
         p.setProperty("value.converter.schemas.enable", "false");
         p.setProperty("errors.max.retries", "-1");
+        // Debezium waits this long for more events before handing over a batch (default 500 ms): the lag floor
+        p.setProperty("poll.interval.ms", Long.toString(settings.pollInterval().toMillis()));
         return p;
     }
 

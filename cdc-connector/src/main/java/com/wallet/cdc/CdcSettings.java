@@ -32,6 +32,7 @@ public record CdcSettings(
         Duration offsetFlushInterval,
         Duration heartbeatInterval,
         Duration deliveryTimeout,
+        Duration pollInterval,
         int httpPort) {
 
     public static final List<String> DEFAULT_TABLES = List.of(
@@ -79,6 +80,7 @@ public record CdcSettings(
                 Duration.parse(r.string("cdc.offsets.flush-interval", "PT1S")),
                 Duration.parse(r.string("cdc.heartbeat.interval", "PT10S")),
                 Duration.parse(r.string("cdc.kafka.delivery-timeout", "PT30S")),
+                Duration.parse(r.string("cdc.poll-interval", "PT0.025S")),
                 r.integer("cdc.http.port", 8081));
     }
 
