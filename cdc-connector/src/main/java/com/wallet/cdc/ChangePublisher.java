@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,43 +45,56 @@ final class ChangePublisher implements DebeziumEngine.ChangeConsumer<ChangeEvent
             List<ChangeEvent<String, String>> records,
             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer)
             throws InterruptedException {
-        List<ChangeEvent<String, String>> pending = records;
+        int acknowledged = 0;
         long pauseMillis = 100;
-        while (!pending.isEmpty()) {
-            List<Future<RecordMetadata>> sends = new ArrayList<>(pending.size());
-            for (ChangeEvent<String, String> event : pending) {
-                sends.add(producer.send(new ProducerRecord<>(event.destination(), event.key(), event.value())));
+        while (acknowledged < records.size()) {
+            int newlyAcknowledged = publishFrom(records, acknowledged);
+            // Only a gap-free prefix is marked processed: were record i lost while i+1 got through, an offset past i
+            // must never be stored. What follows the first failure is sent again (repeats, never gaps).
+            for (int i = acknowledged; i < acknowledged + newlyAcknowledged; i++) {
+                committer.markProcessed(records.get(i));
+                metrics.published(records.get(i).destination());
             }
-            List<ChangeEvent<String, String>> failed = new ArrayList<>();
-            for (int i = 0; i < sends.size(); i++) {
-                try {
-                    sends.get(i).get();
-                } catch (ExecutionException e) {
-                    failed.add(pending.get(i));
-                    metrics.publishFailed();
-                    if (failed.size() == 1) {
-                        log.warn(
-                                "publishing to Kafka failed ({}); will retry the unacknowledged records",
-                                e.getCause().toString());
-                    }
-                }
-            }
-            for (ChangeEvent<String, String> event : pending) {
-                if (!failed.contains(event)) {
-                    committer.markProcessed(event);
-                    metrics.published(event.destination());
-                }
-            }
-            if (!failed.isEmpty()) {
+            acknowledged += newlyAcknowledged;
+            if (acknowledged < records.size()) {
                 if (stopping.get()) {
-                    throw new InterruptedException("stopping with " + failed.size() + " unacknowledged records");
+                    throw new InterruptedException(
+                            "stopping with " + (records.size() - acknowledged) + " unacknowledged records");
                 }
                 TimeUnit.MILLISECONDS.sleep(pauseMillis); // back-off before the next try, not synchronization
                 pauseMillis = Math.min(pauseMillis * 2, MAX_PAUSE.toMillis());
             }
-            pending = failed;
         }
         committer.markBatchFinished();
         metrics.lastEventAt(Instant.now());
+    }
+
+    /** Sends records from {@code first} on; returns how many in a row, from {@code first}, Kafka acknowledged. */
+    private int publishFrom(List<ChangeEvent<String, String>> records, int first) throws InterruptedException {
+        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size() - first);
+        try {
+            for (int i = first; i < records.size(); i++) {
+                ChangeEvent<String, String> event = records.get(i);
+                sends.add(producer.send(new ProducerRecord<>(event.destination(), event.key(), event.value())));
+            }
+        } catch (KafkaException e) {
+            // no metadata within max.block.ms: Kafka is unreachable; wait for what was already sent
+            metrics.publishFailed();
+            log.warn("publishing to Kafka failed ({}); will retry", e.toString());
+        }
+        int acknowledged = 0;
+        for (Future<RecordMetadata> send : sends) {
+            try {
+                send.get();
+                acknowledged++;
+            } catch (ExecutionException e) {
+                metrics.publishFailed();
+                log.warn(
+                        "Kafka did not acknowledge a record ({}); will retry from it",
+                        e.getCause().toString());
+                break;
+            }
+        }
+        return acknowledged;
     }
 }

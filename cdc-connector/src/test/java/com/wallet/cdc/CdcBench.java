@@ -34,12 +34,9 @@ public final class CdcBench {
         try {
             CdcTestSupport.migrate(stack);
             CdcSettings settings = CdcTestSupport.settings(stack, "bench");
-            UUID from;
-            UUID to;
-            try (Connection c = CdcTestSupport.connect(stack)) {
-                from = CdcTestSupport.insertUser(c, "bench_from");
-                to = CdcTestSupport.insertUser(c, "bench_to");
-            }
+            UUID[] users = CdcTestSupport.twoUsers(stack, "bench");
+            UUID from = users[0];
+            UUID to = users[1];
             try (CdcConnector connector = new CdcConnector(settings, new SimpleMeterRegistry())) {
                 connector.start();
                 CdcTestSupport.awaitStreaming(settings);

@@ -10,7 +10,6 @@ import com.wallet.stack.internal.LogTail;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,12 +43,9 @@ class CdcFaultIT {
     void aConnectorKilledMidBurstLosesNothingWhenRestarted() throws Exception {
         CdcTestSupport.migrate(stack);
         CdcSettings settings = CdcTestSupport.settings(stack, "crash");
-        UUID from;
-        UUID to;
-        try (Connection c = CdcTestSupport.connect(stack)) {
-            from = CdcTestSupport.insertUser(c, "burst_from_" + System.nanoTime());
-            to = CdcTestSupport.insertUser(c, "burst_to_" + System.nanoTime());
-        }
+        UUID[] users = CdcTestSupport.twoUsers(stack, "burst");
+        UUID from = users[0];
+        UUID to = users[1];
         Process first = launch(settings, "first");
         CdcTestSupport.awaitStreaming(settings);
 
@@ -110,12 +106,9 @@ class CdcFaultIT {
         EmbeddedStack embedded = (EmbeddedStack) stack;
         CdcTestSupport.migrate(stack);
         CdcSettings settings = CdcTestSupport.settings(stack, "outage");
-        UUID from;
-        UUID to;
-        try (Connection c = CdcTestSupport.connect(stack)) {
-            from = CdcTestSupport.insertUser(c, "outage_from_" + System.nanoTime());
-            to = CdcTestSupport.insertUser(c, "outage_to_" + System.nanoTime());
-        }
+        UUID[] users = CdcTestSupport.twoUsers(stack, "outage");
+        UUID from = users[0];
+        UUID to = users[1];
         CdcConnector connector = new CdcConnector(settings, new SimpleMeterRegistry());
         try {
             connector.start();

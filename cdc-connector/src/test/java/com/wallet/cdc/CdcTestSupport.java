@@ -102,6 +102,15 @@ final class CdcTestSupport {
                         + s.slotName() + "' AND NOT active");
     }
 
+    /** A sender and a receiver for test transfers. */
+    static UUID[] twoUsers(Stack stack, String prefix) throws SQLException {
+        try (Connection c = connect(stack)) {
+            return new UUID[] {
+                insertUser(c, prefix + "_from_" + System.nanoTime()), insertUser(c, prefix + "_to_" + System.nanoTime())
+            };
+        }
+    }
+
     static UUID insertUser(Connection c, String username) throws SQLException {
         UUID id = UUID.randomUUID();
         try (var insert = c.prepareStatement("INSERT INTO users (id, username, email, password_hash, display_name)"

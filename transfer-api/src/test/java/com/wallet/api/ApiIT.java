@@ -7,8 +7,12 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -25,6 +29,19 @@ import org.springframework.test.context.DynamicPropertySource;
 public @interface ApiIT {
 
     abstract class Base {
+        @LocalServerPort
+        protected int port;
+
+        @Autowired
+        protected JdbcTemplate db;
+
+        protected Api api;
+
+        @BeforeEach
+        void client() {
+            api = new Api(port, db);
+        }
+
         @DynamicPropertySource
         static void stack(DynamicPropertyRegistry registry) {
             PostgresSettings pg = SharedStack.get().postgres();

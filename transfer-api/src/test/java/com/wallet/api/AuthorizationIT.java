@@ -5,30 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Every authenticated endpoint with no token, with bad tokens, and with another user's token. */
 @ApiIT
 class AuthorizationIT extends ApiIT.Base {
 
     record Call(String method, String path, Object body) {}
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate db;
-
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port, db);
-    }
 
     private List<Call> everyAuthenticatedEndpoint(UUID someone, UUID someTransfer) {
         return List.of(

@@ -16,31 +16,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Real threads, real HTTP, the real database: the assertions are the money invariants. */
 @ApiIT
 class ConcurrencyIT extends ApiIT.Base {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate db;
-
     @Autowired
     MeterRegistry meters;
-
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port, db);
-    }
 
     @Test
     void sixtyThreadsSpendingOneBalanceSucceedExactlyAsOftenAsItAffords() throws Exception {

@@ -5,30 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.wallet.api.idempotency.IdempotencyKeyPurge;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 @ApiIT
 class IdempotencyIT extends ApiIT.Base {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate db;
-
     @Autowired
     IdempotencyKeyPurge purge;
-
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port, db);
-    }
 
     @Test
     void aRetryGetsTheFirstResponseAgainAndMovesNothing() {

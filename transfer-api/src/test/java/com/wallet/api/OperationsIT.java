@@ -3,27 +3,10 @@ package com.wallet.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 @ApiIT
 class OperationsIT extends ApiIT.Base {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate db;
-
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port, db);
-    }
 
     @Test
     void healthReportsUpWithTheDatabase() {

@@ -5,27 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 @ApiIT
 class SendMoneyIT extends ApiIT.Base {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate db;
-
-    Api api;
-
-    @BeforeEach
-    void client() {
-        api = new Api(port, db);
-    }
 
     @Test
     void aTransferFromTheBalanceMovesExactlyTheAmount() {

@@ -7,27 +7,16 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Bad input gets a clear problem, never a stack trace, and never moves money. */
 @ApiIT
 class ValidationIT extends ApiIT.Base {
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    JdbcTemplate db;
-
-    Api api;
     Api.Person alice;
     Api.Person bob;
 
     @BeforeEach
     void users() {
-        api = new Api(port, db);
         alice = api.newUser("alice");
         bob = api.newUser("bob");
         api.fund(alice, 10_000);
