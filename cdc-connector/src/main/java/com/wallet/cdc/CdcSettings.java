@@ -36,7 +36,12 @@ public record CdcSettings(
         int httpPort) {
 
     public static final List<String> DEFAULT_TABLES = List.of(
-            "public.users", "public.friend_requests", "public.friendships", "public.transfers", "cdc.heartbeat");
+            "public.users",
+            "public.friend_requests",
+            "public.friendships",
+            "public.transfers",
+            "public.payment_requests",
+            "cdc.heartbeat");
     public static final List<String> DEFAULT_EXCLUDED_COLUMNS = List.of("public.users.password_hash");
 
     public CdcSettings {

@@ -26,7 +26,16 @@ class AuthorizationIT extends ApiIT.Base {
                         "/v1/transfers",
                         Map.of("receiver_id", someone.toString(), "amount_cents", 1, "note", "x")),
                 new Call("GET", "/v1/transfers/" + someTransfer, null),
-                new Call("GET", "/v1/me/transfers", null));
+                new Call("GET", "/v1/me/transfers", null),
+                new Call(
+                        "POST",
+                        "/v1/payment-requests",
+                        Map.of("payer_id", someone.toString(), "amount_cents", 1, "note", "x")),
+                new Call("GET", "/v1/payment-requests/" + someTransfer, null),
+                new Call("POST", "/v1/payment-requests/" + someTransfer + "/pay", null),
+                new Call("POST", "/v1/payment-requests/" + someTransfer + "/decline", null),
+                new Call("POST", "/v1/payment-requests/" + someTransfer + "/cancel", null),
+                new Call("GET", "/v1/me/payment-requests?role=incoming", null));
     }
 
     @Test

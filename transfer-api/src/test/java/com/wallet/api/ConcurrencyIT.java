@@ -7,14 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,7 +28,7 @@ class ConcurrencyIT extends ApiIT.Base {
             receivers.add(api.newUser("receiver"));
         }
 
-        List<Api.Response> responses = runAtOnce(
+        List<Api.Response> responses = Concurrently.run(
                 60,
                 i -> () -> api.transfer(
                         spender,
@@ -62,7 +55,7 @@ class ConcurrencyIT extends ApiIT.Base {
         api.fund(b, 10_000);
         double deadlocksBefore = retries("40P01");
 
-        List<Api.Response> responses = runAtOnce(80, i -> () -> {
+        List<Api.Response> responses = Concurrently.run(80, i -> () -> {
             Api.Person from = i % 2 == 0 ? a : b;
             Api.Person to = i % 2 == 0 ? b : a;
             return api.transfer(
@@ -87,7 +80,7 @@ class ConcurrencyIT extends ApiIT.Base {
         api.fund(alice, 5_000);
         String key = "pay-bob-" + UUID.randomUUID();
 
-        List<Api.Response> responses = runAtOnce(20, i -> () -> api.transfer(alice, bob.id(), 700, key));
+        List<Api.Response> responses = Concurrently.run(20, i -> () -> api.transfer(alice, bob.id(), 700, key));
 
         assertThat(responses).extracting(Api.Response::status).containsOnly(201);
         assertThat(responses)
@@ -101,32 +94,6 @@ class ConcurrencyIT extends ApiIT.Base {
         assertThat(api.balance(alice)).isEqualTo(4_300);
         assertThat(api.balance(bob)).isEqualTo(700);
         LedgerInvariants.assertHold(db);
-    }
-
-    private static <T> List<T> runAtOnce(int threads, Function<Integer, Callable<T>> task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch ready = new CountDownLatch(threads);
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                Callable<T> work = task.apply(i);
-                futures.add(pool.submit(() -> {
-                    ready.countDown();
-                    go.await();
-                    return work.call();
-                }));
-            }
-            assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(2, TimeUnit.MINUTES));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 
     private double retries(String sqlState) {

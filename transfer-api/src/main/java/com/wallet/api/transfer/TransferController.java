@@ -2,8 +2,7 @@ package com.wallet.api.transfer;
 
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
-import com.wallet.api.web.DomainException;
-import com.wallet.api.web.Problem;
+import com.wallet.api.web.Notes;
 import com.wallet.api.web.RateLimiter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -69,7 +68,8 @@ class TransferController {
                                                 body.receiverId(),
                                                 body.amountCents(),
                                                 body.note(),
-                                                body.visibility()))))
+                                                body.visibility(),
+                                                null))))
                 .toResponseEntity();
     }
 
@@ -84,25 +84,5 @@ class TransferController {
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit,
             @RequestParam(required = false) String cursor) {
         return transfers.history(CurrentUser.id(token), limit, cursor);
-    }
-
-    /** Notes are 1-280 characters (code points) of text: no control characters, no broken surrogates. */
-    static final class Notes {
-        private Notes() {}
-
-        static void check(String note) {
-            int length = note.codePointCount(0, note.length());
-            if (note.isBlank() || length > 280) {
-                throw new DomainException(
-                        Problem.INVALID_REQUEST, "note must be 1-280 characters and not blank, was " + length);
-            }
-            boolean bad = note.codePoints().anyMatch(cp -> {
-                int type = Character.getType(cp);
-                return type == Character.CONTROL || type == Character.SURROGATE || type == Character.UNASSIGNED;
-            });
-            if (bad) {
-                throw new DomainException(Problem.INVALID_REQUEST, "note must not contain control characters");
-            }
-        }
     }
 }

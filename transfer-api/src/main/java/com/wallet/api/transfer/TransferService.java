@@ -28,7 +28,8 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class TransferService {
 
-    public record SendMoney(UUID receiverId, long amountCents, String note, String visibility) {}
+    /** @param paymentRequestId the request this transfer pays, or null */
+    public record SendMoney(UUID receiverId, long amountCents, String note, String visibility, UUID paymentRequestId) {}
 
     public record Page(List<TransferView> items, String nextCursor) {}
 
@@ -137,7 +138,8 @@ public class TransferService {
                             funding.balance().cents(),
                             funding.bank().cents(),
                             funding.card().cents(),
-                            funding.fee().cents()));
+                            funding.fee().cents()),
+                    request.paymentRequestId());
             var createdAt = transfers.insert(draft);
             ledger.post("transfer", transferId, lines(from, to, amount, funding));
             sources.bank()
@@ -181,7 +183,8 @@ public class TransferService {
                     draft.visibility(),
                     draft.status(),
                     createdAt,
-                    draft.funding());
+                    draft.funding(),
+                    draft.paymentRequestId());
         } finally {
             MDC.remove("transfer_id");
         }

@@ -13,7 +13,8 @@ public record TransferView(
         String visibility,
         String status,
         Instant createdAt,
-        FundingView funding) {
+        FundingView funding,
+        UUID paymentRequestId) {
 
     public record FundingView(long balanceCents, long bankCents, long cardCents, long feeCents) {}
 }

@@ -21,6 +21,9 @@ public enum Problem {
     ACCOUNT_FROZEN("account-frozen", "The account is frozen"),
     RECEIVER_UNAVAILABLE("receiver-unavailable", "The receiver cannot receive money right now"),
     NOT_FRIENDABLE("not-friendable", "That friend request is not possible"),
+    UNKNOWN_PAYER("unknown-payer", "The payer does not exist"),
+    SELF_REQUEST("self-request", "Requesting money from yourself is not possible"),
+    REQUEST_NOT_PENDING("request-not-pending", "The payment request is no longer pending"),
     RATE_LIMITED("rate-limited", "Too many requests"),
     INTERNAL("internal", "Something went wrong on our side");
 

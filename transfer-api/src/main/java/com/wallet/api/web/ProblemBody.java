@@ -22,7 +22,7 @@ public final class ProblemBody {
             case UNAUTHENTICATED, INVALID_CREDENTIALS -> HttpStatus.UNAUTHORIZED;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case USERNAME_TAKEN, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_FLIGHT -> HttpStatus.CONFLICT;
+            case USERNAME_TAKEN, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_FLIGHT, REQUEST_NOT_PENDING -> HttpStatus.CONFLICT;
             case IDEMPOTENCY_KEY_REUSE,
                     INSUFFICIENT_FUNDS,
                     LIMIT_EXCEEDED,
@@ -30,7 +30,9 @@ public final class ProblemBody {
                     SELF_TRANSFER,
                     ACCOUNT_FROZEN,
                     RECEIVER_UNAVAILABLE,
-                    NOT_FRIENDABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+                    NOT_FRIENDABLE,
+                    UNKNOWN_PAYER,
+                    SELF_REQUEST -> HttpStatus.UNPROCESSABLE_CONTENT;
             case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };

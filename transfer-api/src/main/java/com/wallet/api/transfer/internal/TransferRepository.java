@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 public class TransferRepository {
 
     private static final String COLUMNS = "id, sender_id, receiver_id, amount_cents, note, visibility, status,"
-            + " created_at, balance_cents, bank_cents, card_cents, fee_cents";
+            + " created_at, balance_cents, bank_cents, card_cents, fee_cents, payment_request_id";
 
     /** What the waterfall may use beyond the wallet: the default verified bank account and the default card. */
     public record FundingSources(Optional<UUID> bank, Optional<UUID> card) {}
@@ -58,8 +58,8 @@ public class TransferRepository {
     /** Inserts the transfer and returns its creation time as the database set it. */
     public Instant insert(TransferView t) {
         return jdbc.sql("INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
-                        + " card_cents, fee_cents, note, visibility, status)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING created_at")
+                        + " card_cents, fee_cents, note, visibility, status, payment_request_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING created_at")
                 .params(
                         t.id(),
                         t.senderId(),
@@ -71,7 +71,8 @@ public class TransferRepository {
                         t.funding().feeCents(),
                         t.note(),
                         t.visibility(),
-                        t.status())
+                        t.status(),
+                        t.paymentRequestId())
                 .query((rs, n) -> rs.getTimestamp(1).toInstant())
                 .single();
     }
@@ -119,6 +120,7 @@ public class TransferRepository {
                         rs.getLong("balance_cents"),
                         rs.getLong("bank_cents"),
                         rs.getLong("card_cents"),
-                        rs.getLong("fee_cents")));
+                        rs.getLong("fee_cents")),
+                rs.getObject("payment_request_id", UUID.class));
     }
 }

@@ -1,0 +1,93 @@
+package com.wallet.api.request;
+
+import com.wallet.api.idempotency.IdempotentExecutor;
+import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.web.Notes;
+import com.wallet.api.web.RateLimiter;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class PaymentRequestController {
+
+    record CreateRequest(
+            @NotNull UUID payerId,
+            @NotNull @Min(1) Long amountCents,
+            @NotNull String note,
+
+            @Pattern(regexp = "public|friends|private", message = "must be public, friends or private")
+            String visibility) {}
+
+    private final PaymentRequestService requests;
+    private final IdempotentExecutor idempotency;
+    private final RateLimiter rateLimiter;
+
+    PaymentRequestController(PaymentRequestService requests, IdempotentExecutor idempotency, RateLimiter rateLimiter) {
+        this.requests = requests;
+        this.idempotency = idempotency;
+        this.rateLimiter = rateLimiter;
+    }
+
+    @PostMapping("/v1/payment-requests")
+    @ResponseStatus(HttpStatus.CREATED)
+    PaymentRequestView create(@AuthenticationPrincipal Jwt token, @Valid @RequestBody CreateRequest body) {
+        Notes.check(body.note());
+        return requests.create(
+                CurrentUser.id(token), body.payerId(), body.amountCents(), body.note(), body.visibility());
+    }
+
+    @PostMapping("/v1/payment-requests/{id}/pay")
+    ResponseEntity<String> pay(
+            @AuthenticationPrincipal Jwt token, @RequestHeader("Idempotency-Key") String key, @PathVariable UUID id) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        return idempotency
+                .execute(
+                        me,
+                        key,
+                        "POST /v1/payment-requests/" + id + "/pay",
+                        () -> idempotency.json(201, requests.pay(me, id)))
+                .toResponseEntity();
+    }
+
+    @PostMapping("/v1/payment-requests/{id}/decline")
+    PaymentRequestView decline(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return requests.decline(CurrentUser.id(token), id);
+    }
+
+    @PostMapping("/v1/payment-requests/{id}/cancel")
+    PaymentRequestView cancel(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return requests.cancel(CurrentUser.id(token), id);
+    }
+
+    @GetMapping("/v1/payment-requests/{id}")
+    PaymentRequestView get(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return requests.get(CurrentUser.id(token), id);
+    }
+
+    @GetMapping("/v1/me/payment-requests")
+    PaymentRequestService.Page list(
+            @AuthenticationPrincipal Jwt token,
+            @RequestParam @Pattern(regexp = "incoming|outgoing", message = "must be incoming or outgoing") String role,
+            @RequestParam(required = false) String status,
+            @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit,
+            @RequestParam(required = false) String cursor) {
+        return requests.list(CurrentUser.id(token), role.equals("incoming"), status, limit, cursor);
+    }
+}

@@ -1,0 +1,17 @@
+package com.wallet.api.request;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A payment request as its requester and payer see it. */
+public record PaymentRequestView(
+        UUID id,
+        UUID requesterId,
+        UUID payerId,
+        long amountCents,
+        String note,
+        String visibility,
+        String status,
+        Instant createdAt,
+        Instant updatedAt,
+        UUID transferId) {}

@@ -1,0 +1,149 @@
+package com.wallet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+@ApiIT
+class PaymentRequestIT extends ApiIT.Base {
+
+    private Api.Response ask(Api.Person requester, Api.Person payer, long cents) {
+        return api.post(
+                "/v1/payment-requests",
+                requester.token(),
+                null,
+                Map.of(
+                        "payer_id",
+                        payer.id().toString(),
+                        "amount_cents",
+                        cents,
+                        "note",
+                        "dinner",
+                        "visibility",
+                        "private"));
+    }
+
+    private Api.Response act(Api.Person who, String requestId, String action, String key) {
+        return api.post("/v1/payment-requests/" + requestId + "/" + action, who.token(), key, null);
+    }
+
+    @Test
+    void thePayerPaysARequestWithOneLinkedTransfer() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(bob, 2_000);
+
+        Api.Response asked = ask(alice, bob, 1_500);
+        assertThat(asked.status()).isEqualTo(201);
+        assertThat(asked.json().path("status").asString()).isEqualTo("pending");
+        String id = asked.json().path("id").asString();
+
+        Api.Response paid = act(bob, id, "pay", UUID.randomUUID().toString());
+
+        assertThat(paid.status()).isEqualTo(201);
+        assertThat(paid.json().path("payment_request_id").asString()).isEqualTo(id);
+        assertThat(paid.json().path("receiver_id").asString())
+                .isEqualTo(alice.id().toString());
+        assertThat(paid.json().path("amount_cents").asLong()).isEqualTo(1_500);
+        assertThat(paid.json().path("visibility").asString()).isEqualTo("private");
+        assertThat(api.balance(bob)).isEqualTo(500);
+        assertThat(api.balance(alice)).isEqualTo(1_500);
+        Api.Response after = api.get("/v1/payment-requests/" + id, alice.token());
+        assertThat(after.json().path("status").asString()).isEqualTo("paid");
+        assertThat(after.json().path("transfer_id").asString())
+                .isEqualTo(paid.json().path("id").asString());
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void aRequestPaidTwiceAtOnceIsPaidOnce() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(bob, 10_000);
+        String id = ask(alice, bob, 700).json().path("id").asString();
+
+        List<Api.Response> responses = Concurrently.run(
+                20, i -> () -> act(bob, id, "pay", UUID.randomUUID().toString()));
+
+        Map<Integer, Long> byStatus =
+                responses.stream().collect(Collectors.groupingBy(Api.Response::status, Collectors.counting()));
+        assertThat(byStatus).containsEntry(201, 1L).containsEntry(409, 19L);
+        assertThat(responses.stream().filter(r -> r.status() == 409))
+                .allMatch(r -> r.problemType().equals(Api.PROBLEMS + "request-not-pending"));
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM transfers WHERE payment_request_id = ?", Long.class, UUID.fromString(id)))
+                .isEqualTo(1);
+        assertThat(api.balance(bob)).isEqualTo(9_300);
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void onlyThePayerPaysOrDeclinesAndOnlyTheRequesterCancels() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person mallory = api.newUser("mallory");
+        api.fund(bob, 1_000);
+        String id = ask(alice, bob, 100).json().path("id").asString();
+
+        assertThat(act(mallory, id, "pay", "k1").status()).isEqualTo(404);
+        assertThat(act(mallory, id, "decline", null).status()).isEqualTo(404);
+        assertThat(api.get("/v1/payment-requests/" + id, mallory.token()).status())
+                .isEqualTo(404);
+        assertThat(act(alice, id, "pay", "k2").status()).isEqualTo(403);
+        assertThat(act(alice, id, "decline", null).status()).isEqualTo(403);
+        assertThat(act(bob, id, "cancel", null).status()).isEqualTo(403);
+
+        Api.Response declined = act(bob, id, "decline", null);
+        assertThat(declined.status()).isEqualTo(200);
+        assertThat(declined.json().path("status").asString()).isEqualTo("declined");
+        Api.Response late = act(bob, id, "pay", UUID.randomUUID().toString());
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.json().path("request_status").asString()).isEqualTo("declined");
+        assertThat(api.balance(bob)).isEqualTo(1_000);
+
+        String second = ask(alice, bob, 100).json().path("id").asString();
+        assertThat(act(alice, second, "cancel", null).json().path("status").asString())
+                .isEqualTo("cancelled");
+        assertThat(act(alice, second, "cancel", null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void requestsAreListedByRoleAndStatusAndValidated() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        String first = ask(alice, bob, 100).json().path("id").asString();
+        String second = ask(alice, bob, 200).json().path("id").asString();
+        act(bob, first, "decline", null);
+
+        Api.Response incoming = api.get("/v1/me/payment-requests?role=incoming", bob.token());
+        assertThat(incoming.json().path("items")).hasSize(2);
+        assertThat(incoming.json().path("items").get(0).path("id").asString()).isEqualTo(second);
+        Api.Response pending = api.get("/v1/me/payment-requests?role=outgoing&status=pending", alice.token());
+        assertThat(pending.json().path("items")).hasSize(1);
+        assertThat(pending.json().path("items").get(0).path("id").asString()).isEqualTo(second);
+        assertThat(api.get("/v1/me/payment-requests?role=outgoing", bob.token())
+                        .json()
+                        .path("items"))
+                .isEmpty();
+
+        assertThat(api.get("/v1/me/payment-requests?role=sideways", bob.token()).status())
+                .isEqualTo(400);
+        assertThat(api.get("/v1/me/payment-requests?role=incoming&status=lost", bob.token())
+                        .status())
+                .isEqualTo(400);
+        assertThat(ask(alice, alice, 100).problemType()).isEqualTo(Api.PROBLEMS + "self-request");
+        assertThat(api.post(
+                                "/v1/payment-requests",
+                                alice.token(),
+                                null,
+                                Map.of("payer_id", UUID.randomUUID().toString(), "amount_cents", 5, "note", "x"))
+                        .problemType())
+                .isEqualTo(Api.PROBLEMS + "unknown-payer");
+        assertThat(ask(alice, bob, 0).status()).isEqualTo(400);
+        assertThat(ask(alice, bob, 500_001).problemType()).isEqualTo(Api.PROBLEMS + "limit-exceeded");
+    }
+}
