@@ -104,7 +104,7 @@ public final class LocalRun {
                 PostgreSQL    psql "postgresql://%2$s@%3$s:%4$d/%5$s"   (wal_level=logical)
                 Kafka         kcat -b %6$s -L
                               kcat -b %6$s -t wallet.public.transfers -C -o beginning -f '%%k %%s\\n'
-                              (committed changes of users, friend_requests, friendships and transfers: docs/topics.md)
+                              (committed changes of users, friends, transfers and payment requests: docs/topics.md)
                 Cassandra     cqlsh %7$s %8$d   (datacenter %9$s, keyspace wallet)
 
                 Try it (copy and paste):
