@@ -3,6 +3,7 @@ package com.wallet.api.request;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.web.Notes;
+import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.RateLimiter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -82,7 +83,7 @@ class PaymentRequestController {
     }
 
     @GetMapping("/v1/me/payment-requests")
-    PaymentRequestService.Page list(
+    PageCursor.Page<PaymentRequestView> list(
             @AuthenticationPrincipal Jwt token,
             @RequestParam @Pattern(regexp = "incoming|outgoing", message = "must be incoming or outgoing") String role,
             @RequestParam(required = false) String status,

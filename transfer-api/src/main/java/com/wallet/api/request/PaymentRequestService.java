@@ -30,8 +30,6 @@ public class PaymentRequestService {
 
     public static final Set<String> STATUSES = Set.of("pending", "paid", "declined", "cancelled");
 
-    public record Page(List<PaymentRequestView> items, String nextCursor) {}
-
     private static final String COLUMNS = "r.id, r.requester_id, r.payer_id, r.amount_cents, r.note, r.visibility,"
             + " r.status, r.created_at, r.updated_at, t.id AS transfer_id";
     private static final String FROM = " FROM payment_requests r LEFT JOIN transfers t ON t.payment_request_id = r.id";
@@ -136,7 +134,8 @@ public class PaymentRequestService {
 
     /** Incoming (the caller pays) or outgoing (the caller asked), optionally of one status, newest first. */
     @Transactional(readOnly = true)
-    public Page list(UUID caller, boolean incoming, String status, int limit, String cursor) {
+    public PageCursor.Page<PaymentRequestView> list(
+            UUID caller, boolean incoming, String status, int limit, String cursor) {
         if (status != null && !STATUSES.contains(status)) {
             throw new DomainException(
                     Problem.INVALID_REQUEST, "status must be one of " + STATUSES + ", was '" + status + "'");
@@ -153,14 +152,7 @@ public class PaymentRequestService {
                 .param("n", limit + 1)
                 .query(PaymentRequestService::map)
                 .list();
-        List<PaymentRequestView> items = rows.subList(0, Math.min(limit, rows.size()));
-        String next = rows.size() > limit
-                ? new PageCursor(
-                                items.get(items.size() - 1).createdAt(),
-                                items.get(items.size() - 1).id())
-                        .encode()
-                : null;
-        return new Page(List.copyOf(items), next);
+        return PageCursor.page(rows, limit, PaymentRequestView::createdAt, PaymentRequestView::id);
     }
 
     private PaymentRequestView lock(UUID caller, UUID requestId) {

@@ -3,6 +3,7 @@ package com.wallet.api.transfer;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.web.Notes;
+import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.RateLimiter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -79,7 +80,7 @@ class TransferController {
     }
 
     @GetMapping("/v1/me/transfers")
-    TransferService.Page history(
+    PageCursor.Page<TransferView> history(
             @AuthenticationPrincipal Jwt token,
             @RequestParam(defaultValue = "20") @Min(1) @Max(100) int limit,
             @RequestParam(required = false) String cursor) {

@@ -31,8 +31,6 @@ public class TransferService {
     /** @param paymentRequestId the request this transfer pays, or null */
     public record SendMoney(UUID receiverId, long amountCents, String note, String visibility, UUID paymentRequestId) {}
 
-    public record Page(List<TransferView> items, String nextCursor) {}
-
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
 
     private final TransferRepository transfers;
@@ -232,16 +230,9 @@ public class TransferService {
     }
 
     @Transactional(readOnly = true)
-    public Page history(UUID userId, int limit, String cursor) {
+    public PageCursor.Page<TransferView> history(UUID userId, int limit, String cursor) {
         PageCursor after = PageCursor.decode(cursor);
         List<TransferView> rows = transfers.history(userId, after.time(), after.id(), limit + 1);
-        List<TransferView> items = rows.subList(0, Math.min(limit, rows.size()));
-        String next = rows.size() > limit
-                ? new PageCursor(
-                                items.get(items.size() - 1).createdAt(),
-                                items.get(items.size() - 1).id())
-                        .encode()
-                : null;
-        return new Page(List.copyOf(items), next);
+        return PageCursor.page(rows, limit, TransferView::createdAt, TransferView::id);
     }
 }
