@@ -25,8 +25,8 @@ public final class CassandraNode implements AutoCloseable {
         this.startTimeout = startTimeout;
         Path yaml = dir.resolve("cassandra.yaml");
         Path logback = dir.resolve("logback.xml");
-        KafkaBroker.write(yaml, yaml(dir, nativePort, storagePort));
-        KafkaBroker.write(logback, Logback.CONSOLE_INFO);
+        ChildJvm.writeFile(yaml, yaml(dir, nativePort, storagePort));
+        ChildJvm.writeFile(logback, Logback.CONSOLE_INFO);
         List<String> jvmArgs = new ArrayList<>(jdk17Options());
         jvmArgs.addAll(List.of(
                 "-Xms256m",

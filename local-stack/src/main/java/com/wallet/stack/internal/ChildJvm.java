@@ -65,7 +65,7 @@ public final class ChildJvm implements AutoCloseable {
     public void reclaimOrphan() {
         orphan().ifPresent(orphan -> {
             log.warn("{}: stopping pid {} left running by an earlier, crashed run", server, orphan.pid());
-            stop(orphan);
+            stop(server, orphan);
         });
     }
 
@@ -165,7 +165,7 @@ public final class ChildJvm implements AutoCloseable {
         if (process == null) {
             return;
         }
-        stop(process.toHandle());
+        stop(server, process.toHandle());
         try {
             Files.deleteIfExists(pidFile);
         } catch (IOException e) {
@@ -173,7 +173,8 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    private void stop(ProcessHandle handle) {
+    /** Stops a server process: SIGTERM, then SIGKILL if it has not exited within 30 s. */
+    static void stop(String server, ProcessHandle handle) {
         if (!handle.isAlive()) {
             return;
         }
@@ -184,6 +185,16 @@ public final class ChildJvm implements AutoCloseable {
             log.warn("{}: pid {} did not stop within {} s; killing it", server, handle.pid(), STOP_TIMEOUT.toSeconds());
             handle.destroyForcibly();
             handle.onExit().join();
+        }
+    }
+
+    /** Writes a configuration file of a server, creating its directory. */
+    static void writeFile(Path file, String content) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 }

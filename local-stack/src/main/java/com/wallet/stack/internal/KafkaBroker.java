@@ -1,7 +1,5 @@
 package com.wallet.stack.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,8 +30,8 @@ public final class KafkaBroker implements AutoCloseable {
         this.startTimeout = startTimeout;
         Path properties = dir.resolve("server.properties");
         Path logback = dir.resolve("logback.xml");
-        write(properties, serverProperties(dir.resolve("data"), port, controllerPort));
-        write(logback, Logback.CONSOLE_INFO);
+        ChildJvm.writeFile(properties, serverProperties(dir.resolve("data"), port, controllerPort));
+        ChildJvm.writeFile(logback, Logback.CONSOLE_INFO);
         String classpath = ServerClasspath.of("kafka-server");
         List<String> jvmArgs = new ArrayList<>(JVM_ARGS);
         jvmArgs.add("-Dlogback.configurationFile=" + logback);
@@ -113,14 +111,5 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
                 "");
-    }
-
-    static void write(Path file, String content) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, content);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +51,8 @@ public final class PostgresServer implements AutoCloseable {
         livePostmaster(pidFile).ifPresent(postmaster -> {
             log.warn(
                     "{}: stopping postmaster pid {} left running by an earlier, crashed run", SERVER, postmaster.pid());
-            postmaster.destroy(); // SIGTERM: smart shutdown; the crashed run's sessions are already gone
-            try {
-                postmaster.onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                postmaster.destroyForcibly();
-                postmaster.onExit().join();
-            }
+            // SIGTERM: smart shutdown, and the crashed run's sessions are already gone
+            ChildJvm.stop(SERVER, postmaster);
         });
     }
 

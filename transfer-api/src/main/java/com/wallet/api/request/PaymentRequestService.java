@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -84,12 +85,7 @@ public class PaymentRequestService {
     /** The payer pays: one transfer, linked to the request. Runs in the idempotency key's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
     public TransferView pay(UUID caller, UUID requestId) {
-        PaymentRequestView request = lock(caller, requestId);
-        if (!request.payerId().equals(caller)) {
-            throw new DomainException(
-                    Problem.FORBIDDEN, "only the payer can pay a request", Map.of("request_id", requestId));
-        }
-        requirePending(request);
+        PaymentRequestView request = lockPending(caller, requestId, Role.PAYER, "pay");
         TransferView transfer = transfers.send(
                 caller,
                 new TransferService.SendMoney(
@@ -100,24 +96,14 @@ public class PaymentRequestService {
 
     @Transactional
     public PaymentRequestView decline(UUID caller, UUID requestId) {
-        PaymentRequestView request = lock(caller, requestId);
-        if (!request.payerId().equals(caller)) {
-            throw new DomainException(
-                    Problem.FORBIDDEN, "only the payer can decline a request", Map.of("request_id", requestId));
-        }
-        requirePending(request);
+        PaymentRequestView request = lockPending(caller, requestId, Role.PAYER, "decline");
         setStatus(caller, request, "declined");
         return find(requestId);
     }
 
     @Transactional
     public PaymentRequestView cancel(UUID caller, UUID requestId) {
-        PaymentRequestView request = lock(caller, requestId);
-        if (!request.requesterId().equals(caller)) {
-            throw new DomainException(
-                    Problem.FORBIDDEN, "only the requester can cancel a request", Map.of("request_id", requestId));
-        }
-        requirePending(request);
+        PaymentRequestView request = lockPending(caller, requestId, Role.REQUESTER, "cancel");
         setStatus(caller, request, "cancelled");
         return find(requestId);
     }
@@ -125,8 +111,7 @@ public class PaymentRequestService {
     @Transactional(readOnly = true)
     public PaymentRequestView get(UUID caller, UUID requestId) {
         PaymentRequestView request = find(requestId);
-        if (request == null
-                || !(request.payerId().equals(caller) || request.requesterId().equals(caller))) {
+        if (!isParty(request, caller)) {
             throw notFound(requestId);
         }
         return request;
@@ -155,7 +140,17 @@ public class PaymentRequestService {
         return PageCursor.page(rows, limit, PaymentRequestView::createdAt, PaymentRequestView::id);
     }
 
-    private PaymentRequestView lock(UUID caller, UUID requestId) {
+    private enum Role {
+        PAYER,
+        REQUESTER
+    }
+
+    /**
+     * Locks the request row (before any wallet, the order every payment of it follows) and checks that the caller
+     * may {@code action} it: anyone but the two parties is told it does not exist, the other party is refused, and
+     * only a pending request can change.
+     */
+    private PaymentRequestView lockPending(UUID caller, UUID requestId, Role role, String action) {
         PaymentRequestView request = jdbc.sql("SELECT r.id, r.requester_id, r.payer_id, r.amount_cents, r.note,"
                         + " r.visibility, r.status, r.created_at, r.updated_at, NULL::uuid AS transfer_id"
                         + " FROM payment_requests r WHERE r.id = ? FOR UPDATE")
@@ -163,11 +158,23 @@ public class PaymentRequestService {
                 .query(PaymentRequestService::map)
                 .optional()
                 .orElse(null);
-        if (request == null
-                || !(request.payerId().equals(caller) || request.requesterId().equals(caller))) {
+        if (!isParty(request, caller)) {
             throw notFound(requestId);
         }
+        UUID allowed = role == Role.PAYER ? request.payerId() : request.requesterId();
+        if (!allowed.equals(caller)) {
+            throw new DomainException(
+                    Problem.FORBIDDEN,
+                    "only the " + role.name().toLowerCase(Locale.ROOT) + " can " + action + " a request",
+                    Map.of("request_id", requestId));
+        }
+        requirePending(request);
         return request;
+    }
+
+    private static boolean isParty(PaymentRequestView request, UUID caller) {
+        return request != null
+                && (request.payerId().equals(caller) || request.requesterId().equals(caller));
     }
 
     private static void requirePending(PaymentRequestView request) {

@@ -61,7 +61,7 @@ public class TransferService {
         long started = System.nanoTime();
         try {
             TransferView sent = doSend(senderId, request, started);
-            metrics.step("total", System.nanoTime() - started);
+            metrics.totalTook(System.nanoTime() - started);
             return sent;
         } catch (DomainException e) {
             metrics.rejected(e.problem().name().toLowerCase(java.util.Locale.ROOT));
@@ -103,7 +103,7 @@ public class TransferService {
 
         long lockStarted = System.nanoTime();
         Map<UUID, LockedWallet> wallets = ledger.lockWallets(List.of(senderId, receiver.id()));
-        metrics.step("lock", System.nanoTime() - lockStarted);
+        metrics.lockTook(System.nanoTime() - lockStarted);
         LockedWallet from = wallets.get(senderId);
         LockedWallet to = wallets.get(receiver.id());
 

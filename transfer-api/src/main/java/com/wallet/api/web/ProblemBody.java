@@ -55,9 +55,7 @@ public final class ProblemBody {
     }
 
     public static ResponseEntity<Object> response(Problem problem, String detail, Map<String, Object> extra) {
-        return ResponseEntity.status(statusOf(problem))
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(of(problem, detail, extra));
+        return response(problem, detail, extra, HttpHeaders.EMPTY);
     }
 
     public static ResponseEntity<Object> response(
