@@ -1,8 +1,10 @@
 package com.wallet.cdc;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 
@@ -87,6 +89,32 @@ public record CdcSettings(
                 Duration.parse(r.string("cdc.kafka.delivery-timeout", "PT30S")),
                 Duration.parse(r.string("cdc.poll-interval", "PT0.025S")),
                 r.integer("cdc.http.port", 8081));
+    }
+
+    /** These settings as the properties {@link #from} reads, to hand to another process with {@code -D}. */
+    public Map<String, String> toProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("cdc.postgres.host", postgresHost);
+        p.put("cdc.postgres.port", Integer.toString(postgresPort));
+        p.put("cdc.postgres.database", database);
+        p.put("cdc.postgres.username", username);
+        p.put("cdc.postgres.password", password);
+        p.put("cdc.kafka.bootstrap-servers", bootstrapServers);
+        p.put("cdc.topic.prefix", topicPrefix);
+        p.put("cdc.tables", String.join(",", tables));
+        p.put("cdc.excluded-columns", String.join(",", excludedColumns));
+        p.put("cdc.slot.name", slotName);
+        p.put("cdc.publication.name", publicationName);
+        p.put("cdc.topic.partitions", Integer.toString(topicPartitions));
+        p.put("cdc.topic.replication-factor", Short.toString(replicationFactor));
+        p.put("cdc.topic.retention", topicRetention.toString());
+        p.put("cdc.offsets.topic", offsetsTopic);
+        p.put("cdc.offsets.flush-interval", offsetFlushInterval.toString());
+        p.put("cdc.heartbeat.interval", heartbeatInterval.toString());
+        p.put("cdc.kafka.delivery-timeout", deliveryTimeout.toString());
+        p.put("cdc.poll-interval", pollInterval.toString());
+        p.put("cdc.http.port", Integer.toString(httpPort));
+        return p;
     }
 
     /** The topic a table's changes go to, following Debezium's {@code <prefix>.<schema>.<table>}. */

@@ -173,7 +173,7 @@ class CdcFaultIT {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        CdcTestSupport.asSystemProperties(settings).forEach((k, v) -> command.add("-D" + k + "=" + v));
+        settings.toProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(CdcMain.class.getName());
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

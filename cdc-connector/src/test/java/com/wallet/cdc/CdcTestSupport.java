@@ -62,25 +62,6 @@ final class CdcTestSupport {
         return CdcSettings.from(values::get);
     }
 
-    static Map<String, String> asSystemProperties(CdcSettings s) {
-        Map<String, String> p = new HashMap<>();
-        p.put("cdc.postgres.host", s.postgresHost());
-        p.put("cdc.postgres.port", Integer.toString(s.postgresPort()));
-        p.put("cdc.postgres.database", s.database());
-        p.put("cdc.postgres.username", s.username());
-        p.put("cdc.postgres.password", s.password());
-        p.put("cdc.kafka.bootstrap-servers", s.bootstrapServers());
-        p.put("cdc.topic.prefix", s.topicPrefix());
-        p.put("cdc.slot.name", s.slotName());
-        p.put("cdc.publication.name", s.publicationName());
-        p.put("cdc.offsets.topic", s.offsetsTopic());
-        p.put("cdc.topic.partitions", Integer.toString(s.topicPartitions()));
-        p.put("cdc.heartbeat.interval", s.heartbeatInterval().toString());
-        p.put("cdc.kafka.delivery-timeout", s.deliveryTimeout().toString());
-        p.put("cdc.http.port", Integer.toString(s.httpPort()));
-        return p;
-    }
-
     static Connection connect(Stack stack) throws SQLException {
         PostgresSettings pg = stack.postgres();
         return DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
