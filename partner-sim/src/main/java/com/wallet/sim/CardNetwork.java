@@ -1,0 +1,112 @@
+package com.wallet.sim;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A card network: charges (authorize and capture in one call), voids and push-to-card payouts, each idempotent by the
+ * caller's id. Cards whose number ends in {@code 0002} are declined, as in the networks' own test ranges. Voiding an
+ * id the network never charged leaves a tombstone, so a charge arriving late under that id is refused rather than
+ * taken.
+ */
+public final class CardNetwork {
+
+    public enum Status {
+        CAPTURED,
+        VOIDED,
+        PAID
+    }
+
+    public record Operation(String id, String last4, long amountCents, Status status) {}
+
+    /** A call the network refuses; {@code code} is what a client shows its users. */
+    public static final class Refused extends RuntimeException {
+        private final int httpStatus;
+        private final String code;
+
+        Refused(int httpStatus, String code, String message) {
+            super(message);
+            this.httpStatus = httpStatus;
+            this.code = code;
+        }
+
+        public int httpStatus() {
+            return httpStatus;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    private final Map<String, Operation> charges = new ConcurrentHashMap<>();
+    private final Map<String, Operation> payouts = new ConcurrentHashMap<>();
+
+    public Operation charge(String id, String cardNumber, long amountCents) {
+        check(cardNumber, amountCents);
+        Operation charge =
+                charges.computeIfAbsent(id, k -> new Operation(id, last4(cardNumber), amountCents, Status.CAPTURED));
+        if (charge.status() == Status.VOIDED && charge.amountCents() == 0) {
+            throw new Refused(409, "charge_voided", "charge " + id + " was voided before it arrived");
+        }
+        if (charge.amountCents() != amountCents || !charge.last4().equals(last4(cardNumber))) {
+            throw new Refused(409, "id_reused", "charge " + id + " exists with other parameters");
+        }
+        return charge;
+    }
+
+    /** Voids a charge; voiding an unknown id records that no charge may be taken under it any more. */
+    public Operation voidCharge(String id) {
+        return charges.compute(
+                id,
+                (k, charge) -> charge == null
+                        ? new Operation(id, "", 0, Status.VOIDED)
+                        : new Operation(id, charge.last4(), charge.amountCents(), Status.VOIDED));
+    }
+
+    public Operation payout(String id, String cardNumber, long amountCents) {
+        check(cardNumber, amountCents);
+        Operation payout =
+                payouts.computeIfAbsent(id, k -> new Operation(id, last4(cardNumber), amountCents, Status.PAID));
+        if (payout.amountCents() != amountCents || !payout.last4().equals(last4(cardNumber))) {
+            throw new Refused(409, "id_reused", "payout " + id + " exists with other parameters");
+        }
+        return payout;
+    }
+
+    public Optional<Operation> findCharge(String id) {
+        return Optional.ofNullable(charges.get(id));
+    }
+
+    public Optional<Operation> findPayout(String id) {
+        return Optional.ofNullable(payouts.get(id));
+    }
+
+    /** Captured (not voided) charges: what the network will settle with the merchant. */
+    public long capturedCount() {
+        return charges.values().stream()
+                .filter(c -> c.status() == Status.CAPTURED)
+                .count();
+    }
+
+    public long payoutCount() {
+        return payouts.size();
+    }
+
+    private static void check(String cardNumber, long amountCents) {
+        if (cardNumber == null || !cardNumber.matches("[0-9]{12,19}")) {
+            throw new Refused(400, "invalid_card", "card_number must be 12-19 digits");
+        }
+        if (amountCents <= 0) {
+            throw new Refused(400, "invalid_amount", "amount_cents must be positive");
+        }
+        if (cardNumber.endsWith("0002")) {
+            throw new Refused(402, "card_declined", "the issuer declined the card");
+        }
+    }
+
+    private static String last4(String cardNumber) {
+        return cardNumber.substring(cardNumber.length() - 4);
+    }
+}

@@ -1,0 +1,166 @@
+package com.wallet.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PartnerSimulatorTest {
+
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static PartnerSimulator sim;
+
+    @BeforeAll
+    static void start() {
+        sim = PartnerSimulator.start(0);
+        sim.knobs().hang(Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+    }
+
+    @BeforeEach
+    void reset() throws Exception {
+        assertThat(send("POST", "/control/reset", "").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aChargeIsIdempotentByItsId() throws Exception {
+        String charge = "{\"id\":\"ch-1\",\"card_number\":\"4242424242424242\",\"amount_cents\":1234}";
+        HttpResponse<String> first = send("POST", "/card/charges", charge);
+        HttpResponse<String> again = send("POST", "/card/charges", charge);
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(again.body()).isEqualTo(first.body()).contains("\"last4\":\"4242\"", "\"status\":\"CAPTURED\"");
+        assertThat(first.body()).doesNotContain("4242424242424242");
+        HttpResponse<String> other = send(
+                "POST", "/card/charges", "{\"id\":\"ch-1\",\"card_number\":\"4242424242424242\",\"amount_cents\":1}");
+        assertThat(other.statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void cardsEndingIn0002AreDeclined() throws Exception {
+        HttpResponse<String> declined = send(
+                "POST", "/card/charges", "{\"id\":\"ch-2\",\"card_number\":\"4000000000000002\",\"amount_cents\":100}");
+        assertThat(declined.statusCode()).isEqualTo(402);
+        assertThat(declined.body()).contains("card_declined");
+    }
+
+    @Test
+    void aVoidBeforeTheChargeArrivesRefusesTheLateCharge() throws Exception {
+        assertThat(send("POST", "/card/charges/ch-3/void", "").statusCode()).isEqualTo(200);
+        HttpResponse<String> late = send(
+                "POST", "/card/charges", "{\"id\":\"ch-3\",\"card_number\":\"4242424242424242\",\"amount_cents\":100}");
+        assertThat(late.statusCode()).isEqualTo(409);
+        assertThat(late.body()).contains("charge_voided");
+    }
+
+    @Test
+    void anOutageRefusesWithoutProcessing() throws Exception {
+        send("PUT", "/control/knobs/card-payout", "{\"outage\":true}");
+        HttpResponse<String> refused = send(
+                "POST", "/card/payouts", "{\"id\":\"po-1\",\"card_number\":\"4242424242424242\",\"amount_cents\":100}");
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(sim.card().findPayout("po-1")).isEmpty();
+        assertThat(send("GET", "/control", "").body()).contains("\"card-payout\":{\"latency_ms\":0");
+    }
+
+    @Test
+    void theTimeoutKnobProcessesTheCallButAnswersTooLate() throws Exception {
+        send("PUT", "/control/knobs/card-charge", "{\"timeout\":true}");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/card/charges"))
+                .timeout(Duration.ofMillis(300))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"id\":\"ch-4\",\"card_number\":\"4242424242424242\",\"amount_cents\":100}"))
+                .build();
+        assertThatThrownBy(() -> http.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(HttpTimeoutException.class);
+        assertThat(sim.card().findCharge("ch-4"))
+                .map(CardNetwork.Operation::status)
+                .contains(CardNetwork.Status.CAPTURED);
+    }
+
+    @Test
+    void achFilesAreAcceptedOnceAndConfiguredAccountsAreReturned() throws Exception {
+        send("PUT", "/control/ach/return-rules", "{\"000123456789\":\"R01\"}");
+        String file = String.join(
+                "\n",
+                pad("101 091000019 1234567890" + "2611240000A094101"),
+                entry(27, "09100001", "000123456789", 2500, "091000010000001"),
+                entry(22, "09100001", "000999999999", 700, "091000010000002"),
+                pad("9"));
+        HttpRequest upload = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/ach/files"))
+                .header("X-File-Id", "file-1")
+                .POST(HttpRequest.BodyPublishers.ofString(file))
+                .build();
+        HttpResponse<String> ack = http.send(upload, HttpResponse.BodyHandlers.ofString());
+        assertThat(ack.statusCode()).isEqualTo(202);
+        assertThat(ack.body())
+                .contains("\"entry_count\":2", "\"total_debit_cents\":2500", "\"total_credit_cents\":700")
+                .contains("\"duplicate\":false");
+        HttpResponse<String> resubmitted = http.send(upload, HttpResponse.BodyHandlers.ofString());
+        assertThat(resubmitted.body()).contains("\"duplicate\":true");
+
+        String returns = send("GET", "/ach/returns?after=0", "").body();
+        assertThat(returns)
+                .contains("\"trace_number\":\"091000010000001\"", "\"return_code\":\"R01\"")
+                .doesNotContain("091000010000002");
+        assertThat(sim.ach().returnsAfter(0)).hasSize(1);
+    }
+
+    @Test
+    void aFileWithAShortRecordIsRejected() throws Exception {
+        HttpRequest upload = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/ach/files"))
+                .header("X-File-Id", "file-bad")
+                .POST(HttpRequest.BodyPublishers.ofString(pad("1") + "\n6short\n" + pad("9")))
+                .build();
+        HttpResponse<String> rejected = http.send(upload, HttpResponse.BodyHandlers.ofString());
+        assertThat(rejected.statusCode()).isEqualTo(400);
+        assertThat(rejected.body()).contains("record 2 has 6 characters, not 94");
+    }
+
+    @Test
+    void microDepositsShowOnTheAccountsStatement() throws Exception {
+        HttpResponse<String> sent = send(
+                "POST", "/ach/micro-deposits", "{\"routing_number\":\"091000019\",\"account_number\":\"55554444\"}");
+        assertThat(sent.statusCode()).isEqualTo(201);
+        AchProcessor.MicroDeposit deposit =
+                sim.ach().statement("091000019", "55554444").get(0);
+        assertThat(deposit.amountsCents())
+                .hasSize(2)
+                .allSatisfy(a -> assertThat(a).isBetween(1L, 99L));
+        assertThat(send("GET", "/ach/statement?routing_number=091000019&account_number=55554444", "")
+                        .body())
+                .contains("\"amounts_cents\":[" + deposit.amountsCents().get(0) + ","
+                        + deposit.amountsCents().get(1) + "]");
+    }
+
+    private static String entry(int code, String rdfi, String account, long cents, String trace) {
+        return pad("6" + code + rdfi + "9" + String.format("%-17s", account) + String.format("%010d", cents)
+                + String.format("%-15s", "ID") + String.format("%-22s", "NAME") + "  0" + trace);
+    }
+
+    private static String pad(String record) {
+        return String.format("%-94s", record);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
