@@ -43,6 +43,7 @@ public record CdcSettings(
             "public.friendships",
             "public.transfers",
             "public.payment_requests",
+            "public.cashouts",
             "cdc.heartbeat");
     public static final List<String> DEFAULT_EXCLUDED_COLUMNS = List.of("public.users.password_hash");
 

@@ -15,7 +15,9 @@ class CdcSettingsTest {
 
         assertThat(settings.postgresPort()).isEqualTo(15432);
         assertThat(settings.bootstrapServers()).isEqualTo("127.0.0.1:19092");
-        assertThat(settings.tables()).contains("public.transfers", "public.payment_requests");
+        assertThat(settings.tables())
+                .contains("public.transfers", "public.payment_requests", "public.cashouts")
+                .doesNotContain("public.payment_methods", "public.card_charges");
         assertThat(settings.excludedColumns()).containsExactly("public.users.password_hash");
         assertThat(settings.topicOf("public.transfers")).isEqualTo("wallet.public.transfers");
     }

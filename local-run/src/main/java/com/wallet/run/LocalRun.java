@@ -6,6 +6,7 @@ import com.wallet.cassandra.schema.KeyspaceReplication;
 import com.wallet.cassandra.schema.Migrator;
 import com.wallet.cdc.CdcConnector;
 import com.wallet.cdc.CdcSettings;
+import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.CassandraSettings;
 import com.wallet.stack.EmbeddedStack;
 import com.wallet.stack.KafkaSettings;
@@ -33,11 +34,16 @@ public final class LocalRun {
         EmbeddedStack stack;
         ConfigurableApplicationContext api;
         CdcConnector cdc;
+        PartnerSimulator partners;
+        int simPort =
+                Integer.parseInt(System.getProperty("sim.port", System.getenv().getOrDefault("SIM_PORT", "18090")));
         try {
             Ports.claim("transfer-api", "HTTP", apiPort, "api.port (API_PORT)");
+            Ports.claim("partner simulator", "HTTP", simPort, "sim.port (SIM_PORT)");
             stack = EmbeddedStack.start(config, false);
+            partners = PartnerSimulator.start(simPort);
             migrateCassandra(stack.cassandra());
-            api = startTransferApi(stack.postgres(), apiPort); // also migrates the PostgreSQL schema
+            api = startTransferApi(stack.postgres(), apiPort, partners.baseUrl()); // also migrates PostgreSQL
             cdc = new CdcConnector(cdcSettings(stack), new SimpleMeterRegistry());
             cdc.start();
         } catch (Exception e) {
@@ -47,6 +53,7 @@ public final class LocalRun {
         }
         EmbeddedStack servers = stack;
         CdcConnector connector = cdc;
+        PartnerSimulator sim = partners;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
@@ -56,10 +63,11 @@ public final class LocalRun {
                                 System.err.println("stopping the CDC connector failed: " + e);
                             }
                             api.close();
+                            sim.close();
                             servers.close();
                         },
                         "local-run-shutdown"));
-        System.out.println(describe(stack.postgres(), stack.kafka(), stack.cassandra(), apiPort));
+        System.out.println(describe(stack.postgres(), stack.kafka(), stack.cassandra(), apiPort, sim.baseUrl()));
         System.out.println("READY. Ctrl-C stops everything.");
         System.out.flush();
         new CountDownLatch(1).await();
@@ -84,7 +92,7 @@ public final class LocalRun {
         }
     }
 
-    private static ConfigurableApplicationContext startTransferApi(PostgresSettings pg, int port) {
+    private static ConfigurableApplicationContext startTransferApi(PostgresSettings pg, int port, String partners) {
         // command-line arguments: they outrank application.yaml (builder "properties" would not)
         return new SpringApplicationBuilder(TransferApiApplication.class)
                 .profiles("local")
@@ -93,10 +101,13 @@ public final class LocalRun {
                         "--spring.datasource.url=" + pg.jdbcUrl(),
                         "--spring.datasource.username=" + pg.username(),
                         "--spring.datasource.password=" + pg.password(),
-                        "--server.port=" + port);
+                        "--server.port=" + port,
+                        "--wallet.partners.card.base-url=" + partners,
+                        "--wallet.partners.ach.base-url=" + partners);
     }
 
-    static String describe(PostgresSettings pg, KafkaSettings kafka, CassandraSettings cassandra, int apiPort) {
+    static String describe(
+            PostgresSettings pg, KafkaSettings kafka, CassandraSettings cassandra, int apiPort, String partners) {
         String api = "http://localhost:" + apiPort;
         return """
 
@@ -104,8 +115,9 @@ public final class LocalRun {
                 PostgreSQL    psql "postgresql://%2$s@%3$s:%4$d/%5$s"   (wal_level=logical)
                 Kafka         kcat -b %6$s -L
                               kcat -b %6$s -t wallet.public.transfers -C -o beginning -f '%%k %%s\\n'
-                              (committed changes of users, friends, transfers and payment requests: docs/topics.md)
+                              (committed changes of users, friends, transfers, payment requests, cashouts: docs/topics.md)
                 Cassandra     cqlsh %7$s %8$d   (datacenter %9$s, keyspace wallet)
+                Partners      %10$s/control   (simulated card network and ACH processor, and their knobs)
 
                 Try it (copy and paste):
                   curl -s -X POST %1$s/v1/users -H 'Content-Type: application/json' \\
@@ -117,12 +129,15 @@ public final class LocalRun {
                   BOB_ID=$(curl -s "%1$s/v1/users?username=bob" -H "Authorization: Bearer $ALICE" \\
                     | sed -E 's/.*"id":"([^"]+)".*/\\1/')
                   curl -s -X PUT %1$s/v1/me/friends/$BOB_ID -H "Authorization: Bearer $ALICE"
-                  curl -s %1$s/v1/me/wallet -H "Authorization: Bearer $ALICE"
+                  curl -s -X POST %1$s/v1/me/payment-methods -H "Authorization: Bearer $ALICE" \\
+                    -H 'Content-Type: application/json' \\
+                    -d '{"type":"card","card_number":"4242424242424242","exp_month":12,"exp_year":2030}'
                   curl -s -X POST %1$s/v1/transfers -H "Authorization: Bearer $ALICE" \\
                     -H 'Content-Type: application/json' -H "Idempotency-Key: pizza-1" \\
                     -d "{\\"receiver_id\\":\\"$BOB_ID\\",\\"amount_cents\\":1250,\\"note\\":\\"pizza\\"}"
-                  (a new user has no money and, until funding sources can be linked, no bank or card:
-                   the transfer answers 422 insufficient-funds, and nothing moves)
+                  (alice's wallet is empty, so her card pays: 1250 cents plus the 3%% fee, charged at the
+                   simulated card network; the response shows the split)
+                  curl -s %1$s/v1/me/wallet -H "Authorization: Bearer $ALICE"
                 """.formatted(
                         api,
                         pg.username(),
@@ -132,6 +147,7 @@ public final class LocalRun {
                         kafka.bootstrapServers(),
                         cassandra.host(),
                         cassandra.port(),
-                        cassandra.localDatacenter());
+                        cassandra.localDatacenter(),
+                        partners);
     }
 }

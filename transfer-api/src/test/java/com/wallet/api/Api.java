@@ -1,5 +1,6 @@
 package com.wallet.api;
 
+import com.wallet.sim.PartnerSimulator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,10 +40,12 @@ public final class Api {
 
     private final String base;
     private final JdbcTemplate db;
+    private final PartnerSimulator sim;
 
-    public Api(int port, JdbcTemplate db) {
+    public Api(int port, JdbcTemplate db, PartnerSimulator sim) {
         this.base = "http://localhost:" + port;
         this.db = db;
+        this.sim = sim;
     }
 
     public Response send(String method, String path, String token, String idempotencyKey, Object body) {
@@ -123,22 +126,72 @@ public final class Api {
                         "friends"));
     }
 
-    /** Links a payment method directly in the database (the linking API is a later feature). */
-    public UUID addPaymentMethod(UUID userId, String type, boolean verified) {
-        UUID id = UUID.randomUUID();
-        db.update(
-                "INSERT INTO payment_methods (id, user_id, type, last4, verified, is_default) VALUES (?, ?, ?, '4242', ?, true)",
-                id,
-                userId,
-                type,
-                verified);
+    /** A routing number with a valid ABA check digit. */
+    public static final String ROUTING = "091000019";
+
+    public static final String CARD = "4242424242424242";
+
+    /** Links a bank account through the API; fails the test unless it is linked. */
+    public UUID linkBank(Person user, String accountNumber) {
+        Response r = post(
+                "/v1/me/payment-methods",
+                user.token(),
+                null,
+                Map.of("type", "bank", "routing_number", ROUTING, "account_number", accountNumber));
+        if (r.status() != 201) {
+            throw new AssertionError("linking a bank failed: " + r.raw());
+        }
+        return UUID.fromString(r.json().path("id").asString());
+    }
+
+    /** Verifies a linked bank with the micro-deposits its holder sees on the statement at the simulated bank. */
+    public Response verifyBank(Person user, UUID method, String accountNumber) {
+        var deposits = sim.ach().statement(ROUTING, accountNumber);
+        var latest = deposits.get(deposits.size() - 1).amountsCents();
+        return post(
+                "/v1/me/payment-methods/" + method + "/verify", user.token(), null, Map.of("amounts_cents", latest));
+    }
+
+    /** A new bank account number for this test run. */
+    public static String newAccountNumber() {
+        return Long.toString(1_000_000_000L + SEQUENCE.incrementAndGet());
+    }
+
+    /** Links and verifies a bank: the user's default bank unless one exists. */
+    public UUID addVerifiedBank(Person user) {
+        String account = newAccountNumber();
+        UUID id = linkBank(user, account);
+        Response verified = verifyBank(user, id, account);
+        if (verified.status() != 200) {
+            throw new AssertionError("verifying a bank failed: " + verified.raw());
+        }
         return id;
+    }
+
+    public UUID addCard(Person user, String number) {
+        Response r = post(
+                "/v1/me/payment-methods",
+                user.token(),
+                null,
+                Map.of(
+                        "type",
+                        "card",
+                        "card_number",
+                        number,
+                        "exp_month",
+                        12,
+                        "exp_year",
+                        java.time.Year.now().getValue() + 3));
+        if (r.status() != 201) {
+            throw new AssertionError("linking a card failed: " + r.raw());
+        }
+        return UUID.fromString(r.json().path("id").asString());
     }
 
     /** Gives a user a wallet balance the way money really arrives: a bank-funded transfer from a funder. */
     public void fund(Person user, long cents) {
         Person funder = newUser("funder");
-        addPaymentMethod(funder.id(), "bank", true);
+        addVerifiedBank(funder);
         Response r = transfer(funder, user.id(), cents, UUID.randomUUID().toString());
         if (r.status() != 201) {
             throw new AssertionError("funding failed: " + r.raw());

@@ -1,5 +1,8 @@
 package com.wallet.api;
 
+import com.wallet.api.partners.AchClient;
+import com.wallet.api.partners.CardNetworkClient;
+import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.PostgresSettings;
 import com.wallet.stack.SharedStack;
 import com.wallet.stack.StackExtension;
@@ -28,6 +31,13 @@ import org.springframework.test.context.DynamicPropertySource;
 @ActiveProfiles("test")
 public @interface ApiIT {
 
+    /** Started with the first test class; a daemon that ends with the test JVM. */
+    final class Partners {
+        static final PartnerSimulator SIM = PartnerSimulator.start(0);
+
+        private Partners() {}
+    }
+
     abstract class Base {
         @LocalServerPort
         protected int port;
@@ -37,9 +47,22 @@ public @interface ApiIT {
 
         protected Api api;
 
+        /** The simulated card network and ACH processor, one per test JVM. */
+        protected final PartnerSimulator sim = Partners.SIM;
+
+        @Autowired
+        private CardNetworkClient cardNetwork;
+
+        @Autowired
+        private AchClient achProcessor;
+
+        /** Each test starts with well-behaved networks and closed breakers, whatever the previous test did. */
         @BeforeEach
         void client() {
-            api = new Api(port, db);
+            api = new Api(port, db, sim);
+            sim.knobs().reset();
+            cardNetwork.client().breaker().reset();
+            achProcessor.client().breaker().reset();
         }
 
         @DynamicPropertySource
@@ -48,6 +71,8 @@ public @interface ApiIT {
             registry.add("spring.datasource.url", pg::jdbcUrl);
             registry.add("spring.datasource.username", pg::username);
             registry.add("spring.datasource.password", pg::password);
+            registry.add("wallet.partners.card.base-url", Partners.SIM::baseUrl);
+            registry.add("wallet.partners.ach.base-url", Partners.SIM::baseUrl);
         }
     }
 }

@@ -35,7 +35,17 @@ class AuthorizationIT extends ApiIT.Base {
                 new Call("POST", "/v1/payment-requests/" + someTransfer + "/pay", null),
                 new Call("POST", "/v1/payment-requests/" + someTransfer + "/decline", null),
                 new Call("POST", "/v1/payment-requests/" + someTransfer + "/cancel", null),
-                new Call("GET", "/v1/me/payment-requests?role=incoming", null));
+                new Call("GET", "/v1/me/payment-requests?role=incoming", null),
+                new Call("POST", "/v1/me/payment-methods", "{\"type\":\"card\"}"),
+                new Call("GET", "/v1/me/payment-methods", null),
+                new Call("POST", "/v1/me/payment-methods/" + someone + "/verify", "{\"amounts_cents\":[1,2]}"),
+                new Call("POST", "/v1/me/payment-methods/" + someone + "/default", null),
+                new Call("DELETE", "/v1/me/payment-methods/" + someone, null),
+                new Call(
+                        "POST",
+                        "/v1/cashouts",
+                        "{\"amount_cents\":100,\"speed\":\"instant\",\"payment_method_id\":\"" + someone + "\"}"),
+                new Call("GET", "/v1/cashouts/" + someTransfer, null));
     }
 
     @Test

@@ -38,7 +38,7 @@ class SendMoneyIT extends ApiIT.Base {
         Api.Person alice = api.newUser("alice");
         Api.Person bob = api.newUser("bob");
         api.fund(alice, 300);
-        UUID bank = api.addPaymentMethod(alice.id(), "bank", true);
+        UUID bank = api.addVerifiedBank(alice);
 
         Api.Response r = api.transfer(alice, bob.id(), 1_000, UUID.randomUUID().toString());
 
@@ -59,8 +59,8 @@ class SendMoneyIT extends ApiIT.Base {
     void anUnverifiedBankIsSkippedAndTheCardPaysWithAThreePercentFee() {
         Api.Person alice = api.newUser("alice");
         Api.Person bob = api.newUser("bob");
-        api.addPaymentMethod(alice.id(), "bank", false);
-        api.addPaymentMethod(alice.id(), "card", false);
+        api.linkBank(alice, Api.newAccountNumber()); // never verified
+        api.addCard(alice, Api.CARD);
         long feesBefore = feeRevenue();
 
         Api.Response r = api.transfer(alice, bob.id(), 1_050, UUID.randomUUID().toString());
@@ -70,11 +70,16 @@ class SendMoneyIT extends ApiIT.Base {
         assertThat(r.json().path("funding").path("fee_cents").asLong()).isEqualTo(32); // 31.5 rounds half up
         assertThat(feeRevenue() - feesBefore).isEqualTo(32);
         assertThat(api.balance(bob)).isEqualTo(1_050);
+        UUID transfer = UUID.fromString(r.json().path("id").asString());
+        Map<String, Object> charge =
+                db.queryForMap("SELECT id, amount_cents, status FROM card_charges WHERE transfer_id = ?", transfer);
+        assertThat(charge).containsEntry("amount_cents", 1_082L).containsEntry("status", "captured");
+        // the network really captured that amount under our charge id
+        assertThat(sim.card().findCharge(charge.get("id").toString()))
+                .hasValueSatisfying(c -> assertThat(c.amountCents()).isEqualTo(1_082));
         assertThat(db.queryForObject(
-                        "SELECT amount_cents FROM external_charges WHERE transfer_id = ?",
-                        Long.class,
-                        UUID.fromString(r.json().path("id").asString())))
-                .isEqualTo(1_082);
+                        "SELECT count(*) FROM external_charges WHERE transfer_id = ?", Long.class, transfer))
+                .isZero();
         LedgerInvariants.assertHold(db);
     }
 

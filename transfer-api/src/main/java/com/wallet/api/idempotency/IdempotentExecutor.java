@@ -125,17 +125,37 @@ public class IdempotentExecutor {
                 .asReplay();
     }
 
-    /** A success response: the object as JSON. */
-    public StoredResponse json(int status, Object body) {
-        return new StoredResponse(status, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsString(body), false);
+    /**
+     * Replaces the stored response of a key whose action finished in a later transaction than the key's own (an
+     * instant cashout: held in the first, paid out at the network, settled in a second). Runs in the caller's
+     * transaction.
+     */
+    public void overwrite(UUID userId, String key, StoredResponse response) {
+        jdbc.sql("UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
+                        + " WHERE user_id = ? AND key = ?")
+                .params(response.status(), response.contentType(), response.body(), userId, key)
+                .update();
     }
 
-    private StoredResponse problem(DomainException e) {
+    /** Drops a key whose action was undone completely, so that a retry with it runs afresh. */
+    public void forget(UUID userId, String key) {
+        jdbc.sql("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?")
+                .params(userId, key)
+                .update();
+    }
+
+    /** A problem response, as it would be stored for a domain failure. */
+    public StoredResponse problem(DomainException e) {
         return new StoredResponse(
                 ProblemBody.statusOf(e.problem()).value(),
                 MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                 json.writeValueAsString(ProblemBody.of(e)),
                 false);
+    }
+
+    /** A success response: the object as JSON. */
+    public StoredResponse json(int status, Object body) {
+        return new StoredResponse(status, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsString(body), false);
     }
 
     /** 40P01 deadlock, 40001 serialization failure, 55P03 lock not available, ... */

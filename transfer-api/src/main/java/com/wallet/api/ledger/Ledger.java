@@ -74,8 +74,17 @@ public class Ledger {
         return locked;
     }
 
-    /** Writes one balanced entry; refuses an unbalanced or empty one before it reaches the database. */
+    /** Writes one balanced entry of a transfer; refuses an unbalanced or empty one before it reaches the database. */
     public UUID post(String kind, UUID transferId, List<Line> lines) {
+        return insert(kind, transferId, null, lines);
+    }
+
+    /** Writes one balanced entry of a cashout. */
+    public UUID postForCashout(String kind, UUID cashoutId, List<Line> lines) {
+        return insert(kind, null, cashoutId, lines);
+    }
+
+    private UUID insert(String kind, UUID transferId, UUID cashoutId, List<Line> lines) {
         Money sum = Money.ZERO;
         for (Line line : lines) {
             if (line.amount().isZero()) {
@@ -88,8 +97,8 @@ public class Ledger {
                     + lines.size() + " summing to " + sum);
         }
         UUID entryId = UUID.randomUUID();
-        jdbc.sql("INSERT INTO ledger_entries (id, kind, transfer_id) VALUES (?, ?, ?)")
-                .params(entryId, kind, transferId)
+        jdbc.sql("INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id) VALUES (?, ?, ?, ?)")
+                .params(entryId, kind, transferId, cashoutId)
                 .update();
         template.batchUpdate(
                 "INSERT INTO ledger_lines (entry_id, account_id, amount_cents) VALUES (?, ?, ?)",

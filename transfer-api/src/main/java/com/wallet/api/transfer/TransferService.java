@@ -1,6 +1,7 @@
 package com.wallet.api.transfer;
 
 import com.wallet.api.audit.AuditLog;
+import com.wallet.api.funding.CardCharges;
 import com.wallet.api.identity.User;
 import com.wallet.api.identity.UserService;
 import com.wallet.api.ledger.Ledger;
@@ -39,6 +40,7 @@ public class TransferService {
     private final AuditLog audit;
     private final TransferSettings settings;
     private final TransferMetrics metrics;
+    private final CardCharges cardCharges;
 
     TransferService(
             TransferRepository transfers,
@@ -46,7 +48,9 @@ public class TransferService {
             Ledger ledger,
             AuditLog audit,
             TransferSettings settings,
-            TransferMetrics metrics) {
+            TransferMetrics metrics,
+            CardCharges cardCharges) {
+        this.cardCharges = cardCharges;
         this.transfers = transfers;
         this.users = users;
         this.ledger = ledger;
@@ -123,6 +127,13 @@ public class TransferService {
         UUID transferId = UUID.randomUUID();
         MDC.put("transfer_id", transferId.toString());
         try {
+            // the card is charged at the network before anything is written; a failure rolls everything back
+            UUID cardCharge = funding.card().isPositive()
+                    ? cardCharges.charge(
+                            senderId,
+                            sources.card().orElseThrow(),
+                            funding.card().plus(funding.fee()).cents())
+                    : null;
             TransferView draft = new TransferView(
                     transferId,
                     senderId,
@@ -148,14 +159,9 @@ public class TransferService {
                             bank,
                             "bank_debit",
                             funding.bank().cents()));
-            sources.card()
-                    .filter(card -> funding.card().isPositive())
-                    .ifPresent(card -> transfers.insertExternalCharge(
-                            transferId,
-                            senderId,
-                            card,
-                            "card_charge",
-                            funding.card().plus(funding.fee()).cents()));
+            if (cardCharge != null) {
+                cardCharges.captured(cardCharge, transferId);
+            }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("receiver_id", receiver.id());
             details.put("amount_cents", amount.cents());

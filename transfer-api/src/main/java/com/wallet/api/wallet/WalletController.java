@@ -1,5 +1,6 @@
 package com.wallet.api.wallet;
 
+import com.wallet.api.cashout.CashoutService;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.identity.UserService;
 import com.wallet.api.ledger.WalletReader;
@@ -14,22 +15,26 @@ import org.springframework.web.bind.annotation.RestController;
 class WalletController {
 
     /**
-     * {@code pending_cents} is what is held for money on its way out (cashouts in flight); {@code available_cents} is
-     * what can be spent or cashed out now.
+     * {@code balance_cents} is what the wallet holds (its ledger balance); {@code pending_cents} is money on its way
+     * out (cashouts not settled yet), already taken from the balance when the cashout was requested;
+     * {@code available_cents} is what can be spent or cashed out now (the balance, or 0 while an ACH return left a
+     * debt).
      */
     record WalletView(long balanceCents, long pendingCents, long availableCents, String currency) {}
 
     private final WalletReader wallets;
+    private final CashoutService cashouts;
 
-    WalletController(WalletReader wallets) {
+    WalletController(WalletReader wallets, CashoutService cashouts) {
         this.wallets = wallets;
+        this.cashouts = cashouts;
     }
 
     @GetMapping("/v1/me/wallet")
     WalletView wallet(@AuthenticationPrincipal Jwt token) {
         UUID me = CurrentUser.id(token);
         Money balance = wallets.balance(me).orElseThrow(() -> UserService.notFound(me));
-        Money held = Money.ZERO;
-        return new WalletView(balance.cents(), held.cents(), balance.minus(held).cents(), "USD");
+        return new WalletView(
+                balance.cents(), cashouts.inFlightCents(me), balance.max0().cents(), "USD");
     }
 }

@@ -23,7 +23,11 @@ final class JsonNames {
             return "unknown field '" + u.getPropertyName() + "'";
         }
         if (cause instanceof InvalidFormatException f) {
-            return "field '" + path(f) + "' has an invalid value: " + String.valueOf(f.getValue());
+            String field = path(f);
+            // never echo what may be an account or card number
+            return field.contains("number")
+                    ? "field '" + field + "' has an invalid value"
+                    : "field '" + field + "' has an invalid value: " + String.valueOf(f.getValue());
         }
         if (cause instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
             return "field '" + path(m) + "' has the wrong type";

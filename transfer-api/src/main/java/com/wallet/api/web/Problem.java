@@ -24,6 +24,12 @@ public enum Problem {
     UNKNOWN_PAYER("unknown-payer", "The payer does not exist"),
     SELF_REQUEST("self-request", "Requesting money from yourself is not possible"),
     REQUEST_NOT_PENDING("request-not-pending", "The payment request is no longer pending"),
+    PAYMENT_METHOD_IN_USE("payment-method-in-use", "The payment method has money that is not settled yet"),
+    PAYMENT_METHOD_UNSUITABLE("payment-method-unsuitable", "That payment method cannot be used for this"),
+    NOT_VERIFIABLE("not-verifiable", "That payment method cannot be verified"),
+    VERIFICATION_FAILED("verification-failed", "The micro-deposit amounts do not match"),
+    CARD_DECLINED("card-declined", "The card was declined"),
+    PARTNER_UNAVAILABLE("partner-unavailable", "A partner network is unavailable; try again later"),
     RATE_LIMITED("rate-limited", "Too many requests"),
     INTERNAL("internal", "Something went wrong on our side");
 

@@ -1,5 +1,6 @@
 package com.wallet.api.web;
 
+import com.wallet.api.partners.PartnerUnavailableException;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,20 @@ class ProblemAdvice {
                 HttpHeaders.RETRY_AFTER,
                 Long.toString(Math.max(1, e.retryAfter().toSeconds())));
         return ProblemBody.response(e.problem(), e.getMessage(), e.details(), headers);
+    }
+
+    @ExceptionHandler(PartnerUnavailableException.class)
+    ResponseEntity<Object> partnerUnavailable(PartnerUnavailableException e) {
+        log.warn("partner unavailable: {}", e.getMessage());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(
+                HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        return ProblemBody.response(
+                Problem.PARTNER_UNAVAILABLE,
+                e.service() + " is unavailable; nothing was charged or paid out, try again later",
+                Map.of("service", e.service()),
+                headers);
     }
 
     @ExceptionHandler(DomainException.class)

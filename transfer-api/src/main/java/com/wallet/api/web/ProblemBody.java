@@ -22,7 +22,12 @@ public final class ProblemBody {
             case UNAUTHENTICATED, INVALID_CREDENTIALS -> HttpStatus.UNAUTHORIZED;
             case FORBIDDEN -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
-            case USERNAME_TAKEN, EMAIL_TAKEN, IDEMPOTENCY_KEY_IN_FLIGHT, REQUEST_NOT_PENDING -> HttpStatus.CONFLICT;
+            case USERNAME_TAKEN,
+                    EMAIL_TAKEN,
+                    IDEMPOTENCY_KEY_IN_FLIGHT,
+                    REQUEST_NOT_PENDING,
+                    PAYMENT_METHOD_IN_USE,
+                    NOT_VERIFIABLE -> HttpStatus.CONFLICT;
             case IDEMPOTENCY_KEY_REUSE,
                     INSUFFICIENT_FUNDS,
                     LIMIT_EXCEEDED,
@@ -32,7 +37,11 @@ public final class ProblemBody {
                     RECEIVER_UNAVAILABLE,
                     NOT_FRIENDABLE,
                     UNKNOWN_PAYER,
-                    SELF_REQUEST -> HttpStatus.UNPROCESSABLE_CONTENT;
+                    SELF_REQUEST,
+                    PAYMENT_METHOD_UNSUITABLE,
+                    VERIFICATION_FAILED,
+                    CARD_DECLINED -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case PARTNER_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };

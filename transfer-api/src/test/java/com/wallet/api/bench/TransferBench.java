@@ -267,8 +267,11 @@ public final class TransferBench {
             try (Connection c = DriverManager.getConnection(
                             "jdbc:postgresql://localhost:" + pgPort + "/wallet", "postgres", "");
                     var insert = c.prepareStatement(
-                            "INSERT INTO payment_methods (id, user_id, type, last4, verified, is_default)"
-                                    + " VALUES (?, ?, 'bank', '6789', true, true)")) {
+                            // bank debits are only collected by settlement, which the bench does not run: the
+                            // account number is a placeholder, never decrypted
+                            "INSERT INTO payment_methods (id, user_id, type, last4, routing_number,"
+                                    + " number_encrypted, verified, is_default)"
+                                    + " VALUES (?, ?, 'bank', '6789', '091000019', '\\x00', true, true)")) {
                 for (User u : users) {
                     insert.setObject(1, UUID.randomUUID());
                     insert.setObject(2, u.id());

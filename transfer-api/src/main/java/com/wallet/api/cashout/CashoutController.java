@@ -1,0 +1,75 @@
+package com.wallet.api.cashout;
+
+import com.wallet.api.idempotency.IdempotentExecutor;
+import com.wallet.api.idempotency.StoredResponse;
+import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.web.RateLimiter;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+@RestController
+class CashoutController {
+
+    record CashoutRequest(
+            @NotNull @Min(1) Long amountCents,
+
+            @NotNull @Pattern(regexp = "instant|standard", message = "must be instant or standard")
+            String speed,
+
+            @NotNull UUID paymentMethodId) {}
+
+    private final CashoutService cashouts;
+    private final IdempotentExecutor idempotency;
+    private final RateLimiter rateLimiter;
+    private final JsonMapper json;
+
+    CashoutController(
+            CashoutService cashouts, IdempotentExecutor idempotency, RateLimiter rateLimiter, JsonMapper json) {
+        this.cashouts = cashouts;
+        this.idempotency = idempotency;
+        this.rateLimiter = rateLimiter;
+        this.json = json;
+    }
+
+    /** 202 pending (standard, or instant with the outcome still unknown), 201 completed (instant). */
+    @PostMapping("/v1/cashouts")
+    ResponseEntity<String> cashout(
+            @AuthenticationPrincipal Jwt token,
+            @RequestHeader("Idempotency-Key") String key,
+            @Valid @RequestBody CashoutRequest body) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        cashouts.checkNetwork(body.speed());
+        AtomicReference<CashoutView> held = new AtomicReference<>();
+        StoredResponse response =
+                idempotency.execute(me, key, "POST /v1/cashouts " + json.writeValueAsString(body), () -> {
+                    CashoutView cashout =
+                            cashouts.request(me, body.amountCents(), body.speed(), body.paymentMethodId());
+                    held.set(cashout);
+                    return idempotency.json(202, cashout);
+                });
+        if (response.replayed() || held.get() == null || !"instant".equals(body.speed())) {
+            return response.toResponseEntity();
+        }
+        return cashouts.payOut(me, key, held.get().id()).toResponseEntity();
+    }
+
+    @GetMapping("/v1/cashouts/{id}")
+    CashoutView get(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return cashouts.get(CurrentUser.id(token), id);
+    }
+}

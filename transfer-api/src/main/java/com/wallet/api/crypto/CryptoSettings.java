@@ -1,0 +1,22 @@
+package com.wallet.api.crypto;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The key that encrypts account and card numbers at rest: {@code dataKey} is base64 of 32 random bytes (AES-256),
+ * {@code keyId} is stored with every ciphertext so that a key can be rotated later. No default: set
+ * {@code WALLET_CRYPTO_DATA_KEY}; the local and test profiles set development keys.
+ */
+@Validated
+@ConfigurationProperties("wallet.crypto")
+public record CryptoSettings(
+        String dataKey, @Min(1) @Max(255) int keyId) {
+
+    @Override
+    public String toString() {
+        return "CryptoSettings[dataKey=<hidden>, keyId=" + keyId + "]";
+    }
+}

@@ -1,0 +1,42 @@
+package com.wallet.api.partners;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The partner network clients, one breaker each, exported as {@code venmo_circuit_breaker_state{service}}: 0 closed,
+ * 1 open, 2 half-open.
+ */
+@Configuration(proxyBeanMethods = false)
+class Partners {
+
+    @Bean
+    CardNetworkClient cardNetwork(PartnerSettings settings, JsonMapper json, MeterRegistry meters) {
+        return new CardNetworkClient(export(new PartnerClient("card_network", settings.card(), json), meters));
+    }
+
+    @Bean
+    AchClient achProcessor(PartnerSettings settings, JsonMapper json, MeterRegistry meters) {
+        return new AchClient(export(new PartnerClient("ach_processor", settings.ach(), json), meters));
+    }
+
+    private static PartnerClient export(PartnerClient client, MeterRegistry meters) {
+        Gauge.builder("venmo.circuit.breaker.state", client.breaker(), Partners::stateValue)
+                .tag("service", client.service())
+                .description("0 closed, 1 open, 2 half-open")
+                .register(meters);
+        return client;
+    }
+
+    static double stateValue(CircuitBreaker breaker) {
+        return switch (breaker.getState()) {
+            case CLOSED, DISABLED, METRICS_ONLY -> 0;
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+        };
+    }
+}
