@@ -118,8 +118,10 @@ class CdcFaultIT {
             List<UUID> committed;
             try {
                 committed = CdcTestSupport.insertTransfers(stack, from, to, 200, 20);
+                // the engine may first sit in its offset commit to Kafka (that producer's own delivery timeout is
+                // 2 minutes) before it hands the publisher the next batch, which then fails
                 await("the connector to notice that Kafka does not acknowledge")
-                        .atMost(Duration.ofMinutes(2))
+                        .atMost(Duration.ofMinutes(4))
                         .until(() -> connector.publishFailures() > 0);
             } finally {
                 embedded.kafkaBroker().start();
