@@ -12,11 +12,12 @@ import com.wallet.api.ledger.Ledger.LockedWallet;
 import com.wallet.api.ledger.Ledger.SystemAccount;
 import com.wallet.api.money.Money;
 import com.wallet.api.partners.CardNetworkClient;
-import com.wallet.api.partners.PartnerRefusedException;
 import com.wallet.api.partners.PartnerSettings;
-import com.wallet.api.partners.PartnerUnavailableException;
+import com.wallet.api.transfer.TransferService;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import com.wallet.common.partners.PartnerRefusedException;
+import com.wallet.common.partners.PartnerUnavailableException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -129,6 +130,9 @@ public class CashoutService {
                     Map.of("payment_method_id", methodId));
         }
         LockedWallet wallet = ledger.lockWallets(List.of(userId)).get(userId);
+        if (wallet.restricted()) {
+            throw TransferService.restricted(userId, wallet);
+        }
         Money amount = Money.ofCents(amountCents);
         if (wallet.balance().compareTo(amount) < 0) {
             throw new DomainException(

@@ -1,5 +1,6 @@
 package com.wallet.api.crypto;
 
+import com.wallet.common.crypto.DataCipher;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,6 +15,11 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("wallet.crypto")
 public record CryptoSettings(
         String dataKey, @Min(1) @Max(255) int keyId) {
+
+    /** The cipher under this key (checks the key: a missing or short one stops the start with a clear message). */
+    public DataCipher cipher() {
+        return new DataCipher(dataKey, keyId);
+    }
 
     @Override
     public String toString() {

@@ -2,11 +2,11 @@ package com.wallet.api.funding;
 
 import com.wallet.api.partners.CardNetworkClient;
 import com.wallet.api.partners.Journal;
-import com.wallet.api.partners.PartnerRefusedException;
 import com.wallet.api.partners.PartnerSettings;
-import com.wallet.api.partners.PartnerUnavailableException;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import com.wallet.common.partners.PartnerRefusedException;
+import com.wallet.common.partners.PartnerUnavailableException;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;

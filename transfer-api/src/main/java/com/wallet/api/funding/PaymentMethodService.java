@@ -1,10 +1,10 @@
 package com.wallet.api.funding;
 
 import com.wallet.api.audit.AuditLog;
-import com.wallet.api.crypto.DataCipher;
 import com.wallet.api.partners.AchClient;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import com.wallet.common.crypto.DataCipher;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -39,8 +39,8 @@ public class Ledger {
         }
     }
 
-    /** A wallet as read under its row lock. */
-    public record LockedWallet(long accountId, UUID userId, Money balance) {}
+    /** A wallet as read under its row lock; restricted while an ACH return left it in debt. */
+    public record LockedWallet(long accountId, UUID userId, Money balance, boolean restricted) {}
 
     public record Line(long accountId, Money amount) {}
 
@@ -62,13 +62,14 @@ public class Ledger {
     /** Locks the users' wallets, in ascending account id, and returns them by user id. */
     public Map<UUID, LockedWallet> lockWallets(Collection<UUID> userIds) {
         Map<UUID, LockedWallet> locked = new LinkedHashMap<>();
-        jdbc.sql("SELECT id, user_id, balance_cents FROM ledger_accounts"
+        jdbc.sql("SELECT id, user_id, balance_cents, restricted FROM ledger_accounts"
                         + " WHERE kind = 'wallet' AND user_id = ANY(?) ORDER BY id FOR UPDATE")
                 .param(userIds.toArray(UUID[]::new))
                 .query((rs, n) -> new LockedWallet(
                         rs.getLong("id"),
                         rs.getObject("user_id", UUID.class),
-                        Money.ofCents(rs.getLong("balance_cents"))))
+                        Money.ofCents(rs.getLong("balance_cents")),
+                        rs.getBoolean("restricted")))
                 .list()
                 .forEach(w -> locked.put(w.userId(), w));
         return locked;

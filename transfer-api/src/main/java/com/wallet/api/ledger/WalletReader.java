@@ -16,11 +16,17 @@ public class WalletReader {
         this.jdbc = jdbc;
     }
 
+    /** @param restricted an ACH return left the wallet in debt; it cannot send or cash out until repaid */
+    public record Wallet(Money balance, boolean restricted) {}
+
     public Optional<Money> balance(UUID userId) {
-        return jdbc.sql("SELECT balance_cents FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?")
+        return wallet(userId).map(Wallet::balance);
+    }
+
+    public Optional<Wallet> wallet(UUID userId) {
+        return jdbc.sql("SELECT balance_cents, restricted FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?")
                 .param(userId)
-                .query(Long.class)
-                .optional()
-                .map(Money::ofCents);
+                .query((rs, n) -> new Wallet(Money.ofCents(rs.getLong(1)), rs.getBoolean(2)))
+                .optional();
     }
 }

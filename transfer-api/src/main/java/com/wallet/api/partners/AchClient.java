@@ -1,5 +1,6 @@
 package com.wallet.api.partners;
 
+import com.wallet.common.partners.PartnerClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

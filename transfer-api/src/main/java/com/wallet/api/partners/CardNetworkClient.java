@@ -1,5 +1,7 @@
 package com.wallet.api.partners;
 
+import com.wallet.common.partners.PartnerClient;
+import com.wallet.common.partners.PartnerRefusedException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;

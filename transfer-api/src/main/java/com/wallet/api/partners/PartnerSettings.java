@@ -1,10 +1,8 @@
 package com.wallet.api.partners;
 
+import com.wallet.common.partners.NetworkSettings;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -13,28 +11,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("wallet.partners")
 public record PartnerSettings(
-        @Valid @NotNull Network card,
-        @Valid @NotNull Network ach,
+        @NotNull NetworkSettings card,
+        @NotNull NetworkSettings ach,
         @Valid @NotNull Sweep sweep) {
-
-    /**
-     * @param timeout one attempt's limit, connect plus response
-     * @param retryMaxAttempts attempts in all (1 = no retry); only failures that may not have been processed and
-     *     timeouts are retried, which is safe because every call carries our id
-     * @param breakerFailureRatePercent failed share of the last {@code breakerWindow} calls that opens the breaker
-     * @param breakerMinimumCalls calls needed before the rate is judged
-     * @param breakerOpenFor how long an open breaker refuses calls before letting {@code breakerHalfOpenCalls} through
-     */
-    public record Network(
-            @NotNull URI baseUrl,
-            @NotNull Duration timeout,
-            @Min(1) @Max(10) int retryMaxAttempts,
-            @NotNull Duration retryWait,
-            @Min(1) @Max(100) int breakerFailureRatePercent,
-            @Min(1) int breakerMinimumCalls,
-            @Min(1) int breakerWindow,
-            @NotNull Duration breakerOpenFor,
-            @Min(1) int breakerHalfOpenCalls) {}
 
     /**
      * @param interval how often unresolved card charges and instant payouts are looked at

@@ -1,5 +1,6 @@
 package com.wallet.api.partners;
 
+import com.wallet.common.partners.PartnerClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -110,6 +110,9 @@ public class TransferService {
         metrics.lockTook(System.nanoTime() - lockStarted);
         LockedWallet from = wallets.get(senderId);
         LockedWallet to = wallets.get(receiver.id());
+        if (from.restricted()) {
+            throw restricted(senderId, from);
+        }
 
         // Under the sender's wallet lock: no concurrent transfer of this sender can slip past the limits.
         TransferRepository.Sent sent = transfers.sentRecently(senderId);
@@ -213,6 +216,15 @@ public class TransferService {
         }
         lines.add(new Line(to.accountId(), amount));
         return lines;
+    }
+
+    /** The wallet owes money after an ACH return: no sending or cashing out until incoming money repays it. */
+    public static DomainException restricted(UUID userId, LockedWallet wallet) {
+        return new DomainException(
+                Problem.ACCOUNT_RESTRICTED,
+                "a returned bank payment left this wallet "
+                        + wallet.balance().negate().cents() + " cents in debt; money received repays it",
+                Map.of("user_id", userId, "balance_cents", wallet.balance().cents()));
     }
 
     private static void checkLimit(String window, long alreadySent, Money amount, long limit) {

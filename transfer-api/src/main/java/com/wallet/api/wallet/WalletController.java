@@ -18,9 +18,10 @@ class WalletController {
      * {@code balance_cents} is what the wallet holds (its ledger balance); {@code pending_cents} is money on its way
      * out (cashouts not settled yet), already taken from the balance when the cashout was requested;
      * {@code available_cents} is what can be spent or cashed out now (the balance, or 0 while an ACH return left a
-     * debt).
+     * debt). {@code restricted}: an ACH return left a debt; sending and cashing out are refused until incoming money
+     * repays it.
      */
-    record WalletView(long balanceCents, long pendingCents, long availableCents, String currency) {}
+    record WalletView(long balanceCents, long pendingCents, long availableCents, String currency, boolean restricted) {}
 
     private final WalletReader wallets;
     private final CashoutService cashouts;
@@ -33,8 +34,9 @@ class WalletController {
     @GetMapping("/v1/me/wallet")
     WalletView wallet(@AuthenticationPrincipal Jwt token) {
         UUID me = CurrentUser.id(token);
-        Money balance = wallets.balance(me).orElseThrow(() -> UserService.notFound(me));
+        WalletReader.Wallet wallet = wallets.wallet(me).orElseThrow(() -> UserService.notFound(me));
+        Money balance = wallet.balance();
         return new WalletView(
-                balance.cents(), cashouts.inFlightCents(me), balance.max0().cents(), "USD");
+                balance.cents(), cashouts.inFlightCents(me), balance.max0().cents(), "USD", wallet.restricted());
     }
 }

@@ -19,6 +19,7 @@ public enum Problem {
     UNKNOWN_RECEIVER("unknown-receiver", "The receiver does not exist"),
     SELF_TRANSFER("self-transfer", "Sending money to yourself is not possible"),
     ACCOUNT_FROZEN("account-frozen", "The account is frozen"),
+    ACCOUNT_RESTRICTED("account-restricted", "A returned bank payment left a debt; repay it first"),
     RECEIVER_UNAVAILABLE("receiver-unavailable", "The receiver cannot receive money right now"),
     NOT_FRIENDABLE("not-friendable", "That friend request is not possible"),
     UNKNOWN_PAYER("unknown-payer", "The payer does not exist"),

@@ -1,6 +1,6 @@
 package com.wallet.api.web;
 
-import com.wallet.api.partners.PartnerUnavailableException;
+import com.wallet.common.partners.PartnerUnavailableException;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import java.util.Map;

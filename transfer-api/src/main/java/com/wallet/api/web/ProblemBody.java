@@ -34,6 +34,7 @@ public final class ProblemBody {
                     UNKNOWN_RECEIVER,
                     SELF_TRANSFER,
                     ACCOUNT_FROZEN,
+                    ACCOUNT_RESTRICTED,
                     RECEIVER_UNAVAILABLE,
                     NOT_FRIENDABLE,
                     UNKNOWN_PAYER,

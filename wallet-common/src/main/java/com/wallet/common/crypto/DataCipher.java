@@ -1,4 +1,4 @@
-package com.wallet.api.crypto;
+package com.wallet.common.crypto;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -10,14 +10,12 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.springframework.stereotype.Component;
 
 /**
  * AES-256-GCM for account and card numbers. A ciphertext is {@code version(1) keyId(1) nonce(12) ciphertext+tag};
  * the owning row's id is the associated data, so a ciphertext copied onto another row does not decrypt.
  */
-@Component
-public class DataCipher {
+public final class DataCipher {
 
     private static final byte VERSION = 1;
     private static final int NONCE_BYTES = 12;
@@ -27,14 +25,21 @@ public class DataCipher {
     private final byte keyId;
     private final SecureRandom random = new SecureRandom();
 
-    public DataCipher(CryptoSettings settings) {
-        if (settings.dataKey() == null || settings.dataKey().isBlank()) {
+    /**
+     * @param dataKey base64 of 32 random bytes
+     * @param keyId 1-255, stored with every ciphertext
+     */
+    public DataCipher(String dataKey, int keyId) {
+        if (keyId < 1 || keyId > 255) {
+            throw new IllegalStateException("the data key id must be from 1 to 255, was " + keyId);
+        }
+        if (dataKey == null || dataKey.isBlank()) {
             throw new IllegalStateException("wallet.crypto.data-key is not set: give WALLET_CRYPTO_DATA_KEY the base64"
                     + " of 32 random bytes (e.g. openssl rand -base64 32)");
         }
         byte[] raw;
         try {
-            raw = Base64.getDecoder().decode(settings.dataKey().trim());
+            raw = Base64.getDecoder().decode(dataKey.trim());
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("wallet.crypto.data-key is not valid base64");
         }
@@ -43,7 +48,7 @@ public class DataCipher {
                     "wallet.crypto.data-key must decode to 32 bytes (AES-256), it decodes to " + raw.length);
         }
         this.key = new SecretKeySpec(raw, "AES");
-        this.keyId = (byte) settings.keyId();
+        this.keyId = (byte) keyId;
     }
 
     public byte[] encrypt(String plaintext, UUID owner) {

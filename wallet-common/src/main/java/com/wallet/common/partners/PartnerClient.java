@@ -1,4 +1,4 @@
-package com.wallet.api.partners;
+package com.wallet.common.partners;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -40,13 +40,13 @@ public final class PartnerClient {
     }
 
     private final String service;
-    private final PartnerSettings.Network settings;
+    private final NetworkSettings settings;
     private final HttpClient http;
     private final JsonMapper json;
     private final CircuitBreaker breaker;
     private final Retry retry;
 
-    public PartnerClient(String service, PartnerSettings.Network settings, JsonMapper json) {
+    public PartnerClient(String service, NetworkSettings settings, JsonMapper json) {
         this.service = service;
         this.settings = settings;
         this.json = json;
@@ -104,6 +104,18 @@ public final class PartnerClient {
                         () -> HttpRequest.newBuilder(uri(path))
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))))
+                .orElseThrow();
+    }
+
+    /** POSTs a text body (a NACHA file) with extra headers; returns the JSON answer. */
+    public JsonNode postText(String path, String contentType, Map<String, String> headers, String body) {
+        return send(path, () -> {
+                    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                            .header("Content-Type", contentType)
+                            .POST(HttpRequest.BodyPublishers.ofString(body));
+                    headers.forEach(request::header);
+                    return request;
+                })
                 .orElseThrow();
     }
 

@@ -1,4 +1,4 @@
-package com.wallet.api.partners;
+package com.wallet.common.partners;
 
 /** The network answered and said no (a 4xx: declined, invalid, conflict). Definite: nothing was processed. */
 public class PartnerRefusedException extends RuntimeException {

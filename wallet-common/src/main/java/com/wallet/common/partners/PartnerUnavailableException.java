@@ -1,4 +1,4 @@
-package com.wallet.api.partners;
+package com.wallet.common.partners;
 
 import java.time.Duration;
 

@@ -1,0 +1,66 @@
+package com.wallet.settlement;
+
+import com.wallet.common.crypto.DataCipher;
+import com.wallet.common.partners.PartnerClient;
+import java.time.Clock;
+import java.time.LocalDate;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The settlement service. Without arguments it stays up and runs the jobs on their cron schedules; with
+ * {@code --job=<achOrigination|achReturns|reconciliation> [--business-date=YYYY-MM-DD]} it runs that one job and exits
+ * with 0 when it completed (and, for reconciliation, found nothing wrong), 1 otherwise.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@EnableScheduling
+public class SettlementApplication {
+
+    public static void main(String[] args) {
+        String job = null;
+        LocalDate businessDate = null;
+        for (String arg : args) {
+            if (arg.startsWith("--job=")) {
+                job = arg.substring("--job=".length());
+            } else if (arg.startsWith("--business-date=")) {
+                businessDate = LocalDate.parse(arg.substring("--business-date=".length()));
+            }
+        }
+        SpringApplication app = new SpringApplication(SettlementApplication.class);
+        // settlement.yaml, so that it never mixes with another service's application.yaml on a shared classpath
+        app.setDefaultProperties(java.util.Map.of(
+                "spring.config.name", "settlement", "settlement.schedule.enabled", Boolean.toString(job == null)));
+        ConfigurableApplicationContext context = app.run(args);
+        if (job == null) {
+            return;
+        }
+        boolean ok;
+        try {
+            ok = context.getBean(JobRunner.class).run(job, businessDate).ok();
+        } finally {
+            context.close();
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    DataCipher dataCipher(SettlementSettings settings) {
+        return new DataCipher(settings.dataKey(), settings.dataKeyId());
+    }
+
+    @Bean
+    PartnerClient achProcessor(SettlementSettings settings, JsonMapper json) {
+        return new PartnerClient("ach_processor", settings.ach(), json);
+    }
+}

@@ -1,0 +1,199 @@
+package com.wallet.settlement.nacha;
+
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Writes a NACHA file: 94-character records, a file header and control, one batch per direction (service class 225
+ * for debits, 220 for credits, SEC code PPD), entry hashes and totals, trace numbers, and 9-filled padding to a
+ * multiple of the blocking factor 10. Pure: the same input gives the same bytes, so a file can be rewritten after a
+ * crash.
+ */
+public final class NachaFile {
+
+    /** Who we are at our bank (the ODFI) and who the file goes to. */
+    public record Originator(
+            String immediateDestination,
+            String immediateDestinationName,
+            String immediateOrigin,
+            String immediateOriginName,
+            String companyName,
+            String companyId,
+            String odfiRouting8) {
+
+        public Originator {
+            requireDigits("immediate destination", immediateDestination, 9);
+            requireDigits("ODFI routing (8 digits)", odfiRouting8, 8);
+            if (immediateOrigin.length() != 10 || companyId.length() != 10) {
+                throw new IllegalArgumentException("immediate origin and company id are 10 characters");
+            }
+        }
+    }
+
+    /**
+     * @param transactionCode 22 checking credit, 27 checking debit
+     * @param rdfiRouting the receiver's 9-digit routing number (8 digits plus check digit)
+     */
+    public record Entry(
+            int transactionCode,
+            String rdfiRouting,
+            String accountNumber,
+            long amountCents,
+            String individualId,
+            String individualName,
+            String traceNumber) {
+
+        public Entry {
+            if (transactionCode != 22 && transactionCode != 27) {
+                throw new IllegalArgumentException(
+                        "transaction code 22 (credit) or 27 (debit), was " + transactionCode);
+            }
+            requireDigits("RDFI routing number", rdfiRouting, 9);
+            requireDigits("trace number", traceNumber, 15);
+            if (!accountNumber.matches("[0-9]{1,17}")) {
+                throw new IllegalArgumentException("account numbers are 1-17 digits");
+            }
+            if (amountCents <= 0 || amountCents > 99_999_999_99L) {
+                throw new IllegalArgumentException("an entry amount is 1 to 9,999,999,999 cents, was " + amountCents);
+            }
+        }
+
+        boolean debit() {
+            return transactionCode == 27;
+        }
+    }
+
+    public static final int RECORD_LENGTH = 94;
+    public static final int BLOCKING_FACTOR = 10;
+    private static final DateTimeFormatter YYMMDD = DateTimeFormatter.ofPattern("yyMMdd", Locale.ROOT);
+    private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("HHmm", Locale.ROOT);
+
+    private NachaFile() {}
+
+    /** The file's records joined by {@code \n}, ending with one. */
+    public static String write(
+            Originator originator,
+            LocalDateTime createdAt,
+            char fileIdModifier,
+            LocalDate effectiveDate,
+            List<Entry> entries) {
+        List<String> records = new ArrayList<>();
+        records.add(fileHeader(originator, createdAt, fileIdModifier));
+        long fileHash = 0;
+        long fileDebits = 0;
+        long fileCredits = 0;
+        int entryCount = 0;
+        int batchNumber = 0;
+        for (boolean debits : new boolean[] {true, false}) {
+            List<Entry> batch =
+                    entries.stream().filter(e -> e.debit() == debits).toList();
+            if (batch.isEmpty()) {
+                continue;
+            }
+            batchNumber++;
+            int serviceClass = debits ? 225 : 220;
+            String description = debits ? "FUNDING" : "CASHOUT";
+            records.add(batchHeader(
+                    originator, serviceClass, description, createdAt.toLocalDate(), effectiveDate, batchNumber));
+            long hash = 0;
+            long total = 0;
+            for (Entry e : batch) {
+                records.add(entry(e));
+                hash += Long.parseLong(e.rdfiRouting().substring(0, 8));
+                total = Math.addExact(total, e.amountCents());
+            }
+            records.add(batchControl(
+                    originator, serviceClass, batch.size(), hash, debits ? total : 0, debits ? 0 : total, batchNumber));
+            fileHash += hash;
+            entryCount += batch.size();
+            if (debits) {
+                fileDebits = total;
+            } else {
+                fileCredits = total;
+            }
+        }
+        int recordsWithControl = records.size() + 1;
+        int blocks = (recordsWithControl + BLOCKING_FACTOR - 1) / BLOCKING_FACTOR;
+        records.add(fileControl(batchNumber, blocks, entryCount, fileHash, fileDebits, fileCredits));
+        while (records.size() % BLOCKING_FACTOR != 0) {
+            records.add("9".repeat(RECORD_LENGTH));
+        }
+        StringBuilder out = new StringBuilder();
+        for (String record : records) {
+            if (record.length() != RECORD_LENGTH) {
+                throw new IllegalStateException("a record of " + record.length() + " characters: " + record);
+            }
+            out.append(record).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The entry hash as the control records carry it: the sum of RDFI routing prefixes, last 10 digits. */
+    public static long entryHash(long sum) {
+        return sum % 10_000_000_000L;
+    }
+
+    private static String fileHeader(Originator o, LocalDateTime createdAt, char modifier) {
+        return "1" + "01" + " " + o.immediateDestination() + o.immediateOrigin() + createdAt.format(YYMMDD)
+                + createdAt.format(HHMM) + modifier + "094" + "10" + "1"
+                + alpha(o.immediateDestinationName(), 23) + alpha(o.immediateOriginName(), 23) + alpha("", 8);
+    }
+
+    private static String batchHeader(
+            Originator o,
+            int serviceClass,
+            String description,
+            LocalDate descriptiveDate,
+            LocalDate effective,
+            int batchNumber) {
+        return "5" + serviceClass + alpha(o.companyName(), 16) + alpha("", 20) + o.companyId() + "PPD"
+                + alpha(description, 10) + descriptiveDate.format(YYMMDD) + effective.format(YYMMDD) + "   " + "1"
+                + o.odfiRouting8() + numeric(batchNumber, 7);
+    }
+
+    private static String entry(Entry e) {
+        return "6" + e.transactionCode() + e.rdfiRouting() + alpha(e.accountNumber(), 17)
+                + numeric(e.amountCents(), 10) + alpha(e.individualId(), 15) + alpha(e.individualName(), 22) + "  "
+                + "0" + e.traceNumber();
+    }
+
+    private static String batchControl(
+            Originator o, int serviceClass, int count, long hash, long debits, long credits, int batchNumber) {
+        return "8" + serviceClass + numeric(count, 6) + numeric(entryHash(hash), 10) + numeric(debits, 12)
+                + numeric(credits, 12) + o.companyId() + alpha("", 19) + alpha("", 6) + o.odfiRouting8()
+                + numeric(batchNumber, 7);
+    }
+
+    private static String fileControl(int batches, int blocks, int entries, long hash, long debits, long credits) {
+        return "9" + numeric(batches, 6) + numeric(blocks, 6) + numeric(entries, 8) + numeric(entryHash(hash), 10)
+                + numeric(debits, 12) + numeric(credits, 12) + alpha("", 39);
+    }
+
+    /** Left-justified, space-filled, upper case, cut to the width; only the characters NACHA allows. */
+    static String alpha(String value, int width) {
+        String clean = value.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9 .,&'/()-]", " ");
+        if (clean.length() > width) {
+            clean = clean.substring(0, width);
+        }
+        return clean + " ".repeat(width - clean.length());
+    }
+
+    /** Right-justified, zero-filled. */
+    static String numeric(long value, int width) {
+        String digits = Long.toString(value);
+        if (value < 0 || digits.length() > width) {
+            throw new IllegalArgumentException(value + " does not fit " + width + " digits");
+        }
+        return "0".repeat(width - digits.length()) + digits;
+    }
+
+    private static void requireDigits(String what, String value, int length) {
+        if (value == null || !value.matches("[0-9]{" + length + "}")) {
+            throw new IllegalArgumentException(what + " must be " + length + " digits");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package com.wallet.settlement.origination;
+
+import com.wallet.common.crypto.DataCipher;
+import com.wallet.settlement.SettlementSettings;
+import com.wallet.settlement.nacha.NachaFile;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/** The ACH files and entries of origination, in the database and on disk. */
+@Component
+public class AchFiles {
+
+    /** A file as the database holds it. */
+    public record AchFile(
+            UUID id,
+            LocalDate businessDate,
+            char modifier,
+            String status,
+            int entryCount,
+            long totalDebitCents,
+            long totalCreditCents,
+            String path,
+            String sha256,
+            java.time.Instant createdAt) {}
+
+    private static final String MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+    private final JdbcClient jdbc;
+    private final DataCipher cipher;
+    private final SettlementSettings settings;
+
+    AchFiles(JdbcClient jdbc, DataCipher cipher, SettlementSettings settings) {
+        this.jdbc = jdbc;
+        this.cipher = cipher;
+        this.settings = settings;
+    }
+
+    /**
+     * Fixes the next file: every pending bank debit and pending standard cashout that is in no file yet becomes one
+     * of its entries, with a trace number. Empty if there is nothing to send. Runs in the caller's transaction.
+     */
+    public Optional<AchFile> collect(LocalDate businessDate) {
+        int today = jdbc.sql("SELECT count(*) FROM ach_files WHERE business_date = ?")
+                .param(businessDate)
+                .query(Integer.class)
+                .single();
+        if (today >= MODIFIERS.length()) {
+            throw new IllegalStateException("already " + today + " ACH files for " + businessDate
+                    + "; NACHA allows 36 a day (file id modifiers A-Z, 0-9)");
+        }
+        UUID id = UUID.randomUUID();
+        jdbc.sql("INSERT INTO ach_files (id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
+                        + " total_credit_cents) VALUES (?, ?, ?, 'created', 0, 0, 0)")
+                .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)))
+                .update();
+        int entries = jdbc.sql("""
+                        INSERT INTO ach_entries (trace_number, file_id, seq, source, source_id, user_id,
+                                                 payment_method_id, transaction_code, amount_cents, status)
+                        SELECT :odfi || lpad(nextval('ach_trace_seq')::text, 7, '0'), :file,
+                               row_number() OVER (ORDER BY code DESC, created_at, id), source, id, user_id,
+                               payment_method_id, code, amount_cents, 'created'
+                          FROM (SELECT 'bank_debit' AS source, c.id, c.user_id, c.payment_method_id, 27 AS code,
+                                       c.amount_cents, c.created_at
+                                  FROM external_charges c
+                                 WHERE c.kind = 'bank_debit' AND c.status = 'pending'
+                                   AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = c.id)
+                                UNION ALL
+                                SELECT 'cashout', o.id, o.user_id, o.payment_method_id, 22, o.amount_cents, o.created_at
+                                  FROM cashouts o
+                                 WHERE o.speed = 'standard' AND o.status = 'pending'
+                                   AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = o.id)) pending
+                        """)
+                .param("odfi", settings.originator().odfiRouting8())
+                .param("file", id)
+                .update();
+        if (entries == 0) {
+            jdbc.sql("DELETE FROM ach_files WHERE id = ?").param(id).update();
+            return Optional.empty();
+        }
+        jdbc.sql("""
+                        UPDATE ach_files f SET entry_count = t.n, total_debit_cents = t.debits,
+                               total_credit_cents = t.credits
+                          FROM (SELECT count(*) AS n,
+                                       coalesce(sum(amount_cents) FILTER (WHERE transaction_code = 27), 0) AS debits,
+                                       coalesce(sum(amount_cents) FILTER (WHERE transaction_code = 22), 0) AS credits
+                                  FROM ach_entries WHERE file_id = :file) t
+                         WHERE f.id = :file
+                        """).param("file", id).update();
+        return find(id);
+    }
+
+    public List<AchFile> withStatus(String status) {
+        return jdbc.sql(select() + " WHERE status = ? ORDER BY created_at")
+                .param(status)
+                .query(AchFiles::map)
+                .list();
+    }
+
+    public Optional<AchFile> find(UUID id) {
+        return jdbc.sql(select() + " WHERE id = ?")
+                .param(id)
+                .query(AchFiles::map)
+                .optional();
+    }
+
+    /** The file's NACHA text: a pure function of its rows, so writing it again gives the same bytes. */
+    public String render(AchFile file) {
+        List<NachaFile.Entry> entries = jdbc.sql("""
+                        SELECT e.trace_number, e.transaction_code, e.amount_cents, e.payment_method_id,
+                               m.routing_number, m.number_encrypted, u.username
+                          FROM ach_entries e JOIN payment_methods m ON m.id = e.payment_method_id
+                          JOIN users u ON u.id = e.user_id
+                         WHERE e.file_id = ? ORDER BY e.seq
+                        """)
+                .param(file.id())
+                .query((rs, n) -> new NachaFile.Entry(
+                        rs.getInt("transaction_code"),
+                        rs.getString("routing_number"),
+                        cipher.decrypt(rs.getBytes("number_encrypted"), rs.getObject("payment_method_id", UUID.class)),
+                        rs.getLong("amount_cents"),
+                        rs.getString("trace_number").substring(8),
+                        rs.getString("username"),
+                        rs.getString("trace_number")))
+                .list();
+        return NachaFile.write(
+                settings.originator(),
+                file.createdAt().atZone(ZoneOffset.UTC).toLocalDateTime(),
+                file.modifier(),
+                file.businessDate().plusDays(1),
+                entries);
+    }
+
+    /** Writes the file to disk (atomically: a temporary file, then a rename) and records its path and digest. */
+    public AchFile write(AchFile file) {
+        String text = render(file);
+        Path dir = settings.outputDir();
+        Path target = dir.resolve(file.businessDate() + "-" + file.modifier() + "-" + file.id() + ".ach");
+        try {
+            Files.createDirectories(dir);
+            Path temp = Files.createTempFile(dir, "ach-", ".tmp");
+            Files.writeString(temp, text, StandardCharsets.US_ASCII);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+        jdbc.sql("UPDATE ach_files SET status = 'written', path = ?, sha256 = ?, written_at = now() WHERE id = ?")
+                .params(target.toString(), sha256(text), file.id())
+                .update();
+        return find(file.id()).orElseThrow();
+    }
+
+    /** The written file's text; written again from the rows if it is missing or does not match its digest. */
+    public String text(AchFile file) {
+        try {
+            Path path = Path.of(file.path());
+            if (Files.exists(path)) {
+                String text = Files.readString(path, StandardCharsets.US_ASCII);
+                if (sha256(text).equals(file.sha256())) {
+                    return text;
+                }
+            }
+        } catch (IOException e) {
+            // fall through: render it again
+        }
+        AchFile rewritten = write(file);
+        return render(rewritten);
+    }
+
+    /** After the processor acknowledged the file: its entries and their sources are submitted, with trace numbers. */
+    public void submitted(AchFile file, String ack) {
+        jdbc.sql("UPDATE ach_entries SET status = 'submitted', submitted_at = now() WHERE file_id = ?"
+                        + " AND status = 'created'")
+                .param(file.id())
+                .update();
+        jdbc.sql("UPDATE external_charges c SET status = 'submitted', trace_number = e.trace_number, updated_at = now()"
+                        + " FROM ach_entries e WHERE e.file_id = ? AND e.source = 'bank_debit' AND e.source_id = c.id"
+                        + " AND c.status = 'pending'")
+                .param(file.id())
+                .update();
+        jdbc.sql("UPDATE cashouts c SET status = 'submitted', trace_number = e.trace_number,"
+                        + " updated_at = clock_timestamp() FROM ach_entries e WHERE e.file_id = ?"
+                        + " AND e.source = 'cashout' AND e.source_id = c.id AND c.status = 'pending'")
+                .param(file.id())
+                .update();
+        jdbc.sql("UPDATE ach_files SET status = 'submitted', submitted_at = now(), ack = ?::jsonb WHERE id = ?")
+                .params(ack, file.id())
+                .update();
+    }
+
+    private static String select() {
+        return "SELECT id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
+                + " total_credit_cents, path, sha256, created_at FROM ach_files";
+    }
+
+    private static AchFile map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
+        Timestamp created = rs.getTimestamp("created_at");
+        return new AchFile(
+                rs.getObject("id", UUID.class),
+                rs.getObject("business_date", LocalDate.class),
+                rs.getString("file_id_modifier").charAt(0),
+                rs.getString("status"),
+                rs.getInt("entry_count"),
+                rs.getLong("total_debit_cents"),
+                rs.getLong("total_credit_cents"),
+                rs.getString("path"),
+                rs.getString("sha256"),
+                created.toInstant());
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package com.wallet.settlement.reconciliation;
+
+import com.wallet.common.partners.PartnerClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The checks of a reconciliation run. Each finding names what disagrees and by how much; no finding means clean.
+ * Clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum of bank debits pending or
+ * submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of instant cashouts not
+ * failed (the card network's settlement with us is not modelled).
+ */
+@Component("reconciliationChecks")
+public class Reconciliation {
+
+    private final JdbcClient jdbc;
+    private final PartnerClient achProcessor;
+
+    Reconciliation(JdbcClient jdbc, PartnerClient achProcessor) {
+        this.jdbc = jdbc;
+        this.achProcessor = achProcessor;
+    }
+
+    public List<Map<String, Object>> findings() {
+        List<Map<String, Object>> findings = new ArrayList<>();
+        long total = scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines");
+        if (total != 0) {
+            findings.add(finding("ledger_not_zero", "the ledger sums to " + total + " cents", Map.of("sum", total)));
+        }
+        jdbc.sql("SELECT entry_id, sum(amount_cents) FROM ledger_lines GROUP BY entry_id HAVING sum(amount_cents) <> 0")
+                .query((rs, n) -> finding(
+                        "entry_unbalanced",
+                        "ledger entry " + rs.getObject(1) + " sums to " + rs.getLong(2),
+                        Map.of("entry_id", rs.getObject(1, UUID.class).toString(), "sum", rs.getLong(2))))
+                .list()
+                .forEach(findings::add);
+        jdbc.sql("""
+                        SELECT a.id, a.user_id, a.balance_cents, coalesce(l.total, 0)
+                          FROM ledger_accounts a
+                          LEFT JOIN (SELECT account_id, sum(amount_cents) AS total FROM ledger_lines
+                                      GROUP BY account_id) l ON l.account_id = a.id
+                         WHERE a.kind = 'wallet' AND a.balance_cents <> coalesce(l.total, 0)
+                        """)
+                .query((rs, n) -> finding(
+                        "cached_balance_mismatch",
+                        "wallet account " + rs.getLong(1) + " caches " + rs.getLong(3) + " cents, its lines sum to "
+                                + rs.getLong(4),
+                        Map.of(
+                                "account_id", rs.getLong(1),
+                                "user_id", String.valueOf(rs.getObject(2)),
+                                "cached_cents", rs.getLong(3),
+                                "lines_cents", rs.getLong(4))))
+                .list()
+                .forEach(findings::add);
+        compare(
+                findings,
+                "bank_funding_clearing",
+                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 1"),
+                -scalar("SELECT coalesce(sum(amount_cents), 0) FROM external_charges WHERE kind = 'bank_debit'"
+                        + " AND status IN ('pending', 'submitted')"));
+        compare(
+                findings,
+                "cashout_clearing",
+                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 3"),
+                scalar("SELECT coalesce(sum(amount_cents - fee_cents), 0) FROM cashouts WHERE (speed = 'standard'"
+                        + " AND status IN ('pending', 'submitted')) OR (speed = 'instant' AND status <> 'failed')"));
+        long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
+                + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
+        if (orphans > 0) {
+            findings.add(finding(
+                    "entry_status_mismatch",
+                    orphans + " ACH entries disagree with their file about submission",
+                    Map.of("entries", orphans)));
+        }
+        long unmatched = scalar("SELECT count(*) FROM ach_returns WHERE NOT matched");
+        if (unmatched > 0) {
+            findings.add(finding(
+                    "unmatched_returns",
+                    unmatched + " returns from the processor match none of our entries",
+                    Map.of("returns", unmatched)));
+        }
+        jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"
+                        + " WHERE status = 'submitted' ORDER BY created_at")
+                .query((rs, n) ->
+                        new Object[] {rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3), rs.getLong(4)})
+                .list()
+                .forEach(f -> {
+                    JsonNode known = achProcessor.get("/ach/files/" + f[0]).orElse(null);
+                    if (known == null
+                            || known.path("entry_count").asInt() != (int) f[1]
+                            || known.path("total_debit_cents").asLong() != (long) f[2]
+                            || known.path("total_credit_cents").asLong() != (long) f[3]) {
+                        findings.add(finding(
+                                "file_not_at_processor",
+                                "submitted file " + f[0] + " is unknown to the processor or differs there",
+                                Map.of("file_id", f[0].toString())));
+                    }
+                });
+        return findings;
+    }
+
+    private static void compare(List<Map<String, Object>> findings, String account, long ledger, long outstanding) {
+        if (ledger != outstanding) {
+            findings.add(finding(
+                    account + "_mismatch",
+                    account + " holds " + ledger + " cents; outstanding items say " + outstanding,
+                    Map.of("ledger_cents", ledger, "outstanding_cents", outstanding)));
+        }
+    }
+
+    private long scalar(String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private static Map<String, Object> finding(String check, String detail, Map<String, Object> values) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("check", check);
+        f.put("detail", detail);
+        f.putAll(values);
+        return f;
+    }
+}

@@ -1,0 +1,100 @@
+package com.wallet.settlement.reconciliation;
+
+import com.wallet.settlement.JobRunner;
+import com.wallet.settlement.SettlementSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reconciliation: runs the checks, writes the report as a row of {@code reconciliation_reports} and as a file, sets
+ * the gauge {@code settlement_reconciliation_findings} and ends with exit code {@code MISMATCH} (the command exits 1)
+ * when anything is off.
+ */
+@Configuration(proxyBeanMethods = false)
+class ReconciliationJobConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ReconciliationJobConfiguration.class);
+
+    @Bean
+    AtomicLong reconciliationFindings(MeterRegistry meters) {
+        return meters.gauge("settlement.reconciliation.findings", new AtomicLong());
+    }
+
+    @Bean
+    Job reconciliation(JobRepository jobs, Step reconcile) {
+        return new JobBuilder("reconciliation", jobs).start(reconcile).build();
+    }
+
+    @Bean
+    Step reconcile(
+            JobRepository jobs,
+            PlatformTransactionManager tx,
+            Reconciliation checks,
+            JdbcClient jdbc,
+            JsonMapper json,
+            SettlementSettings settings,
+            AtomicLong reconciliationFindings) {
+        return new StepBuilder("reconcile", jobs)
+                .tasklet(
+                        (contribution, chunk) -> {
+                            LocalDate date = chunk.getStepContext()
+                                    .getStepExecution()
+                                    .getJobParameters()
+                                    .getLocalDate("business_date");
+                            List<Map<String, Object>> findings = checks.findings();
+                            String report = json.writerWithDefaultPrettyPrinter()
+                                    .writeValueAsString(Map.of(
+                                            "business_date", date.toString(),
+                                            "clean", findings.isEmpty(),
+                                            "findings", findings));
+                            Path dir = settings.outputDir();
+                            Files.createDirectories(dir);
+                            Path file =
+                                    dir.resolve("reconciliation-" + date + "-" + System.currentTimeMillis() + ".json");
+                            Files.writeString(file, report, StandardCharsets.UTF_8);
+                            jdbc.sql("INSERT INTO reconciliation_reports (business_date, clean, findings, path)"
+                                            + " VALUES (?, ?, ?::jsonb, ?)")
+                                    .params(
+                                            date,
+                                            findings.isEmpty(),
+                                            json.writeValueAsString(findings),
+                                            file.toString())
+                                    .update();
+                            reconciliationFindings.set(findings.size());
+                            if (findings.isEmpty()) {
+                                log.info("reconciliation for {} is clean; report {}", date, file);
+                            } else {
+                                log.error(
+                                        "reconciliation for {} found {} problem(s), report {}: {}",
+                                        date,
+                                        findings.size(),
+                                        file,
+                                        findings);
+                                contribution.setExitStatus(new ExitStatus(JobRunner.MISMATCH));
+                            }
+                            return RepeatStatus.FINISHED;
+                        },
+                        tx)
+                .build();
+    }
+}

@@ -1,0 +1,284 @@
+package com.wallet.settlement;
+
+import static com.wallet.settlement.SettlementTestSupport.SIM;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.wallet.settlement.SettlementTestSupport.Person;
+import com.wallet.settlement.nacha.NachaValidator;
+import com.wallet.sim.CallType;
+import com.wallet.stack.StackExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@ExtendWith(StackExtension.class)
+@SpringBootTest(classes = SettlementApplication.class, properties = "spring.config.name=settlement")
+class SettlementIT {
+
+    @Autowired
+    JobRunner jobs;
+
+    @Autowired
+    JdbcTemplate db;
+
+    @DynamicPropertySource
+    static void stack(DynamicPropertyRegistry registry) {
+        SettlementTestSupport.migrateCore();
+        for (String argument : SettlementTestSupport.arguments()) {
+            String[] kv = argument.substring(2).split("=", 2);
+            if (!kv[0].equals("spring.config.name")) {
+                registry.add(kv[0], () -> kv[1]);
+            }
+        }
+    }
+
+    @BeforeEach
+    @AfterEach
+    void calmNetwork() {
+        SIM.knobs().reset();
+        SIM.ach().clearReturnRules();
+    }
+
+    private JobRunner.Result run(String job) {
+        return jobs.run(job, LocalDate.of(2026, 11, 24));
+    }
+
+    /** A sender whose bank pays a transfer (a pending bank debit), and a receiver who cashes out by ACH. */
+    private record Scenario(
+            Person sender, String senderAccount, Person receiver, String receiverAccount, UUID cashout) {}
+
+    private Scenario scenario(long sent, long cashedOut) {
+        Person sender = SettlementTestSupport.newUser("payer");
+        Person receiver = SettlementTestSupport.newUser("payee");
+        String senderAccount = SettlementTestSupport.newAccount();
+        String receiverAccount = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(sender, senderAccount);
+        UUID receiverBank = SettlementTestSupport.verifiedBank(receiver, receiverAccount);
+        assertThat(SettlementTestSupport.send(sender, receiver, sent)
+                        .path("funding")
+                        .path("bank_cents")
+                        .asLong())
+                .isEqualTo(sent);
+        UUID cashout = UUID.fromString(SettlementTestSupport.standardCashout(receiver, receiverBank, cashedOut)
+                .path("id")
+                .asString());
+        return new Scenario(sender, senderAccount, receiver, receiverAccount, cashout);
+    }
+
+    private long count(String sql, Object... args) {
+        return db.queryForObject(sql, Long.class, args);
+    }
+
+    @Test
+    void originationWritesAValidNachaFileAndSubmitsEachEntryOnce() throws Exception {
+        run("achOrigination"); // whatever earlier tests left pending
+        List<Scenario> scenarios = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            scenarios.add(scenario(2_500 + i, 1_000 + i));
+        }
+
+        JobRunner.Result result = run("achOrigination");
+
+        assertThat(result.ok()).isTrue();
+        Map<String, Object> file = db.queryForMap(
+                "SELECT id, path, entry_count, total_debit_cents, total_credit_cents, status FROM ach_files"
+                        + " ORDER BY created_at DESC LIMIT 1");
+        assertThat(file).containsEntry("status", "submitted").containsEntry("entry_count", 6);
+        assertThat(file.get("total_debit_cents")).isEqualTo(2_500L + 2_501 + 2_502);
+        assertThat(file.get("total_credit_cents")).isEqualTo(1_000L + 1_001 + 1_002);
+        String nacha = Files.readString(Path.of((String) file.get("path")));
+        assertThat(NachaValidator.problems(nacha)).isEmpty();
+        for (Scenario s : scenarios) {
+            assertThat(nacha).contains(s.senderAccount(), s.receiverAccount());
+            assertThat(db.queryForObject("SELECT status FROM cashouts WHERE id = ?", String.class, s.cashout()))
+                    .isEqualTo("submitted");
+        }
+        assertThat(count(
+                        "SELECT count(*) FROM external_charges c JOIN ach_entries e ON e.source_id = c.id"
+                                + " WHERE e.file_id = ? AND c.status = 'submitted' AND c.trace_number = e.trace_number",
+                        file.get("id")))
+                .isEqualTo(3);
+        assertThat(SIM.ach().file(file.get("id").toString()))
+                .hasValueSatisfying(ack -> assertThat(ack.entryCount()).isEqualTo(6));
+
+        long files = count("SELECT count(*) FROM ach_files");
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM ach_files"))
+                .as("nothing left to send")
+                .isEqualTo(files);
+    }
+
+    @Test
+    void aFailedSubmissionIsSentOnceByTheNextRun() {
+        run("achOrigination");
+        scenario(700, 300);
+        SIM.knobs().set(CallType.ACH_FILE, SIM.knobs().get(CallType.ACH_FILE).withOutage(true));
+
+        JobRunner.Result failed = run("achOrigination");
+
+        assertThat(failed.ok()).isFalse();
+        UUID file = db.queryForObject("SELECT id FROM ach_files WHERE status = 'written'", UUID.class);
+        assertThat(SIM.ach().file(file.toString())).isEmpty();
+        SIM.knobs().reset();
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(db.queryForObject("SELECT status FROM ach_files WHERE id = ?", String.class, file))
+                .isEqualTo("submitted");
+        assertThat(SIM.ach().file(file.toString())).isPresent();
+        assertThat(count("SELECT count(*) FROM ach_entries WHERE file_id = ? AND status = 'submitted'", file))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void killedWhileSubmittingTheNextRunSubmitsEachEntryExactlyOnce() throws Exception {
+        run("achOrigination");
+        List<Scenario> scenarios = List.of(scenario(1_100, 400), scenario(1_200, 500));
+        // the processor takes 20 s to answer; the job is killed while it waits
+        SIM.knobs().set(CallType.ACH_FILE, SIM.knobs().get(CallType.ACH_FILE).withLatency(Duration.ofSeconds(20)));
+        long callsBefore = SIM.knobs().calls(CallType.ACH_FILE);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SettlementApplication.class.getName(),
+                "--job=achOrigination",
+                "--business-date=2026-11-24"));
+        command.addAll(SettlementTestSupport.arguments());
+        Process job = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        SettlementTestSupport.OUTPUT.resolve("killed-job.log").toFile())
+                .start();
+        try {
+            await("the job to be submitting its file")
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() -> SIM.knobs().calls(CallType.ACH_FILE) > callsBefore);
+        } finally {
+            job.destroyForcibly(); // SIGKILL
+            job.waitFor(30, TimeUnit.SECONDS);
+        }
+        UUID file = db.queryForObject("SELECT id FROM ach_files WHERE status = 'written'", UUID.class);
+        SIM.knobs().reset();
+
+        assertThat(run("achOrigination").ok()).isTrue();
+
+        assertThat(db.queryForObject("SELECT status FROM ach_files WHERE id = ?", String.class, file))
+                .isEqualTo("submitted");
+        for (Scenario s : scenarios) {
+            assertThat(count(
+                            "SELECT count(*) FROM ach_entries WHERE source_id = ? AND status = 'submitted'",
+                            s.cashout()))
+                    .isEqualTo(1);
+        }
+        assertThat(count("SELECT count(*) FROM ach_entries WHERE file_id = ?", file))
+                .isEqualTo(4);
+        // the processor has the file once; the killed process's own request may land too, as a duplicate
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> SIM.ach().file(file.toString()).isPresent());
+        assertThat(SIM.ach().file(file.toString()).orElseThrow().entryCount()).isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM ach_files WHERE status <> 'submitted'"))
+                .isZero();
+    }
+
+    @Test
+    void returnsReverseOnceAndReconciliationCatchesACorruptedBalance() {
+        run("achOrigination");
+        Scenario insufficient = scenario(3_000, 500);
+        Scenario closed = scenario(800, 200);
+        // the first sender spends what the bank sent on their behalf... no: they received nothing; the return of
+        // their debit takes 3,000 from a wallet holding 0, which leaves a debt
+        SIM.ach().returnEntriesTo(insufficient.senderAccount(), "R01");
+        SIM.ach().returnEntriesTo(closed.senderAccount(), "R02");
+        SIM.ach().returnEntriesTo(closed.receiverAccount(), "R03");
+        assertThat(run("achOrigination").ok()).isTrue();
+
+        assertThat(run("achReturns").ok()).isTrue();
+
+        var debtor = SettlementTestSupport.wallet(insufficient.sender());
+        assertThat(debtor.path("balance_cents").asLong()).isEqualTo(-3_000);
+        assertThat(debtor.path("restricted").asBoolean()).isTrue();
+        assertThat(debtor.path("available_cents").asLong()).isZero();
+        assertThat(SettlementTestSupport.wallet(closed.sender())
+                        .path("balance_cents")
+                        .asLong())
+                .isEqualTo(-800);
+        // the R03 cashout credit came back: the receiver has their 200 again (800 received, 200 cashed out)
+        assertThat(SettlementTestSupport.wallet(closed.receiver())
+                        .path("balance_cents")
+                        .asLong())
+                .isEqualTo(800);
+        assertThat(db.queryForObject("SELECT status FROM cashouts WHERE id = ?", String.class, closed.cashout()))
+                .isEqualTo("returned");
+        assertThat(count(
+                        "SELECT count(*) FROM external_charges WHERE user_id IN (?, ?) AND status = 'returned'",
+                        insufficient.sender().id(),
+                        closed.sender().id()))
+                .isEqualTo(2);
+
+        long lines = count("SELECT count(*) FROM ledger_lines");
+        long returns = count("SELECT count(*) FROM ach_returns");
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM ledger_lines"))
+                .as("the same returns again change nothing")
+                .isEqualTo(lines);
+        assertThat(count("SELECT count(*) FROM ach_returns")).isEqualTo(returns);
+
+        assertThat(run("reconciliation").ok()).as("clean after the returns").isTrue();
+
+        long account = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE user_id = ?",
+                Long.class,
+                insufficient.receiver().id());
+        db.update("UPDATE ledger_accounts SET balance_cents = balance_cents + 1 WHERE id = ?", account);
+        try {
+            JobRunner.Result corrupted = run("reconciliation");
+            assertThat(corrupted.ok()).isFalse();
+            assertThat(corrupted.exit().getExitCode()).isEqualTo(JobRunner.MISMATCH);
+            String findings = db.queryForObject(
+                    "SELECT findings::text FROM reconciliation_reports ORDER BY id DESC LIMIT 1", String.class);
+            assertThat(findings).contains("cached_balance_mismatch", "\"account_id\": " + account);
+        } finally {
+            db.update("UPDATE ledger_accounts SET balance_cents = balance_cents - 1 WHERE id = ?", account);
+        }
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    @Test
+    void entriesNotReturnedWithinTheWindowSettle() {
+        run("achOrigination");
+        Scenario s = scenario(1_500, 600);
+        assertThat(run("achOrigination").ok()).isTrue();
+        // three days later (the window is one hour in this test)
+        db.update(
+                "UPDATE ach_entries SET submitted_at = submitted_at - interval '3 days' WHERE source_id = ?"
+                        + " OR source_id = (SELECT id FROM external_charges WHERE user_id = ? AND status = 'submitted')",
+                s.cashout(),
+                s.sender().id());
+
+        assertThat(run("achReturns").ok()).isTrue();
+
+        assertThat(db.queryForObject("SELECT status FROM cashouts WHERE id = ?", String.class, s.cashout()))
+                .isEqualTo("completed");
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?",
+                        String.class,
+                        s.sender().id()))
+                .isEqualTo("completed");
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+}

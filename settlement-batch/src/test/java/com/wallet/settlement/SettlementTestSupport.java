@@ -1,0 +1,195 @@
+package com.wallet.settlement;
+
+import com.wallet.api.TransferApiApplication;
+import com.wallet.sim.PartnerSimulator;
+import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.SharedStack;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.flywaydb.core.Flyway;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What settlement tests run against, once per test JVM: the real PostgreSQL with transfer-api's schema, the partner
+ * simulator, and transfer-api itself (in this JVM, on a free port), through whose API the tests create the bank debits
+ * and cashouts that settlement then settles.
+ */
+final class SettlementTestSupport {
+
+    static final String DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LWZvci1hZXMtZ2NtISE=";
+    static final String ROUTING = "091000019";
+    static final PartnerSimulator SIM = PartnerSimulator.start(0);
+    static final Path OUTPUT;
+    private static final AtomicLong SEQUENCE = new AtomicLong(System.nanoTime() % 1_000_000_000L);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static ConfigurableApplicationContext api;
+
+    static {
+        try {
+            OUTPUT = Files.createTempDirectory("settlement-it");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SettlementTestSupport() {}
+
+    static PostgresSettings postgres() {
+        return SharedStack.get().postgres();
+    }
+
+    /** transfer-api, started once; it migrates the core schema. */
+    static synchronized String api() {
+        if (api == null) {
+            PostgresSettings pg = postgres();
+            api = new SpringApplicationBuilder(TransferApiApplication.class)
+                    .registerShutdownHook(true)
+                    .run(
+                            "--server.port=0",
+                            "--spring.datasource.url=" + pg.jdbcUrl(),
+                            "--spring.datasource.username=" + pg.username(),
+                            "--spring.datasource.password=" + pg.password(),
+                            "--wallet.security.jwt-secret=dGVzdC1vbmx5LXNlY3JldC10aGF0LWlzLWxvbmctZW5vdWdoLWZvci1oczI1Ng==",
+                            "--wallet.crypto.data-key=" + DATA_KEY,
+                            "--wallet.rate-limit.capacity=1000",
+                            "--wallet.partners.card.base-url=" + SIM.baseUrl(),
+                            "--wallet.partners.ach.base-url=" + SIM.baseUrl(),
+                            "--spring.batch.job.enabled=false",
+                            "--logging.level.root=WARN");
+        }
+        String port = api.getEnvironment().getProperty("local.server.port");
+        return "http://localhost:" + port;
+    }
+
+    /** The core schema without starting the API (for a settlement context that starts first). */
+    static synchronized void migrateCore() {
+        PostgresSettings pg = postgres();
+        Flyway.configure()
+                .dataSource(pg.jdbcUrl(), pg.username(), pg.password())
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    /** The settlement service's settings for this stack, as command-line arguments. */
+    static List<String> arguments() {
+        PostgresSettings pg = postgres();
+        return List.of(
+                "--spring.config.name=settlement",
+                "--spring.datasource.url=" + pg.jdbcUrl(),
+                "--spring.datasource.username=" + pg.username(),
+                "--spring.datasource.password=" + pg.password(),
+                "--settlement.schedule.enabled=false",
+                "--settlement.output-dir=" + OUTPUT,
+                "--settlement.data-key=" + DATA_KEY,
+                "--settlement.ach.base-url=" + SIM.baseUrl(),
+                "--settlement.ach.retry-wait=PT0.2S",
+                "--settlement.ach.timeout=PT3S",
+                "--settlement.settlement-window=PT1H");
+    }
+
+    record Person(UUID id, String token) {}
+
+    static JsonNode call(String method, String path, String token, String key, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api() + path));
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            if (key != null) {
+                request.header("Idempotency-Key", key);
+            }
+            request.header("Content-Type", "application/json");
+            request.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 300) {
+                throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + json);
+            }
+            return json;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Person newUser(String prefix) {
+        String name = prefix + "_" + SEQUENCE.incrementAndGet();
+        JsonNode user = call(
+                "POST",
+                "/v1/users",
+                null,
+                null,
+                Map.of("username", name, "email", name + "@example.com", "password", "correct horse 1"));
+        JsonNode token =
+                call("POST", "/v1/auth/token", null, null, Map.of("username", name, "password", "correct horse 1"));
+        return new Person(
+                UUID.fromString(user.path("id").asString()),
+                token.path("access_token").asString());
+    }
+
+    static String newAccount() {
+        return Long.toString(1_000_000_000L + SEQUENCE.incrementAndGet());
+    }
+
+    /** Links and verifies a bank account with the given number; returns the payment method id. */
+    static UUID verifiedBank(Person user, String account) {
+        JsonNode linked = call(
+                "POST",
+                "/v1/me/payment-methods",
+                user.token(),
+                null,
+                Map.of("type", "bank", "routing_number", ROUTING, "account_number", account));
+        UUID id = UUID.fromString(linked.path("id").asString());
+        var deposits = SIM.ach().statement(ROUTING, account);
+        call(
+                "POST",
+                "/v1/me/payment-methods/" + id + "/verify",
+                user.token(),
+                null,
+                Map.of("amounts_cents", deposits.get(deposits.size() - 1).amountsCents()));
+        return id;
+    }
+
+    static JsonNode send(Person from, Person to, long cents) {
+        return call(
+                "POST",
+                "/v1/transfers",
+                from.token(),
+                UUID.randomUUID().toString(),
+                Map.of("receiver_id", to.id().toString(), "amount_cents", cents, "note", "rent"));
+    }
+
+    static JsonNode standardCashout(Person user, UUID bank, long cents) {
+        return call(
+                "POST",
+                "/v1/cashouts",
+                user.token(),
+                UUID.randomUUID().toString(),
+                Map.of("amount_cents", cents, "speed", "standard", "payment_method_id", bank.toString()));
+    }
+
+    static JsonNode wallet(Person user) {
+        return call("GET", "/v1/me/wallet", user.token(), null, null);
+    }
+}
