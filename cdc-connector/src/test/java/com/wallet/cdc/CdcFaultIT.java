@@ -114,12 +114,23 @@ class CdcFaultIT {
             connector.start();
             CdcTestSupport.awaitStreaming(settings);
 
-            embedded.kafkaBroker().stop();
+            // the broker goes away while the connector is busy publishing a burst (so the outage meets a publish
+            // in flight rather than the engine's idle offset commit, which would wait out its own 2-minute timeout)
+            var burst = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return CdcTestSupport.insertTransfers(stack, from, to, 4_000, 20);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             List<UUID> committed;
+            try (var topic =
+                    new CdcTestSupport.TopicReader(settings.bootstrapServers(), settings.topicOf("public.transfers"))) {
+                topic.readUntil(Duration.ofMinutes(2), records -> records.size() >= 100);
+            }
+            embedded.kafkaBroker().stop();
             try {
-                committed = CdcTestSupport.insertTransfers(stack, from, to, 200, 20);
-                // the engine may first sit in its offset commit to Kafka (that producer's own delivery timeout is
-                // 2 minutes) before it hands the publisher the next batch, which then fails
+                committed = burst.get(2, TimeUnit.MINUTES);
                 await("the connector to notice that Kafka does not acknowledge")
                         .atMost(Duration.ofMinutes(4))
                         .until(() -> connector.publishFailures() > 0);

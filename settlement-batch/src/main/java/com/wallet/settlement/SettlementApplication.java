@@ -28,7 +28,7 @@ public class SettlementApplication {
         for (String arg : args) {
             if (arg.startsWith("--job=")) {
                 job = arg.substring("--job=".length());
-            } else if (arg.startsWith("--business-date=")) {
+            } else if (arg.startsWith("--business-date=") && arg.length() > "--business-date=".length()) {
                 businessDate = LocalDate.parse(arg.substring("--business-date=".length()));
             }
         }

@@ -259,6 +259,23 @@ class SettlementIT {
     }
 
     @Test
+    void whileAnotherInstanceRunsAJobThisOneSkipsIt() throws Exception {
+        var pg = SettlementTestSupport.postgres();
+        long executions = count("SELECT count(*) FROM batch_job_execution");
+        try (var other = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var lock = other.prepareStatement("SELECT pg_advisory_lock(hashtext('settlement:reconciliation'))")) {
+            lock.execute(); // what a running reconciliation in another instance holds
+
+            JobRunner.Result skipped = run("reconciliation");
+
+            assertThat(skipped.exit().getExitCode()).isEqualTo("NOOP");
+            assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions);
+        }
+        assertThat(run("reconciliation").status()).isEqualTo(org.springframework.batch.core.BatchStatus.COMPLETED);
+        assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions + 1);
+    }
+
+    @Test
     void entriesNotReturnedWithinTheWindowSettle() {
         run("achOrigination");
         Scenario s = scenario(1_500, 600);

@@ -1,6 +1,7 @@
 package com.wallet.settlement.origination;
 
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.settlement.StepProgress;
 import java.time.LocalDate;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ class AchOriginationJobConfiguration {
     }
 
     @Bean
-    Step achCollect(JobRepository jobs, PlatformTransactionManager tx, AchFiles files) {
+    Step achCollect(JobRepository jobs, PlatformTransactionManager tx, StepProgress progress, AchFiles files) {
         return new StepBuilder("achCollect", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
@@ -67,11 +68,12 @@ class AchOriginationJobConfiguration {
                             return RepeatStatus.FINISHED;
                         },
                         tx)
+                .listener(progress)
                 .build();
     }
 
     @Bean
-    Step achWrite(JobRepository jobs, PlatformTransactionManager tx, AchFiles files) {
+    Step achWrite(JobRepository jobs, PlatformTransactionManager tx, StepProgress progress, AchFiles files) {
         return new StepBuilder("achWrite", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
@@ -83,11 +85,17 @@ class AchOriginationJobConfiguration {
                             return RepeatStatus.FINISHED;
                         },
                         tx)
+                .listener(progress)
                 .build();
     }
 
     @Bean
-    Step achSubmit(JobRepository jobs, PlatformTransactionManager tx, AchFiles files, PartnerClient achProcessor) {
+    Step achSubmit(
+            JobRepository jobs,
+            PlatformTransactionManager tx,
+            StepProgress progress,
+            AchFiles files,
+            PartnerClient achProcessor) {
         return new StepBuilder("achSubmit", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
@@ -115,6 +123,7 @@ class AchOriginationJobConfiguration {
                             return RepeatStatus.FINISHED;
                         },
                         tx)
+                .listener(progress)
                 .build();
     }
 }

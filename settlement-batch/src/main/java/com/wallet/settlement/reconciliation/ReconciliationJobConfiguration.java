@@ -2,6 +2,7 @@ package com.wallet.settlement.reconciliation;
 
 import com.wallet.settlement.JobRunner;
 import com.wallet.settlement.SettlementSettings;
+import com.wallet.settlement.StepProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ class ReconciliationJobConfiguration {
     Step reconcile(
             JobRepository jobs,
             PlatformTransactionManager tx,
+            StepProgress progress,
             Reconciliation checks,
             JdbcClient jdbc,
             JsonMapper json,
@@ -95,6 +97,7 @@ class ReconciliationJobConfiguration {
                             return RepeatStatus.FINISHED;
                         },
                         tx)
+                .listener(progress)
                 .build();
     }
 }

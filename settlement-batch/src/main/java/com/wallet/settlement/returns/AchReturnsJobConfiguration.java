@@ -4,6 +4,7 @@ import com.wallet.common.partners.PartnerClient;
 import com.wallet.settlement.SettlementLedger;
 import com.wallet.settlement.SettlementLedger.Line;
 import com.wallet.settlement.SettlementSettings;
+import com.wallet.settlement.StepProgress;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -58,6 +59,7 @@ class AchReturnsJobConfiguration {
     Step achApplyReturns(
             JobRepository jobs,
             PlatformTransactionManager tx,
+            StepProgress progress,
             PartnerClient achProcessor,
             JdbcClient jdbc,
             SettlementLedger ledger) {
@@ -79,6 +81,7 @@ class AchReturnsJobConfiguration {
                             return RepeatStatus.FINISHED;
                         },
                         tx)
+                .listener(progress)
                 .build();
     }
 
@@ -152,6 +155,7 @@ class AchReturnsJobConfiguration {
     Step achConfirm(
             JobRepository jobs,
             PlatformTransactionManager tx,
+            StepProgress progress,
             JdbcClient jdbc,
             SettlementLedger ledger,
             SettlementSettings settings) {
@@ -202,6 +206,7 @@ class AchReturnsJobConfiguration {
                             return RepeatStatus.FINISHED;
                         },
                         tx)
+                .listener(progress)
                 .build();
     }
 }
