@@ -1,0 +1,139 @@
+package com.wallet.fanout;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** Who sees a completed transfer: a pure function of the transfer, the parties' friends and the degree threshold. */
+public final class Fanout {
+
+    /** A completed transfer with what the fan-out needs to know about its parties. */
+    public record Transfer(
+            UUID id,
+            UUID senderId,
+            UUID receiverId,
+            long amountCents,
+            String note,
+            String visibility,
+            String createdAt,
+            Set<UUID> senderFriends,
+            Set<UUID> receiverFriends,
+            String senderUsername,
+            String receiverUsername) {
+
+        Transfer withSenderFriends(Set<UUID> friends) {
+            return new Transfer(
+                    id,
+                    senderId,
+                    receiverId,
+                    amountCents,
+                    note,
+                    visibility,
+                    createdAt,
+                    friends,
+                    receiverFriends,
+                    senderUsername,
+                    receiverUsername);
+        }
+
+        Transfer withReceiverFriends(Set<UUID> friends) {
+            return new Transfer(
+                    id,
+                    senderId,
+                    receiverId,
+                    amountCents,
+                    note,
+                    visibility,
+                    createdAt,
+                    senderFriends,
+                    friends,
+                    senderUsername,
+                    receiverUsername);
+        }
+
+        Transfer withSenderUsername(String username) {
+            return new Transfer(
+                    id,
+                    senderId,
+                    receiverId,
+                    amountCents,
+                    note,
+                    visibility,
+                    createdAt,
+                    senderFriends,
+                    receiverFriends,
+                    username,
+                    receiverUsername);
+        }
+
+        Transfer withReceiverUsername(String username) {
+            return new Transfer(
+                    id,
+                    senderId,
+                    receiverId,
+                    amountCents,
+                    note,
+                    visibility,
+                    createdAt,
+                    senderFriends,
+                    receiverFriends,
+                    senderUsername,
+                    username);
+        }
+    }
+
+    private Fanout() {}
+
+    /**
+     * private: the two parties. friends: the parties, and the friends of either (each reader once), except that a
+     * party with more friends than the threshold gets one author item instead of an item per friend. public: as
+     * friends, plus one public item. Only the parties' items carry the amount.
+     */
+    public static List<FeedItem> items(Transfer t, int highDegreeThreshold) {
+        List<FeedItem> items = new ArrayList<>();
+        items.add(item(t, "reader", t.senderId(), t.amountCents()));
+        items.add(item(t, "reader", t.receiverId(), t.amountCents()));
+        if ("private".equals(t.visibility())) {
+            return items;
+        }
+        Set<UUID> readers = new LinkedHashSet<>();
+        for (var party : List.of(
+                new Object[] {t.senderId(), t.senderFriends()}, new Object[] {t.receiverId(), t.receiverFriends()})) {
+            UUID id = (UUID) party[0];
+            @SuppressWarnings("unchecked")
+            Set<UUID> friends = (Set<UUID>) party[1];
+            if (friends.size() > highDegreeThreshold) {
+                items.add(item(t, "author", id, null));
+            } else {
+                readers.addAll(friends);
+            }
+        }
+        readers.remove(t.senderId());
+        readers.remove(t.receiverId());
+        for (UUID reader : readers) {
+            items.add(item(t, "reader", reader, null));
+        }
+        if ("public".equals(t.visibility())) {
+            items.add(item(t, "public", null, null));
+        }
+        return items;
+    }
+
+    private static FeedItem item(Transfer t, String kind, UUID target, Long amount) {
+        return new FeedItem(
+                FeedItem.VERSION,
+                kind,
+                target,
+                t.id(),
+                t.createdAt(),
+                t.senderId(),
+                t.senderUsername(),
+                t.receiverId(),
+                t.receiverUsername(),
+                t.note(),
+                t.visibility(),
+                amount);
+    }
+}

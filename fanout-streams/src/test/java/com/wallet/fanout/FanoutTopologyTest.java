@@ -1,0 +1,239 @@
+package com.wallet.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class FanoutTopologyTest {
+
+    private static final FanoutSettings SETTINGS = new FanoutSettings("wallet", 3);
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, String> friendships;
+    private TestInputTopic<String, String> transfers;
+    private TestInputTopic<String, String> users;
+    private TestOutputTopic<String, String> feed;
+    private TestOutputTopic<String, String> curated;
+    private TestOutputTopic<String, String> dead;
+
+    private final UUID alice = UUID.randomUUID();
+    private final UUID bob = UUID.randomUUID();
+    private final UUID carol = UUID.randomUUID();
+    private final UUID dave = UUID.randomUUID();
+    private final UUID erin = UUID.randomUUID();
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fanout-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(FanoutTopology.build(SETTINGS), props);
+        var s = new StringSerializer();
+        var d = new StringDeserializer();
+        friendships = driver.createInputTopic(SETTINGS.friendshipsTopic(), s, s);
+        transfers = driver.createInputTopic(SETTINGS.transfersTopic(), s, s);
+        users = driver.createInputTopic(SETTINGS.usersTopic(), s, s);
+        feed = driver.createOutputTopic(SETTINGS.feedItemsTopic(), d, d);
+        curated = driver.createOutputTopic(SETTINGS.transfersV1Topic(), d, d);
+        dead = driver.createOutputTopic(SETTINGS.deadLetterTopic(), d, d);
+        for (UUID u : List.of(alice, bob, carol, dave, erin)) {
+            users.pipeInput(
+                    "{\"id\":\"" + u + "\"}",
+                    "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + u + "\",\"username\":\"" + name(u) + "\"}}");
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private String name(UUID u) {
+        return u.equals(alice)
+                ? "alice"
+                : u.equals(bob) ? "bob" : u.equals(carol) ? "carol" : u.equals(dave) ? "dave" : "erin";
+    }
+
+    private void befriend(UUID x, UUID y) {
+        UUID a = x.compareTo(y) < 0 ? x : y;
+        UUID b = a.equals(x) ? y : x;
+        friendships.pipeInput(
+                key(a, b),
+                "{\"op\":\"c\",\"before\":null,\"after\":{\"user_a\":\"" + a + "\",\"user_b\":\"" + b
+                        + "\",\"created_at\":\"2026-11-24T10:00:00Z\"}}");
+    }
+
+    private void unfriend(UUID x, UUID y) {
+        UUID a = x.compareTo(y) < 0 ? x : y;
+        UUID b = a.equals(x) ? y : x;
+        friendships.pipeInput(
+                key(a, b),
+                "{\"op\":\"d\",\"before\":{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"},\"after\":null}");
+        friendships.pipeInput(key(a, b), (String) null); // Debezium's tombstone
+    }
+
+    private static String key(UUID a, UUID b) {
+        return "{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}";
+    }
+
+    private UUID pay(UUID from, UUID to, long cents, String visibility) {
+        UUID id = UUID.randomUUID();
+        transfers.pipeInput(
+                "{\"id\":\"" + id + "\"}",
+                "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + id
+                        + "\",\"sender_id\":\"" + from + "\",\"receiver_id\":\"" + to + "\",\"amount_cents\":" + cents
+                        + ",\"balance_cents\":" + cents + ",\"bank_cents\":0,\"card_cents\":0,\"fee_cents\":0,"
+                        + "\"note\":\"tacos\",\"visibility\":\"" + visibility + "\",\"status\":\"completed\","
+                        + "\"created_at\":\"2026-11-24T12:00:00.123456Z\",\"payment_request_id\":null}}");
+        return id;
+    }
+
+    private List<JsonNode> items() {
+        return feed.readValuesToList().stream().map(Json::read).toList();
+    }
+
+    private static List<String> targets(List<JsonNode> items, String kind) {
+        return items.stream()
+                .filter(i -> i.path("kind").asString().equals(kind))
+                .map(i -> i.path("target").asString())
+                .sorted()
+                .toList();
+    }
+
+    private static List<String> sorted(UUID... ids) {
+        return java.util.Arrays.stream(ids).map(UUID::toString).sorted().toList();
+    }
+
+    @Test
+    void aPrivateTransferReachesOnlyItsTwoPartiesWithTheAmount() {
+        befriend(alice, carol);
+        befriend(bob, dave);
+
+        pay(alice, bob, 1_250, "private");
+
+        List<JsonNode> items = items();
+        assertThat(targets(items, "reader")).isEqualTo(sorted(alice, bob));
+        assertThat(items)
+                .allSatisfy(i -> assertThat(i.path("amount_cents").asLong()).isEqualTo(1_250));
+        assertThat(targets(items, "public")).isEmpty();
+    }
+
+    @Test
+    void aFriendsTransferReachesTheFriendsOfEitherOnceAndOnlyPartiesSeeTheAmount() {
+        befriend(alice, carol);
+        befriend(bob, carol); // carol is a friend of both: one item
+        befriend(bob, dave);
+
+        pay(alice, bob, 500, "friends");
+
+        List<JsonNode> items = items();
+        assertThat(targets(items, "reader")).isEqualTo(sorted(alice, bob, carol, dave));
+        assertThat(items)
+                .filteredOn(i -> i.path("target").asString().equals(carol.toString()))
+                .singleElement()
+                .satisfies(i -> {
+                    assertThat(i.path("amount_cents").isNull()).isTrue();
+                    assertThat(i.path("sender_username").asString()).isEqualTo("alice");
+                    assertThat(i.path("receiver_username").asString()).isEqualTo("bob");
+                    assertThat(i.path("note").asString()).isEqualTo("tacos");
+                    assertThat(i.path("created_at").asString()).isEqualTo("2026-11-24T12:00:00.123456Z");
+                });
+        assertThat(targets(items, "reader")).doesNotContain(erin.toString());
+        assertThat(targets(items, "public")).isEmpty();
+    }
+
+    @Test
+    void aPublicTransferAlsoReachesThePublicFeed() {
+        befriend(alice, carol);
+
+        UUID id = pay(alice, bob, 300, "public");
+
+        List<JsonNode> items = items();
+        assertThat(targets(items, "reader")).isEqualTo(sorted(alice, bob, carol));
+        assertThat(items)
+                .filteredOn(i -> i.path("kind").asString().equals("public"))
+                .singleElement()
+                .satisfies(i -> {
+                    assertThat(i.path("transfer_id").asString()).isEqualTo(id.toString());
+                    assertThat(i.path("amount_cents").isNull()).isTrue();
+                });
+    }
+
+    @Test
+    void afterUnfriendingNewItemsNoLongerArrive() {
+        befriend(alice, carol);
+        pay(alice, bob, 100, "friends");
+        assertThat(targets(items(), "reader")).contains(carol.toString());
+
+        unfriend(alice, carol);
+        pay(alice, bob, 200, "friends");
+
+        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
+        assertThat(dead.isEmpty()).as("a tombstone is not a poison record").isTrue();
+    }
+
+    @Test
+    void aHighDegreeAuthorGetsOneAuthorItemInsteadOfAnItemPerFriend() {
+        // threshold 3: alice with 4 friends is high-degree; bob with 1 is not
+        for (UUID f : List.of(carol, dave, erin, UUID.randomUUID())) {
+            befriend(alice, f);
+        }
+        UUID bobsFriend = UUID.randomUUID();
+        befriend(bob, bobsFriend);
+
+        pay(alice, bob, 700, "friends");
+
+        List<JsonNode> items = items();
+        assertThat(targets(items, "author")).containsExactly(alice.toString());
+        assertThat(targets(items, "reader")).isEqualTo(sorted(alice, bob, bobsFriend));
+        assertThat(items)
+                .filteredOn(i -> i.path("kind").asString().equals("author"))
+                .singleElement()
+                .satisfies(i -> assertThat(i.path("amount_cents").isNull()).isTrue());
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
+        transfers.pipeInput("{\"id\":\"x\"}", "this is not json");
+        transfers.pipeInput("{\"id\":\"y\"}", "{\"no_op\":true}");
+        pay(alice, bob, 100, "private");
+
+        List<TestRecord<String, String>> poisoned = dead.readRecordsToList();
+        assertThat(poisoned).hasSize(2);
+        assertThat(poisoned.get(0).value()).isEqualTo("this is not json");
+        assertThat(new String(poisoned.get(0).headers().lastHeader("error").value(), StandardCharsets.UTF_8))
+                .isNotBlank();
+        assertThat(new String(poisoned.get(0).headers().lastHeader("source").value(), StandardCharsets.UTF_8))
+                .startsWith(SETTINGS.transfersTopic() + "/0@");
+        assertThat(new String(poisoned.get(1).headers().lastHeader("error").value(), StandardCharsets.UTF_8))
+                .contains("no \"op\"");
+        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
+    }
+
+    @Test
+    void theCuratedTransferCarriesNoFundingDetails() {
+        UUID id = pay(alice, bob, 4_200, "friends");
+
+        JsonNode t = Json.read(curated.readKeyValue().value);
+
+        assertThat(t.path("version").asInt()).isEqualTo(1);
+        assertThat(t.path("transfer_id").asString()).isEqualTo(id.toString());
+        assertThat(t.path("amount_cents").asLong()).isEqualTo(4_200);
+        assertThat(t.has("bank_cents") || t.has("card_cents") || t.has("fee_cents") || t.has("balance_cents"))
+                .isFalse();
+    }
+}
