@@ -1,0 +1,151 @@
+package com.wallet.fanout;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fan-out service: the Kafka Streams application (exactly-once v2) and the Cassandra sink, side by side.
+ * {@link #healthy()} is true while the streams are running and the sink is not stalled.
+ */
+public final class FanoutApp implements AutoCloseable {
+
+    /**
+     * @param stateDir Kafka Streams' local state
+     * @param partitions partitions of the topics this service creates
+     * @param instance appended to the application id and the sink's consumer group: a new instance name reprocesses
+     *     the change topics from the beginning (a replay)
+     */
+    public record Config(
+            FanoutSettings fanout,
+            String instance,
+            String bootstrapServers,
+            InetSocketAddress cassandra,
+            String cassandraDatacenter,
+            String keyspace,
+            Path stateDir,
+            int partitions,
+            short replicationFactor,
+            int sinkMaxInFlight) {}
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutApp.class);
+
+    private final KafkaStreams streams;
+    private final CqlSession session;
+    private final CassandraSink sink;
+    private final Thread sinkThread;
+
+    private FanoutApp(KafkaStreams streams, CqlSession session, CassandraSink sink) {
+        this.streams = streams;
+        this.session = session;
+        this.sink = sink;
+        this.sinkThread = new Thread(sink, "cassandra-sink");
+    }
+
+    public static FanoutApp start(Config config) {
+        FanoutSettings f = config.fanout();
+        ensureTopics(config);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, f.prefix() + "-fanout" + config.instance());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        KafkaStreams streams = new KafkaStreams(FanoutTopology.build(f), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("fan-out stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        CqlSession session = CqlSession.builder()
+                .addContactPoint(config.cassandra())
+                .withLocalDatacenter(config.cassandraDatacenter())
+                .build();
+        CassandraSink sink = new CassandraSink(
+                config.bootstrapServers(),
+                f.prefix() + "-feed-sink" + config.instance(),
+                f.feedItemsTopic(),
+                session,
+                config.keyspace(),
+                config.sinkMaxInFlight());
+        FanoutApp app = new FanoutApp(streams, session, sink);
+        streams.start();
+        app.sinkThread.start();
+        log.info(
+                "fan-out started: {} -> {}",
+                List.of(f.friendshipsTopic(), f.usersTopic(), f.transfersTopic()),
+                f.feedItemsTopic());
+        return app;
+    }
+
+    public boolean healthy() {
+        return streams.state() == KafkaStreams.State.RUNNING && !sink.stalled();
+    }
+
+    public KafkaStreams.State streamsState() {
+        return streams.state();
+    }
+
+    public CassandraSink sink() {
+        return sink;
+    }
+
+    private static void ensureTopics(Config config) {
+        FanoutSettings f = config.fanout();
+        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        List<NewTopic> topics = List.of(
+                new NewTopic(f.friendGraphTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
+                new NewTopic(f.usernamesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
+                new NewTopic(f.feedItemsTopic(), config.partitions(), config.replicationFactor()),
+                new NewTopic(f.transfersV1Topic(), config.partitions(), config.replicationFactor()),
+                new NewTopic(f.deadLetterTopic(), 1, config.replicationFactor()),
+                new NewTopic(f.friendshipsTopic(), config.partitions(), config.replicationFactor()),
+                new NewTopic(f.usersTopic(), config.partitions(), config.replicationFactor()),
+                new NewTopic(f.transfersTopic(), config.partitions(), config.replicationFactor()));
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            for (NewTopic topic : topics) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + topic.name() + ": " + e.getCause(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        sink.close();
+        try {
+            sinkThread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        streams.close(java.time.Duration.ofSeconds(30));
+        session.close();
+    }
+}

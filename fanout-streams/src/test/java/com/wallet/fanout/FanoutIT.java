@@ -1,0 +1,205 @@
+package com.wallet.fanout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.cassandra.schema.KeyspaceReplication;
+import com.wallet.cassandra.schema.Migrator;
+import com.wallet.stack.Stack;
+import com.wallet.stack.StackExtension;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The fan-out on the real stack: change events in Kafka, the streams application, the sink, rows in Cassandra. */
+@ExtendWith(StackExtension.class)
+class FanoutIT {
+
+    private final UUID alice = UUID.randomUUID();
+    private final UUID bob = UUID.randomUUID();
+    private final UUID carol = UUID.randomUUID();
+    private final UUID stranger = UUID.randomUUID();
+
+    private FanoutApp.Config config(Stack stack, String prefix, String keyspace, String instance) throws Exception {
+        return new FanoutApp.Config(
+                new FanoutSettings(prefix, 100),
+                instance,
+                stack.kafka().bootstrapServers(),
+                stack.cassandra().contactPoint(),
+                stack.cassandra().localDatacenter(),
+                keyspace,
+                Files.createTempDirectory("fanout-state"),
+                3,
+                (short) 1,
+                64);
+    }
+
+    @Test
+    void itemsReachTheEntitledReadersInCassandraAndAReplayChangesNothing(Stack stack) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "fan" + run;
+        String keyspace = "feed_" + run;
+        try (CqlSession cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
+                    .migrate();
+            UUID friends;
+            UUID secret;
+            UUID open;
+            try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""))) {
+                try (var producer = producer(stack)) {
+                    for (UUID u : List.of(alice, bob, carol, stranger)) {
+                        send(
+                                producer,
+                                prefix + ".public.users",
+                                "{\"id\":\"" + u + "\"}",
+                                "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + u + "\",\"username\":\"u"
+                                        + u.toString().substring(0, 8) + "\"}}");
+                    }
+                    UUID a = alice.compareTo(carol) < 0 ? alice : carol;
+                    UUID b = a.equals(alice) ? carol : alice;
+                    send(
+                            producer,
+                            prefix + ".public.friendships",
+                            "{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}",
+                            "{\"op\":\"c\",\"before\":null,\"after\":{\"user_a\":\"" + a + "\",\"user_b\":\"" + b
+                                    + "\"}}");
+                    producer.flush();
+                }
+                // the friendship must be in the graph before the transfers are fanned out
+                await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+                await().atMost(Duration.ofSeconds(60)).until(() -> friendGraphHas(stack, prefix, carol));
+                try (var producer = producer(stack)) {
+                    friends = transfer(producer, prefix, alice, bob, "friends", "2026-11-24T12:00:00.000001Z");
+                    secret = transfer(producer, prefix, alice, bob, "private", "2026-11-24T12:00:01.000001Z");
+                    open = transfer(producer, prefix, bob, alice, "public", "2026-11-24T12:00:02.000001Z");
+                    producer.flush();
+                }
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> feed(cql, keyspace, carol).size() == 2
+                                && feed(cql, keyspace, bob).size() == 3);
+            }
+
+            assertThat(feed(cql, keyspace, carol).keySet()).containsExactlyInAnyOrder(friends, open);
+            assertThat(feed(cql, keyspace, carol).values())
+                    .allSatisfy(amount -> assertThat(amount).isNull());
+            assertThat(feed(cql, keyspace, alice).keySet()).containsExactlyInAnyOrder(friends, secret, open);
+            assertThat(feed(cql, keyspace, alice).get(friends)).isEqualTo(100L);
+            assertThat(feed(cql, keyspace, stranger)).isEmpty();
+            assertThat(cql
+                            .execute(
+                                    "SELECT transfer_id FROM " + keyspace + ".public_feed_by_hour WHERE bucket = ?",
+                                    java.time.Instant.parse("2026-11-24T12:00:00Z"))
+                            .all()
+                            .stream()
+                            .map(r -> r.getUuid(0))
+                            .toList())
+                    .containsExactly(open);
+
+            // replay: a new instance reads every change event again from the beginning
+            String before = snapshot(cql, keyspace);
+            try (FanoutApp replay = FanoutApp.start(config(stack, prefix, keyspace, "-replay"))) {
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> replay.sink().itemsWritten() >= 9);
+            }
+            assertThat(snapshot(cql, keyspace)).isEqualTo(before);
+        }
+    }
+
+    private static boolean friendGraphHas(Stack stack, String prefix, UUID user) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
+                Map.of(
+                        "bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "group.id",
+                        "probe-" + UUID.randomUUID(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of(prefix + ".fanout.friend-graph"));
+            var records = consumer.poll(Duration.ofSeconds(2));
+            for (var r : records) {
+                if (r.key().equals(user.toString())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** The user's feed rows: transfer id to amount (null where the reader is not a party). */
+    private static Map<UUID, Long> feed(CqlSession cql, String keyspace, UUID user) {
+        Map<UUID, Long> rows = new java.util.HashMap<>();
+        for (Row r : cql.execute(
+                        "SELECT transfer_id, amount_cents FROM " + keyspace + ".feed_by_user WHERE user_id = ?", user)
+                .all()) {
+            rows.put(r.getUuid(0), r.isNull(1) ? null : r.getLong(1));
+        }
+        return rows;
+    }
+
+    private static String snapshot(CqlSession cql, String keyspace) {
+        StringBuilder all = new StringBuilder();
+        for (String table : List.of("feed_by_user", "feed_by_author", "public_feed_by_hour")) {
+            cql.execute("SELECT * FROM " + keyspace + "." + table).all().stream()
+                    .map(FanoutIT::describe)
+                    .sorted()
+                    .forEach(line -> all.append(table).append(' ').append(line).append('\n'));
+        }
+        return all.toString();
+    }
+
+    private static String describe(Row row) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < row.getColumnDefinitions().size(); i++) {
+            line.append(row.getColumnDefinitions().get(i).getName())
+                    .append('=')
+                    .append(row.getObject(i))
+                    .append(' ');
+        }
+        return line.toString();
+    }
+
+    private static KafkaProducer<String, String> producer(Stack stack) {
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()),
+                new StringSerializer(),
+                new StringSerializer());
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String topic, String key, String value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    private static UUID transfer(
+            KafkaProducer<String, String> producer,
+            String prefix,
+            UUID from,
+            UUID to,
+            String visibility,
+            String createdAt)
+            throws Exception {
+        UUID id = UUID.randomUUID();
+        send(
+                producer,
+                prefix + ".public.transfers",
+                "{\"id\":\"" + id + "\"}",
+                "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + id + "\",\"sender_id\":\"" + from
+                        + "\",\"receiver_id\":\"" + to + "\",\"amount_cents\":100,\"note\":\"lunch\",\"visibility\":\""
+                        + visibility + "\",\"status\":\"completed\",\"created_at\":\"" + createdAt + "\"}}");
+        return id;
+    }
+}
