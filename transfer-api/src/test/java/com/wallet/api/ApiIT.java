@@ -38,6 +38,9 @@ public @interface ApiIT {
         private Partners() {}
     }
 
+    /** The Cassandra keyspace of the API's feed in tests (FeedIT migrates it). */
+    String FEED_KEYSPACE = "api_feed_it";
+
     abstract class Base {
         @LocalServerPort
         protected int port;
@@ -71,6 +74,14 @@ public @interface ApiIT {
             registry.add("spring.datasource.url", pg::jdbcUrl);
             registry.add("spring.datasource.username", pg::username);
             registry.add("spring.datasource.password", pg::password);
+            registry.add(
+                    "wallet.feed.contact-point",
+                    () -> SharedStack.get().cassandra().host() + ":"
+                            + SharedStack.get().cassandra().port());
+            registry.add(
+                    "wallet.feed.datacenter",
+                    () -> SharedStack.get().cassandra().localDatacenter());
+            registry.add("wallet.feed.keyspace", () -> FEED_KEYSPACE);
             registry.add("wallet.partners.card.base-url", Partners.SIM::baseUrl);
             registry.add("wallet.partners.ach.base-url", Partners.SIM::baseUrl);
         }

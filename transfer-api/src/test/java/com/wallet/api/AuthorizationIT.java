@@ -45,7 +45,14 @@ class AuthorizationIT extends ApiIT.Base {
                         "POST",
                         "/v1/cashouts",
                         "{\"amount_cents\":100,\"speed\":\"instant\",\"payment_method_id\":\"" + someone + "\"}"),
-                new Call("GET", "/v1/cashouts/" + someTransfer, null));
+                new Call("GET", "/v1/cashouts/" + someTransfer, null),
+                new Call("GET", "/v1/me/feed", null),
+                new Call("GET", "/v1/feed/public", null),
+                new Call("GET", "/v1/users/" + someone + "/feed", null),
+                new Call("POST", "/v1/feed/" + someTransfer + "/likes", null),
+                new Call("DELETE", "/v1/feed/" + someTransfer + "/likes", null),
+                new Call("POST", "/v1/feed/" + someTransfer + "/comments", "{\"text\":\"hi\"}"),
+                new Call("GET", "/v1/feed/" + someTransfer + "/comments", null));
     }
 
     @Test

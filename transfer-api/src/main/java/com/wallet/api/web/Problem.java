@@ -30,6 +30,7 @@ public enum Problem {
     NOT_VERIFIABLE("not-verifiable", "That payment method cannot be verified"),
     VERIFICATION_FAILED("verification-failed", "The micro-deposit amounts do not match"),
     CARD_DECLINED("card-declined", "The card was declined"),
+    FEED_UNAVAILABLE("feed-unavailable", "The feed store is unavailable; try again later"),
     PARTNER_UNAVAILABLE("partner-unavailable", "A partner network is unavailable; try again later"),
     RATE_LIMITED("rate-limited", "Too many requests"),
     INTERNAL("internal", "Something went wrong on our side");

@@ -50,6 +50,14 @@ class ProblemAdvice {
                 headers);
     }
 
+    @ExceptionHandler(com.datastax.oss.driver.api.core.DriverException.class)
+    ResponseEntity<Object> feedUnavailable(com.datastax.oss.driver.api.core.DriverException e) {
+        log.warn("feed store unavailable: {}", e.toString());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return ProblemBody.response(Problem.FEED_UNAVAILABLE, "the feed cannot be read right now", Map.of(), headers);
+    }
+
     @ExceptionHandler(DomainException.class)
     ResponseEntity<Object> domain(DomainException e) {
         return ProblemBody.response(e.problem(), e.getMessage(), e.details());

@@ -42,7 +42,7 @@ public final class ProblemBody {
                     PAYMENT_METHOD_UNSUITABLE,
                     VERIFICATION_FAILED,
                     CARD_DECLINED -> HttpStatus.UNPROCESSABLE_CONTENT;
-            case PARTNER_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case PARTNER_UNAVAILABLE, FEED_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };

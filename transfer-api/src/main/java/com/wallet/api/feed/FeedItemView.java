@@ -1,0 +1,20 @@
+package com.wallet.api.feed;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A feed item as the contract shows it; {@code amount_cents} is present only for the sender and the receiver. */
+public record FeedItemView(
+        UUID transferId,
+        Party sender,
+        Party receiver,
+        String note,
+        String visibility,
+        Instant createdAt,
+        long likeCount,
+        long commentCount,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long amountCents) {
+
+    public record Party(UUID id, String username) {}
+}

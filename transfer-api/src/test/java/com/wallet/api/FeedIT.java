@@ -1,0 +1,233 @@
+package com.wallet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.cassandra.schema.KeyspaceReplication;
+import com.wallet.cassandra.schema.Migrator;
+import com.wallet.stack.SharedStack;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The feed read path: rows are written into Cassandra the way fanout-streams writes them (its own tests cover that
+ * part); the API must page them newest first, merge high-degree friends' timelines, show amounts only to the parties
+ * and never show anyone an item they may not see. The test profile's high-degree threshold is 2.
+ */
+@ApiIT
+class FeedIT extends ApiIT.Base {
+
+    private static CqlSession cql;
+
+    @BeforeAll
+    static void keyspace() {
+        var cassandra = SharedStack.get().cassandra();
+        cql = CqlSessions.open(cassandra.contactPoint(), cassandra.localDatacenter());
+        Migrator.forDefaultScripts(cql, ApiIT.FEED_KEYSPACE, KeyspaceReplication.simple(1))
+                .migrate();
+    }
+
+    @AfterAll
+    static void close() {
+        cql.close();
+    }
+
+    /** A real transfer through the API, and its feed rows as the fan-out would write them for these readers. */
+    private UUID pay(Api.Person from, Api.Person to, long cents, String visibility, Instant at, List<UUID> readers) {
+        api.fund(from, cents);
+        Api.Response r = api.post(
+                "/v1/transfers",
+                from.token(),
+                UUID.randomUUID().toString(),
+                java.util.Map.of(
+                        "receiver_id",
+                        to.id().toString(),
+                        "amount_cents",
+                        cents,
+                        "note",
+                        "for " + cents,
+                        "visibility",
+                        visibility));
+        assertThat(r.status()).isEqualTo(201);
+        UUID id = UUID.fromString(r.json().path("id").asString());
+        for (UUID reader : readers) {
+            boolean party = reader.equals(from.id()) || reader.equals(to.id());
+            cql.execute(
+                    "INSERT INTO " + ApiIT.FEED_KEYSPACE + ".feed_by_user (user_id, created_at, transfer_id, sender_id,"
+                            + " sender_username, receiver_id, receiver_username, note, visibility, amount_cents)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    reader,
+                    at,
+                    id,
+                    from.id(),
+                    from.username(),
+                    to.id(),
+                    to.username(),
+                    "for " + cents,
+                    visibility,
+                    party ? cents : null);
+        }
+        return id;
+    }
+
+    private void befriend(Api.Person a, Api.Person b) {
+        assertThat(api.send("PUT", "/v1/me/friends/" + b.id(), a.token(), null, null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(api.send("PUT", "/v1/me/friends/" + a.id(), b.token(), null, null)
+                        .status())
+                .isEqualTo(200);
+    }
+
+    private static List<String> ids(Api.Response page) {
+        return page.json()
+                .path("items")
+                .valueStream()
+                .map(i -> i.path("transfer_id").asString())
+                .toList();
+    }
+
+    @Test
+    void theFriendsFeedPagesNewestFirstAndShowsAmountsOnlyToParties() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        befriend(alice, carol);
+        Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
+        UUID first = pay(alice, bob, 100, "friends", t0, List.of(alice.id(), bob.id(), carol.id()));
+        UUID second = pay(bob, alice, 200, "friends", t0.plusSeconds(1), List.of(alice.id(), bob.id(), carol.id()));
+        UUID third = pay(alice, bob, 300, "private", t0.plusSeconds(2), List.of(alice.id(), bob.id()));
+
+        Api.Response page1 = api.get("/v1/me/feed?limit=2", carol.token());
+        assertThat(ids(page1)).containsExactly(second.toString(), first.toString());
+        assertThat(page1.json().path("next_cursor").isNull()).isTrue();
+        assertThat(page1.json().path("items").valueStream()).allSatisfy(i -> {
+            assertThat(i.has("amount_cents")).as("carol is not a party").isFalse();
+            assertThat(i.path("like_count").asLong()).isZero();
+        });
+
+        Api.Response mine = api.get("/v1/me/feed?limit=2", alice.token());
+        assertThat(ids(mine)).containsExactly(third.toString(), second.toString());
+        assertThat(mine.json().path("items").get(0).path("amount_cents").asLong())
+                .isEqualTo(300);
+        assertThat(mine.json()
+                        .path("items")
+                        .get(0)
+                        .path("sender")
+                        .path("username")
+                        .asString())
+                .isEqualTo(alice.username());
+        Api.Response next = api.get(
+                "/v1/me/feed?limit=2&cursor=" + mine.json().path("next_cursor").asString(), alice.token());
+        assertThat(ids(next)).containsExactly(first.toString());
+    }
+
+    @Test
+    void aHighDegreeFriendsTimelineIsMergedInForTheirFriendsOnly() {
+        Api.Person celeb = api.newUser("celeb");
+        Api.Person fan = api.newUser("fan");
+        Api.Person other = api.newUser("other");
+        Api.Person stranger = api.newUser("stranger");
+        for (Api.Person p : List.of(fan, other, api.newUser("more"))) {
+            befriend(celeb, p); // 3 friends: above the threshold of 2
+        }
+        Instant at = Instant.parse("2026-11-24T11:00:00Z");
+        UUID id = pay(celeb, other, 500, "friends", at, List.of(celeb.id(), other.id()));
+        cql.execute(
+                "INSERT INTO " + ApiIT.FEED_KEYSPACE + ".feed_by_author (author_id, created_at, transfer_id, sender_id,"
+                        + " sender_username, receiver_id, receiver_username, note, visibility)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                celeb.id(),
+                at,
+                id,
+                celeb.id(),
+                celeb.username(),
+                other.id(),
+                other.username(),
+                "for 500",
+                "friends");
+
+        assertThat(ids(api.get("/v1/me/feed", fan.token()))).containsExactly(id.toString());
+        assertThat(ids(api.get("/v1/me/feed", stranger.token()))).isEmpty();
+        // the party's own row and the author row are one item
+        assertThat(ids(api.get("/v1/me/feed", other.token()))).containsExactly(id.toString());
+    }
+
+    @Test
+    void aUsersFeedShowsTheCallerOnlyWhatTheyMaySee() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person friend = api.newUser("friend");
+        Api.Person stranger = api.newUser("stranger");
+        befriend(alice, friend);
+        Instant at = Instant.parse("2026-11-24T12:00:00Z");
+        UUID open = pay(alice, bob, 10, "public", at, List.of(alice.id(), bob.id()));
+        UUID friendsOnly = pay(alice, bob, 20, "friends", at.plusSeconds(1), List.of(alice.id(), bob.id()));
+        UUID secret = pay(alice, bob, 30, "private", at.plusSeconds(2), List.of(alice.id(), bob.id()));
+
+        assertThat(ids(api.get("/v1/users/" + alice.id() + "/feed", stranger.token())))
+                .containsExactly(open.toString());
+        assertThat(ids(api.get("/v1/users/" + alice.id() + "/feed", friend.token())))
+                .containsExactly(friendsOnly.toString(), open.toString());
+        assertThat(ids(api.get("/v1/users/" + alice.id() + "/feed", bob.token())))
+                .containsExactly(secret.toString(), friendsOnly.toString(), open.toString());
+    }
+
+    @Test
+    void likesCountOncePerUserAndCommentsOnlyOnWhatTheCallerMaySee() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person stranger = api.newUser("stranger");
+        Instant at = Instant.parse("2026-11-24T13:00:00Z");
+        UUID friendsOnly = pay(alice, bob, 40, "friends", at, List.of(alice.id(), bob.id()));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.post("/v1/feed/" + friendsOnly + "/likes", bob.token(), null, null)
+                            .status())
+                    .isEqualTo(204);
+        }
+        assertThat(api.post("/v1/feed/" + friendsOnly + "/likes", stranger.token(), null, null)
+                        .status())
+                .isEqualTo(404);
+        Api.Response comment = api.post(
+                "/v1/feed/" + friendsOnly + "/comments", alice.token(), null, java.util.Map.of("text", "thanks!"));
+        assertThat(comment.status()).isEqualTo(201);
+        assertThat(api.post(
+                                "/v1/feed/" + friendsOnly + "/comments",
+                                stranger.token(),
+                                null,
+                                java.util.Map.of("text", "hi"))
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.get("/v1/feed/" + friendsOnly + "/comments", stranger.token())
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.get("/v1/feed/" + friendsOnly + "/comments", bob.token())
+                        .json()
+                        .path("items")
+                        .size())
+                .isEqualTo(1);
+
+        JsonNode item =
+                api.get("/v1/me/feed", alice.token()).json().path("items").get(0);
+        assertThat(item.path("like_count").asLong()).isEqualTo(1);
+        assertThat(item.path("comment_count").asLong()).isEqualTo(1);
+
+        assertThat(api.send("DELETE", "/v1/feed/" + friendsOnly + "/likes", bob.token(), null, null)
+                        .status())
+                .isEqualTo(204);
+        assertThat(api.get("/v1/me/feed", alice.token())
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("like_count")
+                        .asLong())
+                .isZero();
+    }
+}
