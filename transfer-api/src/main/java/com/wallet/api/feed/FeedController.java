@@ -109,13 +109,17 @@ class FeedController {
         return jdbc.sql("INSERT INTO feed_comments (id, transfer_id, user_id, text) VALUES (?, ?, ?, ?)"
                         + " RETURNING id, transfer_id, user_id, text, created_at")
                 .params(id, transferId, me, body.text())
-                .query((rs, n) -> new CommentView(
-                        rs.getObject(1, UUID.class),
-                        rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class),
-                        rs.getString(4),
-                        rs.getTimestamp(5).toInstant()))
+                .query(FeedController::comment)
                 .single();
+    }
+
+    private static CommentView comment(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new CommentView(
+                rs.getObject(1, UUID.class),
+                rs.getObject(2, UUID.class),
+                rs.getObject(3, UUID.class),
+                rs.getString(4),
+                rs.getTimestamp(5).toInstant());
     }
 
     @GetMapping("/v1/feed/{transferId}/comments")
@@ -124,12 +128,7 @@ class FeedController {
         return new Comments(jdbc.sql("SELECT id, transfer_id, user_id, text, created_at FROM feed_comments"
                         + " WHERE transfer_id = ? ORDER BY created_at, id LIMIT 500")
                 .param(transferId)
-                .query((rs, n) -> new CommentView(
-                        rs.getObject(1, UUID.class),
-                        rs.getObject(2, UUID.class),
-                        rs.getObject(3, UUID.class),
-                        rs.getString(4),
-                        rs.getTimestamp(5).toInstant()))
+                .query(FeedController::comment)
                 .list());
     }
 }
