@@ -6,6 +6,9 @@ import com.wallet.cassandra.schema.KeyspaceReplication;
 import com.wallet.cassandra.schema.Migrator;
 import com.wallet.cdc.CdcConnector;
 import com.wallet.cdc.CdcSettings;
+import com.wallet.fanout.FanoutApp;
+import com.wallet.fanout.FanoutSettings;
+import com.wallet.settlement.SettlementApplication;
 import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.CassandraSettings;
 import com.wallet.stack.EmbeddedStack;
@@ -35,6 +38,8 @@ public final class LocalRun {
         ConfigurableApplicationContext api;
         CdcConnector cdc;
         PartnerSimulator partners;
+        FanoutApp fanout;
+        ConfigurableApplicationContext settlement;
         int simPort =
                 Integer.parseInt(System.getProperty("sim.port", System.getenv().getOrDefault("SIM_PORT", "18090")));
         try {
@@ -46,6 +51,18 @@ public final class LocalRun {
             api = startTransferApi(stack.postgres(), apiPort, partners.baseUrl()); // also migrates PostgreSQL
             cdc = new CdcConnector(cdcSettings(stack), new SimpleMeterRegistry());
             cdc.start();
+            fanout = FanoutApp.start(new FanoutApp.Config(
+                    new FanoutSettings("wallet", 500),
+                    "",
+                    stack.kafka().bootstrapServers(),
+                    stack.cassandra().contactPoint(),
+                    stack.cassandra().localDatacenter(),
+                    "wallet",
+                    config.directory().resolve("fanout-state"),
+                    6,
+                    (short) 1,
+                    256));
+            settlement = startSettlement(stack.postgres(), config.directory(), partners.baseUrl());
         } catch (Exception e) {
             System.err.println("The local run did not start. " + e.getMessage());
             System.exit(1);
@@ -54,9 +71,13 @@ public final class LocalRun {
         EmbeddedStack servers = stack;
         CdcConnector connector = cdc;
         PartnerSimulator sim = partners;
+        FanoutApp feed = fanout;
+        ConfigurableApplicationContext batch = settlement;
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            batch.close();
+                            feed.close();
                             try {
                                 connector.close();
                             } catch (Exception e) {
@@ -103,7 +124,23 @@ public final class LocalRun {
                         "--spring.datasource.password=" + pg.password(),
                         "--server.port=" + port,
                         "--wallet.partners.card.base-url=" + partners,
-                        "--wallet.partners.ach.base-url=" + partners);
+                        "--wallet.partners.ach.base-url=" + partners,
+                        "--spring.batch.job.enabled=false");
+    }
+
+    /** settlement-batch on its schedule (settlement.yaml's crons), writing NACHA files under the stack's directory. */
+    private static ConfigurableApplicationContext startSettlement(
+            PostgresSettings pg, java.nio.file.Path stackDir, String partners) {
+        return new SpringApplicationBuilder(SettlementApplication.class)
+                .profiles("local")
+                .registerShutdownHook(false)
+                .run(
+                        "--spring.config.name=settlement",
+                        "--spring.datasource.url=" + pg.jdbcUrl(),
+                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.password=" + pg.password(),
+                        "--settlement.output-dir=" + stackDir.resolve("settlement"),
+                        "--settlement.ach.base-url=" + partners);
     }
 
     static String describe(
@@ -118,6 +155,9 @@ public final class LocalRun {
                               (committed changes of users, friends, transfers, payment requests, cashouts: docs/topics.md)
                 Cassandra     cqlsh %7$s %8$d   (datacenter %9$s, keyspace wallet)
                 Partners      %10$s/control   (simulated card network and ACH processor, and their knobs)
+                Feed          fanout-streams -> Cassandra; kcat -b %6$s -t wallet.feed-items.v1 -C -f '%%k %%s\\n'
+                Settlement    ACH jobs on their schedule; one by hand (second terminal):
+                              mvn -q -Psettle package -pl settlement-batch -am -Dsettle.job=achOrigination
 
                 Try it (copy and paste):
                   curl -s -X POST %1$s/v1/users -H 'Content-Type: application/json' \\
@@ -138,6 +178,8 @@ public final class LocalRun {
                   (alice's wallet is empty, so her card pays: 1250 cents plus the 3%% fee, charged at the
                    simulated card network; the response shows the split)
                   curl -s %1$s/v1/me/wallet -H "Authorization: Bearer $ALICE"
+                  curl -s %1$s/v1/me/feed -H "Authorization: Bearer $ALICE"
+                  (the feed item arrives through CDC, Kafka Streams and Cassandra within a second or so)
                 """.formatted(
                         api,
                         pg.username(),
