@@ -76,14 +76,13 @@ public final class LocalRun {
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
-                            batch.close();
-                            feed.close();
-                            try {
-                                connector.close();
-                            } catch (Exception e) {
-                                System.err.println("stopping the CDC connector failed: " + e);
-                            }
-                            api.close();
+                            // Ctrl-C in a terminal signals the servers too (one process group), so a service may
+                            // find its server gone and wait out a client timeout: each gets a bounded time, then
+                            // the servers are stopped (and the JVM exits once this hook returns)
+                            stopWithin("settlement-batch", batch::close);
+                            stopWithin("fanout-streams", feed::close);
+                            stopWithin("cdc-connector", connector::close);
+                            stopWithin("transfer-api", api::close);
                             sim.close();
                             servers.close();
                         },
@@ -92,6 +91,33 @@ public final class LocalRun {
         System.out.println("READY. Ctrl-C stops everything.");
         System.out.flush();
         new CountDownLatch(1).await();
+    }
+
+    interface Stoppable {
+        void stop() throws Exception;
+    }
+
+    /** Stops a service, giving up after 10 s. */
+    private static void stopWithin(String name, Stoppable service) {
+        Thread stopping = new Thread(
+                () -> {
+                    try {
+                        service.stop();
+                    } catch (Exception e) {
+                        System.err.println("stopping " + name + " failed: " + e);
+                    }
+                },
+                "stop-" + name);
+        stopping.setDaemon(true);
+        stopping.start();
+        try {
+            stopping.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopping.isAlive()) {
+            System.err.println(name + " did not stop within 10 s; going on");
+        }
     }
 
     /** The connector's defaults, pointed at this stack (the tables exist: transfer-api migrated them). */
