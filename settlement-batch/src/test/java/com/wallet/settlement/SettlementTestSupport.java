@@ -69,6 +69,7 @@ final class SettlementTestSupport {
                             "--wallet.partners.card.base-url=" + SIM.baseUrl(),
                             "--wallet.partners.ach.base-url=" + SIM.baseUrl(),
                             "--spring.batch.job.enabled=false",
+                            "--wallet.notifications.enabled=false",
                             "--logging.level.root=WARN");
         }
         String port = api.getEnvironment().getProperty("local.server.port");

@@ -38,10 +38,35 @@ public @interface ApiIT {
         private Partners() {}
     }
 
+    /** The change topics' prefix in tests: NotificationsIT writes change events there as the connector would. */
+    String CHANGE_PREFIX = "apiit";
+
     /** The Cassandra keyspace of the API's feed in tests (FeedIT migrates it). */
     String FEED_KEYSPACE = "api_feed_it";
 
     abstract class Base {
+        /** The change topics exist before the listener subscribes (the test broker creates none by itself). */
+        static void createChangeTopics() {
+            try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                    "bootstrap.servers", SharedStack.get().kafka().bootstrapServers()))) {
+                for (String table : com.wallet.api.notification.NotificationSettings.TABLES) {
+                    try {
+                        admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(
+                                        CHANGE_PREFIX + ".public." + table, 3, (short) 1)))
+                                .all()
+                                .get();
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                            throw new IllegalStateException(e);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+
         @LocalServerPort
         protected int port;
 
@@ -74,6 +99,12 @@ public @interface ApiIT {
             registry.add("spring.datasource.url", pg::jdbcUrl);
             registry.add("spring.datasource.username", pg::username);
             registry.add("spring.datasource.password", pg::password);
+            registry.add(
+                    "spring.kafka.bootstrap-servers",
+                    () -> SharedStack.get().kafka().bootstrapServers());
+            registry.add("wallet.notifications.change-topic-prefix", () -> CHANGE_PREFIX);
+            registry.add("wallet.notifications.topic", () -> CHANGE_PREFIX + ".notifications.v1");
+            createChangeTopics();
             registry.add(
                     "wallet.feed.contact-point",
                     () -> SharedStack.get().cassandra().host() + ":"

@@ -52,7 +52,9 @@ class AuthorizationIT extends ApiIT.Base {
                 new Call("POST", "/v1/feed/" + someTransfer + "/likes", null),
                 new Call("DELETE", "/v1/feed/" + someTransfer + "/likes", null),
                 new Call("POST", "/v1/feed/" + someTransfer + "/comments", "{\"text\":\"hi\"}"),
-                new Call("GET", "/v1/feed/" + someTransfer + "/comments", null));
+                new Call("GET", "/v1/feed/" + someTransfer + "/comments", null),
+                new Call("GET", "/v1/me/notifications", null),
+                new Call("POST", "/v1/me/notifications/" + someTransfer + "/read", null));
     }
 
     @Test

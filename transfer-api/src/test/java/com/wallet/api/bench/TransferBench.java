@@ -78,6 +78,7 @@ public final class TransferBench {
                             "--spring.datasource.username=" + PostgresServer.SUPERUSER,
                             "--spring.datasource.hikari.maximum-pool-size=" + (clients + 4),
                             "--server.port=0",
+                            "--wallet.notifications.enabled=false",
                             "--wallet.rate-limit.capacity=1000000000",
                             "--wallet.rate-limit.refill-per-second=1000000000",
                             "--logging.level.root=WARN",
