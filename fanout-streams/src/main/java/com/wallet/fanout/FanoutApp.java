@@ -104,6 +104,16 @@ public final class FanoutApp implements AutoCloseable {
         return streams.state();
     }
 
+    /**
+     * The user's friends as the fan-out currently sees them (the global friend-graph table this instance holds): what
+     * a transfer processed now would be fanned out with.
+     */
+    public java.util.Set<java.util.UUID> friendsOf(java.util.UUID user) {
+        var store = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                "friend-graph", org.apache.kafka.streams.state.QueryableStoreTypes.<String, String>keyValueStore()));
+        return FanoutTopology.friends(store.get(user.toString()));
+    }
+
     public CassandraSink sink() {
         return sink;
     }
