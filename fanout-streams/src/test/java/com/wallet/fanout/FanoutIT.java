@@ -117,6 +117,54 @@ class FanoutIT {
         }
     }
 
+    @Test
+    void aCassandraOutageStallsTheSinkWithoutLosingItemsAndItCatchesUp(Stack stack) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                stack instanceof com.wallet.stack.EmbeddedStack, "stopping Cassandra needs the embedded stack");
+        var node = ((com.wallet.stack.EmbeddedStack) stack).cassandraNode();
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "out" + run;
+        String keyspace = "outage_" + run;
+        try (CqlSession cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
+                    .migrate();
+        }
+        List<UUID> sent = new java.util.ArrayList<>();
+        try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""))) {
+            await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+            node.stop();
+            try {
+                try (var producer = producer(stack)) {
+                    for (int i = 0; i < 20; i++) {
+                        sent.add(transfer(
+                                producer,
+                                prefix,
+                                alice,
+                                bob,
+                                "private",
+                                "2026-11-24T13:00:" + String.format("%02d", i) + ".000001Z"));
+                    }
+                    producer.flush();
+                }
+                await("the sink to report itself stalled")
+                        .atMost(Duration.ofSeconds(90))
+                        .until(() -> app.sink().stalled() && !app.healthy());
+                assertThat(app.sink().writeFailures()).isPositive();
+            } finally {
+                node.start();
+            }
+            await("the sink to catch up")
+                    .atMost(Duration.ofSeconds(120))
+                    .until(() -> !app.sink().stalled() && app.sink().itemsWritten() >= 40);
+        }
+        try (CqlSession cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            assertThat(feed(cql, keyspace, alice).keySet()).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(feed(cql, keyspace, bob).keySet()).containsExactlyInAnyOrderElementsOf(sent);
+        }
+    }
+
     private static boolean friendGraphHas(Stack stack, String prefix, UUID user) {
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
                 Map.of(

@@ -141,6 +141,11 @@ public final class EmbeddedStack implements Stack {
         return new CassandraSettings(Ports.LOOPBACK, cassandraPort, CassandraNode.DATACENTER);
     }
 
+    /** The Cassandra node alone, for tests that stop and restart it. */
+    public CassandraNode cassandraNode() {
+        return cassandra;
+    }
+
     /** The broker alone, for tests that stop and restart it. */
     public KafkaBroker kafkaBroker() {
         return kafka;

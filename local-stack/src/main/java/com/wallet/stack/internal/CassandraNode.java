@@ -59,6 +59,11 @@ public final class CassandraNode implements AutoCloseable {
         node.awaitReady(startTimeout, "CQL on port " + nativePort, () -> Ports.accepting(nativePort));
     }
 
+    /** Stops the node, keeping its data, so that {@link #start()} can bring it back on the same ports. */
+    public void stop() {
+        node.close();
+    }
+
     @Override
     public void close() {
         node.close();
