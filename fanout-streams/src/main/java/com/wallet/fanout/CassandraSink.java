@@ -80,6 +80,22 @@ public final class CassandraSink implements Runnable, AutoCloseable {
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
+    /** The sink's counters, and its consumer's metrics (lag among them). */
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry meters) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "fanout.feed.items.written", written, AtomicLong::doubleValue)
+                .description("feed items written to Cassandra")
+                .register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "fanout.sink.write.failures", failures, AtomicLong::doubleValue)
+                .description("failed Cassandra writes (each retried)")
+                .register(meters);
+        io.micrometer.core.instrument.Gauge.builder("fanout.sink.stalled", stalled, s -> s.get() ? 1 : 0)
+                .description("1 while writes fail and the sink retries")
+                .register(meters);
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(meters);
+    }
+
     public boolean stalled() {
         return stalled.get();
     }

@@ -56,7 +56,12 @@ public final class FanoutApp implements AutoCloseable {
         this.sinkThread = new Thread(sink, "cassandra-sink");
     }
 
-    public static FanoutApp start(Config config) {
+    /**
+     * Starts the streams and the sink, with their metrics in {@code meters}: Kafka Streams' own (including consumer
+     * lag per partition, {@code kafka_consumer_fetch_manager_records_lag_max}), {@code fanout_feed_items_written_total},
+     * {@code fanout_sink_write_failures_total} and {@code fanout_sink_stalled}.
+     */
+    public static FanoutApp start(Config config, io.micrometer.core.instrument.MeterRegistry meters) {
         FanoutSettings f = config.fanout();
         ensureTopics(config);
         Properties props = new Properties();
@@ -87,6 +92,8 @@ public final class FanoutApp implements AutoCloseable {
                 config.keyspace(),
                 config.sinkMaxInFlight());
         FanoutApp app = new FanoutApp(streams, session, sink);
+        new io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics(streams).bindTo(meters);
+        sink.bindTo(meters);
         streams.start();
         app.sinkThread.start();
         log.info(

@@ -57,7 +57,8 @@ class FanoutIT {
             UUID friends;
             UUID secret;
             UUID open;
-            try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""))) {
+            var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""), meters)) {
                 try (var producer = producer(stack)) {
                     for (UUID u : List.of(alice, bob, carol, stranger)) {
                         send(
@@ -89,6 +90,17 @@ class FanoutIT {
                 await().atMost(Duration.ofSeconds(90))
                         .until(() -> feed(cql, keyspace, carol).size() == 2
                                 && feed(cql, keyspace, bob).size() == 3);
+                // 3 + 3 parties' items, carol's 2, the public 1
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> meters.get("fanout.feed.items.written")
+                                        .functionCounter()
+                                        .count()
+                                == 9);
+                assertThat(meters.get("fanout.sink.stalled").gauge().value()).isZero();
+                assertThat(meters.find("kafka.consumer.fetch.manager.records.lag.max")
+                                .gauges())
+                        .as("consumer lag is exported")
+                        .isNotEmpty();
             }
 
             assertThat(feed(cql, keyspace, carol).keySet()).containsExactlyInAnyOrder(friends, open);
@@ -109,7 +121,9 @@ class FanoutIT {
 
             // replay: a new instance reads every change event again from the beginning
             String before = snapshot(cql, keyspace);
-            try (FanoutApp replay = FanoutApp.start(config(stack, prefix, keyspace, "-replay"))) {
+            try (FanoutApp replay = FanoutApp.start(
+                    config(stack, prefix, keyspace, "-replay"),
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
                 await().atMost(Duration.ofSeconds(120))
                         .until(() -> replay.sink().itemsWritten() >= 9);
             }
@@ -131,7 +145,8 @@ class FanoutIT {
                     .migrate();
         }
         List<UUID> sent = new java.util.ArrayList<>();
-        try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""))) {
+        try (FanoutApp app = FanoutApp.start(
+                config(stack, prefix, keyspace, ""), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             await().atMost(Duration.ofSeconds(90)).until(app::healthy);
             node.stop();
             try {

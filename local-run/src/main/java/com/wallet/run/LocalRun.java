@@ -51,17 +51,19 @@ public final class LocalRun {
             api = startTransferApi(stack.postgres(), apiPort, partners.baseUrl()); // also migrates PostgreSQL
             cdc = new CdcConnector(cdcSettings(stack), new SimpleMeterRegistry());
             cdc.start();
-            fanout = FanoutApp.start(new FanoutApp.Config(
-                    new FanoutSettings("wallet", 500),
-                    "",
-                    stack.kafka().bootstrapServers(),
-                    stack.cassandra().contactPoint(),
-                    stack.cassandra().localDatacenter(),
-                    "wallet",
-                    config.directory().resolve("fanout-state"),
-                    6,
-                    (short) 1,
-                    256));
+            fanout = FanoutApp.start(
+                    new FanoutApp.Config(
+                            new FanoutSettings("wallet", 500),
+                            "",
+                            stack.kafka().bootstrapServers(),
+                            stack.cassandra().contactPoint(),
+                            stack.cassandra().localDatacenter(),
+                            "wallet",
+                            config.directory().resolve("fanout-state"),
+                            6,
+                            (short) 1,
+                            256),
+                    new SimpleMeterRegistry());
             settlement = startSettlement(stack.postgres(), config.directory(), partners.baseUrl());
         } catch (Exception e) {
             System.err.println("The local run did not start. " + e.getMessage());

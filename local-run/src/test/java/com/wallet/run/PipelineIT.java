@@ -95,17 +95,19 @@ class PipelineIT {
             cdc.put("cdc.heartbeat.interval", "PT1S");
             cdc.put("cdc.http.port", "0");
             try (CdcConnector connector = new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
-                    FanoutApp fanout = FanoutApp.start(new FanoutApp.Config(
-                            new FanoutSettings(id, 500),
-                            "",
-                            stack.kafka().bootstrapServers(),
-                            stack.cassandra().contactPoint(),
-                            stack.cassandra().localDatacenter(),
-                            id,
-                            Files.createTempDirectory("pipeline-fanout"),
-                            3,
-                            (short) 1,
-                            64))) {
+                    FanoutApp fanout = FanoutApp.start(
+                            new FanoutApp.Config(
+                                    new FanoutSettings(id, 500),
+                                    "",
+                                    stack.kafka().bootstrapServers(),
+                                    stack.cassandra().contactPoint(),
+                                    stack.cassandra().localDatacenter(),
+                                    id,
+                                    Files.createTempDirectory("pipeline-fanout"),
+                                    3,
+                                    (short) 1,
+                                    64),
+                            new SimpleMeterRegistry())) {
                 connector.start();
                 awaitHeartbeat(stack, id);
                 await().atMost(Duration.ofSeconds(90)).until(fanout::healthy);

@@ -1,0 +1,355 @@
+package com.wallet.run.bench;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.wallet.api.TransferApiApplication;
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.cassandra.schema.KeyspaceReplication;
+import com.wallet.cassandra.schema.Migrator;
+import com.wallet.cdc.CdcConnector;
+import com.wallet.cdc.CdcSettings;
+import com.wallet.fanout.FanoutApp;
+import com.wallet.fanout.FanoutSettings;
+import com.wallet.stack.EmbeddedStack;
+import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.StackConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The feed pipeline's benchmark: commit-to-visible latency at a steady rate (a transfer committed in PostgreSQL until
+ * its row for a friend of the sender exists in Cassandra: the row's own write time, so polling adds nothing), feed
+ * rows written per second at saturation, and the feed read latency of 20 items through the API. Users and
+ * friendships are inserted directly (each user gets {@code FRIENDS} friends at random); transfers are inserted
+ * directly too (the API's own cost is the transfer benchmark's subject), one per transaction.
+ */
+public final class FeedBench {
+
+    private static final int USERS = Integer.getInteger("bench.feed.users", 400);
+    private static final int FRIENDS = Integer.getInteger("bench.feed.friends", 50);
+    private static final int RATE = Integer.getInteger("bench.feed.rate", 100);
+    private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    private static final int BURST = Integer.getInteger("bench.feed.burst", 2_000);
+    private static final int READS = Integer.getInteger("bench.feed.reads", 2_000);
+
+    private FeedBench() {}
+
+    public static void main(String[] args) throws Exception {
+        try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.forTests())) {
+            PostgresSettings pg = stack.postgres();
+            String id = "bench";
+            try (CqlSession cql = CqlSessions.open(
+                    stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+                Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1))
+                        .migrate();
+                try (ConfigurableApplicationContext api = new SpringApplicationBuilder(TransferApiApplication.class)
+                        .run(
+                                "--server.port=0",
+                                "--spring.datasource.url=" + pg.jdbcUrl(),
+                                "--spring.datasource.username=" + pg.username(),
+                                "--spring.datasource.password=" + pg.password(),
+                                "--wallet.security.jwt-secret=YmVuY2gtc2VjcmV0LXRoYXQtaXMtbG9uZy1lbm91Z2gtZm9yLWhzMjU2",
+                                "--wallet.crypto.data-key=YmVuY2gtb25seS1kYXRhLWtleS1mb3ItYWVzLWdjbSE=",
+                                "--wallet.feed.contact-point="
+                                        + stack.cassandra().host() + ":"
+                                        + stack.cassandra().port(),
+                                "--wallet.feed.keyspace=" + id,
+                                "--wallet.notifications.enabled=false",
+                                "--spring.batch.job.enabled=false",
+                                "--logging.level.root=WARN")) {
+                    String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
+                    List<UUID> users = seed(pg);
+                    Map<String, String> cdc = new HashMap<>(Map.of(
+                            "cdc.postgres.host", pg.host(),
+                            "cdc.postgres.port", Integer.toString(pg.port()),
+                            "cdc.postgres.database", pg.database(),
+                            "cdc.postgres.username", pg.username(),
+                            "cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers(),
+                            "cdc.topic.prefix", id,
+                            "cdc.topic.partitions", "6"));
+                    cdc.put("cdc.postgres.password", pg.password());
+                    try (CdcConnector connector =
+                                    new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
+                            FanoutApp fanout = FanoutApp.start(
+                                    new FanoutApp.Config(
+                                            new FanoutSettings(id, 500),
+                                            "",
+                                            stack.kafka().bootstrapServers(),
+                                            stack.cassandra().contactPoint(),
+                                            stack.cassandra().localDatacenter(),
+                                            id,
+                                            Files.createTempDirectory("feed-bench"),
+                                            6,
+                                            (short) 1,
+                                            256),
+                                    new SimpleMeterRegistry())) {
+                        connector.start();
+                        long started = System.nanoTime();
+                        while (fanout.friendsOf(users.get(users.size() - 1)).size() < FRIENDS / 2) {
+                            if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
+                                throw new IllegalStateException("the friend graph did not arrive");
+                            }
+                            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // waiting for the snapshot
+                        }
+                        System.out.printf(
+                                "friend graph of %,d users with ~%d friends each loaded in %.1f s%n",
+                                USERS, FRIENDS, (System.nanoTime() - started) / 1e9);
+                        steady(pg, cql, id, users, fanout);
+                        burst(pg, fanout, users);
+                        reads(base, pg, users);
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<UUID> seed(PostgresSettings pg) throws Exception {
+        Random random = new Random(42);
+        List<UUID> users = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password())) {
+            c.setAutoCommit(false);
+            try (PreparedStatement user = c.prepareStatement("INSERT INTO users (id, username, email, password_hash,"
+                            + " display_name) VALUES (?, ?, ?, 'x', ?)");
+                    PreparedStatement wallet =
+                            c.prepareStatement("INSERT INTO ledger_accounts (kind, user_id) VALUES ('wallet', ?)")) {
+                for (int i = 0; i < USERS; i++) {
+                    UUID id = UUID.randomUUID();
+                    users.add(id);
+                    user.setObject(1, id);
+                    user.setString(2, "feedbench" + i);
+                    user.setString(3, "feedbench" + i + "@example.com");
+                    user.setString(4, "Feed Bench " + i);
+                    user.addBatch();
+                    wallet.setObject(1, id);
+                    wallet.addBatch();
+                }
+                user.executeBatch();
+                wallet.executeBatch();
+            }
+            Set<String> pairs = new HashSet<>();
+            try (PreparedStatement friend =
+                    c.prepareStatement("INSERT INTO friendships (user_a, user_b) VALUES (?, ?)")) {
+                for (int i = 0; i < USERS; i++) {
+                    for (int k = 0; k < FRIENDS / 2; k++) {
+                        UUID a = users.get(i);
+                        UUID b = users.get(random.nextInt(USERS));
+                        UUID lo = a.compareTo(b) < 0 ? a : b;
+                        UUID hi = lo.equals(a) ? b : a;
+                        if (!a.equals(b) && pairs.add(lo + ":" + hi)) {
+                            friend.setObject(1, lo);
+                            friend.setObject(2, hi);
+                            friend.addBatch();
+                        }
+                    }
+                }
+                friend.executeBatch();
+            }
+            c.commit();
+        }
+        return users;
+    }
+
+    /** Transfers at a steady rate; for each, the write time of one friend's row minus the commit time. */
+    private static void steady(PostgresSettings pg, CqlSession cql, String ks, List<UUID> users, FanoutApp fanout)
+            throws Exception {
+        Random random = new Random(7);
+        List<Object[]> sent = new ArrayList<>(); // transfer id, friend reader, commit instant (micros)
+        long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                PreparedStatement insert = insert(c)) {
+            long next = System.nanoTime();
+            for (int i = 0; i < RATE * SECONDS; i++) {
+                LockSupport.parkNanos(next - System.nanoTime()); // pacing the load, not synchronization
+                next += interval;
+                UUID from = users.get(random.nextInt(users.size()));
+                UUID to = users.get(random.nextInt(users.size()));
+                if (from.equals(to)) {
+                    continue;
+                }
+                Set<UUID> friends = fanout.friendsOf(from);
+                friends.remove(to);
+                if (friends.isEmpty()) {
+                    continue;
+                }
+                UUID id = UUID.randomUUID();
+                bind(insert, id, from, to);
+                insert.executeUpdate();
+                Instant committed = Instant.now();
+                sent.add(new Object[] {id, friends.iterator().next(), committed});
+            }
+        }
+        List<Double> latencies = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        var byId = cql.prepare("SELECT transfer_id, writetime(note) FROM " + ks + ".feed_by_user WHERE user_id = ?");
+        int missing = 0;
+        for (Object[] s : sent) {
+            Long written = null;
+            while (written == null && System.nanoTime() < deadline) {
+                for (var row : cql.execute(byId.bind((UUID) s[1]))) {
+                    if (row.getUuid(0).equals(s[0])) {
+                        written = row.getLong(1);
+                    }
+                }
+                if (written == null) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // the row is not there yet
+                }
+            }
+            if (written == null) {
+                missing++;
+                continue;
+            }
+            Instant committed = (Instant) s[2];
+            long commitMicros = committed.getEpochSecond() * 1_000_000L + committed.getNano() / 1_000;
+            latencies.add((written - commitMicros) / 1000.0);
+        }
+        double[] ms =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf(
+                "commit-to-visible at %d transfers/s for %d s (%,d transfers, %d friends each):"
+                        + " p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms, %d not visible after 60 s%n",
+                RATE, SECONDS, sent.size(), FRIENDS, pct(ms, 50), pct(ms, 95), pct(ms, 99), ms[ms.length - 1], missing);
+    }
+
+    /** A burst inserted as fast as one connection can; rows written per second while the sink drains it. */
+    private static void burst(PostgresSettings pg, FanoutApp fanout, List<UUID> users) throws Exception {
+        Random random = new Random(11);
+        long before = fanout.sink().itemsWritten();
+        long started = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                PreparedStatement insert = insert(c)) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < BURST; i++) {
+                UUID from = users.get(random.nextInt(users.size()));
+                UUID to = users.get((users.indexOf(from) + 1) % users.size());
+                bind(insert, UUID.randomUUID(), from, to);
+                insert.addBatch();
+                if (i % 100 == 99) {
+                    insert.executeBatch();
+                    c.commit();
+                }
+            }
+            insert.executeBatch();
+            c.commit();
+        }
+        long quiet = 0;
+        long last = fanout.sink().itemsWritten();
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(3)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // sampling the counter
+            long now = fanout.sink().itemsWritten();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+            quiet = lastChange;
+        }
+        double seconds = (quiet - started) / 1e9;
+        System.out.printf(
+                "burst of %,d transfers: %,d feed rows written in %.1f s, %,.0f rows/s%n",
+                BURST, last - before, seconds, (last - before) / seconds);
+    }
+
+    /** GET /v1/me/feed?limit=20 for random readers, one client. */
+    private static void reads(String base, PostgresSettings pg, List<UUID> users) throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Random random = new Random(3);
+        List<String> tokens = new ArrayList<>();
+        // a few readers with known passwords: the seeded ones have none
+        for (int i = 0; i < 20; i++) {
+            String name = "reader" + i + "_" + System.nanoTime();
+            send(
+                    http,
+                    base + "/v1/users",
+                    null,
+                    "{\"username\":\"" + name + "\",\"email\":\"" + name
+                            + "@example.com\",\"password\":\"bench password\"}");
+            String token = send(
+                            http,
+                            base + "/v1/auth/token",
+                            null,
+                            "{\"username\":\"" + name + "\",\"password\":\"bench password\"}")
+                    .replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
+            tokens.add(token);
+            // each reader befriends 50 seeded users, whose feed rows are then readable through its own feed
+            UUID reader = UUID.fromString(
+                    send(http, base + "/v1/me", token, null).replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password())) {
+                for (int k = 0; k < 50; k++) {
+                    UUID other = users.get(random.nextInt(users.size()));
+                    UUID lo = reader.compareTo(other) < 0 ? reader : other;
+                    UUID hi = lo.equals(reader) ? other : reader;
+                    c.createStatement()
+                            .execute("INSERT INTO friendships (user_a, user_b) VALUES ('" + lo + "', '" + hi
+                                    + "') ON CONFLICT DO NOTHING");
+                }
+            }
+        }
+        double[] ms = new double[READS];
+        for (int i = 0; i < READS; i++) {
+            String token = tokens.get(random.nextInt(tokens.size()));
+            long t0 = System.nanoTime();
+            send(http, base + "/v1/me/feed?limit=20", token, null);
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        System.out.printf(
+                "feed read, 20 items, %,d reads: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms%n",
+                READS, pct(ms, 50), pct(ms, 95), pct(ms, 99));
+    }
+
+    private static String send(HttpClient http, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        request.method(
+                body == null ? "GET" : "POST",
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(url + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body();
+    }
+
+    private static PreparedStatement insert(Connection c) throws Exception {
+        return c.prepareStatement("INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
+                + " bank_cents, card_cents, fee_cents, note, visibility, status)"
+                + " VALUES (?, ?, ?, 100, 100, 0, 0, 0, 'bench', 'friends', 'completed')");
+    }
+
+    private static void bind(PreparedStatement insert, UUID id, UUID from, UUID to) throws Exception {
+        insert.setObject(1, id);
+        insert.setObject(2, from);
+        insert.setObject(3, to);
+    }
+
+    private static double pct(double[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
