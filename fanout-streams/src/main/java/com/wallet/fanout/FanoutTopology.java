@@ -50,7 +50,12 @@ public final class FanoutTopology {
         var strings = Consumed.with(Serdes.String(), Serdes.String());
         var out = Produced.with(Serdes.String(), Serdes.String());
 
-        parsed(builder, settings.friendshipsTopic(), settings, "friendships")
+        parsed(
+                        builder,
+                        settings.friendshipsTopic(),
+                        settings,
+                        "friendships",
+                        change -> edges(change).forEach(edge -> UUID.fromString(edge.value.substring(1))))
                 .flatMap((key, change) -> edges(change.json()), Named.as("friendship-edges"))
                 .groupByKey(Grouped.with("friend-edges", Serdes.String(), Serdes.String()))
                 .aggregate(
@@ -61,7 +66,12 @@ public final class FanoutTopology {
                 .toStream(Named.as("friend-sets-out"))
                 .to(settings.friendGraphTopic(), out);
 
-        parsed(builder, settings.usersTopic(), settings, "users")
+        parsed(
+                        builder,
+                        settings.usersTopic(),
+                        settings,
+                        "users",
+                        change -> username(change).forEach(kv -> UUID.fromString(kv.key)))
                 .flatMap((key, change) -> username(change.json()), Named.as("usernames"))
                 .to(settings.usernamesTopic(), out);
 
@@ -70,7 +80,8 @@ public final class FanoutTopology {
         GlobalKTable<String, String> usernames =
                 builder.globalTable(settings.usernamesTopic(), strings, Materialized.as("usernames"));
 
-        KStream<String, Fanout.Transfer> transfers = parsed(builder, settings.transfersTopic(), settings, "transfers")
+        KStream<String, Fanout.Transfer> transfers = parsed(
+                        builder, settings.transfersTopic(), settings, "transfers", FanoutTopology::transfer)
                 .flatMapValues(change -> transfer(change.json()), Named.as("completed-transfers"))
                 .leftJoin(graph, (k, t) -> t.senderId().toString(), (t, f) -> t.withSenderFriends(friends(f)))
                 .leftJoin(graph, (k, t) -> t.receiverId().toString(), (t, f) -> t.withReceiverFriends(friends(f)))
@@ -92,10 +103,14 @@ public final class FanoutTopology {
 
     /** The topic's records that parse; the others go to the dead-letter topic. Tombstones are skipped. */
     private static KStream<String, Parsed> parsed(
-            StreamsBuilder builder, String topic, FanoutSettings settings, String name) {
+            StreamsBuilder builder,
+            String topic,
+            FanoutSettings settings,
+            String name,
+            java.util.function.Consumer<JsonNode> validate) {
         var branches = builder.stream(topic, Consumed.with(Serdes.String(), Serdes.String()))
                 .filter((k, v) -> v != null, Named.as(name + "-no-tombstones"))
-                .processValues(Parse::new, Named.as(name + "-parse"))
+                .processValues(() -> new Parse(validate), Named.as(name + "-parse"))
                 .split(Named.as(name + "-"))
                 .branch(
                         (k, p) -> p.error() != null,
@@ -109,8 +124,14 @@ public final class FanoutTopology {
         return branches.get(name + "-ok");
     }
 
+    /** Reads a change event and interprets it as the topology will, so that whatever would fail fails here. */
     static final class Parse implements FixedKeyProcessor<String, String, Parsed> {
+        private final java.util.function.Consumer<JsonNode> validate;
         private FixedKeyProcessorContext<String, Parsed> context;
+
+        Parse(java.util.function.Consumer<JsonNode> validate) {
+            this.validate = validate;
+        }
 
         @Override
         public void init(FixedKeyProcessorContext<String, Parsed> context) {
@@ -128,6 +149,7 @@ public final class FanoutTopology {
                 if (!json.isObject() || !json.has("op")) {
                     throw new IllegalArgumentException("not a change event: no \"op\" field");
                 }
+                validate.accept(json);
                 parsed = new Parsed(json, record.value(), null, source);
             } catch (RuntimeException e) {
                 parsed = new Parsed(null, record.value(), e.getClass().getSimpleName() + ": " + e.getMessage(), source);

@@ -210,10 +210,16 @@ class FanoutTopologyTest {
     void aPoisonRecordGoesToTheDeadLetterTopicAndProcessingGoesOn() {
         transfers.pipeInput("{\"id\":\"x\"}", "this is not json");
         transfers.pipeInput("{\"id\":\"y\"}", "{\"no_op\":true}");
+        // valid JSON, but not a transfer the fan-out can use: caught before it could stop a stream thread
+        transfers.pipeInput(
+                "{\"id\":\"z\"}",
+                "{\"op\":\"c\",\"after\":{\"id\":\"not-a-uuid\"," + "\"sender_id\":\"" + alice + "\",\"receiver_id\":\""
+                        + bob + "\",\"status\":\"completed\"}}");
+        friendships.pipeInput("{}", "{\"op\":\"c\",\"after\":{\"user_a\":\"x\",\"user_b\":\"y\"}}");
         pay(alice, bob, 100, "private");
 
         List<TestRecord<String, String>> poisoned = dead.readRecordsToList();
-        assertThat(poisoned).hasSize(2);
+        assertThat(poisoned).hasSize(4);
         assertThat(poisoned.get(0).value()).isEqualTo("this is not json");
         assertThat(new String(poisoned.get(0).headers().lastHeader("error").value(), StandardCharsets.UTF_8))
                 .isNotBlank();
@@ -221,6 +227,10 @@ class FanoutTopologyTest {
                 .startsWith(SETTINGS.transfersTopic() + "/0@");
         assertThat(new String(poisoned.get(1).headers().lastHeader("error").value(), StandardCharsets.UTF_8))
                 .contains("no \"op\"");
+        assertThat(new String(poisoned.get(2).headers().lastHeader("error").value(), StandardCharsets.UTF_8))
+                .contains("UUID");
+        assertThat(new String(poisoned.get(3).headers().lastHeader("source").value(), StandardCharsets.UTF_8))
+                .startsWith(SETTINGS.friendshipsTopic());
         assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
     }
 

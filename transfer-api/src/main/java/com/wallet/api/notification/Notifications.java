@@ -56,9 +56,17 @@ class Notifications {
         this.settings = settings;
     }
 
-    @Bean
-    static NewTopic notificationsTopic(NotificationSettings settings) {
-        return new NewTopic(settings.topic(), 6, (short) 1);
+    /** The notifications topic, created at start where this instance publishes (the broker creates no topics). */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(
+            name = "wallet.notifications.enabled",
+            havingValue = "true",
+            matchIfMissing = true)
+    static class Topic {
+        @Bean
+        NewTopic notificationsTopic(NotificationSettings settings) {
+            return new NewTopic(settings.topic(), 6, (short) 1);
+        }
     }
 
     @KafkaListener(
