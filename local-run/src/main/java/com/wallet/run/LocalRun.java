@@ -92,6 +92,11 @@ public final class LocalRun {
         System.out.println(describe(stack.postgres(), stack.kafka(), stack.cassandra(), apiPort, sim.baseUrl()));
         System.out.println("READY. Ctrl-C stops everything.");
         System.out.flush();
+        if (Boolean.getBoolean("demo")) {
+            DemoTraffic demo = new DemoTraffic("http://localhost:" + apiPort, sim, connector, feed, stack.postgres());
+            demo.load();
+            demo.start(Double.parseDouble(System.getProperty("demo.rate", "5")));
+        }
         new CountDownLatch(1).await();
     }
 
