@@ -1,0 +1,224 @@
+package com.wallet.run;
+
+import static org.awaitility.Awaitility.await;
+
+import com.wallet.api.TransferApiApplication;
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.cassandra.schema.KeyspaceReplication;
+import com.wallet.cassandra.schema.Migrator;
+import com.wallet.cdc.CdcConnector;
+import com.wallet.cdc.CdcSettings;
+import com.wallet.fanout.FanoutApp;
+import com.wallet.fanout.FanoutSettings;
+import com.wallet.settlement.JobRunner;
+import com.wallet.settlement.SettlementApplication;
+import com.wallet.sim.PartnerSimulator;
+import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.Stack;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every service of the pipeline on the test stack, with names of their own (topic prefix, slot, keyspace): the
+ * partner simulator, transfer-api, the CDC connector, fanout-streams and settlement-batch; and a client of the API.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final String DATA_KEY = "cGlwZWxpbmUtdGVzdC1kYXRhLWtleS0zMi1ieXRlcyE=";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    record Person(UUID id, String name, String token) {}
+
+    final String id = "pipe" + Long.toString(System.nanoTime(), 36);
+    final PartnerSimulator sim = PartnerSimulator.start(0);
+    final PostgresSettings pg;
+    final ConfigurableApplicationContext api;
+    final CdcConnector connector;
+    final FanoutApp fanout;
+    final ConfigurableApplicationContext settlement;
+    final Path settlementOutput;
+    final String base;
+
+    Pipeline(Stack stack) throws Exception {
+        pg = stack.postgres();
+        try (var cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1)).migrate();
+        }
+        api = new SpringApplicationBuilder(TransferApiApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + pg.jdbcUrl(),
+                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.password=" + pg.password(),
+                        "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
+                        "--wallet.crypto.data-key=" + DATA_KEY,
+                        "--wallet.rate-limit.capacity=1000",
+                        "--wallet.partners.card.base-url=" + sim.baseUrl(),
+                        "--wallet.partners.ach.base-url=" + sim.baseUrl(),
+                        "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"
+                                + stack.cassandra().port(),
+                        "--wallet.feed.datacenter=" + stack.cassandra().localDatacenter(),
+                        "--wallet.feed.keyspace=" + id,
+                        "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
+                        "--wallet.notifications.change-topic-prefix=" + id,
+                        "--wallet.notifications.topic=" + id + ".notifications.v1",
+                        "--spring.batch.job.enabled=false",
+                        "--logging.level.root=WARN");
+        base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
+        Map<String, String> cdc = new HashMap<>();
+        cdc.put("cdc.postgres.host", pg.host());
+        cdc.put("cdc.postgres.port", Integer.toString(pg.port()));
+        cdc.put("cdc.postgres.database", pg.database());
+        cdc.put("cdc.postgres.username", pg.username());
+        cdc.put("cdc.postgres.password", pg.password());
+        cdc.put("cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+        cdc.put("cdc.topic.prefix", id);
+        cdc.put("cdc.slot.name", "slot_" + id);
+        cdc.put("cdc.publication.name", "pub_" + id);
+        cdc.put("cdc.offsets.topic", id + "-offsets");
+        cdc.put("cdc.topic.partitions", "3");
+        cdc.put("cdc.heartbeat.interval", "PT1S");
+        cdc.put("cdc.http.port", "0");
+        connector = new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
+        fanout = FanoutApp.start(
+                new FanoutApp.Config(
+                        new FanoutSettings(id, 500),
+                        "",
+                        stack.kafka().bootstrapServers(),
+                        stack.cassandra().contactPoint(),
+                        stack.cassandra().localDatacenter(),
+                        id,
+                        Files.createTempDirectory("pipeline-fanout"),
+                        3,
+                        (short) 1,
+                        64),
+                new SimpleMeterRegistry());
+        settlementOutput = Files.createTempDirectory("pipeline-settlement");
+        settlement = new SpringApplicationBuilder(SettlementApplication.class)
+                .run(
+                        "--spring.config.name=settlement",
+                        "--spring.datasource.url=" + pg.jdbcUrl(),
+                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.password=" + pg.password(),
+                        "--settlement.schedule.enabled=false",
+                        "--settlement.output-dir=" + settlementOutput,
+                        "--settlement.data-key=" + DATA_KEY,
+                        "--settlement.ach.base-url=" + sim.baseUrl(),
+                        "--settlement.settlement-window=PT1H",
+                        "--logging.level.root=WARN");
+        connector.start();
+        awaitHeartbeat(stack);
+        await().atMost(Duration.ofSeconds(90)).until(fanout::healthy);
+    }
+
+    JobRunner.Result runJob(String job) {
+        return settlement.getBean(JobRunner.class).run(job, LocalDate.of(2026, 11, 24));
+    }
+
+    private void awaitHeartbeat(Stack stack) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "group.id",
+                        "probe-" + UUID.randomUUID(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(id + ".cdc.heartbeat"));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
+        }
+    }
+
+    List<String> feed(Person reader) {
+        return call("GET", "/v1/me/feed", reader, null, null)
+                .path("items")
+                .valueStream()
+                .map(i -> i.path("transfer_id").asString())
+                .toList();
+    }
+
+    Person signUp(String name) {
+        String username = name + "_" + Long.toString(System.nanoTime(), 36);
+        JsonNode user = call(
+                "POST",
+                "/v1/users",
+                null,
+                null,
+                Map.of("username", username, "email", username + "@example.com", "password", "correct horse 1"));
+        JsonNode token =
+                call("POST", "/v1/auth/token", null, null, Map.of("username", username, "password", "correct horse 1"));
+        return new Person(
+                UUID.fromString(user.path("id").asString()),
+                username,
+                token.path("access_token").asString());
+    }
+
+    void befriend(Person a, Person b) {
+        call("PUT", "/v1/me/friends/" + b.id(), a, null, null);
+        call("PUT", "/v1/me/friends/" + a.id(), b, null, null);
+    }
+
+    JsonNode call(String method, String path, Person as, String key, Object body) {
+        try {
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+            if (as != null) {
+                request.header("Authorization", "Bearer " + as.token());
+            }
+            if (key != null) {
+                request.header("Idempotency-Key", key);
+            }
+            request.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
+            }
+            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        settlement.close();
+        fanout.close();
+        connector.close();
+        api.close();
+        sim.close();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'slot_"
+                    + id + "' AND NOT active");
+        }
+    }
+}
