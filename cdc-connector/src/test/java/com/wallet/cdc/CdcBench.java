@@ -27,6 +27,7 @@ public final class CdcBench {
     private CdcBench() {}
 
     public static void main(String[] args) throws Exception {
+        com.wallet.stack.BenchResults.start("CDC (CdcBench)");
         int rate = Integer.getInteger("bench.cdc.rate", 200);
         int seconds = Integer.getInteger("bench.seconds", 20);
         int burst = Integer.getInteger("bench.cdc.burst", 20_000);
@@ -93,17 +94,19 @@ public final class CdcBench {
                 stop.set(true);
                 consumer.join();
 
-                System.out.println();
-                System.out.printf(
-                        "CDC commit-to-topic lag at %d transfers/s for %d s (%d transfers): p50 %.1f ms,"
-                                + " p99 %.1f ms, max %.1f ms%n",
-                        rate, seconds, lags.length, pct(lags, 50), pct(lags, 99), lags[lags.length - 1] / 1e6);
-                System.out.printf(
-                        "CDC burst of %d transfers: committed at %.0f/s, delivered at %.0f/s"
-                                + " (first commit to last record on the topic)%n",
-                        burst,
-                        burst / ((burstCommitted - burstStart) / 1e9),
-                        burst / ((burstDelivered - burstStart) / 1e9));
+                com.wallet.stack.BenchResults.out().println();
+                com.wallet.stack.BenchResults.out()
+                        .printf(
+                                "CDC commit-to-topic lag at %d transfers/s for %d s (%d transfers): p50 %.1f ms,"
+                                        + " p99 %.1f ms, max %.1f ms%n",
+                                rate, seconds, lags.length, pct(lags, 50), pct(lags, 99), lags[lags.length - 1] / 1e6);
+                com.wallet.stack.BenchResults.out()
+                        .printf(
+                                "CDC burst of %d transfers: committed at %.0f/s, delivered at %.0f/s"
+                                        + " (first commit to last record on the topic)%n",
+                                burst,
+                                burst / ((burstCommitted - burstStart) / 1e9),
+                                burst / ((burstDelivered - burstStart) / 1e9));
             }
         } finally {
             stack.close();

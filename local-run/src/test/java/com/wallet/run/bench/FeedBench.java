@@ -56,6 +56,7 @@ public final class FeedBench {
     private FeedBench() {}
 
     public static void main(String[] args) throws Exception {
+        com.wallet.stack.BenchResults.start("feed pipeline (FeedBench)");
         try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.forTests())) {
             PostgresSettings pg = stack.postgres();
             String id = "bench";
@@ -112,9 +113,10 @@ public final class FeedBench {
                             }
                             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // waiting for the snapshot
                         }
-                        System.out.printf(
-                                "friend graph of %,d users with ~%d friends each loaded in %.1f s%n",
-                                USERS, FRIENDS, (System.nanoTime() - started) / 1e9);
+                        com.wallet.stack.BenchResults.out()
+                                .printf(
+                                        "friend graph of %,d users with ~%d friends each loaded in %.1f s%n",
+                                        USERS, FRIENDS, (System.nanoTime() - started) / 1e9);
                         steady(pg, cql, id, users, fanout);
                         burst(pg, fanout, users);
                         reads(base, pg, users);
@@ -227,20 +229,21 @@ public final class FeedBench {
         }
         double[] ms =
                 latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf(
-                "commit-to-visible at %d transfers/s for %d s after %d s of warm-up (%,d transfers, %d friends"
-                        + " each):"
-                        + " p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms, %d not visible after 60 s%n",
-                RATE,
-                SECONDS,
-                WARMUP,
-                sent.size(),
-                FRIENDS,
-                pct(ms, 50),
-                pct(ms, 95),
-                pct(ms, 99),
-                ms[ms.length - 1],
-                missing);
+        com.wallet.stack.BenchResults.out()
+                .printf(
+                        "commit-to-visible at %d transfers/s for %d s after %d s of warm-up (%,d transfers, %d friends"
+                                + " each):"
+                                + " p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms, %d not visible after 60 s%n",
+                        RATE,
+                        SECONDS,
+                        WARMUP,
+                        sent.size(),
+                        FRIENDS,
+                        pct(ms, 50),
+                        pct(ms, 95),
+                        pct(ms, 99),
+                        ms[ms.length - 1],
+                        missing);
     }
 
     /** A burst inserted as fast as one connection can; rows written per second while the sink drains it. */
@@ -277,9 +280,10 @@ public final class FeedBench {
             quiet = lastChange;
         }
         double seconds = (quiet - started) / 1e9;
-        System.out.printf(
-                "burst of %,d transfers: %,d feed rows written in %.1f s, %,.0f rows/s%n",
-                BURST, last - before, seconds, (last - before) / seconds);
+        com.wallet.stack.BenchResults.out()
+                .printf(
+                        "burst of %,d transfers: %,d feed rows written in %.1f s, %,.0f rows/s%n",
+                        BURST, last - before, seconds, (last - before) / seconds);
     }
 
     /** GET /v1/me/feed?limit=20 for random readers, one client. */
@@ -319,9 +323,10 @@ public final class FeedBench {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
-        System.out.printf(
-                "feed read, 20 items, %,d reads: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms%n",
-                READS, pct(ms, 50), pct(ms, 95), pct(ms, 99));
+        com.wallet.stack.BenchResults.out()
+                .printf(
+                        "feed read, 20 items, %,d reads: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms%n",
+                        READS, pct(ms, 50), pct(ms, 95), pct(ms, 99));
     }
 
     private static String send(HttpClient http, String url, String token, String body) throws Exception {

@@ -39,6 +39,7 @@ public final class OriginationBench {
     private OriginationBench() {}
 
     public static void main(String[] args) throws Exception {
+        com.wallet.stack.BenchResults.start("ACH origination (OriginationBench)");
         Path out = Files.createTempDirectory("origination-bench");
         try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.forTests());
                 PartnerSimulator sim = PartnerSimulator.start(0)) {
@@ -62,9 +63,10 @@ public final class OriginationBench {
                             "--logging.level.root=WARN")) {
                 long started = System.nanoTime();
                 seed(pg);
-                System.out.printf(
-                        "seeded %,d users, %,d pending bank debits, %,d pending cashouts in %.1f s%n",
-                        USERS, DEBITS, CASHOUTS, (System.nanoTime() - started) / 1e9);
+                com.wallet.stack.BenchResults.out()
+                        .printf(
+                                "seeded %,d users, %,d pending bank debits, %,d pending cashouts in %.1f s%n",
+                                USERS, DEBITS, CASHOUTS, (System.nanoTime() - started) / 1e9);
 
                 System.gc();
                 List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
@@ -85,24 +87,32 @@ public final class OriginationBench {
                                         + " extract(epoch FROM end_time - start_time) FROM batch_step_execution"
                                         + " ORDER BY step_execution_id");
                         var file = c.createStatement().executeQuery("SELECT path, entry_count FROM ach_files")) {
-                    System.out.printf(
-                            "origination: %s in %.2f s, %,.0f entries/s%n",
-                            result.status(), seconds, (DEBITS + CASHOUTS) / seconds);
+                    com.wallet.stack.BenchResults.out()
+                            .printf(
+                                    "origination: %s in %.2f s, %,.0f entries/s%n",
+                                    result.status(), seconds, (DEBITS + CASHOUTS) / seconds);
                     while (steps.next()) {
-                        System.out.printf(
-                                "  %-12s %,8d written  %6.2f s%n",
-                                steps.getString(1), steps.getLong(2), steps.getDouble(3));
+                        com.wallet.stack.BenchResults.out()
+                                .printf(
+                                        "  %-12s %,8d written  %6.2f s%n",
+                                        steps.getString(1), steps.getLong(2), steps.getDouble(3));
                     }
                     file.next();
                     String nacha = Files.readString(Path.of(file.getString(1)));
-                    System.out.printf(
-                            "  file: %,d entries, %,d bytes, independent validation: %s%n",
-                            file.getInt(2),
-                            nacha.length(),
-                            NachaValidator.problems(nacha).isEmpty() ? "valid" : NachaValidator.problems(nacha));
-                    System.out.printf(
-                            "  heap: %,d MB before, %,d MB peak during the run (JVM max %,d MB)%n",
-                            before >> 20, peak >> 20, Runtime.getRuntime().maxMemory() >> 20);
+                    com.wallet.stack.BenchResults.out()
+                            .printf(
+                                    "  file: %,d entries, %,d bytes, independent validation: %s%n",
+                                    file.getInt(2),
+                                    nacha.length(),
+                                    NachaValidator.problems(nacha).isEmpty()
+                                            ? "valid"
+                                            : NachaValidator.problems(nacha));
+                    com.wallet.stack.BenchResults.out()
+                            .printf(
+                                    "  heap: %,d MB before, %,d MB peak during the run (JVM max %,d MB)%n",
+                                    before >> 20,
+                                    peak >> 20,
+                                    Runtime.getRuntime().maxMemory() >> 20);
                 }
             }
         }

@@ -53,6 +53,7 @@ public final class TransferBench {
     }
 
     public static void main(String[] args) throws Exception {
+        com.wallet.stack.BenchResults.start("transfers (TransferBench)");
         int clients = Integer.getInteger("bench.clients", 16);
         Duration duration = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
         int userCount = Integer.getInteger("bench.users", 200);
@@ -65,9 +66,10 @@ public final class TransferBench {
         postgres.start();
         ConfigurableApplicationContext api = null;
         try {
-            System.out.printf(
-                    "bench: %d clients, %d s per phase, %d users, PostgreSQL on port %d%n",
-                    clients, duration.toSeconds(), userCount, pgPort);
+            com.wallet.stack.BenchResults.out()
+                    .printf(
+                            "bench: %d clients, %d s per phase, %d users, PostgreSQL on port %d%n",
+                            clients, duration.toSeconds(), userCount, pgPort);
             double pgbenchTps = runPgbench(pgbench, pgPort, clients, duration);
 
             // command-line arguments: they outrank application.yaml (builder "properties" would not)
@@ -91,23 +93,26 @@ public final class TransferBench {
             Result uniform = run("uniform pairs", client, users, clients, duration, () -> -1);
             Result hot = run("one hot receiver", client, users, clients, duration, () -> 0);
 
-            System.out.println();
-            System.out.printf(
-                    "%-26s %10s %9s %9s %9s %8s%n", "workload", "per second", "p50 ms", "p95 ms", "p99 ms", "ratio");
-            System.out.printf(
-                    "%-26s %10.0f %9s %9s %9s %8s%n", "pgbench TPC-B-like", pgbenchTps, "-", "-", "-", "1.00");
+            com.wallet.stack.BenchResults.out().println();
+            com.wallet.stack.BenchResults.out()
+                    .printf(
+                            "%-26s %10s %9s %9s %9s %8s%n",
+                            "workload", "per second", "p50 ms", "p95 ms", "p99 ms", "ratio");
+            com.wallet.stack.BenchResults.out()
+                    .printf("%-26s %10.0f %9s %9s %9s %8s%n", "pgbench TPC-B-like", pgbenchTps, "-", "-", "-", "1.00");
             for (Result r : List.of(uniform, hot)) {
-                System.out.printf(
-                        "%-26s %10.0f %9.1f %9.1f %9.1f %8.2f%n",
-                        "transfers, " + r.name(),
-                        r.perSecond(),
-                        r.percentileMillis(50),
-                        r.percentileMillis(95),
-                        r.percentileMillis(99),
-                        r.perSecond() / pgbenchTps);
-                System.out.printf("  responses by status: %s%n", r.statuses());
+                com.wallet.stack.BenchResults.out()
+                        .printf(
+                                "%-26s %10.0f %9.1f %9.1f %9.1f %8.2f%n",
+                                "transfers, " + r.name(),
+                                r.perSecond(),
+                                r.percentileMillis(50),
+                                r.percentileMillis(95),
+                                r.percentileMillis(99),
+                                r.perSecond() / pgbenchTps);
+                com.wallet.stack.BenchResults.out().printf("  responses by status: %s%n", r.statuses());
             }
-            System.out.println("ledger check: " + ledgerCheck(pgPort));
+            com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
         } finally {
             if (api != null) {
                 api.close();
@@ -159,7 +164,7 @@ public final class TransferBench {
                 .sorted()
                 .toArray();
         Result result = new Result(name, okNanos.length, statuses, okNanos.length / seconds, okNanos);
-        System.out.printf("  %s: %d transfers in %.1f s%n", name, okNanos.length, seconds);
+        com.wallet.stack.BenchResults.out().printf("  %s: %d transfers in %.1f s%n", name, okNanos.length, seconds);
         return result;
     }
 
@@ -190,7 +195,7 @@ public final class TransferBench {
             throw new IllegalStateException("no tps in pgbench output:\n" + out);
         }
         double tps = Double.parseDouble(m.group(1));
-        System.out.printf("  pgbench TPC-B-like: %.0f tps%n", tps);
+        com.wallet.stack.BenchResults.out().printf("  pgbench TPC-B-like: %.0f tps%n", tps);
         return tps;
     }
 
