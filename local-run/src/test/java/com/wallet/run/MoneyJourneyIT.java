@@ -15,7 +15,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Money from end to end on the real stack with every service: link and verify banks, link cards, befriend, send
+ * Money from end to end on the real stack with every service in its own process, as in production (settlement jobs
+ * as one process per run): link and verify banks, link cards, befriend, send
  * funded by balance, bank and card, request and pay, read the feeds, cash out instantly and by ACH, originate the
  * NACHA file, have the bank return the debits, apply the returns, reconcile, and check every balance to the cent.
  */
@@ -24,7 +25,7 @@ class MoneyJourneyIT {
 
     private static final String ROUTING = "091000019";
 
-    private Pipeline p;
+    private Services p;
 
     private String bank(Person user, String account) {
         String id = p.call(
@@ -91,8 +92,8 @@ class MoneyJourneyIT {
 
     @Test
     void moneyMovesSettlesAndReconcilesToTheCent(Stack stack) throws Exception {
-        try (Pipeline pipeline = new Pipeline(stack)) {
-            p = pipeline;
+        try (Services services = new Services(stack)) {
+            p = services;
             Person alice = p.signUp("alice");
             Person bob = p.signUp("bob");
             Person carol = p.signUp("carol");
@@ -107,7 +108,7 @@ class MoneyJourneyIT {
             p.befriend(alice, bob);
             p.befriend(bob, carol);
             await().atMost(Duration.ofSeconds(60))
-                    .until(() -> p.fanout.friendsOf(bob.id()).containsAll(List.of(alice.id(), carol.id())));
+                    .until(() -> p.fanoutKnows(bob.id(), alice.id()) && p.fanoutKnows(bob.id(), carol.id()));
 
             JsonNode t1 = send(alice, bob, 1_000); // empty wallet: the verified bank pays
             funding(t1, 0, 1_000, 0, 0);
@@ -168,12 +169,12 @@ class MoneyJourneyIT {
 
             // settlement: alice's bank returns both debits (R01), carol's cashout goes out
             p.sim.ach().returnEntriesTo(aliceAccount, "R01");
-            assertThat(p.runJob("achOrigination").ok()).isTrue();
+            assertThat(p.runJob("achOrigination")).isTrue();
             assertThat(p.call("GET", "/v1/cashouts/" + standard.path("id").asString(), carol, null, null)
                             .path("status")
                             .asString())
                     .isEqualTo("submitted");
-            assertThat(p.runJob("achReturns").ok()).isTrue();
+            assertThat(p.runJob("achReturns")).isTrue();
 
             JsonNode alicesWallet = p.call("GET", "/v1/me/wallet", alice, null, null);
             assertThat(alicesWallet.path("balance_cents").asLong()).isEqualTo(-1_100);
@@ -182,7 +183,7 @@ class MoneyJourneyIT {
             JsonNode carolsWallet = p.call("GET", "/v1/me/wallet", carol, null, null);
             assertThat(carolsWallet.path("pending_cents").asLong()).isEqualTo(300);
 
-            assertThat(p.runJob("reconciliation").ok())
+            assertThat(p.runJob("reconciliation"))
                     .as("the books balance after everything")
                     .isTrue();
             assertThat(List.of(balance(alice), balance(bob), balance(carol), balance(dave)))

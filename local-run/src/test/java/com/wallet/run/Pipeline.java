@@ -16,10 +16,6 @@ import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.PostgresSettings;
 import com.wallet.stack.Stack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +29,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every service of the pipeline on the test stack, with names of their own (topic prefix, slot, keyspace): the
@@ -42,9 +37,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class Pipeline implements AutoCloseable {
 
     static final String DATA_KEY = "cGlwZWxpbmUtdGVzdC1kYXRhLWtleS0zMi1ieXRlcyE=";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** A user of the API, as a test holds it. */
     record Person(UUID id, String name, String token) {}
 
     final String id = "pipe" + Long.toString(System.nanoTime(), 36);
@@ -56,6 +50,7 @@ final class Pipeline implements AutoCloseable {
     final ConfigurableApplicationContext settlement;
     final Path settlementOutput;
     final String base;
+    final ApiClient client;
 
     Pipeline(Stack stack) throws Exception {
         pg = stack.postgres();
@@ -84,6 +79,7 @@ final class Pipeline implements AutoCloseable {
                         "--spring.batch.job.enabled=false",
                         "--logging.level.root=WARN");
         base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
+        client = new ApiClient(base);
         Map<String, String> cdc = new HashMap<>();
         cdc.put("cdc.postgres.host", pg.host());
         cdc.put("cdc.postgres.port", Integer.toString(pg.port()));
@@ -152,60 +148,19 @@ final class Pipeline implements AutoCloseable {
     }
 
     List<String> feed(Person reader) {
-        return call("GET", "/v1/me/feed", reader, null, null)
-                .path("items")
-                .valueStream()
-                .map(i -> i.path("transfer_id").asString())
-                .toList();
+        return client.feed(reader);
     }
 
     Person signUp(String name) {
-        String username = name + "_" + Long.toString(System.nanoTime(), 36);
-        JsonNode user = call(
-                "POST",
-                "/v1/users",
-                null,
-                null,
-                Map.of("username", username, "email", username + "@example.com", "password", "correct horse 1"));
-        JsonNode token =
-                call("POST", "/v1/auth/token", null, null, Map.of("username", username, "password", "correct horse 1"));
-        return new Person(
-                UUID.fromString(user.path("id").asString()),
-                username,
-                token.path("access_token").asString());
+        return client.signUp(name);
     }
 
     void befriend(Person a, Person b) {
-        call("PUT", "/v1/me/friends/" + b.id(), a, null, null);
-        call("PUT", "/v1/me/friends/" + a.id(), b, null, null);
+        client.befriend(a, b);
     }
 
     JsonNode call(String method, String path, Person as, String key, Object body) {
-        try {
-            HttpRequest.Builder request =
-                    HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
-            if (as != null) {
-                request.header("Authorization", "Bearer " + as.token());
-            }
-            if (key != null) {
-                request.header("Idempotency-Key", key);
-            }
-            request.method(
-                    method,
-                    body == null
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
-            }
-            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return client.call(method, path, as, key, body);
     }
 
     @Override

@@ -1,0 +1,82 @@
+package com.wallet.run;
+
+import com.wallet.run.Pipeline.Person;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The API as the end-to-end tests use it: real HTTP; any status of 300 or more fails the test. */
+final class ApiClient {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String base;
+
+    ApiClient(String base) {
+        this.base = base;
+    }
+
+    List<String> feed(Person reader) {
+        return call("GET", "/v1/me/feed", reader, null, null)
+                .path("items")
+                .valueStream()
+                .map(i -> i.path("transfer_id").asString())
+                .toList();
+    }
+
+    Person signUp(String name) {
+        String username = name + "_" + Long.toString(System.nanoTime(), 36);
+        JsonNode user = call(
+                "POST",
+                "/v1/users",
+                null,
+                null,
+                Map.of("username", username, "email", username + "@example.com", "password", "correct horse 1"));
+        JsonNode token =
+                call("POST", "/v1/auth/token", null, null, Map.of("username", username, "password", "correct horse 1"));
+        return new Person(
+                UUID.fromString(user.path("id").asString()),
+                username,
+                token.path("access_token").asString());
+    }
+
+    void befriend(Person a, Person b) {
+        call("PUT", "/v1/me/friends/" + b.id(), a, null, null);
+        call("PUT", "/v1/me/friends/" + a.id(), b, null, null);
+    }
+
+    JsonNode call(String method, String path, Person as, String key, Object body) {
+        try {
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
+            if (as != null) {
+                request.header("Authorization", "Bearer " + as.token());
+            }
+            if (key != null) {
+                request.header("Idempotency-Key", key);
+            }
+            request.method(
+                    method,
+                    body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() >= 300) {
+                throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
+            }
+            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

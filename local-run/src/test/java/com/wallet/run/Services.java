@@ -1,0 +1,266 @@
+package com.wallet.run;
+
+import static org.awaitility.Awaitility.await;
+
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.cassandra.schema.KeyspaceReplication;
+import com.wallet.cassandra.schema.Migrator;
+import com.wallet.sim.PartnerSimulator;
+import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.Stack;
+import com.wallet.stack.internal.Ports;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The services as production runs them: each in its own JVM (transfer-api, cdc-connector, fanout-streams), started
+ * with its own main class and settings, ready when its health endpoint says so; settlement jobs as one process per
+ * run, like a cron job or an operator would start them. Only the partner simulator (the outside world) runs in the
+ * test's JVM.
+ */
+final class Services implements AutoCloseable {
+
+    static final String DATA_KEY = Pipeline.DATA_KEY;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final String id = "proc" + Long.toString(System.nanoTime(), 36);
+    final PartnerSimulator sim = PartnerSimulator.start(0);
+    final Path logs;
+    final String api;
+    final ApiClient client;
+    private final Stack stack;
+    private final PostgresSettings pg;
+    private final List<Process> processes = new ArrayList<>();
+
+    Services(Stack stack) throws Exception {
+        this.stack = stack;
+        this.pg = stack.postgres();
+        this.logs = Files.createTempDirectory("services-" + id);
+        try (var cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1)).migrate();
+        }
+        int apiPort = Ports.free();
+        start(
+                "transfer-api",
+                List.of(),
+                "com.wallet.api.TransferApiApplication",
+                List.of(
+                        "--server.port=" + apiPort,
+                        "--spring.datasource.url=" + pg.jdbcUrl(),
+                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.password=" + pg.password(),
+                        "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
+                        "--wallet.crypto.data-key=" + DATA_KEY,
+                        "--wallet.rate-limit.capacity=1000",
+                        "--wallet.partners.card.base-url=" + sim.baseUrl(),
+                        "--wallet.partners.ach.base-url=" + sim.baseUrl(),
+                        "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"
+                                + stack.cassandra().port(),
+                        "--wallet.feed.datacenter=" + stack.cassandra().localDatacenter(),
+                        "--wallet.feed.keyspace=" + id,
+                        "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
+                        "--wallet.notifications.change-topic-prefix=" + id,
+                        "--wallet.notifications.topic=" + id + ".notifications.v1",
+                        "--spring.batch.job.enabled=false"));
+        api = "http://localhost:" + apiPort;
+        client = new ApiClient(api);
+        awaitHealthy(api + "/actuator/health");
+        int cdcPort = Ports.free();
+        start(
+                "cdc-connector",
+                List.of(
+                        "-Dcdc.postgres.host=" + pg.host(),
+                        "-Dcdc.postgres.port=" + pg.port(),
+                        "-Dcdc.postgres.database=" + pg.database(),
+                        "-Dcdc.postgres.username=" + pg.username(),
+                        "-Dcdc.postgres.password=" + pg.password(),
+                        "-Dcdc.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
+                        "-Dcdc.topic.prefix=" + id,
+                        "-Dcdc.slot.name=slot_" + id,
+                        "-Dcdc.publication.name=pub_" + id,
+                        "-Dcdc.offsets.topic=" + id + "-offsets",
+                        "-Dcdc.topic.partitions=3",
+                        "-Dcdc.heartbeat.interval=PT1S",
+                        "-Dcdc.http.port=" + cdcPort),
+                "com.wallet.cdc.CdcMain",
+                List.of());
+        awaitHealthy("http://127.0.0.1:" + cdcPort + "/health");
+        awaitHeartbeat();
+        int fanoutPort = Ports.free();
+        start(
+                "fanout-streams",
+                List.of(
+                        "-Dfanout.prefix=" + id,
+                        "-Dfanout.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
+                        "-Dfanout.cassandra.contact-point=" + stack.cassandra().host() + ":"
+                                + stack.cassandra().port(),
+                        "-Dfanout.cassandra.datacenter=" + stack.cassandra().localDatacenter(),
+                        "-Dfanout.cassandra.keyspace=" + id,
+                        "-Dfanout.state-dir=" + logs.resolve("fanout-state"),
+                        "-Dfanout.topic.partitions=3",
+                        "-Dfanout.http.port=" + fanoutPort),
+                "com.wallet.fanout.FanoutMain",
+                List.of());
+        awaitHealthy("http://127.0.0.1:" + fanoutPort + "/health");
+    }
+
+    /** One settlement job as its own process; true if it exited 0 (completed, and clean for reconciliation). */
+    boolean runJob(String job) throws Exception {
+        Process p = launch(
+                "settlement-" + job,
+                List.of(),
+                "com.wallet.settlement.SettlementApplication",
+                List.of(
+                        "--job=" + job,
+                        "--business-date=2026-11-24",
+                        "--spring.datasource.url=" + pg.jdbcUrl(),
+                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.password=" + pg.password(),
+                        "--settlement.output-dir=" + logs.resolve("settlement"),
+                        "--settlement.data-key=" + DATA_KEY,
+                        "--settlement.ach.base-url=" + sim.baseUrl(),
+                        "--settlement.settlement-window=PT1H"));
+        if (!p.waitFor(3, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError(job + " did not finish; log in " + logs);
+        }
+        return p.exitValue() == 0;
+    }
+
+    /** Whether the fan-out's friend graph (its compacted topic) lists {@code friend} among {@code user}'s friends. */
+    boolean fanoutKnows(UUID user, UUID friend) {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "group.id",
+                        "probe-" + UUID.randomUUID(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(id + ".fanout.friend-graph"));
+            String latest = null;
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < until) {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    if (r.key().equals(user.toString())) {
+                        latest = r.value();
+                    }
+                }
+            }
+            return latest != null && latest.contains(friend.toString());
+        }
+    }
+
+    private void start(String name, List<String> jvmArgs, String main, List<String> args) throws Exception {
+        processes.add(launch(name, jvmArgs, main, args));
+    }
+
+    private Process launch(String name, List<String> jvmArgs, String main, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main);
+        command.addAll(args);
+        File log = logs.resolve(name + ".log").toFile();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
+    }
+
+    private void awaitHealthy(String url) {
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    for (Process p : processes) {
+                        if (!p.isAlive()) {
+                            throw new AssertionError("a service exited early; logs in " + logs);
+                        }
+                    }
+                    try {
+                        return HTTP.send(
+                                                HttpRequest.newBuilder(URI.create(url))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .statusCode()
+                                == 200;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+    }
+
+    private void awaitHeartbeat() {
+        try (var consumer = new KafkaConsumer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "group.id",
+                        "probe-" + UUID.randomUUID(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
+            consumer.subscribe(List.of(id + ".cdc.heartbeat"));
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
+        }
+    }
+
+    private static List<Process> reversed(List<Process> list) {
+        List<Process> copy = new ArrayList<>(list);
+        java.util.Collections.reverse(copy);
+        return copy;
+    }
+
+    List<String> feed(Pipeline.Person reader) {
+        return client.feed(reader);
+    }
+
+    Pipeline.Person signUp(String name) {
+        return client.signUp(name);
+    }
+
+    void befriend(Pipeline.Person a, Pipeline.Person b) {
+        client.befriend(a, b);
+    }
+
+    tools.jackson.databind.JsonNode call(String method, String path, Pipeline.Person as, String key, Object body) {
+        return client.call(method, path, as, key, body);
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Process p : reversed(processes)) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        sim.close();
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'slot_"
+                    + id + "' AND NOT active");
+        }
+    }
+}
