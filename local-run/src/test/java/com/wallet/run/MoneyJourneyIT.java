@@ -98,6 +98,7 @@ class MoneyJourneyIT {
             Person bob = p.signUp("bob");
             Person carol = p.signUp("carol");
             Person dave = p.signUp("dave");
+            Person erin = p.signUp("erin"); // a stranger to everyone
             String aliceAccount = Long.toString(7_000_000_000L + System.nanoTime() % 1_000_000_000L);
             String carolAccount = Long.toString(8_000_000_000L + System.nanoTime() % 1_000_000_000L);
             bank(alice, aliceAccount);
@@ -166,6 +167,11 @@ class MoneyJourneyIT {
                             t1.path("id").asString(),
                             t4.path("id").asString(),
                             paid.path("id").asString());
+            assertThat(p.feed(erin)).isEmpty();
+            assertThat(p.call("GET", "/v1/users/" + bob.id() + "/feed", erin, null, null)
+                            .path("items"))
+                    .as("bob's payments are friends-only: a stranger sees none of them")
+                    .isEmpty();
 
             // settlement: alice's bank returns both debits (R01), carol's cashout goes out
             p.sim.ach().returnEntriesTo(aliceAccount, "R01");
