@@ -56,6 +56,9 @@ public final class FeedBench {
     private FeedBench() {}
 
     public static void main(String[] args) throws Exception {
+        // mvn -Pbench runs every benchmark in Maven's JVM, each in a class loader of its own: only one Tomcat may
+        // register its URL handler factory with the JVM
+        org.apache.catalina.webresources.TomcatURLStreamHandlerFactory.disable();
         com.wallet.stack.BenchResults.start("feed pipeline (FeedBench)");
         try (EmbeddedStack stack = EmbeddedStack.start(StackConfig.forTests())) {
             PostgresSettings pg = stack.postgres();

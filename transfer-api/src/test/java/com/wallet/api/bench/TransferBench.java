@@ -53,6 +53,9 @@ public final class TransferBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // mvn -Pbench runs every benchmark in Maven's JVM, each in a class loader of its own: only one Tomcat may
+        // register its URL handler factory with the JVM
+        org.apache.catalina.webresources.TomcatURLStreamHandlerFactory.disable();
         com.wallet.stack.BenchResults.start("transfers (TransferBench)");
         int clients = Integer.getInteger("bench.clients", 16);
         Duration duration = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
