@@ -59,41 +59,10 @@ final class Pipeline implements AutoCloseable {
             Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1)).migrate();
         }
         api = new SpringApplicationBuilder(TransferApiApplication.class)
-                .run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
-                        "--spring.datasource.password=" + pg.password(),
-                        "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
-                        "--wallet.crypto.data-key=" + DATA_KEY,
-                        "--wallet.rate-limit.capacity=1000",
-                        "--wallet.partners.card.base-url=" + sim.baseUrl(),
-                        "--wallet.partners.ach.base-url=" + sim.baseUrl(),
-                        "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"
-                                + stack.cassandra().port(),
-                        "--wallet.feed.datacenter=" + stack.cassandra().localDatacenter(),
-                        "--wallet.feed.keyspace=" + id,
-                        "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
-                        "--wallet.notifications.change-topic-prefix=" + id,
-                        "--wallet.notifications.topic=" + id + ".notifications.v1",
-                        "--spring.batch.job.enabled=false",
-                        "--logging.level.root=WARN");
+                .run(apiArguments(stack, sim.baseUrl(), id, 0).toArray(String[]::new));
         base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
         client = new ApiClient(base);
-        Map<String, String> cdc = new HashMap<>();
-        cdc.put("cdc.postgres.host", pg.host());
-        cdc.put("cdc.postgres.port", Integer.toString(pg.port()));
-        cdc.put("cdc.postgres.database", pg.database());
-        cdc.put("cdc.postgres.username", pg.username());
-        cdc.put("cdc.postgres.password", pg.password());
-        cdc.put("cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers());
-        cdc.put("cdc.topic.prefix", id);
-        cdc.put("cdc.slot.name", "slot_" + id);
-        cdc.put("cdc.publication.name", "pub_" + id);
-        cdc.put("cdc.offsets.topic", id + "-offsets");
-        cdc.put("cdc.topic.partitions", "3");
-        cdc.put("cdc.heartbeat.interval", "PT1S");
-        cdc.put("cdc.http.port", "0");
+        Map<String, String> cdc = cdcSettings(stack, id, 0);
         connector = new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
         fanout = FanoutApp.start(
                 new FanoutApp.Config(
@@ -122,7 +91,7 @@ final class Pipeline implements AutoCloseable {
                         "--settlement.settlement-window=PT1H",
                         "--logging.level.root=WARN");
         connector.start();
-        awaitHeartbeat(stack);
+        awaitHeartbeat(stack, id);
         await().atMost(Duration.ofSeconds(90)).until(fanout::healthy);
     }
 
@@ -130,7 +99,52 @@ final class Pipeline implements AutoCloseable {
         return settlement.getBean(JobRunner.class).run(job, LocalDate.of(2026, 11, 24));
     }
 
-    private void awaitHeartbeat(Stack stack) {
+    /** transfer-api's command line for this pipeline (port 0: any free port). */
+    static List<String> apiArguments(Stack stack, String partners, String id, int port) {
+        PostgresSettings pg = stack.postgres();
+        return List.of(
+                "--server.port=" + port,
+                "--spring.datasource.url=" + pg.jdbcUrl(),
+                "--spring.datasource.username=" + pg.username(),
+                "--spring.datasource.password=" + pg.password(),
+                "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
+                "--wallet.crypto.data-key=" + DATA_KEY,
+                "--wallet.rate-limit.capacity=1000",
+                "--wallet.partners.card.base-url=" + partners,
+                "--wallet.partners.ach.base-url=" + partners,
+                "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"
+                        + stack.cassandra().port(),
+                "--wallet.feed.datacenter=" + stack.cassandra().localDatacenter(),
+                "--wallet.feed.keyspace=" + id,
+                "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
+                "--wallet.notifications.change-topic-prefix=" + id,
+                "--wallet.notifications.topic=" + id + ".notifications.v1",
+                "--spring.batch.job.enabled=false",
+                "--logging.level.root=WARN");
+    }
+
+    /** The CDC connector's settings for this pipeline: a slot, publication, prefix and offsets topic of its own. */
+    static Map<String, String> cdcSettings(Stack stack, String id, int httpPort) {
+        PostgresSettings pg = stack.postgres();
+        Map<String, String> cdc = new HashMap<>();
+        cdc.put("cdc.postgres.host", pg.host());
+        cdc.put("cdc.postgres.port", Integer.toString(pg.port()));
+        cdc.put("cdc.postgres.database", pg.database());
+        cdc.put("cdc.postgres.username", pg.username());
+        cdc.put("cdc.postgres.password", pg.password());
+        cdc.put("cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+        cdc.put("cdc.topic.prefix", id);
+        cdc.put("cdc.slot.name", "slot_" + id);
+        cdc.put("cdc.publication.name", "pub_" + id);
+        cdc.put("cdc.offsets.topic", id + "-offsets");
+        cdc.put("cdc.topic.partitions", "3");
+        cdc.put("cdc.heartbeat.interval", "PT1S");
+        cdc.put("cdc.http.port", Integer.toString(httpPort));
+        return cdc;
+    }
+
+    /** Waits for the connector's first heartbeat: it streams from then on (changes arrive as c/u/d, not reads). */
+    static void awaitHeartbeat(Stack stack, String id) {
         try (var consumer = new KafkaConsumer<>(
                 Map.<String, Object>of(
                         "bootstrap.servers",
@@ -144,6 +158,15 @@ final class Pipeline implements AutoCloseable {
             consumer.subscribe(List.of(id + ".cdc.heartbeat"));
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
+        }
+    }
+
+    /** Drops the pipeline's replication slot once nothing reads it. */
+    static void dropSlot(PostgresSettings pg, String id) throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                var s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'slot_"
+                    + id + "' AND NOT active");
         }
     }
 
@@ -170,10 +193,6 @@ final class Pipeline implements AutoCloseable {
         connector.close();
         api.close();
         sim.close();
-        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                var s = c.createStatement()) {
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'slot_"
-                    + id + "' AND NOT active");
-        }
+        dropSlot(pg, id);
     }
 }

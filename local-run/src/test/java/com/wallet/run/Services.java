@@ -58,48 +58,20 @@ final class Services implements AutoCloseable {
                 "transfer-api",
                 List.of(),
                 "com.wallet.api.TransferApiApplication",
-                List.of(
-                        "--server.port=" + apiPort,
-                        "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
-                        "--spring.datasource.password=" + pg.password(),
-                        "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
-                        "--wallet.crypto.data-key=" + DATA_KEY,
-                        "--wallet.rate-limit.capacity=1000",
-                        "--wallet.partners.card.base-url=" + sim.baseUrl(),
-                        "--wallet.partners.ach.base-url=" + sim.baseUrl(),
-                        "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"
-                                + stack.cassandra().port(),
-                        "--wallet.feed.datacenter=" + stack.cassandra().localDatacenter(),
-                        "--wallet.feed.keyspace=" + id,
-                        "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
-                        "--wallet.notifications.change-topic-prefix=" + id,
-                        "--wallet.notifications.topic=" + id + ".notifications.v1",
-                        "--spring.batch.job.enabled=false"));
+                Pipeline.apiArguments(stack, sim.baseUrl(), id, apiPort));
         api = "http://localhost:" + apiPort;
         client = new ApiClient(api);
         awaitHealthy(api + "/actuator/health");
         int cdcPort = Ports.free();
         start(
                 "cdc-connector",
-                List.of(
-                        "-Dcdc.postgres.host=" + pg.host(),
-                        "-Dcdc.postgres.port=" + pg.port(),
-                        "-Dcdc.postgres.database=" + pg.database(),
-                        "-Dcdc.postgres.username=" + pg.username(),
-                        "-Dcdc.postgres.password=" + pg.password(),
-                        "-Dcdc.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
-                        "-Dcdc.topic.prefix=" + id,
-                        "-Dcdc.slot.name=slot_" + id,
-                        "-Dcdc.publication.name=pub_" + id,
-                        "-Dcdc.offsets.topic=" + id + "-offsets",
-                        "-Dcdc.topic.partitions=3",
-                        "-Dcdc.heartbeat.interval=PT1S",
-                        "-Dcdc.http.port=" + cdcPort),
+                Pipeline.cdcSettings(stack, id, cdcPort).entrySet().stream()
+                        .map(e -> "-D" + e.getKey() + "=" + e.getValue())
+                        .toList(),
                 "com.wallet.cdc.CdcMain",
                 List.of());
         awaitHealthy("http://127.0.0.1:" + cdcPort + "/health");
-        awaitHeartbeat();
+        Pipeline.awaitHeartbeat(stack, id);
         int fanoutPort = Ports.free();
         start(
                 "fanout-streams",
@@ -209,23 +181,6 @@ final class Services implements AutoCloseable {
                 });
     }
 
-    private void awaitHeartbeat() {
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        "bootstrap.servers",
-                        stack.kafka().bootstrapServers(),
-                        "group.id",
-                        "probe-" + UUID.randomUUID(),
-                        "auto.offset.reset",
-                        "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
-            consumer.subscribe(List.of(id + ".cdc.heartbeat"));
-            await().atMost(Duration.ofSeconds(90))
-                    .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());
-        }
-    }
-
     private static List<Process> reversed(List<Process> list) {
         List<Process> copy = new ArrayList<>(list);
         java.util.Collections.reverse(copy);
@@ -257,10 +212,6 @@ final class Services implements AutoCloseable {
             }
         }
         sim.close();
-        try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
-                var s = c.createStatement()) {
-            s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'slot_"
-                    + id + "' AND NOT active");
-        }
+        Pipeline.dropSlot(pg, id);
     }
 }
