@@ -143,9 +143,9 @@ final class Pipeline implements AutoCloseable {
         return cdc;
     }
 
-    /** Waits for the connector's first heartbeat: it streams from then on (changes arrive as c/u/d, not reads). */
-    static void awaitHeartbeat(Stack stack, String id) {
-        try (var consumer = new KafkaConsumer<>(
+    /** A consumer of its own group that reads from the beginning: to look at a topic without disturbing anyone. */
+    static KafkaConsumer<String, String> probe(Stack stack) {
+        return new KafkaConsumer<>(
                 Map.<String, Object>of(
                         "bootstrap.servers",
                         stack.kafka().bootstrapServers(),
@@ -154,7 +154,12 @@ final class Pipeline implements AutoCloseable {
                         "auto.offset.reset",
                         "earliest"),
                 new StringDeserializer(),
-                new StringDeserializer())) {
+                new StringDeserializer());
+    }
+
+    /** Waits for the connector's first heartbeat: it streams from then on (changes arrive as c/u/d, not reads). */
+    static void awaitHeartbeat(Stack stack, String id) {
+        try (var consumer = probe(stack)) {
             consumer.subscribe(List.of(id + ".cdc.heartbeat"));
             await().atMost(Duration.ofSeconds(90))
                     .until(() -> !consumer.poll(Duration.ofMillis(500)).isEmpty());

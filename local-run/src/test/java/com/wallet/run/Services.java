@@ -19,11 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The services as production runs them: each in its own JVM (transfer-api, cdc-connector, fanout-streams), started
@@ -115,16 +112,7 @@ final class Services implements AutoCloseable {
 
     /** Whether the fan-out's friend graph (its compacted topic) lists {@code friend} among {@code user}'s friends. */
     boolean fanoutKnows(UUID user, UUID friend) {
-        try (var consumer = new KafkaConsumer<>(
-                Map.<String, Object>of(
-                        "bootstrap.servers",
-                        stack.kafka().bootstrapServers(),
-                        "group.id",
-                        "probe-" + UUID.randomUUID(),
-                        "auto.offset.reset",
-                        "earliest"),
-                new StringDeserializer(),
-                new StringDeserializer())) {
+        try (var consumer = Pipeline.probe(stack)) {
             consumer.subscribe(List.of(id + ".fanout.friend-graph"));
             String latest = null;
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
