@@ -270,6 +270,12 @@ class SettlementIT {
 
             assertThat(skipped.exit().getExitCode()).isEqualTo("NOOP");
             assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions);
+            // the other instance finishes: released explicitly, since a closed connection's backend lets go of its
+            // locks only when it exits, a moment after the client has moved on
+            try (var unlock =
+                    other.prepareStatement("SELECT pg_advisory_unlock(hashtext('settlement:reconciliation'))")) {
+                unlock.execute();
+            }
         }
         assertThat(run("reconciliation").status()).isEqualTo(org.springframework.batch.core.BatchStatus.COMPLETED);
         assertThat(count("SELECT count(*) FROM batch_job_execution")).isEqualTo(executions + 1);
