@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
@@ -39,17 +38,24 @@ public class Ledger {
         }
     }
 
-    /** A wallet as read under its row lock; restricted while an ACH return left it in debt. */
-    public record LockedWallet(long accountId, UUID userId, Money balance, boolean restricted) {}
+    /**
+     * A wallet as read under its row lock; restricted while an ACH return left it in debt. Its owner's account status
+     * and default visibility come with it (read in the same statement, to save a round trip per party).
+     */
+    public record LockedWallet(
+            long accountId,
+            UUID userId,
+            Money balance,
+            boolean restricted,
+            boolean ownerFrozen,
+            String ownerDefaultVisibility) {}
 
     public record Line(long accountId, Money amount) {}
 
     private final JdbcClient jdbc;
-    private final JdbcTemplate template;
 
-    Ledger(JdbcClient jdbc, JdbcTemplate template) {
+    Ledger(JdbcClient jdbc) {
         this.jdbc = jdbc;
-        this.template = template;
     }
 
     public long openWallet(UUID userId) {
@@ -59,17 +65,23 @@ public class Ledger {
                 .single();
     }
 
-    /** Locks the users' wallets, in ascending account id, and returns them by user id. */
+    /**
+     * Locks the users' wallets, in ascending account id, and returns them by user id; a user who does not exist is
+     * absent from the map. Only the wallet rows are locked, not their owners' user rows.
+     */
     public Map<UUID, LockedWallet> lockWallets(Collection<UUID> userIds) {
         Map<UUID, LockedWallet> locked = new LinkedHashMap<>();
-        jdbc.sql("SELECT id, user_id, balance_cents, restricted FROM ledger_accounts"
-                        + " WHERE kind = 'wallet' AND user_id = ANY(?) ORDER BY id FOR UPDATE")
+        jdbc.sql("SELECT a.id, a.user_id, a.balance_cents, a.restricted, u.status, u.default_visibility"
+                        + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
+                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(?) ORDER BY a.id FOR UPDATE OF a")
                 .param(userIds.toArray(UUID[]::new))
                 .query((rs, n) -> new LockedWallet(
                         rs.getLong("id"),
                         rs.getObject("user_id", UUID.class),
                         Money.ofCents(rs.getLong("balance_cents")),
-                        rs.getBoolean("restricted")))
+                        rs.getBoolean("restricted"),
+                        "frozen".equals(rs.getString("status")),
+                        rs.getString("default_visibility")))
                 .list()
                 .forEach(w -> locked.put(w.userId(), w));
         return locked;
@@ -98,18 +110,21 @@ public class Ledger {
                     + lines.size() + " summing to " + sum);
         }
         UUID entryId = UUID.randomUUID();
-        jdbc.sql("INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id) VALUES (?, ?, ?, ?)")
-                .params(entryId, kind, transferId, cashoutId)
+        // the entry and its lines in one statement (one round trip); the lines go in the order given
+        jdbc.sql("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id) VALUES (?, ?, ?, ?))"
+                        + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                        + " SELECT ?, account_id, amount_cents"
+                        + " FROM unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY AS l(account_id, amount_cents, n)"
+                        + " ORDER BY n")
+                .params(
+                        entryId,
+                        kind,
+                        transferId,
+                        cashoutId,
+                        entryId,
+                        lines.stream().map(Line::accountId).toArray(Long[]::new),
+                        lines.stream().map(l -> l.amount().cents()).toArray(Long[]::new))
                 .update();
-        template.batchUpdate(
-                "INSERT INTO ledger_lines (entry_id, account_id, amount_cents) VALUES (?, ?, ?)",
-                lines,
-                lines.size(),
-                (ps, line) -> {
-                    ps.setObject(1, entryId);
-                    ps.setLong(2, line.accountId());
-                    ps.setLong(3, line.amount().cents());
-                });
         return entryId;
     }
 }

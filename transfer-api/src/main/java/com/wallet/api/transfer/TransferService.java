@@ -2,8 +2,6 @@ package com.wallet.api.transfer;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.funding.CardCharges;
-import com.wallet.api.identity.User;
-import com.wallet.api.identity.UserService;
 import com.wallet.api.ledger.Ledger;
 import com.wallet.api.ledger.Ledger.Line;
 import com.wallet.api.ledger.Ledger.LockedWallet;
@@ -35,7 +33,6 @@ public class TransferService {
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
 
     private final TransferRepository transfers;
-    private final UserService users;
     private final Ledger ledger;
     private final AuditLog audit;
     private final TransferSettings settings;
@@ -44,7 +41,6 @@ public class TransferService {
 
     TransferService(
             TransferRepository transfers,
-            UserService users,
             Ledger ledger,
             AuditLog audit,
             TransferSettings settings,
@@ -52,7 +48,6 @@ public class TransferService {
             CardCharges cardCharges) {
         this.cardCharges = cardCharges;
         this.transfers = transfers;
-        this.users = users;
         this.ledger = ledger;
         this.audit = audit;
         this.settings = settings;
@@ -85,41 +80,41 @@ public class TransferService {
         if (senderId.equals(request.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
         }
-        User sender = users.get(senderId);
-        if (sender.frozen()) {
+        // one statement locks both wallets (ascending account id) and reads their owners' status
+        long lockStarted = System.nanoTime();
+        Map<UUID, LockedWallet> wallets = ledger.lockWallets(List.of(senderId, request.receiverId()));
+        metrics.lockTook(System.nanoTime() - lockStarted);
+        LockedWallet from = wallets.get(senderId);
+        LockedWallet to = wallets.get(request.receiverId());
+        if (from.ownerFrozen()) {
             throw new DomainException(
                     Problem.ACCOUNT_FROZEN, "the sender's account is frozen", Map.of("user_id", senderId));
         }
-        User receiver = users.find(request.receiverId())
-                .orElseThrow(() -> new DomainException(
-                        Problem.UNKNOWN_RECEIVER,
-                        "no user " + request.receiverId(),
-                        Map.of("receiver_id", request.receiverId())));
-        if (receiver.frozen()) {
+        if (to == null) {
+            throw new DomainException(
+                    Problem.UNKNOWN_RECEIVER,
+                    "no user " + request.receiverId(),
+                    Map.of("receiver_id", request.receiverId()));
+        }
+        if (to.ownerFrozen()) {
             throw new DomainException(
                     Problem.RECEIVER_UNAVAILABLE,
                     "the receiver cannot receive money right now",
-                    Map.of("receiver_id", receiver.id()));
+                    Map.of("receiver_id", to.userId()));
         }
-        String visibility = request.visibility() != null
-                ? request.visibility()
-                : sender.defaultVisibility() != null ? sender.defaultVisibility() : "friends";
-
-        long lockStarted = System.nanoTime();
-        Map<UUID, LockedWallet> wallets = ledger.lockWallets(List.of(senderId, receiver.id()));
-        metrics.lockTook(System.nanoTime() - lockStarted);
-        LockedWallet from = wallets.get(senderId);
-        LockedWallet to = wallets.get(receiver.id());
         if (from.restricted()) {
             throw restricted(senderId, from);
         }
+        String visibility = request.visibility() != null
+                ? request.visibility()
+                : from.ownerDefaultVisibility() != null ? from.ownerDefaultVisibility() : "friends";
 
         // Under the sender's wallet lock: no concurrent transfer of this sender can slip past the limits.
-        TransferRepository.Sent sent = transfers.sentRecently(senderId);
-        checkLimit("daily", sent.lastDayCents(), amount, settings.dailyLimitCents());
-        checkLimit("weekly", sent.lastWeekCents(), amount, settings.weeklyLimitCents());
+        TransferRepository.Sender sender = transfers.sender(senderId);
+        checkLimit("daily", sender.sent().lastDayCents(), amount, settings.dailyLimitCents());
+        checkLimit("weekly", sender.sent().lastWeekCents(), amount, settings.weeklyLimitCents());
 
-        TransferRepository.FundingSources sources = transfers.fundingSources(senderId);
+        TransferRepository.FundingSources sources = sender.sources();
         Funding funding = Funding.plan(
                 amount,
                 from.balance(),
@@ -140,7 +135,7 @@ public class TransferService {
             TransferView draft = new TransferView(
                     transferId,
                     senderId,
-                    receiver.id(),
+                    to.userId(),
                     amount.cents(),
                     request.note(),
                     visibility,
@@ -152,21 +147,18 @@ public class TransferService {
                             funding.card().cents(),
                             funding.fee().cents()),
                     request.paymentRequestId());
-            var createdAt = transfers.insert(draft);
+            var createdAt = transfers.insert(
+                    draft,
+                    sources.bank()
+                            .filter(bank -> funding.bank().isPositive())
+                            .map(bank -> new TransferRepository.BankDebit(
+                                    bank, funding.bank().cents())));
             ledger.post("transfer", transferId, lines(from, to, amount, funding));
-            sources.bank()
-                    .filter(bank -> funding.bank().isPositive())
-                    .ifPresent(bank -> transfers.insertExternalCharge(
-                            transferId,
-                            senderId,
-                            bank,
-                            "bank_debit",
-                            funding.bank().cents()));
             if (cardCharge != null) {
                 cardCharges.captured(cardCharge, transferId);
             }
             Map<String, Object> details = new LinkedHashMap<>();
-            details.put("receiver_id", receiver.id());
+            details.put("receiver_id", to.userId());
             details.put("amount_cents", amount.cents());
             details.put("balance_cents", funding.balance().cents());
             details.put("bank_cents", funding.bank().cents());
@@ -179,7 +171,7 @@ public class TransferService {
                     transferId,
                     amount.cents(),
                     senderId,
-                    receiver.id(),
+                    to.userId(),
                     funding.source());
             return new TransferView(
                     draft.id(),

@@ -23,43 +23,53 @@ public class TransferRepository {
     /** Sums of what a sender sent in the last 24 hours and 7 days. */
     public record Sent(long lastDayCents, long lastWeekCents) {}
 
+    /** What sending money needs to know of the sender besides the wallet. */
+    public record Sender(Sent sent, FundingSources sources) {}
+
+    /** The part of a transfer to be debited from the sender's bank account by ACH. */
+    public record BankDebit(UUID paymentMethodId, long amountCents) {}
+
     private final JdbcClient jdbc;
 
     public TransferRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    public FundingSources fundingSources(UUID userId) {
-        List<Object[]> rows = jdbc.sql("SELECT id, type FROM payment_methods WHERE user_id = ? AND is_default"
-                        + " AND NOT removed AND (type = 'card' OR verified)")
-                .param(userId)
-                .query((rs, n) -> new Object[] {rs.getObject("id", UUID.class), rs.getString("type")})
-                .list();
-        Optional<UUID> bank = rows.stream()
-                .filter(r -> "bank".equals(r[1]))
-                .map(r -> (UUID) r[0])
-                .findFirst();
-        Optional<UUID> card = rows.stream()
-                .filter(r -> "card".equals(r[1]))
-                .map(r -> (UUID) r[0])
-                .findFirst();
-        return new FundingSources(bank, card);
-    }
-
-    public Sent sentRecently(UUID senderId) {
-        return jdbc.sql("SELECT coalesce(sum(amount_cents) FILTER (WHERE created_at > now() - interval '24 hours'), 0),"
-                        + " coalesce(sum(amount_cents), 0)"
-                        + " FROM transfers WHERE sender_id = ? AND created_at > now() - interval '7 days'")
-                .param(senderId)
-                .query((rs, n) -> new Sent(rs.getLong(1), rs.getLong(2)))
+    /**
+     * What the sender sent in the last day and week, and the funding sources beyond the wallet, in one query. Run it
+     * after locking the sender's wallet: the sums then include every transfer committed before the lock was granted.
+     */
+    public Sender sender(UUID senderId) {
+        return jdbc.sql("SELECT s.last_day, s.last_week,"
+                        + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
+                        + " AND NOT removed AND verified) AS bank,"
+                        + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
+                        + " AND NOT removed) AS card"
+                        + " FROM (SELECT coalesce(sum(amount_cents) FILTER"
+                        + " (WHERE created_at > now() - interval '24 hours'), 0) AS last_day,"
+                        + " coalesce(sum(amount_cents), 0) AS last_week"
+                        + " FROM transfers WHERE sender_id = :u AND created_at > now() - interval '7 days') s")
+                .param("u", senderId)
+                .query((rs, n) -> new Sender(
+                        new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
+                        new FundingSources(
+                                Optional.ofNullable(rs.getObject("bank", UUID.class)),
+                                Optional.ofNullable(rs.getObject("card", UUID.class)))))
                 .single();
     }
 
-    /** Inserts the transfer and returns its creation time as the database set it. */
-    public Instant insert(TransferView t) {
-        return jdbc.sql("INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
-                        + " card_cents, fee_cents, note, visibility, status, payment_request_id)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING created_at")
+    /**
+     * Inserts the transfer, and with it (same statement) the pending bank debit that funds part of it if {@code
+     * bankDebit} is given; returns the transfer's creation time as the database set it.
+     */
+    public Instant insert(TransferView t, Optional<BankDebit> bankDebit) {
+        return jdbc.sql("WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
+                        + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, sender_id, created_at),"
+                        + " debit AS (INSERT INTO external_charges (id, transfer_id, user_id, payment_method_id, kind,"
+                        + " amount_cents) SELECT ?::uuid, t.id, t.sender_id, ?::uuid, 'bank_debit', ?::bigint FROM t"
+                        + " WHERE ?::uuid IS NOT NULL)"
+                        + " SELECT created_at FROM t")
                 .params(
                         t.id(),
                         t.senderId(),
@@ -72,17 +82,13 @@ public class TransferRepository {
                         t.note(),
                         t.visibility(),
                         t.status(),
-                        t.paymentRequestId())
+                        t.paymentRequestId(),
+                        UUID.randomUUID(),
+                        bankDebit.map(BankDebit::paymentMethodId).orElse(null),
+                        bankDebit.map(BankDebit::amountCents).orElse(null),
+                        bankDebit.map(BankDebit::paymentMethodId).orElse(null))
                 .query((rs, n) -> rs.getTimestamp(1).toInstant())
                 .single();
-    }
-
-    public void insertExternalCharge(
-            UUID transferId, UUID userId, UUID paymentMethodId, String kind, long amountCents) {
-        jdbc.sql("INSERT INTO external_charges (id, transfer_id, user_id, payment_method_id, kind, amount_cents)"
-                        + " VALUES (?, ?, ?, ?, ?, ?)")
-                .params(UUID.randomUUID(), transferId, userId, paymentMethodId, kind, amountCents)
-                .update();
     }
 
     public Optional<TransferView> find(UUID id) {
