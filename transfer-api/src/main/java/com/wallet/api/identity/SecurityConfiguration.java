@@ -5,20 +5,25 @@ import com.wallet.api.web.Problem;
 import com.wallet.api.web.ProblemBody;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Map;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.security.web.SecurityFilterChain;
@@ -56,11 +61,20 @@ class SecurityConfiguration {
 
     @Bean
     JwtDecoder jwtDecoder(SecuritySettings settings) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(key(settings))
+        NimbusJwtDecoder verifier = NimbusJwtDecoder.withSecretKey(key(settings))
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(settings.issuer()));
-        return decoder;
+        // the issuer is a name, not a URL: kept as the string it is (the default conversion tries a URL first and
+        // throws and catches an exception on every token)
+        verifier.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(
+                Map.<String, Converter<Object, ?>>of(JwtClaimNames.ISS, iss -> iss == null ? null : iss.toString())));
+        // validation runs on every use in the cache, not once in the verifier
+        verifier.setJwtValidator(token -> OAuth2TokenValidatorResult.success());
+        return new VerifiedTokenCache(
+                verifier,
+                JwtValidators.createDefaultWithIssuer(settings.issuer()),
+                settings.verifiedTokenCacheSize(),
+                Clock.systemUTC());
     }
 
     @Bean

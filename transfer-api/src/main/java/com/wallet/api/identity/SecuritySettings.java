@@ -9,16 +9,24 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Token settings. {@code jwt-secret} is base64 of at least 32 random bytes (HS256); it has no default, so a deployment
- * without one fails at start instead of signing tokens with a known key.
+ * without one fails at start instead of signing tokens with a known key. {@code verified-token-cache-size} (50,000)
+ * bounds how many signature-checked tokens are remembered until they expire.
  */
 @Validated
 @ConfigurationProperties("wallet.security")
 public record SecuritySettings(
         @NotBlank String jwtSecret,
         @NotBlank String issuer,
-        @NotNull Duration tokenTtl) {
+        @NotNull Duration tokenTtl,
+        Integer verifiedTokenCacheSize) {
 
     public SecuritySettings {
+        if (verifiedTokenCacheSize == null) {
+            verifiedTokenCacheSize = 50_000;
+        } else if (verifiedTokenCacheSize < 1) {
+            throw new IllegalArgumentException(
+                    "wallet.security.verified-token-cache-size must be positive, was " + verifiedTokenCacheSize);
+        }
         byte[] key;
         try {
             key = jwtSecret == null ? new byte[0] : Base64.getDecoder().decode(jwtSecret);
@@ -37,6 +45,7 @@ public record SecuritySettings(
 
     @Override
     public String toString() {
-        return "SecuritySettings[issuer=" + issuer + ", tokenTtl=" + tokenTtl + ", jwtSecret=(hidden)]";
+        return "SecuritySettings[issuer=" + issuer + ", tokenTtl=" + tokenTtl + ", verifiedTokenCacheSize="
+                + verifiedTokenCacheSize + ", jwtSecret=(hidden)]";
     }
 }
