@@ -26,8 +26,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -35,22 +33,29 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The transfer benchmark (not a test): on one embedded PostgreSQL, first pgbench's TPC-B-like load, then the transfer
- * API under the same number of clients with random pairs, then with one hot receiver. Prints transfers/s, latency
- * percentiles and the ratio to pgbench. Settings: -Dbench.clients (16), -Dbench.seconds (20), -Dbench.users (200).
+ * API under the same number of clients with random pairs, then with one hot receiver. Both loads come from a C client
+ * in its own process (pgbench, then wrk with {@code bench/transfers.lua}), with the same connection count and two
+ * threads each. Prints calls/s, latency percentiles, the ratio to pgbench and the CPU the API and PostgreSQL spend per call;
+ * Settings: -Dbench.clients (16), -Dbench.seconds (20), -Dbench.users (200).
  */
 public final class TransferBench {
 
     private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
 
-    record Result(String name, long ok, Map<Integer, Long> statuses, double perSecond, long[] sortedNanos) {
-        double percentileMillis(double p) {
-            if (sortedNanos.length == 0) {
-                return Double.NaN;
-            }
-            int index = (int) Math.min(sortedNanos.length - 1, Math.ceil(p / 100.0 * sortedNanos.length) - 1);
-            return sortedNanos[Math.max(0, index)] / 1e6;
-        }
-    }
+    private static final Pattern WRK_RESULT = Pattern.compile("RESULT requests=(\\d+) micros=(\\d+) errors=(\\d+)"
+            + " p50=(\\d+) p95=(\\d+) p99=(\\d+) max=(\\d+) statuses=(\\S*)");
+
+    /** One phase's figures: wrk's latency percentiles are over every response, so the statuses are printed too. */
+    record Result(
+            String name,
+            long ok,
+            Map<Integer, Long> statuses,
+            long socketErrors,
+            double perSecond,
+            double p50,
+            double p95,
+            double p99,
+            CpuMeter.Reading cpu) {}
 
     public static void main(String[] args) throws Exception {
         // mvn -Pbench runs every benchmark in Maven's JVM, each in a class loader of its own: only one Tomcat may
@@ -60,7 +65,8 @@ public final class TransferBench {
         int clients = Integer.getInteger("bench.clients", 16);
         Duration duration = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
         int userCount = Integer.getInteger("bench.users", 200);
-        String pgbench = findPgbench();
+        String pgbench = findTool("pgbench", "/usr/lib/postgresql/*/bin/pgbench");
+        String wrk = findTool("wrk", null);
 
         Path dir = Files.createTempDirectory("wallet-bench-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -73,7 +79,10 @@ public final class TransferBench {
                     .printf(
                             "bench: %d clients, %d s per phase, %d users, PostgreSQL on port %d%n",
                             clients, duration.toSeconds(), userCount, pgPort);
+            CpuMeter cpu = new CpuMeter(dir.resolve("postgres/data/postmaster.pid"));
+            CpuMeter.Reading pgbenchCpu = cpu.start();
             double pgbenchTps = runPgbench(pgbench, pgPort, clients, duration);
+            pgbenchCpu = pgbenchCpu.stop();
 
             // command-line arguments: they outrank application.yaml (builder "properties" would not)
             api = new SpringApplicationBuilder(TransferApiApplication.class)
@@ -91,29 +100,54 @@ public final class TransferBench {
             String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
             Client client = new Client(base);
             List<Client.User> users = client.signUpMany(userCount, clients, pgPort);
+            Path usersFile = dir.resolve("users.txt");
+            Files.write(
+                    usersFile, users.stream().map(u -> u.id() + " " + u.token()).toList());
+            Path script = dir.resolve("api.lua");
+            try (var in = TransferBench.class.getResourceAsStream("/bench/api.lua")) {
+                Files.copy(in, script);
+            }
+            Wrk load = new Wrk(wrk, script, usersFile, base, clients, cpu);
 
-            run("warm-up", client, users, clients, Duration.ofSeconds(5), () -> -1);
-            Result uniform = run("uniform pairs", client, users, clients, duration, () -> -1);
-            Result hot = run("one hot receiver", client, users, clients, duration, () -> 0);
+            load.run("warm-up", "transfers", Duration.ofSeconds(5), -1);
+            Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
+            Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
+            Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
 
             com.wallet.stack.BenchResults.out().println();
-            com.wallet.stack.BenchResults.out()
-                    .printf(
-                            "%-26s %10s %9s %9s %9s %8s%n",
-                            "workload", "per second", "p50 ms", "p95 ms", "p99 ms", "ratio");
-            com.wallet.stack.BenchResults.out()
-                    .printf("%-26s %10.0f %9s %9s %9s %8s%n", "pgbench TPC-B-like", pgbenchTps, "-", "-", "-", "1.00");
-            for (Result r : List.of(uniform, hot)) {
-                com.wallet.stack.BenchResults.out()
-                        .printf(
-                                "%-26s %10.0f %9.1f %9.1f %9.1f %8.2f%n",
-                                "transfers, " + r.name(),
-                                r.perSecond(),
-                                r.percentileMillis(50),
-                                r.percentileMillis(95),
-                                r.percentileMillis(99),
-                                r.perSecond() / pgbenchTps);
-                com.wallet.stack.BenchResults.out().printf("  responses by status: %s%n", r.statuses());
+            // CPU per request: what each side spends on one transaction or call, the figure that decides the ratio on
+            // a machine whose cores are all busy
+            var out = com.wallet.stack.BenchResults.out();
+            out.printf(
+                    "%-30s %10s %8s %8s %8s %6s %11s %11s%n",
+                    "workload", "per second", "p50 ms", "p95 ms", "p99 ms", "ratio", "API cpu ms", "PG cpu ms");
+            out.printf(
+                    "%-30s %10.0f %8s %8s %8s %6s %11s %11.3f%n",
+                    "pgbench TPC-B-like",
+                    pgbenchTps,
+                    "-",
+                    "-",
+                    "-",
+                    "1.00",
+                    "-",
+                    pgbenchCpu.postgresSeconds() * 1e3 / (pgbenchTps * pgbenchCpu.wallSeconds()));
+            for (Result r : List.of(floor, uniform, hot)) {
+                out.printf(
+                        "%-30s %10.0f %8.1f %8.1f %8.1f %6.2f %11.3f %11.3f%n",
+                        r.name(),
+                        r.perSecond(),
+                        r.p50(),
+                        r.p95(),
+                        r.p99(),
+                        r.perSecond() / pgbenchTps,
+                        r.cpu().jvmSeconds() * 1e3 / r.ok(),
+                        r.cpu().postgresSeconds() * 1e3 / r.ok());
+                out.printf(
+                        "  responses by status: %s, socket errors: %d; cores busy: API JVM %.2f, PostgreSQL %.2f%n",
+                        r.statuses(),
+                        r.socketErrors(),
+                        r.cpu().jvmSeconds() / r.cpu().wallSeconds(),
+                        r.cpu().postgresSeconds() / r.cpu().wallSeconds());
             }
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
         } finally {
@@ -124,51 +158,135 @@ public final class TransferBench {
         }
     }
 
-    private static Result run(
-            String name,
-            Client client,
-            List<Client.User> users,
-            int clients,
-            Duration duration,
-            IntSupplier fixedReceiver)
-            throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        long deadline = System.nanoTime() + duration.toNanos();
-        long started = System.nanoTime();
-        List<Future<List<long[]>>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            futures.add(pool.submit(() -> {
-                List<long[]> samples = new ArrayList<>();
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                while (System.nanoTime() < deadline) {
-                    int to = fixedReceiver.getAsInt() >= 0 ? fixedReceiver.getAsInt() : random.nextInt(users.size());
-                    int from = random.nextInt(users.size());
-                    if (from == to) {
+    /**
+     * CPU time of this JVM (the API; wrk and pgbench are processes of their own) and of the PostgreSQL server (the
+     * postmaster and its backends, read from /proc), over a phase.
+     */
+    record CpuMeter(Path postmasterPidFile) {
+
+        /** A phase's CPU: started by {@link CpuMeter#start}, with figures once {@link #stop}ped. */
+        record Reading(CpuMeter meter, long startNanos, double jvmStart, double postgresStart, double[] figures) {
+            Reading stop() throws IOException {
+                return new Reading(meter, startNanos, jvmStart, postgresStart, new double[] {
+                    (System.nanoTime() - startNanos) / 1e9,
+                    processSeconds() - jvmStart,
+                    meter.postgresSeconds() - postgresStart
+                });
+            }
+
+            double wallSeconds() {
+                return figures[0];
+            }
+
+            double jvmSeconds() {
+                return figures[1];
+            }
+
+            double postgresSeconds() {
+                return figures[2];
+            }
+        }
+
+        Reading start() throws IOException {
+            return new Reading(this, System.nanoTime(), processSeconds(), postgresSeconds(), null);
+        }
+
+        static double processSeconds() {
+            return ((com.sun.management.OperatingSystemMXBean)
+                                    java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                            .getProcessCpuTime()
+                    / 1e9;
+        }
+
+        /** utime + stime of the postmaster and its live children (and of its reaped children), in seconds. */
+        double postgresSeconds() throws IOException {
+            long postmaster =
+                    Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
+            long ticks = 0;
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                        .toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(proc.resolve("stat"));
+                    } catch (IOException gone) {
                         continue;
                     }
-                    long t0 = System.nanoTime();
-                    int status = client.transfer(users.get(from), users.get(to), random.nextLong(1, 100));
-                    samples.add(new long[] {System.nanoTime() - t0, status});
+                    // the fields after the command name, which is in parentheses and may hold spaces
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    if (pid == postmaster) {
+                        ticks += Long.parseLong(f[11])
+                                + Long.parseLong(f[12])
+                                + Long.parseLong(f[13])
+                                + Long.parseLong(f[14]);
+                    } else if (Long.parseLong(f[1]) == postmaster) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
                 }
-                return samples;
-            }));
+            }
+            return ticks / (double) CLOCK_TICKS;
         }
-        List<long[]> all = new ArrayList<>();
-        for (Future<List<long[]>> f : futures) {
-            all.addAll(f.get());
+    }
+
+    /** USER_HZ: the unit of /proc's CPU times, 100 on every Linux this runs on. */
+    private static final int CLOCK_TICKS = 100;
+
+    /** wrk with the bench script: one phase, parsed from the script's RESULT line. */
+    record Wrk(String command, Path script, Path usersFile, String base, int clients, CpuMeter cpu) {
+        Result run(String name, String mode, Duration duration, int hotReceiver) throws Exception {
+            ProcessBuilder builder = new ProcessBuilder(
+                            command,
+                            "-t",
+                            "2",
+                            "-c",
+                            Integer.toString(clients),
+                            "-d",
+                            duration.toSeconds() + "s",
+                            "--timeout",
+                            "10s",
+                            "-s",
+                            script.toString(),
+                            base)
+                    .redirectErrorStream(true);
+            builder.environment().put("BENCH_USERS", usersFile.toString());
+            builder.environment().put("BENCH_HOT", Integer.toString(hotReceiver));
+            builder.environment().put("BENCH_RUN", UUID.randomUUID().toString());
+            builder.environment().put("BENCH_MODE", mode);
+            CpuMeter.Reading reading = cpu.start();
+            Process p = builder.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException("wrk failed:\n" + out);
+            }
+            reading = reading.stop();
+            Matcher m = WRK_RESULT.matcher(out);
+            if (!m.find()) {
+                throw new IllegalStateException("no RESULT line in wrk's output:\n" + out);
+            }
+            double seconds = Long.parseLong(m.group(2)) / 1e6;
+            Map<Integer, Long> statuses = new TreeMap<>();
+            for (String part : m.group(8).split(",")) {
+                if (!part.isEmpty()) {
+                    String[] kv = part.split(":");
+                    statuses.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
+                }
+            }
+            long ok = statuses.getOrDefault("wallet".equals(mode) ? 200 : 201, 0L);
+            Result result = new Result(
+                    name,
+                    ok,
+                    statuses,
+                    Long.parseLong(m.group(3)),
+                    ok / seconds,
+                    Long.parseLong(m.group(4)) / 1e3,
+                    Long.parseLong(m.group(5)) / 1e3,
+                    Long.parseLong(m.group(6)) / 1e3,
+                    reading);
+            com.wallet.stack.BenchResults.out()
+                    .printf("  %s: %d successful calls in %.1f s, statuses %s%n", name, ok, seconds, statuses);
+            return result;
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        pool.shutdown();
-        Map<Integer, Long> statuses = new TreeMap<>();
-        all.forEach(s -> statuses.merge((int) s[1], 1L, Long::sum));
-        long[] okNanos = all.stream()
-                .filter(s -> s[1] == 201)
-                .mapToLong(s -> s[0])
-                .sorted()
-                .toArray();
-        Result result = new Result(name, okNanos.length, statuses, okNanos.length / seconds, okNanos);
-        com.wallet.stack.BenchResults.out().printf("  %s: %d transfers in %.1f s%n", name, okNanos.length, seconds);
-        return result;
     }
 
     private static double runPgbench(String pgbench, int port, int clients, Duration duration) throws Exception {
@@ -215,22 +333,30 @@ public final class TransferBench {
         return Arrays.stream(parts).flatMap(Arrays::stream).toArray(String[]::new);
     }
 
-    private static String findPgbench() throws IOException {
+    /** The tool on the PATH, or at the glob pattern's first match (one level of '*'). */
+    private static String findTool(String name, String fallbackGlob) throws IOException {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, "pgbench"))) {
-                return Path.of(dir, "pgbench").toString();
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
             }
         }
-        try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-            return versions.map(v -> v.resolve("bin/pgbench"))
-                    .filter(Files::isExecutable)
-                    .findFirst()
-                    .orElseThrow()
-                    .toString();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("pgbench is needed for the reference figure: run bench/install-tools.sh"
-                    + " (installs Debian's postgresql-15 package, which carries pgbench)");
+        if (fallbackGlob != null) {
+            int star = fallbackGlob.indexOf('*');
+            Path parent = Path.of(fallbackGlob.substring(0, star));
+            String rest = fallbackGlob.substring(star + 2);
+            if (Files.isDirectory(parent)) {
+                try (var dirs = Files.list(parent)) {
+                    var found = dirs.map(d -> d.resolve(rest))
+                            .filter(Files::isExecutable)
+                            .findFirst();
+                    if (found.isPresent()) {
+                        return found.get().toString();
+                    }
+                }
+            }
         }
+        throw new IllegalStateException(name + " is needed by this benchmark: run bench/install-tools.sh"
+                + " (installs Debian's postgresql-15 package, which carries pgbench, and wrk)");
     }
 
     private static String ledgerCheck(int port) throws SQLException {
@@ -304,12 +430,6 @@ public final class TransferBench {
                     .body()
                     .replaceAll(".*\"access_token\":\"([^\"]+)\".*", "$1");
             return new User(id, token);
-        }
-
-        int transfer(User from, User to, long cents) throws Exception {
-            String body = "{\"receiver_id\":\"" + to.id() + "\",\"amount_cents\":" + cents + ",\"note\":\"bench\"}";
-            return post("/v1/transfers", from.token(), UUID.randomUUID().toString(), body)
-                    .statusCode();
         }
 
         private HttpResponse<String> post(String path, String token, String key, String body) throws Exception {
