@@ -2,23 +2,32 @@ package com.wallet.fanout;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import com.datastax.oss.driver.api.core.metadata.TokenMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,18 +40,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes feed items from the feed-items topic into the feed tables. Writes are asynchronous, at most
- * {@code maxInFlight} at a time; a poll's offsets are committed only once all of its writes succeeded. If any failed
- * (Cassandra away), the consumer goes back to the poll's first offsets and tries again after a pause, reporting
- * itself stalled until a batch goes through: nothing is lost, and the rows' keys (the transfer's own time and id) make
- * writing an item again harmless.
+ * {@code maxInFlight} requests at a time, and pipelined: the next poll's writes start while the last poll's are still
+ * in flight. Rows bound for the same replicas go together in small unlogged batches (one request for up to
+ * {@value #MAX_BATCH_ROWS} rows instead of one each); a value an item does not have is left unset, not written as a
+ * null (which would be a tombstone to read past). A poll's offsets are committed once its writes and those of every
+ * earlier poll succeeded. If any failed (Cassandra away), the sink waits for the rest, goes back to the first offsets
+ * not committed and tries again after a pause, reporting itself stalled until a poll goes through: nothing is lost,
+ * and the rows' keys (the transfer's own time and id) make writing an item again harmless.
  */
 public final class CassandraSink implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CassandraSink.class);
 
+    /** Rows per unlogged batch: Cassandra warns above 10 partitions per batch. */
+    static final int MAX_BATCH_ROWS = 10;
+
+    /** Bytes of the rows' text per batch, to stay under Cassandra's 5 KiB batch size warning. */
+    private static final int MAX_BATCH_TEXT_BYTES = 3_000;
+
     private final KafkaConsumer<String, String> consumer;
     private final CqlSession session;
     private final String topic;
+    private final String keyspace;
     private final Semaphore inFlight;
     private final PreparedStatement reader;
     private final PreparedStatement author;
@@ -52,6 +71,10 @@ public final class CassandraSink implements Runnable, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
+    private static final Duration INITIAL_PAUSE = Duration.ofMillis(100);
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
+    /** The back-off before the next retry; only the sink's own thread touches it. */
+    private Duration pause = INITIAL_PAUSE;
 
     public CassandraSink(
             String bootstrapServers,
@@ -67,9 +90,12 @@ public final class CassandraSink implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        // a fetch with nothing committed to return waits at most this long (the default, 500 ms, is added latency)
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         this.session = session;
         this.topic = topic;
+        this.keyspace = keyspace;
         this.inFlight = new Semaphore(maxInFlight);
         String columns = "created_at, transfer_id, sender_id, sender_username, receiver_id, receiver_username, note";
         this.reader = session.prepare("INSERT INTO " + keyspace + ".feed_by_user (user_id, " + columns
@@ -112,33 +138,64 @@ public final class CassandraSink implements Runnable, AutoCloseable {
         return lastError.get();
     }
 
+    /** One poll's writes: done when all are, failed if any failed. */
+    private record Poll(
+            Map<TopicPartition, Long> firstOffsets,
+            Map<TopicPartition, OffsetAndMetadata> nextOffsets,
+            CompletableFuture<Void> writes,
+            AtomicBoolean failed) {
+
+        boolean done() {
+            return writes.isDone();
+        }
+
+        void await() {
+            try {
+                writes.join();
+            } catch (RuntimeException e) {
+                failed.set(true);
+            }
+        }
+    }
+
     @Override
     public void run() {
-        consumer.subscribe(List.of(topic));
-        Duration pause = Duration.ofMillis(100);
+        Deque<Poll> pending = new ArrayDeque<>();
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // hand over cleanly: what was written is committed, the rest is left to the next owner
+                commitFinished(pending, true);
+                pending.clear();
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+        });
         try {
             while (running.get()) {
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) {
+                ConsumerRecords<String, String> records =
+                        consumer.poll(pending.isEmpty() ? Duration.ofMillis(200) : Duration.ofMillis(5));
+                if (!records.isEmpty()) {
+                    pending.add(write(records));
+                }
+                Poll failed = commitFinished(pending, false);
+                if (failed == null) {
                     continue;
                 }
-                if (writeAll(records)) {
-                    consumer.commitSync(next(records));
-                    stalled.set(false);
-                    pause = Duration.ofMillis(100);
-                } else {
-                    stalled.set(true);
-                    for (TopicPartition partition : records.partitions()) {
-                        consumer.seek(
-                                partition, records.records(partition).get(0).offset());
-                    }
-                    log.warn("feed writes failed ({}); retrying from the same offsets in {}", lastError.get(), pause);
-                    Thread.sleep(pause.toMillis()); // back-off before retrying, not synchronization
-                    pause = pause.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0
-                            ? Duration.ofSeconds(5)
-                            : pause.multipliedBy(2);
-                }
+                stalled.set(true);
+                rewind(pending);
+                log.warn(
+                        "feed writes failed ({}); retrying from the first offsets not committed in {}",
+                        lastError.get(),
+                        pause);
+                Thread.sleep(pause.toMillis()); // back-off before retrying, not synchronization
+                pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
             }
+            for (Poll poll : pending) {
+                poll.await();
+            }
+            commitFinished(pending, true);
         } catch (WakeupException e) {
             if (running.get()) {
                 throw e;
@@ -150,14 +207,71 @@ public final class CassandraSink implements Runnable, AutoCloseable {
         }
     }
 
-    /** True when every item of the poll was written (or was unreadable and skipped). */
-    private boolean writeAll(ConsumerRecords<String, String> records) throws InterruptedException {
-        List<CompletableFuture<AsyncResultSet>> writes = new ArrayList<>();
+    /**
+     * Commits the offsets of the finished polls at the head of the queue, in order, up to the first failed one, which
+     * it returns (leaving it at the head), or null.
+     */
+    private Poll commitFinished(Deque<Poll> pending, boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        Poll failed = null;
+        while (!pending.isEmpty() && pending.peek().done()) {
+            Poll poll = pending.peek();
+            poll.await();
+            if (poll.failed().get()) {
+                failed = poll;
+                break;
+            }
+            offsets.putAll(poll.nextOffsets());
+            pending.poll();
+        }
+        if (!offsets.isEmpty()) {
+            stalled.set(false); // a poll went through
+            pause = INITIAL_PAUSE;
+            if (sync) {
+                consumer.commitSync(offsets);
+            } else {
+                consumer.commitAsync(offsets, (committed, error) -> {
+                    if (error != null) {
+                        // the rows are written; a later commit covers them, or they are written again (harmless)
+                        log.warn("committing feed-item offsets failed: {}", error.toString());
+                    }
+                });
+            }
+        }
+        return failed;
+    }
+
+    /** After a failure: waits for every write still in flight, then seeks back to the first offsets not committed. */
+    private void rewind(Deque<Poll> pending) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Poll poll : pending) {
+            poll.await();
+            poll.firstOffsets().forEach(first::putIfAbsent); // polls are in order: the earliest wins
+        }
+        first.forEach(consumer::seek);
+        pending.clear();
+    }
+
+    /** Starts a poll's writes, grouped into unlogged batches by replica set. */
+    private Poll write(ConsumerRecords<String, String> records) throws InterruptedException {
+        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
+        for (TopicPartition partition : records.partitions()) {
+            List<ConsumerRecord<String, String>> rs = records.records(partition);
+            firstOffsets.put(partition, rs.get(0).offset());
+            nextOffsets.put(
+                    partition, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+        }
+        Optional<TokenMap> tokens = session.getMetadata().getTokenMap();
+        Map<Object, Batch> open = new HashMap<>();
+        List<CompletableFuture<?>> writes = new ArrayList<>();
         AtomicBoolean failed = new AtomicBoolean();
         for (ConsumerRecord<String, String> record : records) {
+            FeedItem item;
             BoundStatement statement;
             try {
-                statement = bind(Json.MAPPER.readValue(record.value(), FeedItem.class));
+                item = Json.MAPPER.readValue(record.value(), FeedItem.class);
+                statement = bind(item);
             } catch (RuntimeException e) {
                 log.error(
                         "feed item at {}-{}@{} is unreadable and skipped: {}",
@@ -167,32 +281,62 @@ public final class CassandraSink implements Runnable, AutoCloseable {
                         e.toString());
                 continue;
             }
-            inFlight.acquire();
-            CompletionStage<AsyncResultSet> write = session.executeAsync(statement);
-            writes.add(write.toCompletableFuture().whenComplete((rs, error) -> {
-                inFlight.release();
-                if (error != null) {
-                    failed.set(true);
-                    failures.incrementAndGet();
-                    lastError.set(error.toString());
-                } else {
-                    written.incrementAndGet();
-                }
-            }));
+            Object replicas = tokens.<Object>map(t -> t.getReplicas(keyspace, statement.getRoutingKey()))
+                    .orElse("unknown");
+            Batch batch = open.computeIfAbsent(replicas, r -> new Batch());
+            int text = textBytes(item);
+            if (!batch.rows.isEmpty()
+                    && (batch.rows.size() == MAX_BATCH_ROWS || batch.textBytes + text > MAX_BATCH_TEXT_BYTES)) {
+                writes.add(send(batch.rows, failed));
+                batch = new Batch();
+                open.put(replicas, batch);
+            }
+            batch.rows.add(statement);
+            batch.textBytes += text;
         }
-        for (CompletableFuture<AsyncResultSet> write : writes) {
-            try {
-                write.join();
-            } catch (RuntimeException e) {
-                failed.set(true);
+        for (Batch batch : open.values()) {
+            if (!batch.rows.isEmpty()) {
+                writes.add(send(batch.rows, failed));
             }
         }
-        return !failed.get();
+        return new Poll(
+                firstOffsets, nextOffsets, CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)), failed);
+    }
+
+    private static final class Batch {
+        private final List<BoundStatement> rows = new ArrayList<>();
+        private int textBytes;
+    }
+
+    private static int textBytes(FeedItem item) {
+        return length(item.note()) + length(item.senderUsername()) + length(item.receiverUsername()) + 120;
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length() * 3; // UTF-8 bound for anything outside the astral planes' pairs
+    }
+
+    private CompletableFuture<AsyncResultSet> send(List<BoundStatement> rows, AtomicBoolean failed)
+            throws InterruptedException {
+        Statement<?> request = rows.size() == 1
+                ? rows.get(0)
+                : BatchStatement.newInstance(DefaultBatchType.UNLOGGED, rows.toArray(BatchableStatement[]::new));
+        inFlight.acquire();
+        return session.executeAsync(request).toCompletableFuture().whenComplete((rs, error) -> {
+            inFlight.release();
+            if (error != null) {
+                failed.set(true);
+                failures.addAndGet(rows.size());
+                lastError.set(error.toString());
+            } else {
+                written.addAndGet(rows.size());
+            }
+        });
     }
 
     private BoundStatement bind(FeedItem item) {
         Instant created = Instant.parse(item.createdAt());
-        return switch (item.kind()) {
+        BoundStatement bound = switch (item.kind()) {
             case "reader" ->
                 reader.bind(
                         item.target(),
@@ -228,15 +372,13 @@ public final class CassandraSink implements Runnable, AutoCloseable {
                         item.note());
             default -> throw new IllegalArgumentException("unknown feed item kind " + item.kind());
         };
-    }
-
-    private static Map<TopicPartition, OffsetAndMetadata> next(ConsumerRecords<String, String> records) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (TopicPartition partition : records.partitions()) {
-            List<ConsumerRecord<String, String>> rs = records.records(partition);
-            offsets.put(partition, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
+        // a null bound is a tombstone written; unset writes nothing (the party-only amount is null for most readers)
+        for (int i = 0; i < bound.size(); i++) {
+            if (bound.isNull(i)) {
+                bound = bound.unset(i);
+            }
         }
-        return offsets;
+        return bound;
     }
 
     @Override
