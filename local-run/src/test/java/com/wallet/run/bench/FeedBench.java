@@ -40,8 +40,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The feed pipeline's benchmark: commit-to-visible latency at a steady rate (a transfer committed in PostgreSQL until
  * its row for a friend of the sender exists in Cassandra: the row's own write time, so polling adds nothing), feed
  * rows written per second at saturation, and the feed read latency of 20 items through the API. Users and
- * friendships are inserted directly (each user gets {@code FRIENDS} friends at random); transfers are inserted
- * directly too (the API's own cost is the transfer benchmark's subject), one per transaction.
+ * friendships are inserted directly, in two populations: {@code USERS} users with about {@code FRIENDS} friends each
+ * (random pairs), and {@code SKEWED_USERS} users whose friend counts follow a heavy tail with the same mean (a few
+ * have hundreds, past the high-degree threshold, and most fewer than the mean), as social graphs do. Transfers are
+ * inserted directly too (the API's own cost is the transfer benchmark's subject), one per transaction.
  */
 public final class FeedBench {
 
@@ -52,6 +54,8 @@ public final class FeedBench {
     private static final int BURST = Integer.getInteger("bench.feed.burst", 2_000);
     private static final int READS = Integer.getInteger("bench.feed.reads", 2_000);
     private static final int WARMUP = Integer.getInteger("bench.feed.warmup", 20);
+    private static final int SKEWED_USERS = Integer.getInteger("bench.feed.skewed-users", 2_000);
+    private static final int HIGH_DEGREE = 500;
 
     private FeedBench() {}
 
@@ -83,7 +87,13 @@ public final class FeedBench {
                                 "--spring.batch.job.enabled=false",
                                 "--logging.level.root=WARN")) {
                     String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
-                    List<UUID> users = seed(pg);
+                    Random graph = new Random(42);
+                    List<int[]> uniformPairs = uniformPairs(USERS, FRIENDS, graph);
+                    List<UUID> users = seed(pg, "feedbench", USERS, uniformPairs);
+                    List<int[]> skewedPairs = skewedPairs(SKEWED_USERS, FRIENDS, graph);
+                    List<UUID> skewed = seed(pg, "feedskew", SKEWED_USERS, skewedPairs);
+                    int[] uniformDegrees = degrees(USERS, uniformPairs);
+                    int[] skewedDegrees = degrees(SKEWED_USERS, skewedPairs);
                     Map<String, String> cdc = new HashMap<>(Map.of(
                             "cdc.postgres.host", pg.host(),
                             "cdc.postgres.port", Integer.toString(pg.port()),
@@ -97,7 +107,7 @@ public final class FeedBench {
                                     new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
                             FanoutApp fanout = FanoutApp.start(
                                     new FanoutApp.Config(
-                                            new FanoutSettings(id, 500),
+                                            new FanoutSettings(id, HIGH_DEGREE),
                                             "",
                                             stack.kafka().bootstrapServers(),
                                             stack.cassandra().contactPoint(),
@@ -110,17 +120,35 @@ public final class FeedBench {
                                     new SimpleMeterRegistry())) {
                         connector.start();
                         long started = System.nanoTime();
-                        while (fanout.friendsOf(users.get(users.size() - 1)).size() < FRIENDS / 2) {
+                        // every user's friend set complete: the fan-out has worked through the whole graph
+                        while (!loaded(fanout, users, uniformDegrees) || !loaded(fanout, skewed, skewedDegrees)) {
                             if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
                                 throw new IllegalStateException("the friend graph did not arrive");
                             }
                             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200)); // waiting for the snapshot
                         }
+                        int[] sorted = skewedDegrees.clone();
+                        Arrays.sort(sorted);
                         com.wallet.stack.BenchResults.out()
                                 .printf(
-                                        "friend graph of %,d users with ~%d friends each loaded in %.1f s%n",
-                                        USERS, FRIENDS, (System.nanoTime() - started) / 1e9);
-                        steady(pg, cql, id, users, fanout);
+                                        "friend graphs loaded in %.1f s: %,d users with ~%d friends each; %,d users with"
+                                                + " a heavy tail of friends (mean %.1f, median %d, p99 %d, max %d, %d"
+                                                + " above the high-degree threshold of %d)%n",
+                                        (System.nanoTime() - started) / 1e9,
+                                        USERS,
+                                        FRIENDS,
+                                        SKEWED_USERS,
+                                        Arrays.stream(sorted).average().orElse(0),
+                                        sorted[sorted.length / 2],
+                                        sorted[(int) Math.ceil(0.99 * sorted.length) - 1],
+                                        sorted[sorted.length - 1],
+                                        Arrays.stream(sorted)
+                                                .filter(d -> d > HIGH_DEGREE)
+                                                .count(),
+                                        HIGH_DEGREE);
+                        steady(pg, cql, id, users, fanout, "~" + FRIENDS + " friends each", WARMUP);
+                        // the pipeline is warm by now
+                        steady(pg, cql, id, skewed, fanout, "heavy-tailed friend counts", 0);
                         burst(pg, fanout, users);
                         reads(base, pg, users);
                     }
@@ -129,8 +157,63 @@ public final class FeedBench {
         }
     }
 
-    private static List<UUID> seed(PostgresSettings pg) throws Exception {
-        Random random = new Random(42);
+    private static int[] degrees(int count, List<int[]> pairs) {
+        int[] degrees = new int[count];
+        for (int[] pair : pairs) {
+            degrees[pair[0]]++;
+            degrees[pair[1]]++;
+        }
+        return degrees;
+    }
+
+    private static boolean loaded(FanoutApp fanout, List<UUID> users, int[] degrees) {
+        for (int i = 0; i < users.size(); i++) {
+            if (fanout.friendsOf(users.get(i)).size() != degrees[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Random pairs: each user asks {@code friends / 2} others, so each has about {@code friends}. */
+    private static List<int[]> uniformPairs(int count, int friends, Random random) {
+        List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            for (int k = 0; k < friends / 2; k++) {
+                pairs.add(new int[] {i, random.nextInt(count)});
+            }
+        }
+        return pairs;
+    }
+
+    /**
+     * A heavy-tailed graph with the given mean degree (Chung-Lu): user i's weight is (i + 1)^-0.5 and each pair's ends
+     * are drawn in proportion to the weights, so expected degrees follow the weights.
+     */
+    private static List<int[]> skewedPairs(int count, int meanFriends, Random random) {
+        double[] cumulative = new double[count];
+        double total = 0;
+        for (int i = 0; i < count; i++) {
+            total += Math.pow(i + 1, -0.5);
+            cumulative[i] = total;
+        }
+        List<int[]> pairs = new ArrayList<>();
+        for (long e = 0; e < (long) count * meanFriends / 2; e++) {
+            pairs.add(new int[] {draw(cumulative, random), draw(cumulative, random)});
+        }
+        return pairs;
+    }
+
+    private static int draw(double[] cumulative, Random random) {
+        int at = Arrays.binarySearch(cumulative, random.nextDouble() * cumulative[cumulative.length - 1]);
+        return Math.min(cumulative.length - 1, at >= 0 ? at : -at - 1);
+    }
+
+    /**
+     * Users named {@code prefix0..} with wallets, and the friendships between the pairs of user indexes (self-pairs
+     * and repeats dropped; {@code pairs} is edited to hold just the friendships made).
+     */
+    private static List<UUID> seed(PostgresSettings pg, String prefix, int count, List<int[]> pairs) throws Exception {
         List<UUID> users = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password())) {
             c.setAutoCommit(false);
@@ -138,12 +221,12 @@ public final class FeedBench {
                             + " display_name) VALUES (?, ?, ?, 'x', ?)");
                     PreparedStatement wallet =
                             c.prepareStatement("INSERT INTO ledger_accounts (kind, user_id) VALUES ('wallet', ?)")) {
-                for (int i = 0; i < USERS; i++) {
+                for (int i = 0; i < count; i++) {
                     UUID id = UUID.randomUUID();
                     users.add(id);
                     user.setObject(1, id);
-                    user.setString(2, "feedbench" + i);
-                    user.setString(3, "feedbench" + i + "@example.com");
+                    user.setString(2, prefix + i);
+                    user.setString(3, prefix + i + "@example.com");
                     user.setString(4, "Feed Bench " + i);
                     user.addBatch();
                     wallet.setObject(1, id);
@@ -152,21 +235,22 @@ public final class FeedBench {
                 user.executeBatch();
                 wallet.executeBatch();
             }
-            Set<String> pairs = new HashSet<>();
+            Set<String> seen = new HashSet<>();
             try (PreparedStatement friend =
                     c.prepareStatement("INSERT INTO friendships (user_a, user_b) VALUES (?, ?)")) {
-                for (int i = 0; i < USERS; i++) {
-                    for (int k = 0; k < FRIENDS / 2; k++) {
-                        UUID a = users.get(i);
-                        UUID b = users.get(random.nextInt(USERS));
-                        UUID lo = a.toString().compareTo(b.toString()) < 0 ? a : b; // as PostgreSQL orders uuids
-                        UUID hi = lo.equals(a) ? b : a;
-                        if (!a.equals(b) && pairs.add(lo + ":" + hi)) {
-                            friend.setObject(1, lo);
-                            friend.setObject(2, hi);
-                            friend.addBatch();
-                        }
+                for (var it = pairs.iterator(); it.hasNext(); ) {
+                    int[] pair = it.next();
+                    UUID a = users.get(pair[0]);
+                    UUID b = users.get(pair[1]);
+                    UUID lo = a.toString().compareTo(b.toString()) < 0 ? a : b; // as PostgreSQL orders uuids
+                    UUID hi = lo.equals(a) ? b : a;
+                    if (a.equals(b) || !seen.add(lo + ":" + hi)) {
+                        it.remove();
+                        continue;
                     }
+                    friend.setObject(1, lo);
+                    friend.setObject(2, hi);
+                    friend.addBatch();
                 }
                 friend.executeBatch();
             }
@@ -175,16 +259,27 @@ public final class FeedBench {
         return users;
     }
 
-    /** Transfers at a steady rate; for each, the write time of one friend's row minus the commit time. */
-    private static void steady(PostgresSettings pg, CqlSession cql, String ks, List<UUID> users, FanoutApp fanout)
+    /**
+     * Transfers at a steady rate; for each, the write time of the row a friend of the sender reads minus the commit
+     * time: the friend's own feed row, or for a high-degree sender the sender's author row (merged into the friends'
+     * feeds when they read).
+     */
+    private static void steady(
+            PostgresSettings pg,
+            CqlSession cql,
+            String ks,
+            List<UUID> users,
+            FanoutApp fanout,
+            String graph,
+            int warmup)
             throws Exception {
         Random random = new Random(7);
-        List<Object[]> sent = new ArrayList<>(); // transfer id, friend reader, commit instant (micros)
+        List<Object[]> sent = new ArrayList<>(); // transfer id, witness, commit instant, witness is the author row
         long interval = TimeUnit.SECONDS.toNanos(1) / RATE;
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
                 PreparedStatement insert = insert(c)) {
             long next = System.nanoTime();
-            for (int i = 0; i < RATE * (WARMUP + SECONDS); i++) {
+            for (int i = 0; i < RATE * (warmup + SECONDS); i++) {
                 LockSupport.parkNanos(next - System.nanoTime()); // pacing the load, not synchronization
                 next += interval;
                 UUID from = users.get(random.nextInt(users.size()));
@@ -193,6 +288,7 @@ public final class FeedBench {
                     continue;
                 }
                 Set<UUID> friends = fanout.friendsOf(from);
+                boolean highDegree = friends.size() > HIGH_DEGREE;
                 friends.remove(to);
                 if (friends.isEmpty()) {
                     continue;
@@ -201,19 +297,27 @@ public final class FeedBench {
                 bind(insert, id, from, to);
                 insert.executeUpdate();
                 Instant committed = Instant.now();
-                if (i >= RATE * WARMUP) { // the first WARMUP seconds warm the pipeline up and are not measured
-                    sent.add(new Object[] {id, friends.iterator().next(), committed});
+                if (i >= RATE * warmup) { // the first warmup seconds warm the pipeline up and are not measured
+                    sent.add(new Object[] {
+                        id, highDegree ? from : friends.iterator().next(), committed, highDegree
+                    });
                 }
             }
         }
         List<Double> latencies = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        var byId = cql.prepare("SELECT transfer_id, writetime(note) FROM " + ks + ".feed_by_user WHERE user_id = ?");
+        var byReader =
+                cql.prepare("SELECT transfer_id, writetime(note) FROM " + ks + ".feed_by_user WHERE user_id = ?");
+        var byAuthor =
+                cql.prepare("SELECT transfer_id, writetime(note) FROM " + ks + ".feed_by_author WHERE author_id = ?");
         int missing = 0;
+        int viaAuthor = 0;
         for (Object[] s : sent) {
             Long written = null;
+            boolean author = (Boolean) s[3];
+            viaAuthor += author ? 1 : 0;
             while (written == null && System.nanoTime() < deadline) {
-                for (var row : cql.execute(byId.bind((UUID) s[1]))) {
+                for (var row : cql.execute((author ? byAuthor : byReader).bind((UUID) s[1]))) {
                     if (row.getUuid(0).equals(s[0])) {
                         written = row.getLong(1);
                     }
@@ -234,14 +338,15 @@ public final class FeedBench {
                 latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         com.wallet.stack.BenchResults.out()
                 .printf(
-                        "commit-to-visible at %d transfers/s for %d s after %d s of warm-up (%,d transfers, %d friends"
-                                + " each):"
+                        "commit-to-visible at %d transfers/s for %d s after %d s of warm-up (%,d transfers, %s, %d"
+                                + " through an author timeline):"
                                 + " p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms, %d not visible after 60 s%n",
                         RATE,
                         SECONDS,
-                        WARMUP,
+                        warmup,
                         sent.size(),
-                        FRIENDS,
+                        graph,
+                        viaAuthor,
                         pct(ms, 50),
                         pct(ms, 95),
                         pct(ms, 99),

@@ -33,10 +33,11 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The transfer benchmark (not a test): on one embedded PostgreSQL, first pgbench's TPC-B-like load, then the transfer
- * API under the same number of clients with random pairs, then with one hot receiver. Both loads come from a C client
- * in its own process (pgbench, then wrk with {@code bench/transfers.lua}), with the same connection count and two
- * threads each. Prints calls/s, latency percentiles, the ratio to pgbench and the CPU the API and PostgreSQL spend per call;
- * Settings: -Dbench.clients (16), -Dbench.seconds (20), -Dbench.users (200).
+ * API under the same number of clients: the floor (an authenticated wallet read), transfers between random pairs,
+ * transfers to one hot receiver. Both loads come from a C client in its own process (pgbench, then wrk with {@code
+ * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
+ * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
+ * -Dbench.seconds (20), -Dbench.users (200).
  */
 public final class TransferBench {
 
