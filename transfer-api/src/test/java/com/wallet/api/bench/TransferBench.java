@@ -114,6 +114,9 @@ public final class TransferBench {
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
+            CpuMeter.Reading sqlCpu = cpu.start();
+            double sqlTps = runTransferSql(pgbench, pgPort, clients, duration, dir);
+            sqlCpu = sqlCpu.stop();
 
             com.wallet.stack.BenchResults.out().println();
             // CPU per request: what each side spends on one transaction or call, the figure that decides the ratio on
@@ -132,6 +135,16 @@ public final class TransferBench {
                     "1.00",
                     "-",
                     pgbenchCpu.postgresSeconds() * 1e3 / (pgbenchTps * pgbenchCpu.wallSeconds()));
+            out.printf(
+                    "%-30s %10.0f %8s %8s %8s %6.2f %11s %11.3f%n",
+                    "the transfer's SQL, by pgbench",
+                    sqlTps,
+                    "-",
+                    "-",
+                    "-",
+                    sqlTps / pgbenchTps,
+                    "-",
+                    sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
             for (Result r : List.of(floor, uniform, hot)) {
                 out.printf(
                         "%-30s %10.0f %8.1f %8.1f %8.1f %6.2f %11.3f %11.3f%n",
@@ -290,17 +303,70 @@ public final class TransferBench {
         }
     }
 
+    /** pgbench's own TPC-B-like load, on a database of its own (scale 10). */
     private static double runPgbench(String pgbench, int port, int clients, Duration duration) throws Exception {
         try (Connection c = DriverManager.getConnection(
                         "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE pgbench");
         }
-        String[] common = {"-h", "localhost", "-p", Integer.toString(port), "-U", "postgres"};
-        exec(concat(new String[] {pgbench, "-i", "-q", "-s", "10"}, common, new String[] {"pgbench"}));
+        exec(
+                pgbench,
+                "-i",
+                "-q",
+                "-s",
+                "10",
+                "-h",
+                "localhost",
+                "-p",
+                Integer.toString(port),
+                "-U",
+                "postgres",
+                "pgbench");
+        double tps = pgbenchTps(pgbench, port, clients, duration, "pgbench");
+        com.wallet.stack.BenchResults.out().printf("  pgbench TPC-B-like: %.0f tps%n", tps);
+        return tps;
+    }
+
+    /**
+     * The transfer's own statements ({@code bench/transfer.sql}) replayed by pgbench on the API's database, between
+     * 200 users of their own (inserted here, each with a wallet and a verified default bank account), so their
+     * history starts empty as the API phases' did: what PostgreSQL alone does with transfers, without HTTP or a JVM.
+     */
+    private static double runTransferSql(String pgbench, int port, int clients, Duration duration, Path dir)
+            throws Exception {
+        try (Connection c =
+                        DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/wallet", "postgres", "");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE bench_users (n int PRIMARY KEY, id uuid NOT NULL, bank uuid NOT NULL,"
+                    + " account bigint)");
+            s.execute("INSERT INTO bench_users (n, id, bank) SELECT g, gen_random_uuid(), gen_random_uuid()"
+                    + " FROM generate_series(1, 200) g");
+            s.execute("INSERT INTO users (id, username, email, password_hash, display_name)"
+                    + " SELECT id, 'replay_' || n, 'replay_' || n || '@example.com', 'x', 'Replay ' || n"
+                    + " FROM bench_users");
+            s.execute("INSERT INTO ledger_accounts (kind, user_id) SELECT 'wallet', id FROM bench_users");
+            s.execute("UPDATE bench_users b SET account = a.id FROM ledger_accounts a WHERE a.user_id = b.id");
+            s.execute("INSERT INTO payment_methods (id, user_id, type, last4, routing_number, number_encrypted,"
+                    + " verified, is_default) SELECT bank, id, 'bank', '6789', '091000019', '\\x00', true, true"
+                    + " FROM bench_users");
+        }
+        Path script = dir.resolve("transfer.sql");
+        try (var in = TransferBench.class.getResourceAsStream("/bench/transfer.sql")) {
+            Files.copy(in, script);
+        }
+        double tps = pgbenchTps(pgbench, port, clients, duration, "wallet", "-f", script.toString());
+        com.wallet.stack.BenchResults.out().printf("  the transfer's SQL alone, by pgbench: %.0f tps%n", tps);
+        return tps;
+    }
+
+    private static double pgbenchTps(
+            String pgbench, int port, int clients, Duration duration, String database, String... script)
+            throws Exception {
         String out = exec(concat(
                 new String[] {
                     pgbench,
+                    "-n",
                     "-c",
                     Integer.toString(clients),
                     "-j",
@@ -308,17 +374,21 @@ public final class TransferBench {
                     "-T",
                     Long.toString(duration.toSeconds()),
                     "-M",
-                    "prepared"
+                    "prepared",
+                    "-h",
+                    "localhost",
+                    "-p",
+                    Integer.toString(port),
+                    "-U",
+                    "postgres"
                 },
-                common,
-                new String[] {"pgbench"}));
+                script,
+                new String[] {database}));
         Matcher m = TPS.matcher(out);
         if (!m.find()) {
             throw new IllegalStateException("no tps in pgbench output:\n" + out);
         }
-        double tps = Double.parseDouble(m.group(1));
-        com.wallet.stack.BenchResults.out().printf("  pgbench TPC-B-like: %.0f tps%n", tps);
-        return tps;
+        return Double.parseDouble(m.group(1));
     }
 
     private static String exec(String... command) throws IOException, InterruptedException {
