@@ -10,6 +10,7 @@ import com.wallet.sim.CallType;
 import com.wallet.stack.StackExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -102,8 +103,14 @@ class SettlementIT {
         assertThat(file).containsEntry("status", "submitted").containsEntry("entry_count", 6);
         assertThat(file.get("total_debit_cents")).isEqualTo(2_500L + 2_501 + 2_502);
         assertThat(file.get("total_credit_cents")).isEqualTo(1_000L + 1_001 + 1_002);
-        String nacha = Files.readString(Path.of((String) file.get("path")));
+        Path written = Path.of((String) file.get("path"));
+        String nacha = Files.readString(written);
         assertThat(NachaValidator.problems(nacha)).isEmpty();
+        // full account numbers: for the settlement user's eyes only
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written.getParent())))
+                .isEqualTo("rwx------");
         for (Scenario s : scenarios) {
             assertThat(nacha).contains(s.senderAccount(), s.receiverAccount());
             assertThat(db.queryForObject("SELECT status FROM cashouts WHERE id = ?", String.class, s.cashout()))
@@ -196,7 +203,7 @@ class SettlementIT {
     }
 
     @Test
-    void returnsReverseOnceAndReconciliationCatchesACorruptedBalance() {
+    void returnsReverseOnceAndReconciliationCatchesACorruptedBalance() throws Exception {
         run("achOrigination");
         Scenario insufficient = scenario(3_000, 500);
         Scenario closed = scenario(800, 200);
@@ -249,9 +256,14 @@ class SettlementIT {
             JobRunner.Result corrupted = run("reconciliation");
             assertThat(corrupted.ok()).isFalse();
             assertThat(corrupted.exit().getExitCode()).isEqualTo(JobRunner.MISMATCH);
-            String findings = db.queryForObject(
-                    "SELECT findings::text FROM reconciliation_reports ORDER BY id DESC LIMIT 1", String.class);
-            assertThat(findings).contains("cached_balance_mismatch", "\"account_id\": " + account);
+            Map<String, Object> report = db.queryForMap(
+                    "SELECT findings::text AS findings, path FROM reconciliation_reports ORDER BY id DESC LIMIT 1");
+            assertThat((String) report.get("findings"))
+                    .contains("cached_balance_mismatch", "\"account_id\": " + account);
+            Path reportFile = Path.of((String) report.get("path"));
+            assertThat(Files.readString(reportFile)).contains("cached_balance_mismatch");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(reportFile)))
+                    .isEqualTo("rw-------");
         } finally {
             db.update("UPDATE ledger_accounts SET balance_cents = balance_cents - 1 WHERE id = ?", account);
         }

@@ -40,7 +40,8 @@ final class SettlementTestSupport {
 
     static {
         try {
-            OUTPUT = Files.createTempDirectory("settlement-it");
+            // not there yet: the jobs create it (owner-only)
+            OUTPUT = Files.createTempDirectory("settlement-it").resolve("out");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

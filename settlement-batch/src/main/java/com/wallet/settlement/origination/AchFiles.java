@@ -1,6 +1,7 @@
 package com.wallet.settlement.origination;
 
 import com.wallet.common.crypto.DataCipher;
+import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.nacha.NachaFile;
 import java.io.IOException;
@@ -8,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
@@ -145,16 +145,16 @@ public class AchFiles {
                 entries);
     }
 
-    /** Writes the file to disk (atomically: a temporary file, then a rename) and records its path and digest. */
+    /**
+     * Writes the file to disk (atomically, readable by the owner only: it holds full account numbers) and records its
+     * path and digest.
+     */
     public AchFile write(AchFile file) {
         String text = render(file);
         Path dir = settings.outputDir();
         Path target = dir.resolve(file.businessDate() + "-" + file.modifier() + "-" + file.id() + ".ach");
         try {
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "ach-", ".tmp");
-            Files.writeString(temp, text, StandardCharsets.US_ASCII);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            PrivateFiles.write(target, text, StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }

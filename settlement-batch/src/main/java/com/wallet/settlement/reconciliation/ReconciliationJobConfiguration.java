@@ -1,11 +1,11 @@
 package com.wallet.settlement.reconciliation;
 
 import com.wallet.settlement.JobRunner;
+import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.StepProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -69,11 +69,9 @@ class ReconciliationJobConfiguration {
                                             "business_date", date.toString(),
                                             "clean", findings.isEmpty(),
                                             "findings", findings));
-                            Path dir = settings.outputDir();
-                            Files.createDirectories(dir);
-                            Path file =
-                                    dir.resolve("reconciliation-" + date + "-" + System.currentTimeMillis() + ".json");
-                            Files.writeString(file, report, StandardCharsets.UTF_8);
+                            Path file = settings.outputDir()
+                                    .resolve("reconciliation-" + date + "-" + System.currentTimeMillis() + ".json");
+                            PrivateFiles.write(file, report, StandardCharsets.UTF_8);
                             jdbc.sql("INSERT INTO reconciliation_reports (business_date, clean, findings, path)"
                                             + " VALUES (?, ?, ?::jsonb, ?)")
                                     .params(
