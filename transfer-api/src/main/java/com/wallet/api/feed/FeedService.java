@@ -26,9 +26,28 @@ import org.springframework.stereotype.Service;
 @Service
 public class FeedService {
 
-    private static final Comparator<FeedRow> NEWEST_FIRST = Comparator.comparing(FeedRow::createdAt)
-            .thenComparing(FeedRow::transferId)
+    /**
+     * The feed tables' clustering order, (created_at, transfer_id) descending, with transfer ids ordered as Cassandra
+     * orders them (not as {@link UUID#compareTo}, which compares signed halves): the merged page and the cursor's
+     * {@code (created_at, transfer_id) < (?, ?)} then agree even for items created in the same millisecond.
+     */
+    static final Comparator<FeedRow> NEWEST_FIRST = Comparator.comparing(FeedRow::createdAt)
+            .thenComparing(FeedRow::transferId, FeedService::compareAsCassandra)
             .reversed();
+
+    /**
+     * Cassandra's {@code uuid} order: by version, then (version 1) by timestamp, then byte by byte, unsigned.
+     */
+    static int compareAsCassandra(UUID a, UUID b) {
+        if (a.version() != b.version()) {
+            return Integer.compare(a.version(), b.version());
+        }
+        if (a.version() == 1 && a.timestamp() != b.timestamp()) {
+            return Long.compare(a.timestamp(), b.timestamp());
+        }
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    }
 
     private final FeedStore store;
     private final FeedSettings settings;
