@@ -2,6 +2,7 @@ package com.wallet.settlement;
 
 import static com.wallet.settlement.SettlementTestSupport.SIM;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.wallet.settlement.SettlementTestSupport.Person;
@@ -121,6 +122,16 @@ class SettlementIT {
                                 + " WHERE e.file_id = ? AND c.status = 'submitted' AND c.trace_number = e.trace_number",
                         file.get("id")))
                 .isEqualTo(3);
+        // trace numbers are unique where they exist (a partial unique index: most charges have none yet)
+        List<String> traces = db.queryForList(
+                "SELECT trace_number FROM external_charges WHERE trace_number IS NOT NULL ORDER BY trace_number LIMIT 2",
+                String.class);
+        assertThat(traces).hasSize(2);
+        assertThatThrownBy(() -> db.update(
+                        "UPDATE external_charges SET trace_number = ? WHERE trace_number = ?",
+                        traces.get(0),
+                        traces.get(1)))
+                .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
         assertThat(SIM.ach().file(file.get("id").toString()))
                 .hasValueSatisfying(ack -> assertThat(ack.entryCount()).isEqualTo(6));
 

@@ -1,6 +1,7 @@
 package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -79,6 +80,26 @@ class PaymentRequestIT extends ApiIT.Base {
                 .isEqualTo(1);
         assertThat(api.balance(bob)).isEqualTo(9_300);
         LedgerInvariants.assertHold(db);
+    }
+
+    @Test
+    void theDatabaseItselfRefusesASecondTransferForOnePaidRequest() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(bob, 1_000);
+        String id = ask(alice, bob, 100).json().path("id").asString();
+        assertThat(act(bob, id, "pay", UUID.randomUUID().toString()).status()).isEqualTo(201);
+
+        // a copy of the paying transfer under a new id: the partial unique index on payment_request_id refuses it
+        assertThatThrownBy(() -> db.update(
+                        "INSERT INTO transfers (id, sender_id, receiver_id, amount_cents,"
+                                + " balance_cents, bank_cents, card_cents, fee_cents, note, visibility, status,"
+                                + " payment_request_id) SELECT ?, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
+                                + " card_cents, fee_cents, note, visibility, status, payment_request_id FROM transfers"
+                                + " WHERE payment_request_id = ?",
+                        UUID.randomUUID(),
+                        UUID.fromString(id)))
+                .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
     }
 
     @Test
