@@ -34,6 +34,58 @@ class SendMoneyIT extends ApiIT.Base {
     }
 
     @Test
+    void theDailyAndWeeklyLimitsCountExactlyWhatFallsInsideTheirRollingWindows() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        // earlier transfers, written with their times: near each window's start, the hour it starts in is only
+        // partly inside (counted transfer by transfer), the hours after it wholly (counted from the hourly totals)
+        sentAgo(alice, bob, 300_000, "23 hours");
+        sentAgo(alice, bob, 300_000, "23 hours 59 minutes"); // the day's first, partial hour
+        sentAgo(alice, bob, 400_000, "24 hours 1 minute"); // the week only
+        sentAgo(alice, bob, 500_000, "3 days");
+        sentAgo(alice, bob, 500_000, "5 days");
+        sentAgo(alice, bob, 400_000, "6 days 23 hours 59 minutes"); // the week's first, partial hour
+        sentAgo(alice, bob, 450_000, "7 days 1 minute"); // neither
+        // in the last day: 600,000 of the 1,000,000 limit; in the last week 2,400,000 of 2,500,000 (at most 500,000 per
+        // transfer)
+        Api.Response daily =
+                api.transfer(alice, bob.id(), 400_001, UUID.randomUUID().toString());
+        assertThat(daily.status()).isEqualTo(422);
+        assertThat(daily.problemType()).isEqualTo(Api.PROBLEMS + "limit-exceeded");
+        assertThat(daily.json().path("window").asString()).isEqualTo("daily");
+        assertThat(daily.json().path("sent_cents").asLong()).isEqualTo(600_000);
+
+        Api.Response weekly =
+                api.transfer(alice, bob.id(), 100_001, UUID.randomUUID().toString());
+        assertThat(weekly.status()).isEqualTo(422);
+        assertThat(weekly.json().path("window").asString()).isEqualTo("weekly");
+        assertThat(weekly.json().path("sent_cents").asLong()).isEqualTo(2_400_000);
+
+        api.fund(alice, 100_000);
+        assertThat(api.transfer(alice, bob.id(), 100_000, UUID.randomUUID().toString())
+                        .status())
+                .isEqualTo(201);
+        Api.Response full = api.transfer(alice, bob.id(), 1, UUID.randomUUID().toString());
+        assertThat(full.status()).isEqualTo(422);
+        assertThat(full.json().path("window").asString()).isEqualTo("weekly");
+        assertThat(full.json().path("sent_cents").asLong()).isEqualTo(2_500_000);
+    }
+
+    /** A transfer written directly, as if made that long ago (no ledger entry: only the limits read it). */
+    private void sentAgo(Api.Person from, Api.Person to, long cents, String ago) {
+        db.update(
+                "INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
+                        + " card_cents, fee_cents, note, visibility, status, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 'earlier', 'private', 'completed', now() - ?::interval)",
+                UUID.randomUUID(),
+                from.id(),
+                to.id(),
+                cents,
+                cents,
+                ago);
+    }
+
+    @Test
     void theVerifiedDefaultBankCoversWhatTheBalanceCannot() {
         Api.Person alice = api.newUser("alice");
         Api.Person bob = api.newUser("bob");

@@ -38,17 +38,21 @@ public class TransferRepository {
     /**
      * What the sender sent in the last day and week, and the funding sources beyond the wallet, in one query. Run it
      * after locking the sender's wallet: the sums then include every transfer committed before the lock was granted.
+     * Each window is exact: the hourly totals of the whole hours inside it, plus the sender's transfers in the part of
+     * its first hour that falls inside ({@code sent_by_hour}, V8).
      */
     public Sender sender(UUID senderId) {
-        return jdbc.sql("SELECT s.last_day, s.last_week,"
+        return jdbc.sql("WITH w AS (SELECT now() - interval '24 hours' AS day_start,"
+                        + " now() - interval '7 days' AS week_start),"
+                        + " h AS (SELECT day_start, week_start,"
+                        + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
+                        + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
+                        + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
                         + " AND NOT removed AND verified) AS bank,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
                         + " AND NOT removed) AS card"
-                        + " FROM (SELECT coalesce(sum(amount_cents) FILTER"
-                        + " (WHERE created_at > now() - interval '24 hours'), 0) AS last_day,"
-                        + " coalesce(sum(amount_cents), 0) AS last_week"
-                        + " FROM transfers WHERE sender_id = :u AND created_at > now() - interval '7 days') s")
+                        + " FROM h")
                 .param("u", senderId)
                 .query((rs, n) -> new Sender(
                         new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
@@ -56,6 +60,14 @@ public class TransferRepository {
                                 Optional.ofNullable(rs.getObject("bank", UUID.class)),
                                 Optional.ofNullable(rs.getObject("card", UUID.class)))))
                 .single();
+    }
+
+    /** The sum over one window: whole hours from the hourly totals, the partial first hour from the transfers. */
+    private static String window(String name) {
+        return "((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour WHERE user_id = :u AND hour > h." + name
+                + "_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM transfers WHERE sender_id = :u"
+                + " AND created_at > h." + name + "_start AND created_at < to_timestamp((h." + name
+                + "_hour + 1) * 3600)))";
     }
 
     /**
