@@ -2,13 +2,18 @@ package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.wallet.api.transfer.SentTotalsPurge;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 @ApiIT
 class SendMoneyIT extends ApiIT.Base {
+
+    @Autowired
+    SentTotalsPurge purge;
 
     @Test
     void aTransferFromTheBalanceMovesExactlyTheAmount() {
@@ -69,6 +74,17 @@ class SendMoneyIT extends ApiIT.Base {
         assertThat(full.status()).isEqualTo(422);
         assertThat(full.json().path("window").asString()).isEqualTo("weekly");
         assertThat(full.json().path("sent_cents").asLong()).isEqualTo(2_500_000);
+    }
+
+    @Test
+    void hourlyTotalsOlderThanTheLongestWindowArePurged() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        sentAgo(alice, bob, 100, "8 days 2 hours");
+        sentAgo(alice, bob, 200, "7 days 2 hours");
+        assertThat(purge.purge()).isGreaterThanOrEqualTo(1);
+        assertThat(db.queryForList("SELECT sent_cents FROM sent_by_hour WHERE user_id = ?", Long.class, alice.id()))
+                .containsExactly(200L);
     }
 
     /** A transfer written directly, as if made that long ago (no ledger entry: only the limits read it). */
