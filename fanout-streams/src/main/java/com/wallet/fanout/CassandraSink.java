@@ -58,6 +58,11 @@ public final class CassandraSink implements Runnable, AutoCloseable {
     /** Bytes of the rows' text per batch, to stay under Cassandra's 5 KiB batch size warning. */
     private static final int MAX_BATCH_TEXT_BYTES = 3_000;
 
+    /** The back-off after a failed poll: doubled on each failure in a row, up to the maximum. */
+    private static final Duration INITIAL_PAUSE = Duration.ofMillis(100);
+
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
+
     private final KafkaConsumer<String, String> consumer;
     private final CqlSession session;
     private final String topic;
@@ -71,8 +76,6 @@ public final class CassandraSink implements Runnable, AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private final AtomicReference<String> lastError = new AtomicReference<>();
-    private static final Duration INITIAL_PAUSE = Duration.ofMillis(100);
-    private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     /** The back-off before the next retry; only the sink's own thread touches it. */
     private Duration pause = INITIAL_PAUSE;
 
