@@ -56,7 +56,7 @@ public final class TransferBench {
             double p50,
             double p95,
             double p99,
-            CpuMeter.Reading cpu) {}
+            CpuMeter.Used cpu) {}
 
     public static void main(String[] args) throws Exception {
         // mvn -Pbench runs every benchmark in Maven's JVM, each in a class loader of its own: only one Tomcat may
@@ -81,9 +81,9 @@ public final class TransferBench {
                             "bench: %d clients, %d s per phase, %d users, PostgreSQL on port %d%n",
                             clients, duration.toSeconds(), userCount, pgPort);
             CpuMeter cpu = new CpuMeter(dir.resolve("postgres/data/postmaster.pid"));
-            CpuMeter.Reading pgbenchCpu = cpu.start();
+            CpuMeter.Started pgbenchStart = cpu.start();
             double pgbenchTps = runPgbench(pgbench, pgPort, clients, duration);
-            pgbenchCpu = pgbenchCpu.stop();
+            CpuMeter.Used pgbenchCpu = pgbenchStart.stop();
 
             // command-line arguments: they outrank application.yaml (builder "properties" would not)
             api = new SpringApplicationBuilder(TransferApiApplication.class)
@@ -114,9 +114,9 @@ public final class TransferBench {
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
-            CpuMeter.Reading sqlCpu = cpu.start();
+            CpuMeter.Started sqlStart = cpu.start();
             double sqlTps = runTransferSql(pgbench, pgPort, clients, duration, dir);
-            sqlCpu = sqlCpu.stop();
+            CpuMeter.Used sqlCpu = sqlStart.stop();
 
             com.wallet.stack.BenchResults.out().println();
             // CPU per request: what each side spends on one transaction or call, the figure that decides the ratio on
@@ -178,31 +178,21 @@ public final class TransferBench {
      */
     record CpuMeter(Path postmasterPidFile) {
 
-        /** A phase's CPU: started by {@link CpuMeter#start}, with figures once {@link #stop}ped. */
-        record Reading(CpuMeter meter, long startNanos, double jvmStart, double postgresStart, double[] figures) {
-            Reading stop() throws IOException {
-                return new Reading(meter, startNanos, jvmStart, postgresStart, new double[] {
-                    (System.nanoTime() - startNanos) / 1e9,
-                    processSeconds() - jvmStart,
-                    meter.postgresSeconds() - postgresStart
-                });
-            }
+        /** The CPU a phase used, in seconds, and the phase's wall time. */
+        record Used(double wallSeconds, double jvmSeconds, double postgresSeconds) {}
 
-            double wallSeconds() {
-                return figures[0];
-            }
-
-            double jvmSeconds() {
-                return figures[1];
-            }
-
-            double postgresSeconds() {
-                return figures[2];
+        /** The counters at a phase's start. */
+        record Started(CpuMeter meter, long nanos, double jvmSeconds, double postgresSeconds) {
+            Used stop() throws IOException {
+                return new Used(
+                        (System.nanoTime() - nanos) / 1e9,
+                        processSeconds() - jvmSeconds,
+                        meter.postgresSeconds() - postgresSeconds);
             }
         }
 
-        Reading start() throws IOException {
-            return new Reading(this, System.nanoTime(), processSeconds(), postgresSeconds(), null);
+        Started start() throws IOException {
+            return new Started(this, System.nanoTime(), processSeconds(), postgresSeconds());
         }
 
         static double processSeconds() {
@@ -267,13 +257,13 @@ public final class TransferBench {
             builder.environment().put("BENCH_HOT", Integer.toString(hotReceiver));
             builder.environment().put("BENCH_RUN", UUID.randomUUID().toString());
             builder.environment().put("BENCH_MODE", mode);
-            CpuMeter.Reading reading = cpu.start();
+            CpuMeter.Started started = cpu.start();
             Process p = builder.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("wrk failed:\n" + out);
             }
-            reading = reading.stop();
+            CpuMeter.Used used = started.stop();
             Matcher m = WRK_RESULT.matcher(out);
             if (!m.find()) {
                 throw new IllegalStateException("no RESULT line in wrk's output:\n" + out);
@@ -296,7 +286,7 @@ public final class TransferBench {
                     Long.parseLong(m.group(4)) / 1e3,
                     Long.parseLong(m.group(5)) / 1e3,
                     Long.parseLong(m.group(6)) / 1e3,
-                    reading);
+                    used);
             com.wallet.stack.BenchResults.out()
                     .printf("  %s: %d successful calls in %.1f s, statuses %s%n", name, ok, seconds, statuses);
             return result;
