@@ -136,28 +136,38 @@ class MoneyJourneyIT {
                     null);
             assertThat(paid.path("payment_request_id").asString()).isEqualTo(request);
 
+            // funds availability: what alice's bank sent has not settled, wherever it went (bob 600 of his 1,400,
+            // carol 500 of her 700): only the rest can be cashed out
+            assertThat(p.call("GET", "/v1/me/wallet", bob, null, null)
+                            .path("cashable_cents")
+                            .asLong())
+                    .isEqualTo(800);
+            assertThat(p.call("GET", "/v1/me/wallet", carol, null, null)
+                            .path("cashable_cents")
+                            .asLong())
+                    .isEqualTo(200);
             JsonNode instant = p.call(
                     "POST",
                     "/v1/cashouts",
                     bob,
                     UUID.randomUUID().toString(),
-                    Map.of("amount_cents", 1_000, "speed", "instant", "payment_method_id", bobsCard));
+                    Map.of("amount_cents", 800, "speed", "instant", "payment_method_id", bobsCard));
             assertThat(instant.path("status").asString()).isEqualTo("completed");
-            // 1.75% of 1,000 is 17.5 cents, below the 25-cent minimum
+            // 1.75% of 800 is 14 cents, below the 25-cent minimum
             assertThat(instant.path("fee_cents").asLong()).isEqualTo(25);
             assertThat(p.sim.card().findPayout(instant.path("id").asString()))
                     .hasValueSatisfying(
-                            payout -> assertThat(payout.amountCents()).isEqualTo(975));
+                            payout -> assertThat(payout.amountCents()).isEqualTo(775));
             JsonNode standard = p.call(
                     "POST",
                     "/v1/cashouts",
                     carol,
                     UUID.randomUUID().toString(),
-                    Map.of("amount_cents", 300, "speed", "standard", "payment_method_id", carolsBank));
+                    Map.of("amount_cents", 200, "speed", "standard", "payment_method_id", carolsBank));
             assertThat(standard.path("status").asString()).isEqualTo("pending");
 
             assertThat(List.of(balance(alice), balance(bob), balance(carol), balance(dave)))
-                    .containsExactly(0L, 400L, 400L, 0L);
+                    .containsExactly(0L, 600L, 500L, 0L);
 
             // the feed: bob's friends see his payments, and nobody sees amounts but the parties
             await().atMost(Duration.ofSeconds(60))
@@ -182,18 +192,19 @@ class MoneyJourneyIT {
                     .isEqualTo("submitted");
             assertThat(p.runJob("achReturns")).isTrue();
 
+            // the returned money is taken back where it still sat unsettled (bob 600, carol 500), so alice owes nothing
             JsonNode alicesWallet = p.call("GET", "/v1/me/wallet", alice, null, null);
-            assertThat(alicesWallet.path("balance_cents").asLong()).isEqualTo(-1_100);
-            assertThat(alicesWallet.path("restricted").asBoolean()).isTrue();
-            assertThat(alicesWallet.path("available_cents").asLong()).isZero();
+            assertThat(alicesWallet.path("balance_cents").asLong()).isZero();
+            assertThat(alicesWallet.path("restricted").asBoolean()).isFalse();
             JsonNode carolsWallet = p.call("GET", "/v1/me/wallet", carol, null, null);
-            assertThat(carolsWallet.path("pending_cents").asLong()).isEqualTo(300);
+            assertThat(carolsWallet.path("pending_cents").asLong()).isEqualTo(200);
+            assertThat(carolsWallet.path("unsettled_cents").asLong()).isZero();
 
             assertThat(p.runJob("reconciliation"))
                     .as("the books balance after everything")
                     .isTrue();
             assertThat(List.of(balance(alice), balance(bob), balance(carol), balance(dave)))
-                    .containsExactly(-1_100L, 400L, 400L, 0L);
+                    .containsExactly(0L, 0L, 0L, 0L);
         }
     }
 }

@@ -15,7 +15,9 @@ public final class CardNetwork {
     public enum Status {
         CAPTURED,
         VOIDED,
-        PAID
+        PAID,
+        /** A payout id cancelled before any payout under it: none will be made. */
+        CANCELLED
     }
 
     public record Operation(String id, String last4, long amountCents, Status status) {}
@@ -69,10 +71,21 @@ public final class CardNetwork {
         check(cardNumber, amountCents);
         Operation payout =
                 payouts.computeIfAbsent(id, k -> new Operation(id, last4(cardNumber), amountCents, Status.PAID));
+        if (payout.status() == Status.CANCELLED) {
+            throw new Refused(409, "payout_cancelled", "payout " + id + " was cancelled before it arrived");
+        }
         if (payout.amountCents() != amountCents || !payout.last4().equals(last4(cardNumber))) {
             throw new Refused(409, "id_reused", "payout " + id + " exists with other parameters");
         }
         return payout;
+    }
+
+    /**
+     * Settles a payout id whose outcome the caller does not know: a payout made stays paid (and is returned as such);
+     * an id never paid is cancelled, so a payout arriving late under it is refused.
+     */
+    public Operation cancelPayout(String id) {
+        return payouts.computeIfAbsent(id, k -> new Operation(id, "", 0, Status.CANCELLED));
     }
 
     public Optional<Operation> findCharge(String id) {
@@ -91,7 +104,7 @@ public final class CardNetwork {
     }
 
     public long payoutCount() {
-        return payouts.size();
+        return payouts.values().stream().filter(p -> p.status() == Status.PAID).count();
     }
 
     private static void check(String cardNumber, long amountCents) {

@@ -48,13 +48,20 @@ public final class Knobs {
 
     private final Map<CallType, Knob> knobs = new ConcurrentHashMap<>();
     private final Map<CallType, AtomicLong> calls = new EnumMap<>(CallType.class);
+    private final Map<CallType, Gate> gates = new EnumMap<>(CallType.class);
     private volatile Duration hang = Duration.ofSeconds(30);
 
     Knobs() {
         for (CallType type : CallType.values()) {
             knobs.put(type, Knob.NORMAL);
             calls.put(type, new AtomicLong());
+            gates.put(type, new Gate());
         }
+    }
+
+    /** The gate of one call type (open unless a test closes it). */
+    public Gate gate(CallType type) {
+        return gates.get(type);
     }
 
     public Knob get(CallType type) {
@@ -65,10 +72,11 @@ public final class Knobs {
         knobs.put(type, knob);
     }
 
-    /** Back to normal behaviour for every call type (counters are kept). */
+    /** Back to normal behaviour for every call type, gates open (counters are kept). */
     public void reset() {
         for (CallType type : CallType.values()) {
             knobs.put(type, Knob.NORMAL);
+            gates.get(type).open();
         }
     }
 

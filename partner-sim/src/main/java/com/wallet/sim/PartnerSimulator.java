@@ -168,6 +168,9 @@ public final class PartnerSimulator implements AutoCloseable {
                     201,
                     () -> card.payout(text(body, "id"), text(body, "card_number"), number(body, "amount_cents")));
         }
+        if (path.length == 5 && path[2].equals("payouts") && path[4].equals("cancel") && method.equals("POST")) {
+            return call(CallType.CARD_PAYOUT, 200, () -> card.cancelPayout(path[3]));
+        }
         if (path.length == 4 && path[2].equals("payouts") && method.equals("GET")) {
             return card.findPayout(path[3]).map(c -> new Reply(200, c)).orElseGet(PartnerSimulator::notFound);
         }
@@ -264,6 +267,9 @@ public final class PartnerSimulator implements AutoCloseable {
     /** Applies the knobs of this call type around the processing. */
     private Reply call(CallType type, int status, Supplier<Object> process) throws InterruptedException {
         knobs.count(type);
+        if (!knobs.gate(type).pass()) {
+            return new Reply(503, error("dropped", type.slug() + " was dropped at the gate (not processed)"));
+        }
         Knobs.Knob knob = knobs.get(type);
         if (!knob.latency().isZero()) {
             TimeUnit.MILLISECONDS.sleep(knob.latency().toMillis());

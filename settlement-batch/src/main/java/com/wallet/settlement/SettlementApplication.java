@@ -54,6 +54,12 @@ public class SettlementApplication {
         return Clock.systemUTC();
     }
 
+    /** The ledger module: every posting of settlement goes through it. */
+    @Bean
+    com.wallet.ledger.Ledger ledger(org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        return new com.wallet.ledger.Ledger(jdbc);
+    }
+
     @Bean
     DataCipher dataCipher(SettlementSettings settings) {
         return new DataCipher(settings.dataKey(), settings.dataKeyId());

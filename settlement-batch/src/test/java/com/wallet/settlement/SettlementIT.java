@@ -39,6 +39,12 @@ class SettlementIT {
     @Autowired
     JdbcTemplate db;
 
+    @Autowired
+    com.wallet.ledger.Ledger ledger;
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
     @DynamicPropertySource
     static void stack(DynamicPropertyRegistry registry) {
         SettlementTestSupport.migrateCore();
@@ -77,10 +83,21 @@ class SettlementIT {
                         .path("bank_cents")
                         .asLong())
                 .isEqualTo(sent);
+        // these scenarios are about the files and returns, not funds availability: the receiver's money counts as
+        // settled (as the settlement job would mark it, through the ledger module), so part of it can be cashed out
+        releaseUnsettled(sender);
         UUID cashout = UUID.fromString(SettlementTestSupport.standardCashout(receiver, receiverBank, cashedOut)
                 .path("id")
                 .asString());
         return new Scenario(sender, senderAccount, receiver, receiverAccount, cashout);
+    }
+
+    private void releaseUnsettled(Person sender) {
+        for (UUID debit : db.queryForList(
+                "SELECT id FROM external_charges WHERE user_id = ? AND kind = 'bank_debit'", UUID.class, sender.id())) {
+            new org.springframework.transaction.support.TransactionTemplate(transactions)
+                    .executeWithoutResult(t -> ledger.release(debit));
+        }
     }
 
     private long count(String sql, Object... args) {
@@ -325,6 +342,69 @@ class SettlementIT {
                         String.class,
                         s.sender().id()))
                 .isEqualTo("completed");
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    @Test
+    void bankMoneyIsCashableOnceItsDebitSettlesAndAReturnTakesItBackWhereItSits() {
+        run("achOrigination");
+        // settles: a payer's bank pays 2,000 to a receiver, who passes 500 on
+        Person payer = SettlementTestSupport.newUser("payer");
+        SettlementTestSupport.verifiedBank(payer, SettlementTestSupport.newAccount());
+        Person receiver = SettlementTestSupport.newUser("payee");
+        UUID receiverBank = SettlementTestSupport.verifiedBank(receiver, SettlementTestSupport.newAccount());
+        Person third = SettlementTestSupport.newUser("third");
+        SettlementTestSupport.send(payer, receiver, 2_000);
+        SettlementTestSupport.send(receiver, third, 500);
+        var wallet = SettlementTestSupport.wallet(receiver);
+        assertThat(wallet.path("balance_cents").asLong()).isEqualTo(1_500);
+        assertThat(wallet.path("unsettled_cents").asLong()).isEqualTo(1_500);
+        assertThat(wallet.path("cashable_cents").asLong()).isZero();
+        assertThat(SettlementTestSupport.wallet(third).path("unsettled_cents").asLong())
+                .as("unsettled money stays unsettled where it goes")
+                .isEqualTo(500);
+        assertThatThrownBy(() -> SettlementTestSupport.standardCashout(receiver, receiverBank, 1_000))
+                .hasMessageContaining("422")
+                .hasMessageContaining("funds-not-settled");
+
+        // returned: another payer's 2,000, of which 500 passed on; the return takes it back from both holders
+        Person badPayer = SettlementTestSupport.newUser("badpayer");
+        String badAccount = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(badPayer, badAccount);
+        Person accomplice = SettlementTestSupport.newUser("accomplice");
+        Person friend = SettlementTestSupport.newUser("friend");
+        SettlementTestSupport.send(badPayer, accomplice, 2_000);
+        SettlementTestSupport.send(accomplice, friend, 500);
+        SIM.ach().returnEntriesTo(badAccount, "R10");
+
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(SettlementTestSupport.wallet(accomplice)
+                        .path("balance_cents")
+                        .asLong())
+                .isZero();
+        assertThat(SettlementTestSupport.wallet(friend).path("balance_cents").asLong())
+                .isZero();
+        var bad = SettlementTestSupport.wallet(badPayer);
+        assertThat(bad.path("balance_cents").asLong())
+                .as("nothing was left to take from the payer")
+                .isZero();
+        assertThat(bad.path("restricted").asBoolean()).isFalse();
+
+        // three days later the good debit settles: its money is cashable wherever it went
+        db.update(
+                "UPDATE ach_entries SET submitted_at = submitted_at - interval '3 days'"
+                        + " WHERE source_id = (SELECT id FROM external_charges WHERE user_id = ?)",
+                payer.id());
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(SettlementTestSupport.wallet(receiver).path("cashable_cents").asLong())
+                .isEqualTo(1_500);
+        assertThat(SettlementTestSupport.wallet(third).path("cashable_cents").asLong())
+                .isEqualTo(500);
+        assertThat(SettlementTestSupport.standardCashout(receiver, receiverBank, 1_000)
+                        .path("status")
+                        .asString())
+                .isEqualTo("pending");
         assertThat(run("reconciliation").ok()).isTrue();
     }
 }

@@ -1,5 +1,6 @@
 package com.wallet.api;
 
+import com.wallet.ledger.Ledger;
 import com.wallet.sim.PartnerSimulator;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -188,14 +192,28 @@ public final class Api {
         return UUID.fromString(r.json().path("id").asString());
     }
 
-    /** Gives a user a wallet balance the way money really arrives: a bank-funded transfer from a funder. */
+    /**
+     * Gives a user a wallet balance the way money really arrives: a bank-funded transfer from a funder, whose debit
+     * then settles (as the settlement job would mark it: through the ledger module), so the money is cashable.
+     */
     public void fund(Person user, long cents) {
+        UUID debit = fundUnsettled(user, cents);
+        new TransactionTemplate(new DataSourceTransactionManager(db.getDataSource()))
+                .executeWithoutResult(s -> new Ledger(JdbcClient.create(db)).release(debit));
+    }
+
+    /** Like {@link #fund}, but the bank debit stays unsettled; returns the debit's id. */
+    public UUID fundUnsettled(Person user, long cents) {
         Person funder = newUser("funder");
         addVerifiedBank(funder);
         Response r = transfer(funder, user.id(), cents, UUID.randomUUID().toString());
         if (r.status() != 201) {
             throw new AssertionError("funding failed: " + r.raw());
         }
+        return db.queryForObject(
+                "SELECT id FROM external_charges WHERE transfer_id = ?",
+                UUID.class,
+                UUID.fromString(r.json().path("id").asString()));
     }
 
     public long balance(Person user) {

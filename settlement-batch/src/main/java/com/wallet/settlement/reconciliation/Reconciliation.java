@@ -1,6 +1,7 @@
 package com.wallet.settlement.reconciliation;
 
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.ledger.LedgerInvariants;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,52 +13,27 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The checks of a reconciliation run. Each finding names what disagrees and by how much; no finding means clean.
- * Clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum of bank debits pending or
- * submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of instant cashouts not
- * failed (the card network's settlement with us is not modelled).
+ * First the ledger module's invariants ({@link LedgerInvariants}: zero sum, balanced entries, cached balances, holds
+ * and unsettled sums); then clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum
+ * of bank debits pending or submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of
+ * instant cashouts completed (the card network's settlement with us is not modelled).
  */
 @Component("reconciliationChecks")
 public class Reconciliation {
 
     private final JdbcClient jdbc;
     private final PartnerClient achProcessor;
+    private final LedgerInvariants ledger;
 
     Reconciliation(JdbcClient jdbc, PartnerClient achProcessor) {
         this.jdbc = jdbc;
+        this.ledger = new LedgerInvariants(jdbc);
         this.achProcessor = achProcessor;
     }
 
     public List<Map<String, Object>> findings() {
         List<Map<String, Object>> findings = new ArrayList<>();
-        long total = scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines");
-        if (total != 0) {
-            findings.add(finding("ledger_not_zero", "the ledger sums to " + total + " cents", Map.of("sum", total)));
-        }
-        jdbc.sql("SELECT entry_id, sum(amount_cents) FROM ledger_lines GROUP BY entry_id HAVING sum(amount_cents) <> 0")
-                .query((rs, n) -> finding(
-                        "entry_unbalanced",
-                        "ledger entry " + rs.getObject(1) + " sums to " + rs.getLong(2),
-                        Map.of("entry_id", rs.getObject(1, UUID.class).toString(), "sum", rs.getLong(2))))
-                .list()
-                .forEach(findings::add);
-        jdbc.sql("""
-                        SELECT a.id, a.user_id, a.balance_cents, coalesce(l.total, 0)
-                          FROM ledger_accounts a
-                          LEFT JOIN (SELECT account_id, sum(amount_cents) AS total FROM ledger_lines
-                                      GROUP BY account_id) l ON l.account_id = a.id
-                         WHERE a.kind = 'wallet' AND a.balance_cents <> coalesce(l.total, 0)
-                        """)
-                .query((rs, n) -> finding(
-                        "cached_balance_mismatch",
-                        "wallet account " + rs.getLong(1) + " caches " + rs.getLong(3) + " cents, its lines sum to "
-                                + rs.getLong(4),
-                        Map.of(
-                                "account_id", rs.getLong(1),
-                                "user_id", String.valueOf(rs.getObject(2)),
-                                "cached_cents", rs.getLong(3),
-                                "lines_cents", rs.getLong(4))))
-                .list()
-                .forEach(findings::add);
+        ledger.check().forEach(f -> findings.add(f.toMap()));
         compare(
                 findings,
                 "bank_funding_clearing",
@@ -69,7 +45,7 @@ public class Reconciliation {
                 "cashout_clearing",
                 scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 3"),
                 scalar("SELECT coalesce(sum(amount_cents - fee_cents), 0) FROM cashouts WHERE (speed = 'standard'"
-                        + " AND status IN ('pending', 'submitted')) OR (speed = 'instant' AND status <> 'failed')"));
+                        + " AND status IN ('pending', 'submitted')) OR (speed = 'instant' AND status = 'completed')"));
         long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
                 + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
         if (orphans > 0) {

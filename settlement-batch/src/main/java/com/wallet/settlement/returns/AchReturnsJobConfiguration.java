@@ -1,12 +1,21 @@
 package com.wallet.settlement.returns;
 
 import com.wallet.common.partners.PartnerClient;
-import com.wallet.settlement.SettlementLedger;
-import com.wallet.settlement.SettlementLedger.Line;
+import com.wallet.ledger.EntryKind;
+import com.wallet.ledger.Ledger;
+import com.wallet.ledger.Ledger.Line;
+import com.wallet.ledger.Ledger.LockedWallet;
+import com.wallet.ledger.Ledger.Reference;
+import com.wallet.ledger.Money;
+import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.StepProgress;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +34,11 @@ import tools.jackson.databind.JsonNode;
 /**
  * ACH returns, then settlement confirmation. {@code achApplyReturns} fetches the processor's returns after the last one
  * recorded and reverses each matched entry once (the return's sequence is the key): a returned bank debit takes the
- * money back from the sender's wallet, restricting it if that leaves a debt; a returned cashout credit puts the money
- * back in the wallet. {@code achConfirm} then treats entries submitted longer ago than the settlement window as
- * settled: clearing moves to the settlement bank account and the debit or cashout is completed.
+ * money back, first from the wallets still holding it as unsettled (funds availability: they could not cash it out),
+ * then from the sender's wallet, restricting it if that leaves a debt; a returned cashout credit puts the money back
+ * in the wallet. {@code achConfirm} then treats entries submitted longer ago than the settlement window as settled:
+ * clearing moves to the settlement bank account, the debit's money becomes cashable wherever it is, and the debit or
+ * cashout is completed. Every posting goes through the ledger module.
  */
 @Configuration(proxyBeanMethods = false)
 class AchReturnsJobConfiguration {
@@ -62,7 +73,7 @@ class AchReturnsJobConfiguration {
             StepProgress progress,
             PartnerClient achProcessor,
             JdbcClient jdbc,
-            SettlementLedger ledger) {
+            Ledger ledger) {
         return new StepBuilder("achApplyReturns", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
@@ -86,7 +97,7 @@ class AchReturnsJobConfiguration {
     }
 
     /** Applies one return; false if it was applied before or matches none of our entries. */
-    static boolean apply(JsonNode r, JdbcClient jdbc, SettlementLedger ledger) {
+    static boolean apply(JsonNode r, JdbcClient jdbc, Ledger ledger) {
         long sequence = r.path("sequence").asLong();
         String trace = r.path("trace_number").asString();
         String code = r.path("return_code").asString();
@@ -108,37 +119,51 @@ class AchReturnsJobConfiguration {
         }
         Entry e = entry.get();
         boolean settled = e.status().equals("completed");
-        SettlementLedger.Wallet wallet = ledger.lockWallet(e.userId());
+        Money amount = Money.ofCents(e.cents());
+        SystemAccount counter = settled
+                ? SystemAccount.SETTLEMENT_BANK
+                : e.source().equals("bank_debit")
+                        ? SystemAccount.BANK_FUNDING_CLEARING
+                        : SystemAccount.CASHOUT_CLEARING;
         if (e.source().equals("bank_debit")) {
             UUID transfer = jdbc.sql("SELECT transfer_id FROM external_charges WHERE id = ?")
                     .param(e.sourceId())
                     .query(UUID.class)
                     .single();
-            if (wallet.balanceCents() < e.cents()) {
-                ledger.restrict(wallet.accountId());
+            List<Ledger.Unsettled> unsettled = ledger.unsettledOf(e.sourceId());
+            Set<UUID> owners = new LinkedHashSet<>();
+            owners.add(e.userId());
+            unsettled.forEach(u -> owners.add(u.userId()));
+            Map<UUID, LockedWallet> wallets = ledger.lockWallets(owners);
+            // the money that never arrived is taken back where it still sits unsettled, then from the sender
+            List<Line> lines = new ArrayList<>();
+            Money rest = amount;
+            for (Ledger.Unsettled u : unsettled) {
+                Money take = u.amount().min(rest).min(wallets.get(u.userId()).available());
+                if (take.isPositive()) {
+                    lines.add(new Line(u.account(), take.negate()));
+                    rest = rest.minus(take);
+                }
             }
-            ledger.post(
-                    "ach_return",
-                    transfer,
-                    null,
-                    List.of(
-                            new Line(wallet.accountId(), -e.cents()),
-                            new Line(
-                                    settled ? SettlementLedger.SETTLEMENT_BANK : SettlementLedger.BANK_FUNDING_CLEARING,
-                                    e.cents())));
+            LockedWallet sender = wallets.get(e.userId());
+            if (rest.isPositive()) {
+                if (sender.available().compareTo(rest) < 0) {
+                    ledger.restrict(sender.accountId());
+                }
+                lines.add(new Line(sender.accountId(), rest.negate()));
+            }
+            lines.add(Line.of(counter, amount));
+            ledger.post(EntryKind.ACH_RETURN, Reference.transfer(transfer), merge(lines));
+            ledger.release(e.sourceId());
             jdbc.sql("UPDATE external_charges SET status = 'returned', updated_at = now() WHERE id = ?")
                     .param(e.sourceId())
                     .update();
         } else {
+            LockedWallet wallet = ledger.lockWallet(e.userId());
             ledger.post(
-                    "ach_return",
-                    null,
-                    e.sourceId(),
-                    List.of(
-                            new Line(wallet.accountId(), e.cents()),
-                            new Line(
-                                    settled ? SettlementLedger.SETTLEMENT_BANK : SettlementLedger.CASHOUT_CLEARING,
-                                    -e.cents())));
+                    EntryKind.ACH_RETURN,
+                    Reference.cashout(e.sourceId()),
+                    List.of(new Line(wallet.accountId(), amount), Line.of(counter, amount.negate())));
             jdbc.sql("UPDATE cashouts SET status = 'returned', failure_reason = ?, updated_at = clock_timestamp()"
                             + " WHERE id = ?")
                     .params(code, e.sourceId())
@@ -151,13 +176,23 @@ class AchReturnsJobConfiguration {
         return true;
     }
 
+    /** One line per account (a sender may also hold some of the money unsettled), zero lines dropped. */
+    private static List<Line> merge(List<Line> lines) {
+        Map<com.wallet.ledger.AccountId, Money> byAccount = new java.util.LinkedHashMap<>();
+        lines.forEach(l -> byAccount.merge(l.account(), l.amount(), Money::plus));
+        return byAccount.entrySet().stream()
+                .filter(en -> !en.getValue().isZero())
+                .map(en -> new Line(en.getKey(), en.getValue()))
+                .toList();
+    }
+
     @Bean
     Step achConfirm(
             JobRepository jobs,
             PlatformTransactionManager tx,
             StepProgress progress,
             JdbcClient jdbc,
-            SettlementLedger ledger,
+            Ledger ledger,
             SettlementSettings settings) {
         return new StepBuilder("achConfirm", jobs)
                 .tasklet(
@@ -171,26 +206,26 @@ class AchReturnsJobConfiguration {
                                     .list();
                             for (Entry e : due) {
                                 contribution.incrementReadCount();
+                                Money amount = Money.ofCents(e.cents());
                                 if (e.source().equals("bank_debit")) {
                                     ledger.post(
-                                            "ach_settled",
-                                            null,
-                                            null,
+                                            EntryKind.ACH_SETTLED,
+                                            Reference.NONE,
                                             List.of(
-                                                    new Line(SettlementLedger.BANK_FUNDING_CLEARING, e.cents()),
-                                                    new Line(SettlementLedger.SETTLEMENT_BANK, -e.cents())));
+                                                    Line.of(SystemAccount.BANK_FUNDING_CLEARING, amount),
+                                                    Line.of(SystemAccount.SETTLEMENT_BANK, amount.negate())));
+                                    ledger.release(e.sourceId());
                                     jdbc.sql("UPDATE external_charges SET status = 'completed', updated_at = now()"
                                                     + " WHERE id = ?")
                                             .param(e.sourceId())
                                             .update();
                                 } else {
                                     ledger.post(
-                                            "ach_settled",
-                                            null,
-                                            e.sourceId(),
+                                            EntryKind.ACH_SETTLED,
+                                            Reference.cashout(e.sourceId()),
                                             List.of(
-                                                    new Line(SettlementLedger.CASHOUT_CLEARING, -e.cents()),
-                                                    new Line(SettlementLedger.SETTLEMENT_BANK, e.cents())));
+                                                    Line.of(SystemAccount.CASHOUT_CLEARING, amount.negate()),
+                                                    Line.of(SystemAccount.SETTLEMENT_BANK, amount)));
                                     jdbc.sql("UPDATE cashouts SET status = 'completed', updated_at = clock_timestamp()"
                                                     + " WHERE id = ?")
                                             .param(e.sourceId())

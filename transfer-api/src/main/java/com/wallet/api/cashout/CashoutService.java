@@ -6,11 +6,6 @@ import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.idempotency.StoredResponse;
 import com.wallet.api.identity.User;
 import com.wallet.api.identity.UserService;
-import com.wallet.api.ledger.Ledger;
-import com.wallet.api.ledger.Ledger.Line;
-import com.wallet.api.ledger.Ledger.LockedWallet;
-import com.wallet.api.ledger.Ledger.SystemAccount;
-import com.wallet.api.money.Money;
 import com.wallet.api.partners.CardNetworkClient;
 import com.wallet.api.partners.PartnerSettings;
 import com.wallet.api.transfer.TransferService;
@@ -18,6 +13,15 @@ import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.common.partners.PartnerRefusedException;
 import com.wallet.common.partners.PartnerUnavailableException;
+import com.wallet.ledger.EntryKind;
+import com.wallet.ledger.HoldKind;
+import com.wallet.ledger.Ledger;
+import com.wallet.ledger.Ledger.Line;
+import com.wallet.ledger.Ledger.LockedWallet;
+import com.wallet.ledger.Ledger.Reference;
+import com.wallet.ledger.LedgerException;
+import com.wallet.ledger.Money;
+import com.wallet.ledger.SystemAccount;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -35,11 +39,13 @@ import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Moving balance out. The money is taken from the wallet when the cashout is requested (a ledger entry to cashout
- * clearing, under the wallet's row lock), so the same balance can never be cashed out and sent at once. A standard
- * cashout then waits as {@code pending} for the settlement job's ACH file. An instant cashout is paid out to the card
- * right after: completed if the network pays, failed and reversed into the wallet if it refuses or is down, and left
- * {@code pending} if the outcome is unknown (a timeout) until the sweep learns it from the network.
+ * Moving balance out, never beyond what is cashable (the available balance less unsettled bank money beyond the
+ * allowance). A standard cashout takes the money from the wallet when requested (a ledger entry to cashout clearing,
+ * under the wallet's row lock) and waits as {@code pending} for the settlement job's ACH file. An instant cashout
+ * holds the amount (a ledger hold, committed), then calls the card network with no lock or connection held: the hold
+ * is posted if the network pays, voided if it refuses or is down, and stays pending if the outcome is unknown (a
+ * timeout, a crash) until the sweep learns it from the network by cancelling the payout id there: a payout the network
+ * made is reported as paid, one it did not make can no longer be made.
  */
 @Service
 public class CashoutService {
@@ -129,27 +135,44 @@ public class CashoutService {
                     "a standard cashout goes to a verified bank account",
                     Map.of("payment_method_id", methodId));
         }
-        LockedWallet wallet = ledger.lockWallets(List.of(userId)).get(userId);
+        LockedWallet wallet = ledger.lockWallet(userId);
         if (wallet.restricted()) {
             throw TransferService.restricted(userId, wallet);
         }
         Money amount = Money.ofCents(amountCents);
-        if (wallet.balance().compareTo(amount) < 0) {
+        if (wallet.available().compareTo(amount) < 0) {
             throw new DomainException(
                     Problem.INSUFFICIENT_FUNDS,
-                    "the wallet holds " + wallet.balance().cents() + " cents; the cashout needs " + amountCents,
+                    "the wallet has " + wallet.available().cents() + " cents available; the cashout needs "
+                            + amountCents,
                     Map.of(
                             "amount_cents",
                             amountCents,
                             "available_cents",
-                            wallet.balance().cents()));
+                            wallet.available().cents()));
+        }
+        Money cashable = cashable(wallet);
+        if (cashable.compareTo(amount) < 0) {
+            throw new DomainException(
+                    Problem.FUNDS_NOT_SETTLED,
+                    "only " + cashable.cents() + " of the wallet's "
+                            + wallet.available().cents()
+                            + " cents can be cashed out now: the rest came from bank payments that have not settled",
+                    Map.of(
+                            "amount_cents", amountCents,
+                            "cashable_cents", cashable.cents(),
+                            "unsettled_cents", wallet.unsettled().cents()));
         }
         UUID id = UUID.randomUUID();
         jdbc.sql("INSERT INTO cashouts (id, user_id, payment_method_id, speed, amount_cents, fee_cents, status)"
                         + " VALUES (?, ?, ?, ?, ?, ?, 'pending')")
                 .params(id, userId, methodId, speed, amountCents, fee)
                 .update();
-        ledger.postForCashout("cashout", id, holdLines(wallet.accountId(), amountCents, fee, false));
+        if ("instant".equals(speed)) {
+            ledger.hold(wallet, HoldKind.INSTANT_CASHOUT, amount, id, settings.instantHoldExpiry());
+        } else {
+            ledger.post(EntryKind.CASHOUT, Reference.cashout(id), outLines(wallet.accountId(), amountCents, fee));
+        }
         audit.record(
                 userId,
                 "cashout.requested",
@@ -213,22 +236,45 @@ public class CashoutService {
                 .query(CashoutService::map)
                 .list();
         for (CashoutView cashout : open) {
-            try {
-                // repeating the payout under the same id is safe: the network pays each id once
-                network.payout(cashout.id(), methods.number(cashout.paymentMethodId()), cashout.payoutCents());
-                tx.executeWithoutResult(s -> complete(cashout.id()));
-            } catch (PartnerRefusedException e) {
-                tx.executeWithoutResult(s -> fail(cashout.id(), e.code()));
-            } catch (PartnerUnavailableException e) {
-                log.warn("cashout {} still unresolved: {}", cashout.id(), e.getMessage());
-            }
+            resolve(cashout.id());
+        }
+    }
+
+    /**
+     * Learns an instant payout's outcome from the network without paying again: cancelling the id there answers
+     * whether it was paid (then the hold is posted) or fences it so it never will be (then the hold is voided).
+     */
+    void resolve(UUID cashoutId) {
+        try {
+            boolean paid = network.cancelPayout(cashoutId);
+            tx.executeWithoutResult(s -> {
+                if (paid) {
+                    complete(cashoutId);
+                } else {
+                    fail(cashoutId, "not_paid");
+                }
+            });
+        } catch (PartnerUnavailableException | PartnerRefusedException e) {
+            log.warn("cashout {} still unresolved: {}", cashoutId, e.getMessage());
         }
     }
 
     private void complete(UUID id) {
-        if (lockPending(id).isEmpty()) {
+        Optional<Pending> pending = lockPending(id);
+        if (pending.isEmpty()) {
             return;
         }
+        Pending p = pending.get();
+        // the hold becomes the money leaving: wallet -> cashout clearing (what the card got) and fee revenue
+        ledger.lockHoldOf(id)
+                .ifPresentOrElse(
+                        hold -> ledger.postHold(
+                                hold.id(),
+                                Money.ofCents(p.amountCents()),
+                                EntryKind.INSTANT_CASHOUT,
+                                Reference.cashout(id),
+                                creditLines(p.amountCents(), p.feeCents())),
+                        () -> log.info("cashout {} was taken from the wallet before holds existed", id));
         jdbc.sql("UPDATE cashouts SET status = 'completed', updated_at = clock_timestamp() WHERE id = ?")
                 .param(id)
                 .update();
@@ -236,17 +282,28 @@ public class CashoutService {
         log.info("cashout {} paid out", id);
     }
 
-    /** Puts the money back: a reversing entry, and the cashout failed. A cashout no longer pending is left alone. */
+    /** Releases the money: the hold voided, and the cashout failed. A cashout no longer pending is left alone. */
     private void fail(UUID id, String reason) {
-        Optional<Object[]> row = lockPending(id);
+        Optional<Pending> row = lockPending(id);
         if (row.isEmpty()) {
             return;
         }
-        UUID userId = (UUID) row.get()[0];
-        long amount = (long) row.get()[1];
-        long fee = (long) row.get()[2];
-        LockedWallet wallet = ledger.lockWallets(List.of(userId)).get(userId);
-        ledger.postForCashout("cashout_reversal", id, holdLines(wallet.accountId(), amount, fee, true));
+        long amount = row.get().amountCents();
+        Optional<Ledger.Hold> hold = ledger.lockHoldOf(id);
+        if (hold.isPresent()) {
+            try {
+                ledger.voidHold(hold.get().id());
+            } catch (LedgerException.HoldEnded e) {
+                log.warn("cashout {}: its hold ended before the cashout failed ({})", id, e.getMessage());
+            }
+        } else {
+            // taken from the wallet before holds existed: put it back
+            LockedWallet wallet = ledger.lockWallet(row.get().userId());
+            List<Line> back = new ArrayList<>();
+            outLines(wallet.accountId(), amount, row.get().feeCents())
+                    .forEach(l -> back.add(new Line(l.account(), l.amount().negate())));
+            ledger.post(EntryKind.CASHOUT_REVERSAL, Reference.cashout(id), back);
+        }
         jdbc.sql("UPDATE cashouts SET status = 'failed', failure_reason = ?, updated_at = clock_timestamp()"
                         + " WHERE id = ?")
                 .params(reason, id)
@@ -255,25 +312,55 @@ public class CashoutService {
         log.info("cashout {} failed ({}); {} cents back in the wallet", id, reason, amount);
     }
 
-    private Optional<Object[]> lockPending(UUID id) {
+    private record Pending(UUID userId, long amountCents, long feeCents) {}
+
+    private Optional<Pending> lockPending(UUID id) {
         return jdbc.sql("SELECT user_id, amount_cents, fee_cents FROM cashouts WHERE id = ? AND status = 'pending'"
                         + " FOR UPDATE")
                 .param(id)
-                .query((rs, n) -> new Object[] {
-                    rs.getObject("user_id", UUID.class), rs.getLong("amount_cents"), rs.getLong("fee_cents")
-                })
+                .query((rs, n) -> new Pending(
+                        rs.getObject("user_id", UUID.class), rs.getLong("amount_cents"), rs.getLong("fee_cents")))
                 .optional();
     }
 
-    private static List<Line> holdLines(long walletAccount, long amount, long fee, boolean reverse) {
-        long sign = reverse ? -1 : 1;
+    /** The wallet's side and the platform's: what leaves goes to cashout clearing, less the fee, which we earn. */
+    private static List<Line> outLines(com.wallet.ledger.AccountId wallet, long amount, long fee) {
         List<Line> lines = new ArrayList<>();
-        lines.add(new Line(walletAccount, Money.ofCents(-sign * amount)));
-        lines.add(new Line(SystemAccount.CASHOUT_CLEARING.id(), Money.ofCents(sign * (amount - fee))));
+        lines.add(new Line(wallet, Money.ofCents(-amount)));
+        lines.addAll(creditLines(amount, fee));
+        return lines;
+    }
+
+    private static List<Line> creditLines(long amount, long fee) {
+        List<Line> lines = new ArrayList<>();
+        lines.add(Line.of(SystemAccount.CASHOUT_CLEARING, Money.ofCents(amount - fee)));
         if (fee > 0) {
-            lines.add(new Line(SystemAccount.FEE_REVENUE.id(), Money.ofCents(sign * fee)));
+            lines.add(Line.of(SystemAccount.FEE_REVENUE, Money.ofCents(fee)));
         }
         return lines;
+    }
+
+    /**
+     * What the wallet may cash out: its available balance less the unsettled bank money beyond the allowance, which
+     * grows with the user's own settled bank debits (none for a new account).
+     */
+    public Money cashable(LockedWallet wallet) {
+        if (wallet.restricted()) {
+            return Money.ZERO;
+        }
+        Money blocked = Money.ZERO;
+        if (wallet.unsettled().isPositive()) {
+            long settledHistory = jdbc.sql("SELECT coalesce(sum(amount_cents), 0) FROM external_charges"
+                            + " WHERE user_id = ? AND kind = 'bank_debit' AND status = 'completed'")
+                    .param(wallet.userId())
+                    .query(Long.class)
+                    .single();
+            Money allowance = Money.ofCents(settledHistory)
+                    .percentOf(settings.unsettledAllowanceBasisPoints())
+                    .min(Money.ofCents(settings.unsettledAllowanceMaxCents()));
+            blocked = wallet.unsettled().minus(allowance).max0();
+        }
+        return wallet.available().minus(blocked).max0();
     }
 
     /** A cashout of the caller; anyone else's does not exist for them. */

@@ -1,7 +1,6 @@
 package com.wallet.api.funding;
 
 import com.wallet.api.partners.CardNetworkClient;
-import com.wallet.api.partners.Journal;
 import com.wallet.api.partners.PartnerSettings;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
@@ -21,16 +20,18 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Card charges that fund transfers, never left dangling. Before the network is asked, the charge is journaled as
- * {@code started} in a transaction of its own; the transfer's transaction marks it {@code captured}. A charge whose
- * transfer did not commit (rollback, a later failure, a crash) is still {@code started} afterwards, and is voided at
- * the network: right after the transaction ends, and by a sweep for anything older than
- * {@code wallet.partners.sweep.resolve-after} (a crash, or a network that was down for the void). Voiding is
- * idempotent and safe for a charge the network never took.
+ * Card charges that fund transfers, made before the money transaction and never left dangling.
+ *
+ * <p>{@link #charge} runs outside any transaction: it journals the charge as {@code started} (one autocommitted
+ * statement), then calls the network holding neither a lock nor a database connection. The money transaction that
+ * follows marks it {@code captured} ({@link #captured}). A charge whose transfer did not commit (a refusal under the
+ * lock, a rollback, a crash) is voided: right after the request by {@link #resolveSoon}, and by a sweep for anything
+ * older than {@code wallet.partners.sweep.resolve-after}. Voiding is fenced: the row goes to {@code voiding} first
+ * (so a late capture can no longer succeed), then the network is asked, then the row is {@code voided}. Voiding is
+ * idempotent at the network and safe for a charge it never took.
  */
 @Component
 public class CardCharges {
@@ -39,7 +40,6 @@ public class CardCharges {
 
     private final CardNetworkClient network;
     private final PaymentMethodService methods;
-    private final Journal journal;
     private final JdbcClient jdbc;
     private final PartnerSettings settings;
     private final ExecutorService voider = Executors.newSingleThreadExecutor(r -> {
@@ -48,48 +48,36 @@ public class CardCharges {
         return t;
     });
 
-    CardCharges(
-            CardNetworkClient network,
-            PaymentMethodService methods,
-            Journal journal,
-            JdbcClient jdbc,
-            PartnerSettings settings) {
+    CardCharges(CardNetworkClient network, PaymentMethodService methods, JdbcClient jdbc, PartnerSettings settings) {
         this.network = network;
         this.methods = methods;
-        this.journal = journal;
         this.jdbc = jdbc;
         this.settings = settings;
     }
 
     /**
-     * Charges the card inside the caller's transaction (which holds the wallet locks); returns the charge id to pass
-     * to {@link #captured} once the transfer row exists. A decline is a 422 problem; a network that is down or whose
-     * breaker is open is a {@link PartnerUnavailableException} (503), and the transaction must roll back.
+     * Charges the card; returns the charge id to pass to {@link #captured} in the money transaction. A decline is a
+     * 422 problem (returned to the caller to store under its idempotency key); a network that is down or whose breaker
+     * is open is a {@link PartnerUnavailableException} (503). Must not run inside a transaction.
      */
-    @Transactional(propagation = Propagation.MANDATORY)
     public UUID charge(UUID userId, UUID methodId, long amountCents) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the card network is never called inside a database transaction");
+        }
         if (network.client().open()) {
             throw network.client().unavailable("card_network circuit breaker is open", false);
         }
         String number = methods.number(methodId);
         UUID chargeId = UUID.randomUUID();
-        journal.jdbc()
-                .sql("INSERT INTO card_charges (id, user_id, payment_method_id, amount_cents, status)"
+        jdbc.sql("INSERT INTO card_charges (id, user_id, payment_method_id, amount_cents, status)"
                         + " VALUES (?, ?, ?, ?, 'started')")
                 .params(chargeId, userId, methodId, amountCents)
                 .update();
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                resolveSoon(chargeId);
-            }
-        });
         try {
             network.charge(chargeId, number, amountCents);
         } catch (PartnerRefusedException e) {
             if (e.status() == 402) {
-                journal.jdbc()
-                        .sql("UPDATE card_charges SET status = 'declined', updated_at = now() WHERE id = ?")
+                jdbc.sql("UPDATE card_charges SET status = 'declined', updated_at = now() WHERE id = ?")
                         .param(chargeId)
                         .update();
                 throw new DomainException(
@@ -97,7 +85,11 @@ public class CardCharges {
                         "the card was declined by its issuer (" + e.code() + ")",
                         Map.of("payment_method_id", methodId));
             }
+            resolveSoon(chargeId);
             throw network.client().unavailable("card_network refused the charge: " + e.code(), false);
+        } catch (PartnerUnavailableException e) {
+            resolveSoon(chargeId);
+            throw e;
         }
         return chargeId;
     }
@@ -114,21 +106,21 @@ public class CardCharges {
         }
     }
 
-    /** Charges left {@code started} longer than any request can take: their transfers never committed. */
+    /** Charges left {@code started} (or {@code voiding}) longer than any request can take. */
     @Scheduled(
             fixedDelayString = "${wallet.partners.sweep.interval}",
             initialDelayString = "${wallet.partners.sweep.interval}")
     public void sweep() {
-        List<UUID> stale = journal.jdbc()
-                .sql("SELECT id FROM card_charges WHERE status = 'started' AND created_at < now() - ?::interval"
-                        + " ORDER BY created_at LIMIT 100")
+        List<UUID> stale = jdbc.sql("SELECT id FROM card_charges WHERE status IN ('started', 'voiding')"
+                        + " AND created_at < now() - ?::interval ORDER BY created_at LIMIT 100")
                 .param(settings.sweep().resolveAfter().toMillis() + " milliseconds")
                 .query(UUID.class)
                 .list();
         stale.forEach(this::resolve);
     }
 
-    private void resolveSoon(UUID chargeId) {
+    /** After the request: voids the charge in the background unless its transfer captured it. */
+    public void resolveSoon(UUID chargeId) {
         try {
             voider.execute(() -> resolve(chargeId));
         } catch (RejectedExecutionException e) {
@@ -136,25 +128,22 @@ public class CardCharges {
         }
     }
 
-    /** Voids the charge if it is still {@code started} once no transaction holds it. */
+    /** Voids the charge if no transfer captured it; holds no lock and no connection while the network is called. */
     void resolve(UUID chargeId) {
+        int fenced = jdbc.sql("UPDATE card_charges SET status = 'voiding', updated_at = now()"
+                        + " WHERE id = ? AND status IN ('started', 'voiding')")
+                .param(chargeId)
+                .update();
+        if (fenced == 0) {
+            return; // captured, declined or voided already
+        }
         try {
-            journal.tx().executeWithoutResult(status -> {
-                String state = journal.jdbc()
-                        .sql("SELECT status FROM card_charges WHERE id = ? FOR UPDATE")
-                        .param(chargeId)
-                        .query(String.class)
-                        .single();
-                if (!"started".equals(state)) {
-                    return;
-                }
-                network.voidCharge(chargeId);
-                journal.jdbc()
-                        .sql("UPDATE card_charges SET status = 'voided', updated_at = now() WHERE id = ?")
-                        .param(chargeId)
-                        .update();
-                log.info("card charge {} voided: its transfer did not commit", chargeId);
-            });
+            network.voidCharge(chargeId);
+            jdbc.sql(
+                            "UPDATE card_charges SET status = 'voided', updated_at = now() WHERE id = ? AND status = 'voiding'")
+                    .param(chargeId)
+                    .update();
+            log.info("card charge {} voided: its transfer did not commit", chargeId);
         } catch (PartnerUnavailableException | PartnerRefusedException e) {
             log.warn("card charge {} could not be voided yet ({}); the sweep will retry", chargeId, e.getMessage());
         }

@@ -10,6 +10,7 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +59,7 @@ public class IdempotentExecutor {
      * @param action runs inside the transaction and returns the success response
      */
     public StoredResponse execute(UUID userId, String key, String request, Supplier<StoredResponse> action) {
-        if (key == null || !KEY.matcher(key).matches() || key.isBlank()) {
-            throw new DomainException(
-                    Problem.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII characters");
-        }
+        checkKey(key);
         String hash = sha256(request);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -97,6 +95,26 @@ public class IdempotentExecutor {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(
                         ThreadLocalRandom.current().nextInt(1, 10 * attempt)));
             }
+        }
+    }
+
+    /**
+     * The stored response of a key already committed, as {@link #execute} would replay it, read without a transaction;
+     * empty if the key is new. Lets a caller skip work that must happen before the transaction (a card charge).
+     */
+    public Optional<StoredResponse> stored(UUID userId, String key, String request) {
+        checkKey(key);
+        boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?)")
+                .params(userId, key)
+                .query(Boolean.class)
+                .single();
+        return exists ? Optional.of(replay(userId, key, sha256(request))) : Optional.empty();
+    }
+
+    private static void checkKey(String key) {
+        if (key == null || !KEY.matcher(key).matches() || key.isBlank()) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII characters");
         }
     }
 

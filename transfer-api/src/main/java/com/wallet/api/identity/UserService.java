@@ -2,9 +2,9 @@ package com.wallet.api.identity;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.identity.internal.UserRepository;
-import com.wallet.api.ledger.Ledger;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import com.wallet.ledger.Ledger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -65,7 +65,7 @@ public class UserService {
                     name ? Problem.USERNAME_TAKEN : Problem.EMAIL_TAKEN,
                     name ? "username '" + username + "' is taken" : "that email address is already registered");
         }
-        long wallet = ledger.openWallet(user.id());
+        long wallet = ledger.openWallet(user.id()).value();
         audit.record(user.id(), "user.created", "user", user.id(), Map.of("wallet_account_id", wallet));
         return user;
     }

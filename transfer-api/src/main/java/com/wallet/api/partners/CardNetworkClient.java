@@ -37,6 +37,17 @@ public final class CardNetworkClient {
                 Map.of("id", payoutId.toString(), "card_number", cardNumber, "amount_cents", amountCents));
     }
 
+    /**
+     * Settles an unknown payout outcome without paying again: true if the network made the payout; false if it did
+     * not, in which case it will refuse any payout under this id from now on.
+     */
+    public boolean cancelPayout(UUID payoutId) {
+        return "PAID"
+                .equals(client.post("/card/payouts/" + payoutId + "/cancel", Map.of())
+                        .path("status")
+                        .asString());
+    }
+
     /** Whether the network made this payout: empty if it never saw it. */
     public Optional<String> payoutStatus(UUID payoutId) {
         return client.get("/card/payouts/" + payoutId).map(p -> p.path("status").asString());

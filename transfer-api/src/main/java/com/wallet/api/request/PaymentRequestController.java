@@ -38,9 +38,15 @@ class PaymentRequestController {
     private final PaymentRequestService requests;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
+    private final com.wallet.api.transfer.TransferService transfers;
 
-    PaymentRequestController(PaymentRequestService requests, IdempotentExecutor idempotency, RateLimiter rateLimiter) {
+    PaymentRequestController(
+            PaymentRequestService requests,
+            IdempotentExecutor idempotency,
+            RateLimiter rateLimiter,
+            com.wallet.api.transfer.TransferService transfers) {
         this.requests = requests;
+        this.transfers = transfers;
         this.idempotency = idempotency;
         this.rateLimiter = rateLimiter;
     }
@@ -58,12 +64,13 @@ class PaymentRequestController {
             @AuthenticationPrincipal Jwt token, @RequestHeader("Idempotency-Key") String key, @PathVariable UUID id) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
-        return idempotency
+        return transfers
                 .execute(
                         me,
                         key,
                         "POST /v1/payment-requests/" + id + "/pay",
-                        () -> idempotency.json(201, requests.pay(me, id)))
+                        requests.payment(me, id),
+                        card -> idempotency.json(201, requests.pay(me, id, card)))
                 .toResponseEntity();
     }
 

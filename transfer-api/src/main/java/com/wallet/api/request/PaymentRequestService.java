@@ -82,14 +82,30 @@ public class PaymentRequestService {
         return find(id);
     }
 
+    /**
+     * The payment that paying this request would make, as it looks before any lock (to charge a card before the money
+     * transaction); empty if the caller could not pay it now.
+     */
+    @Transactional(readOnly = true)
+    public java.util.Optional<TransferService.SendMoney> payment(UUID caller, UUID requestId) {
+        return jdbc.sql("SELECT " + COLUMNS + FROM + " WHERE r.id = ?")
+                .param(requestId)
+                .query(PaymentRequestService::map)
+                .optional()
+                .filter(r -> r.payerId().equals(caller) && "pending".equals(r.status()))
+                .map(PaymentRequestService::payment);
+    }
+
+    private static TransferService.SendMoney payment(PaymentRequestView request) {
+        return new TransferService.SendMoney(
+                request.requesterId(), request.amountCents(), request.note(), request.visibility(), request.id());
+    }
+
     /** The payer pays: one transfer, linked to the request. Runs in the idempotency key's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public TransferView pay(UUID caller, UUID requestId) {
+    public TransferView pay(UUID caller, UUID requestId, TransferService.CardFunding card) {
         PaymentRequestView request = lockPending(caller, requestId, Role.PAYER, "pay");
-        TransferView transfer = transfers.send(
-                caller,
-                new TransferService.SendMoney(
-                        request.requesterId(), request.amountCents(), request.note(), request.visibility(), requestId));
+        TransferView transfer = transfers.send(caller, payment(request), card);
         setStatus(caller, request, "paid");
         return transfer;
     }

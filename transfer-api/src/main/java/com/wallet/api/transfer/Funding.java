@@ -1,8 +1,8 @@
 package com.wallet.api.transfer;
 
-import com.wallet.api.money.Money;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import com.wallet.ledger.Money;
 import java.util.Map;
 
 /**

@@ -10,6 +10,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -56,21 +57,15 @@ class TransferController {
         rateLimiter.acquire(me);
         Notes.check(body.note());
         String request = "POST /v1/transfers " + json.writeValueAsString(body);
-        return idempotency
+        TransferService.SendMoney payment = new TransferService.SendMoney(
+                body.receiverId(), body.amountCents(), body.note(), body.visibility(), null);
+        return transfers
                 .execute(
                         me,
                         key,
                         request,
-                        () -> idempotency.json(
-                                201,
-                                transfers.send(
-                                        me,
-                                        new TransferService.SendMoney(
-                                                body.receiverId(),
-                                                body.amountCents(),
-                                                body.note(),
-                                                body.visibility(),
-                                                null))))
+                        Optional.of(payment),
+                        card -> idempotency.json(201, transfers.send(me, payment, card)))
                 .toResponseEntity();
     }
 

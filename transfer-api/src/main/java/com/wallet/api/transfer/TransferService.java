@@ -2,20 +2,26 @@ package com.wallet.api.transfer;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.funding.CardCharges;
-import com.wallet.api.ledger.Ledger;
-import com.wallet.api.ledger.Ledger.Line;
-import com.wallet.api.ledger.Ledger.LockedWallet;
-import com.wallet.api.ledger.Ledger.SystemAccount;
-import com.wallet.api.money.Money;
+import com.wallet.api.idempotency.IdempotentExecutor;
+import com.wallet.api.idempotency.StoredResponse;
 import com.wallet.api.transfer.internal.TransferRepository;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.Problem;
+import com.wallet.ledger.EntryKind;
+import com.wallet.ledger.Ledger;
+import com.wallet.ledger.Ledger.Line;
+import com.wallet.ledger.Ledger.LockedWallet;
+import com.wallet.ledger.Ledger.Reference;
+import com.wallet.ledger.Money;
+import com.wallet.ledger.SystemAccount;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -23,12 +29,33 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Sending money: one transaction that locks both wallets, runs the funding waterfall and posts the ledger entry. */
+/**
+ * Sending money: the card (if the waterfall needs it) is charged first, with no lock and no database connection held
+ * while the network answers; then one short transaction locks both wallets, checks the limits, runs the funding
+ * waterfall (which must still need exactly what was charged) and posts the ledger entry.
+ */
 @Service
 public class TransferService {
 
     /** @param paymentRequestId the request this transfer pays, or null */
     public record SendMoney(UUID receiverId, long amountCents, String note, String visibility, UUID paymentRequestId) {}
+
+    /**
+     * What was charged to the card before the money transaction, for this one attempt: nothing, a charge (card part
+     * and fee), or a decline to report if the waterfall still needs the card under the lock.
+     */
+    public record CardFunding(UUID chargeId, Money card, Money fee, DomainException declined) {
+        public static final CardFunding NONE = new CardFunding(null, Money.ZERO, Money.ZERO, null);
+    }
+
+    /** The waterfall under the lock needs another card amount than was charged before it: void and start again. */
+    static final class FundingChanged extends RuntimeException {
+        FundingChanged(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static final int FUNDING_ATTEMPTS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
 
@@ -38,6 +65,7 @@ public class TransferService {
     private final TransferSettings settings;
     private final TransferMetrics metrics;
     private final CardCharges cardCharges;
+    private final IdempotentExecutor idempotency;
 
     TransferService(
             TransferRepository transfers,
@@ -45,8 +73,10 @@ public class TransferService {
             AuditLog audit,
             TransferSettings settings,
             TransferMetrics metrics,
-            CardCharges cardCharges) {
+            CardCharges cardCharges,
+            IdempotentExecutor idempotency) {
         this.cardCharges = cardCharges;
+        this.idempotency = idempotency;
         this.transfers = transfers;
         this.ledger = ledger;
         this.audit = audit;
@@ -54,12 +84,99 @@ public class TransferService {
         this.metrics = metrics;
     }
 
-    /** Runs inside the caller's transaction (the idempotency key's). */
+    /**
+     * Moves money at most once per idempotency key, funding it by card if needed before the money transaction:
+     * {@code money} runs inside the key's transaction with what was charged. A replay never charges; a charge that
+     * ends up unused (a refusal, a rollback, a replay won by a concurrent duplicate) is voided.
+     *
+     * @param payment the payment as the caller sees it before any lock, to decide whether a card is needed; empty
+     *     when it cannot be paid anyway (the transaction then reports why)
+     */
+    public StoredResponse execute(
+            UUID payer,
+            String key,
+            String request,
+            Optional<SendMoney> payment,
+            Function<CardFunding, StoredResponse> money) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<StoredResponse> stored = idempotency.stored(payer, key, request);
+            if (stored.isPresent()) {
+                return stored.get();
+            }
+            CardFunding card = payment.map(p -> chargeIfNeeded(payer, p)).orElse(CardFunding.NONE);
+            boolean captured = false;
+            try {
+                StoredResponse response = idempotency.execute(payer, key, request, () -> money.apply(card));
+                captured = !response.replayed() && response.status() == 201;
+                return response;
+            } catch (FundingChanged e) {
+                metrics.rejected("funding_changed");
+                log.info("attempt {}: {}", attempt, e.getMessage());
+                if (attempt == FUNDING_ATTEMPTS) {
+                    throw new DomainException(
+                            Problem.FUNDING_CHANGED,
+                            "the wallet's balance kept changing while the card was charged; nothing was kept",
+                            Map.of("attempts", attempt));
+                }
+            } finally {
+                if (card.chargeId() != null && !captured) {
+                    cardCharges.resolveSoon(card.chargeId());
+                }
+            }
+        }
+    }
+
+    /**
+     * The waterfall as it looks before the lock; charges the card part it needs (a decline is returned, not thrown,
+     * so the money transaction can store it under the key). Nothing is charged for what would be refused anyway.
+     */
+    private CardFunding chargeIfNeeded(UUID senderId, SendMoney request) {
+        if (request.amountCents() < settings.minAmountCents()
+                || request.amountCents() > settings.maxAmountCents()
+                || senderId.equals(request.receiverId())) {
+            return CardFunding.NONE;
+        }
+        Optional<LockedWallet> from = ledger.readWallet(senderId);
+        Optional<LockedWallet> to = ledger.readWallet(request.receiverId());
+        if (from.isEmpty()
+                || to.isEmpty()
+                || from.get().ownerFrozen()
+                || from.get().restricted()
+                || to.get().ownerFrozen()) {
+            return CardFunding.NONE;
+        }
+        TransferRepository.FundingSources sources = transfers.fundingSources(senderId);
+        Funding funding;
+        try {
+            funding = Funding.plan(
+                    Money.ofCents(request.amountCents()),
+                    from.get().available(),
+                    sources.bank().isPresent(),
+                    sources.card().isPresent(),
+                    settings.cardFeeBasisPoints());
+        } catch (DomainException e) {
+            return CardFunding.NONE;
+        }
+        if (!funding.card().isPositive()) {
+            return CardFunding.NONE;
+        }
+        try {
+            UUID charge = cardCharges.charge(
+                    senderId,
+                    sources.card().orElseThrow(),
+                    funding.card().plus(funding.fee()).cents());
+            return new CardFunding(charge, funding.card(), funding.fee(), null);
+        } catch (DomainException declined) {
+            return new CardFunding(null, funding.card(), funding.fee(), declined);
+        }
+    }
+
+    /** Runs inside the caller's transaction (the idempotency key's), with what was charged to the card before it. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public TransferView send(UUID senderId, SendMoney request) {
+    public TransferView send(UUID senderId, SendMoney request, CardFunding card) {
         long started = System.nanoTime();
         try {
-            TransferView sent = doSend(senderId, request, started);
+            TransferView sent = doSend(senderId, request, card);
             metrics.totalTook(System.nanoTime() - started);
             return sent;
         } catch (DomainException e) {
@@ -68,7 +185,7 @@ public class TransferService {
         }
     }
 
-    private TransferView doSend(UUID senderId, SendMoney request, long started) {
+    private TransferView doSend(UUID senderId, SendMoney request, CardFunding card) {
         Money amount = Money.ofCents(request.amountCents());
         if (request.amountCents() < settings.minAmountCents() || request.amountCents() > settings.maxAmountCents()) {
             throw new DomainException(
@@ -117,21 +234,24 @@ public class TransferService {
         TransferRepository.FundingSources sources = sender.sources();
         Funding funding = Funding.plan(
                 amount,
-                from.balance(),
+                from.available(),
                 sources.bank().isPresent(),
                 sources.card().isPresent(),
                 settings.cardFeeBasisPoints());
+        if (!funding.card().equals(card.card()) || !funding.fee().equals(card.fee())) {
+            throw new FundingChanged("the waterfall needs " + funding.card() + " from the card under the lock; "
+                    + card.card() + " was arranged before it");
+        }
+        if (funding.card().isPositive() && card.declined() != null) {
+            throw card.declined();
+        }
 
         UUID transferId = UUID.randomUUID();
         MDC.put("transfer_id", transferId.toString());
         try {
-            // the card is charged at the network before anything is written; a failure rolls everything back
-            UUID cardCharge = funding.card().isPositive()
-                    ? cardCharges.charge(
-                            senderId,
-                            sources.card().orElseThrow(),
-                            funding.card().plus(funding.fee()).cents())
-                    : null;
+            // the card was charged before this transaction; a failure here rolls back and the charge is voided
+            UUID cardCharge = funding.card().isPositive() ? card.chargeId() : null;
+            UUID bankDebit = UUID.randomUUID();
             TransferView draft = new TransferView(
                     transferId,
                     senderId,
@@ -152,8 +272,11 @@ public class TransferService {
                     sources.bank()
                             .filter(bank -> funding.bank().isPositive())
                             .map(bank -> new TransferRepository.BankDebit(
-                                    bank, funding.bank().cents())));
-            ledger.post("transfer", transferId, lines(from, to, amount, funding));
+                                    bankDebit, bank, funding.bank().cents())));
+            ledger.post(EntryKind.TRANSFER, Reference.transfer(transferId), lines(from, to, amount, funding));
+            // bank money that has not settled stays unsettled wherever it goes (funds availability)
+            ledger.carryUnsettled(from, funding.balance(), to.accountId());
+            ledger.addUnsettled(to.accountId(), bankDebit, funding.bank());
             if (cardCharge != null) {
                 cardCharges.captured(cardCharge, transferId);
             }
@@ -195,16 +318,16 @@ public class TransferService {
             lines.add(new Line(from.accountId(), funding.balance().negate()));
         }
         if (funding.bank().isPositive()) {
-            lines.add(new Line(
-                    SystemAccount.BANK_FUNDING_CLEARING.id(), funding.bank().negate()));
+            lines.add(
+                    Line.of(SystemAccount.BANK_FUNDING_CLEARING, funding.bank().negate()));
         }
         if (funding.card().isPositive()) {
-            lines.add(new Line(
-                    SystemAccount.CARD_FUNDING_CLEARING.id(),
+            lines.add(Line.of(
+                    SystemAccount.CARD_FUNDING_CLEARING,
                     funding.card().plus(funding.fee()).negate()));
         }
         if (funding.fee().isPositive()) {
-            lines.add(new Line(SystemAccount.FEE_REVENUE.id(), funding.fee()));
+            lines.add(Line.of(SystemAccount.FEE_REVENUE, funding.fee()));
         }
         lines.add(new Line(to.accountId(), amount));
         return lines;

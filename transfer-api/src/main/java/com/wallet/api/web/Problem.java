@@ -30,6 +30,8 @@ public enum Problem {
     NOT_VERIFIABLE("not-verifiable", "That payment method cannot be verified"),
     VERIFICATION_FAILED("verification-failed", "The micro-deposit amounts do not match"),
     CARD_DECLINED("card-declined", "The card was declined"),
+    FUNDS_NOT_SETTLED("funds-not-settled", "Money from a bank payment is not settled yet; it cannot be cashed out"),
+    FUNDING_CHANGED("funding-changed", "The balance changed while the card was charged; retry with the same key"),
     FEED_UNAVAILABLE("feed-unavailable", "The feed store is unavailable; try again later"),
     PARTNER_UNAVAILABLE("partner-unavailable", "A partner network is unavailable; try again later"),
     RATE_LIMITED("rate-limited", "Too many requests"),

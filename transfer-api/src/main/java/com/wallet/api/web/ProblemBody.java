@@ -27,7 +27,8 @@ public final class ProblemBody {
                     IDEMPOTENCY_KEY_IN_FLIGHT,
                     REQUEST_NOT_PENDING,
                     PAYMENT_METHOD_IN_USE,
-                    NOT_VERIFIABLE -> HttpStatus.CONFLICT;
+                    NOT_VERIFIABLE,
+                    FUNDING_CHANGED -> HttpStatus.CONFLICT;
             case IDEMPOTENCY_KEY_REUSE,
                     INSUFFICIENT_FUNDS,
                     LIMIT_EXCEEDED,
@@ -41,7 +42,8 @@ public final class ProblemBody {
                     SELF_REQUEST,
                     PAYMENT_METHOD_UNSUITABLE,
                     VERIFICATION_FAILED,
-                    CARD_DECLINED -> HttpStatus.UNPROCESSABLE_CONTENT;
+                    CARD_DECLINED,
+                    FUNDS_NOT_SETTLED -> HttpStatus.UNPROCESSABLE_CONTENT;
             case PARTNER_UNAVAILABLE, FEED_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;

@@ -3,9 +3,9 @@ package com.wallet.api.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.wallet.api.money.Money;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import com.wallet.ledger.Money;
 import org.junit.jupiter.api.Test;
 
 class FundingTest {

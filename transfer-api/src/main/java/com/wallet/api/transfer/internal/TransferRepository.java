@@ -27,7 +27,7 @@ public class TransferRepository {
     public record Sender(Sent sent, FundingSources sources) {}
 
     /** The part of a transfer to be debited from the sender's bank account by ACH. */
-    public record BankDebit(UUID paymentMethodId, long amountCents) {}
+    public record BankDebit(UUID id, UUID paymentMethodId, long amountCents) {}
 
     private final JdbcClient jdbc;
 
@@ -59,6 +59,19 @@ public class TransferRepository {
                         new FundingSources(
                                 Optional.ofNullable(rs.getObject("bank", UUID.class)),
                                 Optional.ofNullable(rs.getObject("card", UUID.class)))))
+                .single();
+    }
+
+    /** The default verified bank account and the default card, read without locking (to plan before the lock). */
+    public FundingSources fundingSources(UUID userId) {
+        return jdbc.sql("SELECT (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
+                        + " AND NOT removed AND verified) AS bank,"
+                        + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
+                        + " AND NOT removed) AS card")
+                .param("u", userId)
+                .query((rs, n) -> new FundingSources(
+                        Optional.ofNullable(rs.getObject("bank", UUID.class)),
+                        Optional.ofNullable(rs.getObject("card", UUID.class))))
                 .single();
     }
 
@@ -95,7 +108,7 @@ public class TransferRepository {
                         t.visibility(),
                         t.status(),
                         t.paymentRequestId(),
-                        UUID.randomUUID(),
+                        bankDebit.map(BankDebit::id).orElse(null),
                         bankDebit.map(BankDebit::paymentMethodId).orElse(null),
                         bankDebit.map(BankDebit::amountCents).orElse(null),
                         bankDebit.map(BankDebit::paymentMethodId).orElse(null))

@@ -1,4 +1,4 @@
-package com.wallet.api.money;
+package com.wallet.ledger;
 
 /**
  * An amount of US dollars in cents. Arithmetic is exact: overflow throws {@link ArithmeticException}, never wraps.

@@ -1,4 +1,4 @@
-package com.wallet.api.money;
+package com.wallet.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,20 @@
+package com.wallet.ledger;
+
+import java.util.Locale;
+
+/** What a ledger entry records; stored in {@code ledger_entries.kind} as the lower-case name. */
+public enum EntryKind {
+    TRANSFER,
+    /** A standard cashout leaving the wallet when requested. */
+    CASHOUT,
+    /** A standard cashout put back (never happens today; kept for the entries written before holds). */
+    CASHOUT_REVERSAL,
+    /** An instant cashout's hold, posted once the card network paid. */
+    INSTANT_CASHOUT,
+    ACH_RETURN,
+    ACH_SETTLED;
+
+    public String dbName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

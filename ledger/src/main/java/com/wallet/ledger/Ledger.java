@@ -1,0 +1,423 @@
+package com.wallet.ledger;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * The double-entry ledger: the only code that writes {@code ledger_entries}, {@code ledger_lines},
+ * {@code ledger_holds} and {@code unsettled_funds}. Every posting is a balanced set of lines (sum 0); wallets' cached
+ * balances, held and unsettled sums follow from their rows by database triggers, and lines never change afterwards.
+ *
+ * <p>Every method that writes or locks runs inside the caller's transaction (it refuses to run without one). Wallets
+ * are locked by {@link #lockWallets} only, in ascending account id: the one lock order of every transaction. A hold
+ * row is locked before the wallets it touches.
+ */
+public final class Ledger {
+
+    /**
+     * A wallet as read under its row lock, with its owner's account status and default visibility (read in the same
+     * statement, to save a round trip per party).
+     *
+     * @param held pending holds on it, still part of the balance
+     * @param unsettled how much of the balance came from bank debits that have not settled
+     * @param restricted an ACH return left it in debt: it may neither send nor cash out until repaid
+     */
+    public record LockedWallet(
+            AccountId accountId,
+            UUID userId,
+            Money balance,
+            Money held,
+            Money unsettled,
+            boolean restricted,
+            boolean ownerFrozen,
+            String ownerDefaultVisibility) {
+
+        /** What may be spent now: the balance less what is held, never below zero. */
+        public Money available() {
+            return balance.minus(held).max0();
+        }
+    }
+
+    public record Line(AccountId account, Money amount) {
+        public static Line of(SystemAccount account, Money amount) {
+            return new Line(account.id(), amount);
+        }
+    }
+
+    /** What an entry belongs to: a transfer, a cashout, or neither (settlement of clearing accounts). */
+    public record Reference(UUID transferId, UUID cashoutId) {
+        public static final Reference NONE = new Reference(null, null);
+
+        public static Reference transfer(UUID id) {
+            return new Reference(id, null);
+        }
+
+        public static Reference cashout(UUID id) {
+            return new Reference(null, id);
+        }
+    }
+
+    public record Hold(
+            UUID id,
+            AccountId account,
+            HoldKind kind,
+            Money amount,
+            HoldStatus status,
+            Optional<Money> posted,
+            UUID referenceId,
+            Instant expiresAt,
+            boolean overdue) {}
+
+    /** Unsettled bank money of one debit in one wallet. */
+    public record Unsettled(AccountId account, UUID userId, UUID debitId, Money amount) {}
+
+    private static final String WALLET_COLUMNS = "a.id, a.user_id, a.balance_cents, a.held_cents,"
+            + " a.unsettled_cents, a.restricted, u.status, u.default_visibility";
+    private static final String HOLD_COLUMNS =
+            "id, account_id, kind, amount_cents, status, posted_cents, reference_id, expires_at,"
+                    + " (status = 'pending' AND expires_at <= clock_timestamp()) AS overdue";
+
+    private final JdbcClient jdbc;
+
+    public Ledger(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public AccountId openWallet(UUID userId) {
+        requireTransaction();
+        return AccountId.of(jdbc.sql("INSERT INTO ledger_accounts (kind, user_id) VALUES ('wallet', ?) RETURNING id")
+                .param(userId)
+                .query(Long.class)
+                .single());
+    }
+
+    /**
+     * Locks the users' wallets, in ascending account id, and returns them by user id; a user who does not exist is
+     * absent from the map. Only the wallet rows are locked, not their owners' user rows.
+     */
+    public Map<UUID, LockedWallet> lockWallets(Collection<UUID> userIds) {
+        requireTransaction();
+        Map<UUID, LockedWallet> locked = new LinkedHashMap<>();
+        jdbc.sql("SELECT " + WALLET_COLUMNS + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
+                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(?) ORDER BY a.id FOR UPDATE OF a")
+                .param(userIds.toArray(UUID[]::new))
+                .query(Ledger::wallet)
+                .list()
+                .forEach(w -> locked.put(w.userId(), w));
+        return locked;
+    }
+
+    /** One user's wallet under its lock; the user must exist. */
+    public LockedWallet lockWallet(UUID userId) {
+        LockedWallet wallet = lockWallets(List.of(userId)).get(userId);
+        if (wallet == null) {
+            throw new IllegalStateException("user " + userId + " has no wallet");
+        }
+        return wallet;
+    }
+
+    /** A wallet without locking it (for views and plans made before the money transaction). */
+    public Optional<LockedWallet> readWallet(UUID userId) {
+        return jdbc.sql("SELECT " + WALLET_COLUMNS + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
+                        + " WHERE a.kind = 'wallet' AND a.user_id = ?")
+                .param(userId)
+                .query(Ledger::wallet)
+                .optional();
+    }
+
+    /** Marks a locked wallet as in debt, which the database requires before a line may take it below what it holds. */
+    public void restrict(AccountId wallet) {
+        requireTransaction();
+        jdbc.sql("UPDATE ledger_accounts SET restricted = true WHERE id = ? AND kind = 'wallet'")
+                .param(wallet.value())
+                .update();
+    }
+
+    /** Writes one balanced entry; refuses an unbalanced, empty or zero-line one before it reaches the database. */
+    public UUID post(EntryKind kind, Reference reference, List<Line> lines) {
+        requireTransaction();
+        UUID entryId = UUID.randomUUID();
+        insert(entryId, kind, reference, lines);
+        return entryId;
+    }
+
+    private void insert(UUID entryId, EntryKind kind, Reference reference, List<Line> lines) {
+        Money sum = Money.ZERO;
+        for (Line line : lines) {
+            if (line.amount().isZero()) {
+                throw new IllegalArgumentException("a ledger line of 0 cents on " + line.account());
+            }
+            sum = sum.plus(line.amount());
+        }
+        if (lines.size() < 2 || !sum.isZero()) {
+            throw new IllegalArgumentException("ledger entry " + kind + " must have 2+ lines summing to 0, had "
+                    + lines.size() + " summing to " + sum);
+        }
+        // the entry and its lines in one statement (one round trip); the lines go in the order given
+        jdbc.sql("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id) VALUES (?, ?, ?, ?))"
+                        + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                        + " SELECT ?, account_id, amount_cents"
+                        + " FROM unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY AS l(account_id, amount_cents, n)"
+                        + " ORDER BY n")
+                .params(
+                        entryId,
+                        kind.dbName(),
+                        reference.transferId(),
+                        reference.cashoutId(),
+                        entryId,
+                        lines.stream().map(l -> l.account().value()).toArray(Long[]::new),
+                        lines.stream().map(l -> l.amount().cents()).toArray(Long[]::new))
+                .update();
+    }
+
+    // ---- holds ----
+
+    /**
+     * Reserves {@code amount} of a wallet locked by the caller until {@code expiresIn} from now. Refuses more than the
+     * wallet has available (its balance less what is already held).
+     */
+    public Hold hold(LockedWallet wallet, HoldKind kind, Money amount, UUID referenceId, Duration expiresIn) {
+        requireTransaction();
+        if (!amount.isPositive()) {
+            throw new IllegalArgumentException("a hold is of a positive amount, was " + amount);
+        }
+        if (wallet.restricted() || wallet.available().compareTo(amount) < 0) {
+            throw new LedgerException.InsufficientFunds(wallet.restricted() ? Money.ZERO : wallet.available(), amount);
+        }
+        UUID id = UUID.randomUUID();
+        return jdbc.sql("INSERT INTO ledger_holds (id, account_id, kind, amount_cents, reference_id, expires_at)"
+                        + " VALUES (?, ?, ?, ?, ?, clock_timestamp() + ?::interval) RETURNING " + HOLD_COLUMNS)
+                .params(
+                        id,
+                        wallet.accountId().value(),
+                        kind.dbName(),
+                        amount.cents(),
+                        referenceId,
+                        expiresIn.toMillis() + " milliseconds")
+                .query(Ledger::hold)
+                .single();
+    }
+
+    /** A hold under its row lock, so that only one transaction at a time can end it. */
+    public Optional<Hold> lockHold(UUID holdId) {
+        requireTransaction();
+        return jdbc.sql("SELECT " + HOLD_COLUMNS + " FROM ledger_holds WHERE id = ? FOR UPDATE")
+                .param(holdId)
+                .query(Ledger::hold)
+                .optional();
+    }
+
+    /** The hold of a reference (a cashout, say), under its row lock. */
+    public Optional<Hold> lockHoldOf(UUID referenceId) {
+        requireTransaction();
+        return jdbc.sql("SELECT " + HOLD_COLUMNS + " FROM ledger_holds WHERE reference_id = ? FOR UPDATE")
+                .param(referenceId)
+                .query(Ledger::hold)
+                .optional();
+    }
+
+    public Optional<Hold> findHold(UUID holdId) {
+        return jdbc.sql("SELECT " + HOLD_COLUMNS + " FROM ledger_holds WHERE id = ?")
+                .param(holdId)
+                .query(Ledger::hold)
+                .optional();
+    }
+
+    /**
+     * Posts {@code amount} of a pending hold and releases the rest: one entry debits the held wallet by
+     * {@code amount} and credits {@code credits} (which must add up to it). Exactly one of the posts, voids and
+     * expiries of a hold succeeds; the others get {@link LedgerException.HoldEnded}, as does a post after the hold's
+     * expiry time even before the sweep has marked it.
+     */
+    public UUID postHold(UUID holdId, Money amount, EntryKind kind, Reference reference, List<Line> credits) {
+        Hold hold = pending(holdId);
+        if (!amount.isPositive() || amount.compareTo(hold.amount()) > 0) {
+            throw new IllegalArgumentException("hold " + holdId + " of " + hold.amount() + " cannot post " + amount);
+        }
+        if (hold.overdue()) {
+            throw new LedgerException.HoldEnded(holdId, HoldStatus.EXPIRED, "expired at " + hold.expiresAt());
+        }
+        // the wallets the entry touches, locked in the one order (ascending id) before any of them changes
+        List<Long> accounts = new ArrayList<>();
+        accounts.add(hold.account().value());
+        credits.forEach(l -> accounts.add(l.account().value()));
+        jdbc.sql("SELECT id FROM ledger_accounts WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id FOR UPDATE")
+                .param(accounts.toArray(Long[]::new))
+                .query(Long.class)
+                .list();
+        UUID entryId = UUID.randomUUID();
+        // release first (the held amount leaves held_cents), then post: the wallet never shows less than it holds
+        jdbc.sql("UPDATE ledger_holds SET status = 'posted', posted_cents = ?, entry_id = ?,"
+                        + " resolved_at = clock_timestamp() WHERE id = ?")
+                .params(amount.cents(), entryId, holdId)
+                .update();
+        List<Line> lines = new ArrayList<>();
+        lines.add(new Line(hold.account(), amount.negate()));
+        lines.addAll(credits);
+        insert(entryId, kind, reference, lines);
+        return entryId;
+    }
+
+    /** Ends a pending hold without moving money; {@link LedgerException.HoldEnded} if it has ended already. */
+    public void voidHold(UUID holdId) {
+        pending(holdId);
+        jdbc.sql("UPDATE ledger_holds SET status = 'voided', resolved_at = clock_timestamp() WHERE id = ?")
+                .param(holdId)
+                .update();
+    }
+
+    /** Marks up to {@code limit} pending holds past their expiry as expired (releasing them); returns them. */
+    public List<Hold> expireHolds(int limit) {
+        requireTransaction();
+        return jdbc.sql("UPDATE ledger_holds SET status = 'expired', resolved_at = clock_timestamp()"
+                        + " WHERE id IN (SELECT id FROM ledger_holds WHERE status = 'pending'"
+                        + " AND expires_at <= clock_timestamp() ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+                        + " RETURNING " + HOLD_COLUMNS)
+                .param(limit)
+                .query(Ledger::hold)
+                .list();
+    }
+
+    private Hold pending(UUID holdId) {
+        Hold hold = lockHold(holdId).orElseThrow(() -> new IllegalArgumentException("no hold " + holdId));
+        if (hold.status() != HoldStatus.PENDING) {
+            throw new LedgerException.HoldEnded(
+                    holdId, hold.status(), "has ended: " + hold.status().dbName());
+        }
+        return hold;
+    }
+
+    // ---- funds availability ----
+
+    /** Money of the bank debit {@code debitId} reached this wallet and is not settled yet. */
+    public void addUnsettled(AccountId wallet, UUID debitId, Money amount) {
+        requireTransaction();
+        if (!amount.isPositive()) {
+            return;
+        }
+        jdbc.sql("INSERT INTO unsettled_funds (account_id, debit_id, amount_cents) VALUES (?, ?, ?)"
+                        + " ON CONFLICT (account_id, debit_id)"
+                        + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents")
+                .params(wallet.value(), debitId, amount.cents())
+                .update();
+    }
+
+    /**
+     * After {@code from} (locked) paid {@code spent} of its balance to {@code to} (locked): unsettled money the
+     * sender's remaining balance can no longer contain went with the payment, so it stays unsettled at the receiver.
+     * What leaves is counted as settled money first. Nothing to do, and no statement run, for a sender without
+     * unsettled money.
+     */
+    public void carryUnsettled(LockedWallet from, Money spent, AccountId to) {
+        requireTransaction();
+        if (!from.unsettled().isPositive() || !spent.isPositive()) {
+            return;
+        }
+        Money remaining = from.balance().minus(spent).max0();
+        Money toMove = spent.min(from.unsettled().minus(remaining).max0());
+        if (!toMove.isPositive()) {
+            return;
+        }
+        List<Unsettled> rows = jdbc.sql("SELECT f.account_id, a.user_id, f.debit_id, f.amount_cents"
+                        + " FROM unsettled_funds f JOIN ledger_accounts a ON a.id = f.account_id"
+                        + " WHERE f.account_id = ? ORDER BY f.debit_id")
+                .param(from.accountId().value())
+                .query(Ledger::unsettled)
+                .list();
+        for (Unsettled row : rows) {
+            if (!toMove.isPositive()) {
+                break;
+            }
+            Money part = row.amount().min(toMove);
+            reduceUnsettled(row, part);
+            addUnsettled(to, row.debitId(), part);
+            toMove = toMove.minus(part);
+        }
+    }
+
+    /** Where the unsettled money of a bank debit is now, by wallet. */
+    public List<Unsettled> unsettledOf(UUID debitId) {
+        return jdbc.sql("SELECT f.account_id, a.user_id, f.debit_id, f.amount_cents"
+                        + " FROM unsettled_funds f JOIN ledger_accounts a ON a.id = f.account_id"
+                        + " WHERE f.debit_id = ? ORDER BY f.account_id")
+                .param(debitId)
+                .query(Ledger::unsettled)
+                .list();
+    }
+
+    /** Takes {@code amount} off the unsettled money of one debit in one wallet (it settled, was taken back, moved). */
+    public void reduceUnsettled(Unsettled row, Money amount) {
+        requireTransaction();
+        if (amount.compareTo(row.amount()) >= 0) {
+            jdbc.sql("DELETE FROM unsettled_funds WHERE account_id = ? AND debit_id = ?")
+                    .params(row.account().value(), row.debitId())
+                    .update();
+        } else {
+            jdbc.sql("UPDATE unsettled_funds SET amount_cents = amount_cents - ? WHERE account_id = ? AND debit_id = ?")
+                    .params(amount.cents(), row.account().value(), row.debitId())
+                    .update();
+        }
+    }
+
+    /** The bank debit settled (or was taken back in full): none of its money is unsettled any more. */
+    public void release(UUID debitId) {
+        requireTransaction();
+        jdbc.sql("DELETE FROM unsettled_funds WHERE debit_id = ?")
+                .param(debitId)
+                .update();
+    }
+
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalStateException("the ledger writes and locks only inside a transaction");
+        }
+    }
+
+    private static LockedWallet wallet(ResultSet rs, int row) throws SQLException {
+        return new LockedWallet(
+                AccountId.of(rs.getLong("id")),
+                rs.getObject("user_id", UUID.class),
+                Money.ofCents(rs.getLong("balance_cents")),
+                Money.ofCents(rs.getLong("held_cents")),
+                Money.ofCents(rs.getLong("unsettled_cents")),
+                rs.getBoolean("restricted"),
+                "frozen".equals(rs.getString("status")),
+                rs.getString("default_visibility"));
+    }
+
+    private static Hold hold(ResultSet rs, int row) throws SQLException {
+        long posted = rs.getLong("posted_cents");
+        boolean wasPosted = !rs.wasNull();
+        Timestamp expires = rs.getTimestamp("expires_at");
+        return new Hold(
+                rs.getObject("id", UUID.class),
+                AccountId.of(rs.getLong("account_id")),
+                HoldKind.of(rs.getString("kind")),
+                Money.ofCents(rs.getLong("amount_cents")),
+                HoldStatus.of(rs.getString("status")),
+                wasPosted ? Optional.of(Money.ofCents(posted)) : Optional.empty(),
+                rs.getObject("reference_id", UUID.class),
+                expires.toInstant(),
+                rs.getBoolean("overdue"));
+    }
+
+    private static Unsettled unsettled(ResultSet rs, int row) throws SQLException {
+        return new Unsettled(
+                AccountId.of(rs.getLong(1)),
+                rs.getObject(2, UUID.class),
+                rs.getObject(3, UUID.class),
+                Money.ofCents(rs.getLong(4)));
+    }
+}

@@ -1,0 +1,24 @@
+package com.wallet.ledger;
+
+/** The platform's own accounts, created by the schema with these ids. They keep no cached balance (no hot row). */
+public enum SystemAccount {
+    /** Bank debits not collected yet: negative by what the banks still owe us. */
+    BANK_FUNDING_CLEARING(1),
+    /** Card charges that funded transfers. */
+    CARD_FUNDING_CLEARING(2),
+    /** Cashouts on their way out: standard ones until their ACH credit settles, instant ones once paid out. */
+    CASHOUT_CLEARING(3),
+    FEE_REVENUE(4),
+    /** Money at our own bank: settled ACH debits in, settled ACH credits out. */
+    SETTLEMENT_BANK(5);
+
+    private final AccountId id;
+
+    SystemAccount(long id) {
+        this.id = AccountId.of(id);
+    }
+
+    public AccountId id() {
+        return id;
+    }
+}
