@@ -9,7 +9,6 @@ import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.PostgresSettings;
 import com.wallet.stack.Stack;
 import com.wallet.stack.internal.Ports;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,6 +131,11 @@ final class Services implements AutoCloseable {
     }
 
     private Process launch(String name, List<String> jvmArgs, String main, List<String> args) throws Exception {
+        return launchJvm(logs.resolve(name + ".log"), jvmArgs, main, args);
+    }
+
+    /** A JVM of its own on the test's class path, its output in {@code log}. */
+    static Process launchJvm(Path log, List<String> jvmArgs, String main, List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -140,14 +144,18 @@ final class Services implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(main);
         command.addAll(args);
-        File log = logs.resolve(name + ".log").toFile();
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log)
+                .redirectOutput(log.toFile())
                 .start();
     }
 
     private void awaitHealthy(String url) {
+        awaitHealthy(url, processes, logs);
+    }
+
+    /** Until {@code url} answers 200; fails as soon as one of {@code processes} has exited. */
+    static void awaitHealthy(String url, List<Process> processes, Path logs) {
         await().atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> {

@@ -266,15 +266,34 @@ public class CashoutService {
         }
         Pending p = pending.get();
         // the hold becomes the money leaving: wallet -> cashout clearing (what the card got) and fee revenue
-        ledger.lockHoldOf(id)
-                .ifPresentOrElse(
-                        hold -> ledger.postHold(
-                                hold.id(),
-                                Money.ofCents(p.amountCents()),
-                                EntryKind.INSTANT_CASHOUT,
-                                Reference.cashout(id),
-                                creditLines(p.amountCents(), p.feeCents())),
-                        () -> log.info("cashout {} was taken from the wallet before holds existed", id));
+        Optional<Ledger.Hold> hold = ledger.lockHoldOf(id);
+        if (hold.isPresent()
+                && hold.get().status() == com.wallet.ledger.HoldStatus.PENDING
+                && !hold.get().overdue()) {
+            ledger.postHold(
+                    hold.get().id(),
+                    Money.ofCents(p.amountCents()),
+                    EntryKind.INSTANT_CASHOUT,
+                    Reference.cashout(id),
+                    creditLines(p.amountCents(), p.feeCents()));
+        } else if (hold.isPresent()) {
+            // the network paid after the hold expired (it was unreachable for longer than the hold lasts): the money
+            // left all the same, so it is booked, leaving a recorded debt if the wallet no longer covers it
+            LockedWallet wallet = ledger.lockWallet(p.userId());
+            if (wallet.available().cents() < p.amountCents()) {
+                ledger.restrict(wallet.accountId());
+            }
+            ledger.post(
+                    EntryKind.INSTANT_CASHOUT,
+                    Reference.cashout(id),
+                    outLines(wallet.accountId(), p.amountCents(), p.feeCents()));
+            log.warn(
+                    "cashout {} was paid after its hold ended ({}); booked without it",
+                    id,
+                    hold.get().status());
+        } else {
+            log.info("cashout {} was taken from the wallet before holds existed", id);
+        }
         jdbc.sql("UPDATE cashouts SET status = 'completed', updated_at = clock_timestamp() WHERE id = ?")
                 .param(id)
                 .update();
