@@ -2,7 +2,8 @@
 -- receiver), each with its own Idempotency-Key; BENCH_MODE=wallet: GET /v1/me/wallet as random users (the floor: the
 -- HTTP, token and framework path with one indexed read). Reads BENCH_USERS (a file of "user-id token" lines) and
 -- BENCH_HOT (the receiver's line index, or -1), counts responses by status, and prints one RESULT line for
--- TransferBench to parse.
+-- TransferBench to parse. BENCH_MODE=card: the same transfers, each from a random payer of BENCH_PAYERS (users with
+-- an empty wallet and a card, so every transfer is charged to the card at the simulated network first).
 local threads = {}
 
 function setup(thread)
@@ -17,6 +18,14 @@ function init(args)
     users[#users + 1] = { id = id, auth = "Bearer " .. token }
   end
   mode = os.getenv("BENCH_MODE")
+  payers = users
+  if mode == "card" then
+    payers = {}
+    for line in io.lines(os.getenv("BENCH_PAYERS")) do
+      local id, token = line:match("^(%S+) (%S+)$")
+      payers[#payers + 1] = { id = id, auth = "Bearer " .. token }
+    end
+  end
   hot = tonumber(os.getenv("BENCH_HOT") or "-1")
   prefix = os.getenv("BENCH_RUN") .. "-" .. tid .. "-"
   counter = 0
@@ -30,15 +39,15 @@ function request()
   end
   local from, to
   repeat
-    from = math.random(#users)
+    from = math.random(#payers)
     to = hot >= 0 and hot + 1 or math.random(#users)
-  until from ~= to
+  until payers ~= users or from ~= to
   counter = counter + 1
   local body = '{"receiver_id":"' .. users[to].id .. '","amount_cents":' .. math.random(1, 99)
     .. ',"note":"bench"}'
   return wrk.format("POST", "/v1/transfers", {
     ["Content-Type"] = "application/json",
-    ["Authorization"] = users[from].auth,
+    ["Authorization"] = payers[from].auth,
     ["Idempotency-Key"] = prefix .. counter,
   }, body)
 end

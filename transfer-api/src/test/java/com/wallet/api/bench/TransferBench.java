@@ -86,6 +86,8 @@ public final class TransferBench {
             CpuMeter.Used pgbenchCpu = pgbenchStart.stop();
 
             // command-line arguments: they outrank application.yaml (builder "properties" would not)
+            // the card network: the project's simulator in this JVM, its latency a knob per phase
+            com.wallet.sim.PartnerSimulator sim = com.wallet.sim.PartnerSimulator.start(0);
             api = new SpringApplicationBuilder(TransferApiApplication.class)
                     .profiles("local")
                     .run(
@@ -94,6 +96,8 @@ public final class TransferBench {
                             "--spring.datasource.hikari.maximum-pool-size=" + (clients + 4),
                             "--server.port=0",
                             "--wallet.notifications.enabled=false",
+                            "--wallet.partners.card.base-url=" + sim.baseUrl(),
+                            "--wallet.partners.ach.base-url=" + sim.baseUrl(),
                             "--wallet.rate-limit.capacity=1000000000",
                             "--wallet.rate-limit.refill-per-second=1000000000",
                             "--logging.level.root=WARN",
@@ -108,12 +112,30 @@ public final class TransferBench {
             try (var in = TransferBench.class.getResourceAsStream("/bench/api.lua")) {
                 Files.copy(in, script);
             }
-            Wrk load = new Wrk(wrk, script, usersFile, base, clients, cpu);
+            int cardClients = Integer.getInteger("bench.card-clients", 64);
+            List<Client.User> payers = client.signUpCardPayers(Integer.getInteger("bench.card-payers", 200), clients);
+            Path payersFile = dir.resolve("payers.txt");
+            Files.write(
+                    payersFile,
+                    payers.stream().map(u -> u.id() + " " + u.token()).toList());
+            Wrk load = new Wrk(wrk, script, usersFile, payersFile, base, clients, cpu);
 
             load.run("warm-up", "transfers", Duration.ofSeconds(5), -1);
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
+            // card-funded: every payer's wallet is empty, so each transfer is charged at the card network first
+            Wrk cards = load.withClients(cardClients);
+            cards.run("warm-up (card)", "card", Duration.ofSeconds(5), -1);
+            Result card0 = cards.run("card, distinct, 0 ms", "card", duration, -1);
+            Result card0Hot = cards.run("card, one hot receiver, 0 ms", "card", duration, 1);
+            sim.knobs()
+                    .set(
+                            com.wallet.sim.CallType.CARD_CHARGE,
+                            com.wallet.sim.Knobs.Knob.NORMAL.withLatency(Duration.ofMillis(200)));
+            Result card200 = cards.run("card, distinct, 200 ms", "card", duration, -1);
+            Result card200Hot = cards.run("card, one hot receiver, 200 ms", "card", duration, 1);
+            sim.knobs().reset();
             CpuMeter.Started sqlStart = cpu.start();
             double sqlTps = runTransferSql(pgbench, pgPort, clients, duration, dir);
             CpuMeter.Used sqlCpu = sqlStart.stop();
@@ -145,7 +167,7 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
-            for (Result r : List.of(floor, uniform, hot)) {
+            for (Result r : List.of(floor, uniform, hot, card0, card0Hot, card200, card200Hot)) {
                 out.printf(
                         "%-30s %10.0f %8.1f %8.1f %8.1f %6.2f %11.3f %11.3f%n",
                         r.name(),
@@ -163,7 +185,14 @@ public final class TransferBench {
                         r.cpu().jvmSeconds() / r.cpu().wallSeconds(),
                         r.cpu().postgresSeconds() / r.cpu().wallSeconds());
             }
+            out.printf(
+                    "card-funded: one hot receiver / distinct receivers %.2f at 0 ms, %.2f at 200 ms (target >= 0.8);"
+                            + " distinct at 0 ms / balance-funded uniform %.2f (target >= 0.5)%n",
+                    card0Hot.perSecond() / card0.perSecond(),
+                    card200Hot.perSecond() / card200.perSecond(),
+                    card0.perSecond() / uniform.perSecond());
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
+            sim.close();
         } finally {
             if (api != null) {
                 api.close();
@@ -237,7 +266,11 @@ public final class TransferBench {
     private static final int CLOCK_TICKS = 100;
 
     /** wrk with the bench script: one phase, parsed from the script's RESULT line. */
-    record Wrk(String command, Path script, Path usersFile, String base, int clients, CpuMeter cpu) {
+    record Wrk(String command, Path script, Path usersFile, Path payersFile, String base, int clients, CpuMeter cpu) {
+        Wrk withClients(int count) {
+            return new Wrk(command, script, usersFile, payersFile, base, count, cpu);
+        }
+
         Result run(String name, String mode, Duration duration, int hotReceiver) throws Exception {
             ProcessBuilder builder = new ProcessBuilder(
                             command,
@@ -254,6 +287,7 @@ public final class TransferBench {
                             base)
                     .redirectErrorStream(true);
             builder.environment().put("BENCH_USERS", usersFile.toString());
+            builder.environment().put("BENCH_PAYERS", payersFile.toString());
             builder.environment().put("BENCH_HOT", Integer.toString(hotReceiver));
             builder.environment().put("BENCH_RUN", UUID.randomUUID().toString());
             builder.environment().put("BENCH_MODE", mode);
@@ -277,6 +311,9 @@ public final class TransferBench {
                 }
             }
             long ok = statuses.getOrDefault("wallet".equals(mode) ? 200 : 201, 0L);
+            if (ok == 0) {
+                throw new IllegalStateException(name + ": no successful call; statuses " + statuses);
+            }
             Result result = new Result(
                     name,
                     ok,
@@ -475,6 +512,35 @@ public final class TransferBench {
                 }
                 insert.executeBatch();
             }
+            return users;
+        }
+
+        /** Users with an empty wallet and a card (linked through the API, so the number is encrypted as usual). */
+        List<User> signUpCardPayers(int count, int threads) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            String run = Long.toString(System.nanoTime() % 1_000_000, 36);
+            List<Future<User>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String name = "card_" + run + "_" + i;
+                futures.add(pool.submit(() -> {
+                    User u = signUp(name);
+                    HttpResponse<String> linked = post(
+                            "/v1/me/payment-methods",
+                            u.token(),
+                            null,
+                            "{\"type\":\"card\",\"card_number\":\"4242424242424242\",\"exp_month\":12,"
+                                    + "\"exp_year\":" + (java.time.Year.now().getValue() + 3) + "}");
+                    if (linked.statusCode() != 201) {
+                        throw new IllegalStateException("linking a card failed: " + linked.body());
+                    }
+                    return u;
+                }));
+            }
+            List<User> users = new ArrayList<>();
+            for (Future<User> f : futures) {
+                users.add(f.get());
+            }
+            pool.shutdown();
             return users;
         }
 
