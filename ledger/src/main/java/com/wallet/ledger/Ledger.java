@@ -330,21 +330,38 @@ public final class Ledger {
         if (!toMove.isPositive()) {
             return;
         }
-        List<Unsettled> rows = jdbc.sql("SELECT f.account_id, a.user_id, f.debit_id, f.amount_cents"
-                        + " FROM unsettled_funds f JOIN ledger_accounts a ON a.id = f.account_id"
-                        + " WHERE f.account_id = ? ORDER BY f.debit_id")
+        List<Unsettled> rows = jdbc.sql("SELECT f.account_id, NULL::uuid, f.debit_id, f.amount_cents"
+                        + " FROM unsettled_funds f WHERE f.account_id = ? ORDER BY f.debit_id")
                 .param(from.accountId().value())
                 .query(Ledger::unsettled)
                 .list();
+        List<UUID> debits = new ArrayList<>();
+        List<Long> parts = new ArrayList<>();
         for (Unsettled row : rows) {
             if (!toMove.isPositive()) {
                 break;
             }
             Money part = row.amount().min(toMove);
-            reduceUnsettled(row, part);
-            addUnsettled(to, row.debitId(), part);
+            debits.add(row.debitId());
+            parts.add(part.cents());
             toMove = toMove.minus(part);
         }
+        // every move in one statement: off the sender's rows (deleted when used up), onto the receiver's
+        jdbc.sql("WITH moved(debit_id, part) AS (SELECT * FROM unnest(?::uuid[], ?::bigint[])),"
+                        + " dec AS (UPDATE unsettled_funds f SET amount_cents = f.amount_cents - m.part FROM moved m"
+                        + " WHERE f.account_id = ? AND f.debit_id = m.debit_id AND f.amount_cents > m.part),"
+                        + " del AS (DELETE FROM unsettled_funds f USING moved m"
+                        + " WHERE f.account_id = ? AND f.debit_id = m.debit_id AND f.amount_cents <= m.part)"
+                        + " INSERT INTO unsettled_funds (account_id, debit_id, amount_cents)"
+                        + " SELECT ?, debit_id, part FROM moved ON CONFLICT (account_id, debit_id)"
+                        + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents")
+                .params(
+                        debits.toArray(UUID[]::new),
+                        parts.toArray(Long[]::new),
+                        from.accountId().value(),
+                        from.accountId().value(),
+                        to.value())
+                .update();
     }
 
     /** Where the unsettled money of a bank debit is now, by wallet. */

@@ -35,6 +35,23 @@ class SendMoneyIT extends ApiIT.Base {
         Api.Response wallet = api.get("/v1/me/wallet", bob.token());
         assertThat(wallet.json().path("available_cents").asLong()).isEqualTo(1_250);
         assertThat(wallet.json().path("currency").asString()).isEqualTo("USD");
+
+        // the funding split is the sender's: shown to the receiver it would tell them the sender's balance
+        String path = "/v1/transfers/" + r.json().path("id").asString();
+        assertThat(api.get(path, alice.token())
+                        .json()
+                        .path("funding")
+                        .path("balance_cents")
+                        .asLong())
+                .isEqualTo(1_250);
+        Api.Response seenByBob = api.get(path, bob.token());
+        assertThat(seenByBob.status()).isEqualTo(200);
+        assertThat(seenByBob.json().path("amount_cents").asLong()).isEqualTo(1_250);
+        assertThat(seenByBob.json().path("funding").isNull()).isTrue();
+        assertThat(seenByBob.raw()).doesNotContain("balance_cents", "bank_cents", "card_cents", "fee_cents");
+        assertThat(api.get("/v1/me/transfers", bob.token()).raw())
+                .contains(r.json().path("id").asString())
+                .doesNotContain("balance_cents", "bank_cents", "card_cents", "fee_cents");
         LedgerInvariants.assertHold(db);
     }
 

@@ -64,22 +64,24 @@ public class Reconciliation {
         jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"
                         + " WHERE status = 'submitted' ORDER BY created_at")
                 .query((rs, n) ->
-                        new Object[] {rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3), rs.getLong(4)})
+                        new SubmittedFile(rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3), rs.getLong(4)))
                 .list()
                 .forEach(f -> {
-                    JsonNode known = achProcessor.get("/ach/files/" + f[0]).orElse(null);
+                    JsonNode known = achProcessor.get("/ach/files/" + f.id()).orElse(null);
                     if (known == null
-                            || known.path("entry_count").asInt() != (int) f[1]
-                            || known.path("total_debit_cents").asLong() != (long) f[2]
-                            || known.path("total_credit_cents").asLong() != (long) f[3]) {
+                            || known.path("entry_count").asInt() != f.entries()
+                            || known.path("total_debit_cents").asLong() != f.debitCents()
+                            || known.path("total_credit_cents").asLong() != f.creditCents()) {
                         findings.add(finding(
                                 "file_not_at_processor",
-                                "submitted file " + f[0] + " is unknown to the processor or differs there",
-                                Map.of("file_id", f[0].toString())));
+                                "submitted file " + f.id() + " is unknown to the processor or differs there",
+                                Map.of("file_id", f.id().toString())));
                     }
                 });
         return findings;
     }
+
+    private record SubmittedFile(UUID id, int entries, long debitCents, long creditCents) {}
 
     private static void compare(List<Map<String, Object>> findings, String account, long ledger, long outstanding) {
         if (ledger != outstanding) {

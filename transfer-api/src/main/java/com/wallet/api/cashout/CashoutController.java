@@ -1,5 +1,6 @@
 package com.wallet.api.cashout;
 
+import com.wallet.api.domain.CashoutSpeed;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.idempotency.StoredResponse;
 import com.wallet.api.identity.CurrentUser;
@@ -53,19 +54,41 @@ class CashoutController {
             @Valid @RequestBody CashoutRequest body) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
-        cashouts.checkNetwork(body.speed());
+        CashoutSpeed speed = CashoutSpeed.of(body.speed());
+        cashouts.checkNetwork(speed);
         AtomicReference<CashoutView> held = new AtomicReference<>();
         StoredResponse response =
                 idempotency.execute(me, key, "POST /v1/cashouts " + json.writeValueAsString(body), () -> {
-                    CashoutView cashout =
-                            cashouts.request(me, body.amountCents(), body.speed(), body.paymentMethodId());
+                    CashoutView cashout = cashouts.request(me, body.amountCents(), speed, body.paymentMethodId());
                     held.set(cashout);
                     return idempotency.json(202, cashout);
                 });
-        if (response.replayed() || held.get() == null || !"instant".equals(body.speed())) {
+        if (response.replayed() || held.get() == null || speed != CashoutSpeed.INSTANT) {
             return response.toResponseEntity();
         }
-        return cashouts.payOut(me, key, held.get().id()).toResponseEntity();
+        CashoutService.Payout outcome = cashouts.payOut(held.get().id(), new CashoutService.Recorder() {
+            @Override
+            public void settled(CashoutService.Payout outcome) {
+                idempotency.overwrite(me, key, response(outcome));
+            }
+
+            @Override
+            public void abandoned() {
+                idempotency.forget(me, key);
+            }
+        });
+        return response(outcome).toResponseEntity();
+    }
+
+    /** 201 paid, 202 while the outcome is unknown (the key keeps the 202 until then), the problem if declined. */
+    private StoredResponse response(CashoutService.Payout outcome) {
+        if (outcome instanceof CashoutService.Payout.Paid paid) {
+            return idempotency.json(201, paid.cashout());
+        }
+        if (outcome instanceof CashoutService.Payout.Unknown unknown) {
+            return idempotency.json(202, unknown.cashout());
+        }
+        return idempotency.problem(((CashoutService.Payout.Declined) outcome).problem());
     }
 
     @GetMapping("/v1/cashouts/{id}")

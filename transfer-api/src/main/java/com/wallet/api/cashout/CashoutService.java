@@ -1,9 +1,10 @@
 package com.wallet.api.cashout;
 
 import com.wallet.api.audit.AuditLog;
+import com.wallet.api.domain.CashoutSpeed;
+import com.wallet.api.domain.CashoutStatus;
 import com.wallet.api.funding.PaymentMethodService;
 import com.wallet.api.idempotency.IdempotentExecutor;
-import com.wallet.api.idempotency.StoredResponse;
 import com.wallet.api.identity.User;
 import com.wallet.api.identity.UserService;
 import com.wallet.api.partners.CardNetworkClient;
@@ -96,22 +97,22 @@ public class CashoutService {
     }
 
     /** Fails fast, before any money is held, while the card network's breaker is open. */
-    public void checkNetwork(String speed) {
-        if ("instant".equals(speed) && network.client().open()) {
+    public void checkNetwork(CashoutSpeed speed) {
+        if (speed == CashoutSpeed.INSTANT && network.client().open()) {
             throw network.client().unavailable("card_network circuit breaker is open", false);
         }
     }
 
     /** Holds the money: runs inside the idempotency key's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
-    public CashoutView request(UUID userId, long amountCents, String speed, UUID methodId) {
+    public CashoutView request(UUID userId, long amountCents, CashoutSpeed speed, UUID methodId) {
         if (amountCents < 1 || amountCents > settings.maxAmountCents()) {
             throw new DomainException(
                     Problem.LIMIT_EXCEEDED,
                     "amount_cents must be from 1 to " + settings.maxAmountCents() + " per cashout, was " + amountCents,
                     Map.of("max_amount_cents", settings.maxAmountCents()));
         }
-        long fee = "instant".equals(speed) ? instantFee(amountCents) : 0;
+        long fee = speed == CashoutSpeed.INSTANT ? instantFee(amountCents) : 0;
         if (fee >= amountCents) {
             throw new DomainException(
                     Problem.INVALID_REQUEST,
@@ -123,13 +124,13 @@ public class CashoutService {
             throw new DomainException(Problem.ACCOUNT_FROZEN, "the account is frozen", Map.of("user_id", userId));
         }
         PaymentMethodService.Usable method = methods.usable(userId, methodId);
-        if ("instant".equals(speed) && !"card".equals(method.type())) {
+        if (speed == CashoutSpeed.INSTANT && !"card".equals(method.type())) {
             throw new DomainException(
                     Problem.PAYMENT_METHOD_UNSUITABLE,
                     "an instant cashout goes to a card",
                     Map.of("payment_method_id", methodId));
         }
-        if ("standard".equals(speed) && !("bank".equals(method.type()) && method.verified())) {
+        if (speed == CashoutSpeed.STANDARD && !("bank".equals(method.type()) && method.verified())) {
             throw new DomainException(
                     Problem.PAYMENT_METHOD_UNSUITABLE,
                     "a standard cashout goes to a verified bank account",
@@ -166,9 +167,9 @@ public class CashoutService {
         UUID id = UUID.randomUUID();
         jdbc.sql("INSERT INTO cashouts (id, user_id, payment_method_id, speed, amount_cents, fee_cents, status)"
                         + " VALUES (?, ?, ?, ?, ?, ?, 'pending')")
-                .params(id, userId, methodId, speed, amountCents, fee)
+                .params(id, userId, methodId, speed.wire(), amountCents, fee)
                 .update();
-        if ("instant".equals(speed)) {
+        if (speed == CashoutSpeed.INSTANT) {
             ledger.hold(wallet, HoldKind.INSTANT_CASHOUT, amount, id, settings.instantHoldExpiry());
         } else {
             ledger.post(EntryKind.CASHOUT, Reference.cashout(id), outLines(wallet.accountId(), amountCents, fee));
@@ -178,50 +179,73 @@ public class CashoutService {
                 "cashout.requested",
                 "cashout",
                 id,
-                Map.of("speed", speed, "amount_cents", amountCents, "fee_cents", fee, "last4", method.last4()));
+                Map.of("speed", speed.wire(), "amount_cents", amountCents, "fee_cents", fee, "last4", method.last4()));
         log.info("cashout {} ({}) of {} cents held, fee {}", id, speed, amountCents, fee);
         return find(id).orElseThrow();
     }
 
+    /** What the card network did with an instant payout, as far as we know. */
+    public sealed interface Payout {
+        /** Paid: the hold was posted. */
+        record Paid(CashoutView cashout) implements Payout {}
+
+        /** Refused: the hold was voided, the money is available again. */
+        record Declined(DomainException problem) implements Payout {}
+
+        /** No answer (a timeout): the hold stays until the sweep learns the outcome. */
+        record Unknown(CashoutView cashout) implements Payout {}
+    }
+
     /**
-     * Pays an instant cashout out at the network, after its hold committed, and settles it and its idempotency key:
-     * 201 completed; 422 when the card is declined (money back in the wallet); a 503 when the network is down (money
-     * back, key forgotten so a retry runs afresh); 202 pending when the outcome is unknown.
+     * How the caller records a payout's outcome with its request (its idempotency key), in the same transaction that
+     * settles the hold, so the two never disagree.
      */
-    public StoredResponse payOut(UUID userId, String key, UUID cashoutId) {
+    public interface Recorder {
+        /** The outcome is final: store what a retry of the request will be told. */
+        void settled(Payout outcome);
+
+        /** Nothing happened at the network and the hold was voided: a retry of the request may run afresh. */
+        void abandoned();
+    }
+
+    /**
+     * Pays an instant cashout out at the network after its hold committed (no lock or connection is held while the
+     * network answers), then posts or voids the hold. A network that is down voids it and throws
+     * {@link PartnerUnavailableException} after {@link Recorder#abandoned}.
+     */
+    public Payout payOut(UUID cashoutId, Recorder recorder) {
         CashoutView cashout = find(cashoutId).orElseThrow();
         try {
             network.payout(cashoutId, methods.number(cashout.paymentMethodId()), cashout.payoutCents());
         } catch (PartnerRefusedException e) {
-            DomainException declined = new DomainException(
+            Payout declined = new Payout.Declined(new DomainException(
                     Problem.CARD_DECLINED,
                     "the card network refused the payout (" + e.code() + "); the money is back in the wallet",
-                    Map.of("cashout_id", cashoutId));
-            StoredResponse response = idempotency.problem(declined);
+                    Map.of("cashout_id", cashoutId)));
             tx.executeWithoutResult(s -> {
                 fail(cashoutId, e.code());
-                idempotency.overwrite(userId, key, response);
+                recorder.settled(declined);
             });
-            return response;
+            return declined;
         } catch (PartnerUnavailableException e) {
             if (e.outcomeUnknown()) {
                 log.warn(
                         "cashout {}: payout outcome unknown ({}); left pending for the sweep",
                         cashoutId,
                         e.getMessage());
-                return idempotency.json(202, find(cashoutId).orElseThrow());
+                return new Payout.Unknown(find(cashoutId).orElseThrow());
             }
             tx.executeWithoutResult(s -> {
                 fail(cashoutId, "network_unavailable");
-                idempotency.forget(userId, key);
+                recorder.abandoned();
             });
             throw e;
         }
         return tx.execute(s -> {
             complete(cashoutId);
-            StoredResponse response = idempotency.json(201, find(cashoutId).orElseThrow());
-            idempotency.overwrite(userId, key, response);
-            return response;
+            Payout paid = new Payout.Paid(find(cashoutId).orElseThrow());
+            recorder.settled(paid);
+            return paid;
         });
     }
 
@@ -414,12 +438,12 @@ public class CashoutService {
         long fee = rs.getLong("fee_cents");
         return new CashoutView(
                 rs.getObject("id", UUID.class),
-                rs.getString("speed"),
+                CashoutSpeed.of(rs.getString("speed")),
                 amount,
                 fee,
                 amount - fee,
                 rs.getObject("payment_method_id", UUID.class),
-                rs.getString("status"),
+                CashoutStatus.of(rs.getString("status")),
                 rs.getString("failure_reason"),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant());

@@ -1,5 +1,7 @@
 package com.wallet.api.cashout;
 
+import com.wallet.api.domain.CashoutSpeed;
+import com.wallet.api.domain.CashoutStatus;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -9,12 +11,12 @@ import java.util.UUID;
  */
 public record CashoutView(
         UUID id,
-        String speed,
+        CashoutSpeed speed,
         long amountCents,
         long feeCents,
         long payoutCents,
         UUID paymentMethodId,
-        String status,
+        CashoutStatus status,
         String failureReason,
         Instant createdAt,
         Instant updatedAt) {}

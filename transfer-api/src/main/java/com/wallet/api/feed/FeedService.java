@@ -116,12 +116,14 @@ public class FeedService {
         };
     }
 
+    private record Parties(UUID senderId, UUID receiverId, String visibility) {}
+
     /** Whether the caller may see this transfer: a party, a public one, or a friends one of a friend. */
     public void checkVisible(UUID caller, UUID transferId) {
         var transfer = jdbc.sql("SELECT sender_id, receiver_id, visibility FROM transfers WHERE id = ?")
                 .param(transferId)
                 .query((rs, n) ->
-                        new Object[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)})
+                        new Parties(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                 .optional();
         boolean visible = transfer.isPresent()
                 && maySee(
@@ -130,12 +132,12 @@ public class FeedService {
                         new FeedRow(
                                 transferId,
                                 null,
-                                (UUID) transfer.get()[0],
+                                transfer.get().senderId(),
                                 null,
-                                (UUID) transfer.get()[1],
+                                transfer.get().receiverId(),
                                 null,
                                 null,
-                                (String) transfer.get()[2],
+                                transfer.get().visibility(),
                                 null));
         if (!visible) {
             throw new DomainException(

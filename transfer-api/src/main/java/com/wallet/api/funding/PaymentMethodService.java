@@ -117,35 +117,36 @@ public class PaymentMethodService {
         return view(userId, id);
     }
 
+    private record Verification(String type, boolean verified, boolean locked, int attempts, long[] microDeposits) {}
+
     /** Wrong amounts are counted (and committed) before the 422 goes out. */
     @Transactional(noRollbackFor = DomainException.class)
     public PaymentMethodView verify(UUID userId, UUID id, List<Long> amounts) {
         var row = jdbc.sql("SELECT type, verified, verification_locked, verify_attempts, micro_deposits"
                         + " FROM payment_methods WHERE id = ? AND user_id = ? AND NOT removed FOR UPDATE")
                 .params(id, userId)
-                .query((rs, n) -> new Object[] {
-                    rs.getString("type"),
-                    rs.getBoolean("verified"),
-                    rs.getBoolean("verification_locked"),
-                    rs.getInt("verify_attempts"),
-                    longs(rs.getArray("micro_deposits"))
-                })
+                .query((rs, n) -> new Verification(
+                        rs.getString("type"),
+                        rs.getBoolean("verified"),
+                        rs.getBoolean("verification_locked"),
+                        rs.getInt("verify_attempts"),
+                        longs(rs.getArray("micro_deposits"))))
                 .optional()
                 .orElseThrow(() -> notFound(id));
-        if (!"bank".equals(row[0])) {
+        if (!"bank".equals(row.type())) {
             throw new DomainException(
                     Problem.NOT_VERIFIABLE, "only bank accounts are verified by micro-deposits", Map.of("id", id));
         }
-        if ((boolean) row[1]) {
+        if (row.verified()) {
             return view(userId, id);
         }
-        if ((boolean) row[2]) {
+        if (row.locked()) {
             throw new DomainException(
                     Problem.NOT_VERIFIABLE,
                     "verification is locked after " + MAX_VERIFY_ATTEMPTS + " wrong attempts; link the account again",
                     Map.of("id", id));
         }
-        long[] expected = ((long[]) row[4]).clone();
+        long[] expected = row.microDeposits().clone();
         long[] given = amounts.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(expected);
         Arrays.sort(given);
@@ -156,7 +157,7 @@ public class PaymentMethodService {
             audit.record(userId, "payment_method.verified", "payment_method", id, Map.of());
             return view(userId, id);
         }
-        int attempts = (int) row[3] + 1;
+        int attempts = row.attempts() + 1;
         boolean lock = attempts >= MAX_VERIFY_ATTEMPTS;
         jdbc.sql("UPDATE payment_methods SET verify_attempts = ?, verification_locked = ? WHERE id = ?")
                 .params(attempts, lock, id)

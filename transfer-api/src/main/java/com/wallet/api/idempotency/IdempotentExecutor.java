@@ -111,7 +111,8 @@ public class IdempotentExecutor {
         return exists ? Optional.of(replay(userId, key, sha256(request))) : Optional.empty();
     }
 
-    private static void checkKey(String key) {
+    /** Refuses a key that is not 1-255 printable ASCII characters (400), before any work is done for it. */
+    public static void checkKey(String key) {
         if (key == null || !KEY.matcher(key).matches() || key.isBlank()) {
             throw new DomainException(
                     Problem.INVALID_REQUEST, "Idempotency-Key must be 1-255 printable ASCII characters");

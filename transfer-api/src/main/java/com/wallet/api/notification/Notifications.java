@@ -115,31 +115,37 @@ class Notifications {
         jdbc.sql("SELECT id, user_id, kind, subject_id, payload::text, created_at FROM notifications"
                         + " WHERE event_key = ? AND NOT published")
                 .param(eventKey)
-                .query((rs, n) -> new Object[] {
-                    rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3),
-                    rs.getObject(4, UUID.class), rs.getString(5),
-                            rs.getTimestamp(6).toInstant()
-                })
+                .query((rs, n) -> new Pending(
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        rs.getString(3),
+                        rs.getObject(4, UUID.class),
+                        rs.getString(5),
+                        rs.getTimestamp(6).toInstant()))
                 .list()
                 .forEach(this::publish);
     }
 
-    private void publish(Object[] n) {
+    /** A stored notification not yet published. */
+    private record Pending(
+            UUID id, UUID userId, String kind, UUID subjectId, String payload, java.time.Instant createdAt) {}
+
+    private void publish(Pending n) {
         try {
             String value = json.writeValueAsString(Map.of(
                     "version", 1,
-                    "notification_id", n[0].toString(),
-                    "user_id", n[1].toString(),
-                    "kind", n[2],
-                    "subject_id", n[3].toString(),
-                    "payload", json.readTree((String) n[4]),
-                    "created_at", n[5].toString()));
-            kafka.send(settings.topic(), n[1].toString(), value).get(10, TimeUnit.SECONDS);
+                    "notification_id", n.id().toString(),
+                    "user_id", n.userId().toString(),
+                    "kind", n.kind(),
+                    "subject_id", n.subjectId().toString(),
+                    "payload", json.readTree(n.payload()),
+                    "created_at", n.createdAt().toString()));
+            kafka.send(settings.topic(), n.userId().toString(), value).get(10, TimeUnit.SECONDS);
             jdbc.sql("UPDATE notifications SET published = true WHERE id = ?")
-                    .param(n[0])
+                    .param(n.id())
                     .update();
         } catch (Exception e) {
-            log.warn("notification {} not published yet ({}); the sweep will retry", n[0], e.toString());
+            log.warn("notification {} not published yet ({}); the sweep will retry", n.id(), e.toString());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

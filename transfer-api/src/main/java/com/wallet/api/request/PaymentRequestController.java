@@ -1,5 +1,6 @@
 package com.wallet.api.request;
 
+import com.wallet.api.domain.Visibility;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.web.Notes;
@@ -56,7 +57,11 @@ class PaymentRequestController {
     PaymentRequestView create(@AuthenticationPrincipal Jwt token, @Valid @RequestBody CreateRequest body) {
         Notes.check(body.note());
         return requests.create(
-                CurrentUser.id(token), body.payerId(), body.amountCents(), body.note(), body.visibility());
+                CurrentUser.id(token),
+                body.payerId(),
+                body.amountCents(),
+                body.note(),
+                body.visibility() == null ? null : Visibility.of(body.visibility()));
     }
 
     @PostMapping("/v1/payment-requests/{id}/pay")

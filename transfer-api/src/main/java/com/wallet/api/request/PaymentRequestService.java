@@ -1,6 +1,8 @@
 package com.wallet.api.request;
 
 import com.wallet.api.audit.AuditLog;
+import com.wallet.api.domain.PaymentRequestStatus;
+import com.wallet.api.domain.Visibility;
 import com.wallet.api.identity.User;
 import com.wallet.api.identity.UserService;
 import com.wallet.api.transfer.TransferService;
@@ -51,7 +53,8 @@ public class PaymentRequestService {
     }
 
     @Transactional
-    public PaymentRequestView create(UUID requesterId, UUID payerId, long amountCents, String note, String visibility) {
+    public PaymentRequestView create(
+            UUID requesterId, UUID payerId, long amountCents, String note, Visibility visibility) {
         if (amountCents > limits.maxAmountCents()) {
             throw new DomainException(
                     Problem.LIMIT_EXCEEDED,
@@ -74,9 +77,12 @@ public class PaymentRequestService {
                         payerId,
                         amountCents,
                         note,
-                        visibility != null
-                                ? visibility
-                                : requester.defaultVisibility() != null ? requester.defaultVisibility() : "friends")
+                        (visibility != null
+                                        ? visibility
+                                        : requester.defaultVisibility() != null
+                                                ? Visibility.of(requester.defaultVisibility())
+                                                : Visibility.FRIENDS)
+                                .wire())
                 .update();
         audit.record(requesterId, "payment_request.created", "payment_request", id, Map.of("payer_id", payerId));
         return find(id);
@@ -92,7 +98,7 @@ public class PaymentRequestService {
                 .param(requestId)
                 .query(PaymentRequestService::map)
                 .optional()
-                .filter(r -> r.payerId().equals(caller) && "pending".equals(r.status()))
+                .filter(r -> r.payerId().equals(caller) && r.status() == PaymentRequestStatus.PENDING)
                 .map(PaymentRequestService::payment);
     }
 
@@ -106,21 +112,21 @@ public class PaymentRequestService {
     public TransferView pay(UUID caller, UUID requestId, TransferService.CardFunding card) {
         PaymentRequestView request = lockPending(caller, requestId, Role.PAYER, "pay");
         TransferView transfer = transfers.send(caller, payment(request), card);
-        setStatus(caller, request, "paid");
+        setStatus(caller, request, PaymentRequestStatus.PAID);
         return transfer;
     }
 
     @Transactional
     public PaymentRequestView decline(UUID caller, UUID requestId) {
         PaymentRequestView request = lockPending(caller, requestId, Role.PAYER, "decline");
-        setStatus(caller, request, "declined");
+        setStatus(caller, request, PaymentRequestStatus.DECLINED);
         return find(requestId);
     }
 
     @Transactional
     public PaymentRequestView cancel(UUID caller, UUID requestId) {
         PaymentRequestView request = lockPending(caller, requestId, Role.REQUESTER, "cancel");
-        setStatus(caller, request, "cancelled");
+        setStatus(caller, request, PaymentRequestStatus.CANCELLED);
         return find(requestId);
     }
 
@@ -194,17 +200,21 @@ public class PaymentRequestService {
     }
 
     private static void requirePending(PaymentRequestView request) {
-        if (!"pending".equals(request.status())) {
+        if (request.status() != PaymentRequestStatus.PENDING) {
             throw new DomainException(
                     Problem.REQUEST_NOT_PENDING,
                     "the request is " + request.status(),
-                    Map.of("request_id", request.id(), "request_status", request.status()));
+                    Map.of(
+                            "request_id",
+                            request.id(),
+                            "request_status",
+                            request.status().wire()));
         }
     }
 
-    private void setStatus(UUID caller, PaymentRequestView request, String status) {
+    private void setStatus(UUID caller, PaymentRequestView request, PaymentRequestStatus status) {
         jdbc.sql("UPDATE payment_requests SET status = ?, updated_at = clock_timestamp() WHERE id = ?")
-                .params(status, request.id())
+                .params(status.wire(), request.id())
                 .update();
         audit.record(caller, "payment_request." + status, "payment_request", request.id(), Map.of());
     }
@@ -228,8 +238,8 @@ public class PaymentRequestService {
                 rs.getObject("payer_id", UUID.class),
                 rs.getLong("amount_cents"),
                 rs.getString("note"),
-                rs.getString("visibility"),
-                rs.getString("status"),
+                Visibility.of(rs.getString("visibility")),
+                PaymentRequestStatus.of(rs.getString("status")),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
                 rs.getObject("transfer_id", UUID.class));

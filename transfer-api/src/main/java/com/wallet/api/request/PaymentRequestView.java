@@ -1,5 +1,7 @@
 package com.wallet.api.request;
 
+import com.wallet.api.domain.PaymentRequestStatus;
+import com.wallet.api.domain.Visibility;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,8 +12,8 @@ public record PaymentRequestView(
         UUID payerId,
         long amountCents,
         String note,
-        String visibility,
-        String status,
+        Visibility visibility,
+        PaymentRequestStatus status,
         Instant createdAt,
         Instant updatedAt,
         UUID transferId) {}

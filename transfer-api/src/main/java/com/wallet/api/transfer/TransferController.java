@@ -1,5 +1,6 @@
 package com.wallet.api.transfer;
 
+import com.wallet.api.domain.Visibility;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.web.Notes;
@@ -58,7 +59,11 @@ class TransferController {
         Notes.check(body.note());
         String request = "POST /v1/transfers " + json.writeValueAsString(body);
         TransferService.SendMoney payment = new TransferService.SendMoney(
-                body.receiverId(), body.amountCents(), body.note(), body.visibility(), null);
+                body.receiverId(),
+                body.amountCents(),
+                body.note(),
+                body.visibility() == null ? null : Visibility.of(body.visibility()),
+                null);
         return transfers
                 .execute(
                         me,

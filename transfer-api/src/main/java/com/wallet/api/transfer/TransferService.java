@@ -1,6 +1,8 @@
 package com.wallet.api.transfer;
 
 import com.wallet.api.audit.AuditLog;
+import com.wallet.api.domain.TransferStatus;
+import com.wallet.api.domain.Visibility;
 import com.wallet.api.funding.CardCharges;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.idempotency.StoredResponse;
@@ -38,7 +40,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class TransferService {
 
     /** @param paymentRequestId the request this transfer pays, or null */
-    public record SendMoney(UUID receiverId, long amountCents, String note, String visibility, UUID paymentRequestId) {}
+    public record SendMoney(
+            UUID receiverId, long amountCents, String note, Visibility visibility, UUID paymentRequestId) {}
 
     /**
      * What was charged to the card before the money transaction, for this one attempt: nothing, a charge (card part
@@ -98,12 +101,19 @@ public class TransferService {
             String request,
             Optional<SendMoney> payment,
             Function<CardFunding, StoredResponse> money) {
+        IdempotentExecutor.checkKey(key);
         for (int attempt = 1; ; attempt++) {
-            Optional<StoredResponse> stored = idempotency.stored(payer, key, request);
-            if (stored.isPresent()) {
-                return stored.get();
+            // one round trip: is the key used, and what would the waterfall need without a lock
+            TransferRepository.Preflight preflight = transfers.preflight(
+                    payer, key, payment.map(SendMoney::receiverId).orElse(null));
+            if (preflight.keyUsed()) {
+                Optional<StoredResponse> stored = idempotency.stored(payer, key, request);
+                if (stored.isPresent()) {
+                    return stored.get();
+                }
             }
-            CardFunding card = payment.map(p -> chargeIfNeeded(payer, p)).orElse(CardFunding.NONE);
+            CardFunding card =
+                    payment.map(p -> chargeIfNeeded(payer, p, preflight)).orElse(CardFunding.NONE);
             boolean captured = false;
             try {
                 StoredResponse response = idempotency.execute(payer, key, request, () -> money.apply(card));
@@ -130,27 +140,20 @@ public class TransferService {
      * The waterfall as it looks before the lock; charges the card part it needs (a decline is returned, not thrown,
      * so the money transaction can store it under the key). Nothing is charged for what would be refused anyway.
      */
-    private CardFunding chargeIfNeeded(UUID senderId, SendMoney request) {
+    private CardFunding chargeIfNeeded(UUID senderId, SendMoney request, TransferRepository.Preflight preflight) {
         if (request.amountCents() < settings.minAmountCents()
                 || request.amountCents() > settings.maxAmountCents()
-                || senderId.equals(request.receiverId())) {
+                || senderId.equals(request.receiverId())
+                || !preflight.payable()
+                || preflight.sources().card().isEmpty()) {
             return CardFunding.NONE;
         }
-        Optional<LockedWallet> from = ledger.readWallet(senderId);
-        Optional<LockedWallet> to = ledger.readWallet(request.receiverId());
-        if (from.isEmpty()
-                || to.isEmpty()
-                || from.get().ownerFrozen()
-                || from.get().restricted()
-                || to.get().ownerFrozen()) {
-            return CardFunding.NONE;
-        }
-        TransferRepository.FundingSources sources = transfers.fundingSources(senderId);
+        TransferRepository.FundingSources sources = preflight.sources();
         Funding funding;
         try {
             funding = Funding.plan(
                     Money.ofCents(request.amountCents()),
-                    from.get().available(),
+                    preflight.available(),
                     sources.bank().isPresent(),
                     sources.card().isPresent(),
                     settings.cardFeeBasisPoints());
@@ -222,9 +225,11 @@ public class TransferService {
         if (from.restricted()) {
             throw restricted(senderId, from);
         }
-        String visibility = request.visibility() != null
+        Visibility visibility = request.visibility() != null
                 ? request.visibility()
-                : from.ownerDefaultVisibility() != null ? from.ownerDefaultVisibility() : "friends";
+                : from.ownerDefaultVisibility() != null
+                        ? Visibility.of(from.ownerDefaultVisibility())
+                        : Visibility.FRIENDS;
 
         // Under the sender's wallet lock: no concurrent transfer of this sender can slip past the limits.
         TransferRepository.Sender sender = transfers.sender(senderId);
@@ -259,7 +264,7 @@ public class TransferService {
                     amount.cents(),
                     request.note(),
                     visibility,
-                    "completed",
+                    TransferStatus.COMPLETED,
                     null,
                     new TransferView.FundingView(
                             funding.balance().cents(),
@@ -352,12 +357,34 @@ public class TransferService {
         }
     }
 
+    /**
+     * The transfer as {@code caller} may see it: the funding split (how much came from the balance, the bank, the
+     * card, and the fee) is the sender's business only; shown to the receiver it would reveal the sender's balance.
+     */
+    private static TransferView asSeenBy(UUID caller, TransferView t) {
+        if (t.senderId().equals(caller)) {
+            return t;
+        }
+        return new TransferView(
+                t.id(),
+                t.senderId(),
+                t.receiverId(),
+                t.amountCents(),
+                t.note(),
+                t.visibility(),
+                t.status(),
+                t.createdAt(),
+                null,
+                t.paymentRequestId());
+    }
+
     /** A transfer, if the caller is its sender or receiver; anyone else is told it does not exist. */
     @Transactional(readOnly = true)
     public TransferView get(UUID caller, UUID transferId) {
         return transfers
                 .find(transferId)
                 .filter(t -> t.senderId().equals(caller) || t.receiverId().equals(caller))
+                .map(t -> asSeenBy(caller, t))
                 .orElseThrow(() -> new DomainException(
                         Problem.NOT_FOUND, "no transfer " + transferId, Map.of("transfer_id", transferId)));
     }
@@ -365,7 +392,9 @@ public class TransferService {
     @Transactional(readOnly = true)
     public PageCursor.Page<TransferView> history(UUID userId, int limit, String cursor) {
         PageCursor after = PageCursor.decode(cursor);
-        List<TransferView> rows = transfers.history(userId, after.time(), after.id(), limit + 1);
+        List<TransferView> rows = transfers.history(userId, after.time(), after.id(), limit + 1).stream()
+                .map(t -> asSeenBy(userId, t))
+                .toList();
         return PageCursor.page(rows, limit, TransferView::createdAt, TransferView::id);
     }
 }

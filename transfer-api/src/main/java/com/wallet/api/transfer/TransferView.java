@@ -1,5 +1,7 @@
 package com.wallet.api.transfer;
 
+import com.wallet.api.domain.TransferStatus;
+import com.wallet.api.domain.Visibility;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,8 +12,8 @@ public record TransferView(
         UUID receiverId,
         long amountCents,
         String note,
-        String visibility,
-        String status,
+        Visibility visibility,
+        TransferStatus status,
         Instant createdAt,
         FundingView funding,
         UUID paymentRequestId) {

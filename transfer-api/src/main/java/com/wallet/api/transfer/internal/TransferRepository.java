@@ -1,6 +1,9 @@
 package com.wallet.api.transfer.internal;
 
+import com.wallet.api.domain.TransferStatus;
+import com.wallet.api.domain.Visibility;
 import com.wallet.api.transfer.TransferView;
+import com.wallet.ledger.Money;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -62,17 +65,38 @@ public class TransferRepository {
                 .single();
     }
 
-    /** The default verified bank account and the default card, read without locking (to plan before the lock). */
-    public FundingSources fundingSources(UUID userId) {
-        return jdbc.sql("SELECT (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
+    /**
+     * What sending money looks like before any lock, in one round trip: whether the idempotency key was used already,
+     * the sender's available balance (balance less holds) and funding sources, and whether both parties could take
+     * part ({@code payable}: both wallets exist, neither owner frozen, the sender's wallet not restricted).
+     */
+    public record Preflight(boolean keyUsed, Money available, boolean payable, FundingSources sources) {}
+
+    public Preflight preflight(UUID senderId, String key, UUID receiverId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = :u AND key = :k) AS key_used,"
+                        + " s.balance_cents - s.held_cents AS available,"
+                        + " (su.status = 'active' AND NOT s.restricted AND EXISTS (SELECT 1 FROM ledger_accounts r"
+                        + " JOIN users ru ON ru.id = r.user_id WHERE r.kind = 'wallet' AND r.user_id = :r"
+                        + " AND ru.status = 'active')) AS payable,"
+                        + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
                         + " AND NOT removed AND verified) AS bank,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                        + " AND NOT removed) AS card")
-                .param("u", userId)
-                .query((rs, n) -> new FundingSources(
-                        Optional.ofNullable(rs.getObject("bank", UUID.class)),
-                        Optional.ofNullable(rs.getObject("card", UUID.class))))
-                .single();
+                        + " AND NOT removed) AS card"
+                        + " FROM ledger_accounts s JOIN users su ON su.id = s.user_id"
+                        + " WHERE s.kind = 'wallet' AND s.user_id = :u")
+                .param("u", senderId)
+                .param("k", key)
+                .param("r", receiverId)
+                .query((rs, n) -> new Preflight(
+                        rs.getBoolean("key_used"),
+                        Money.ofCents(rs.getLong("available")).max0(),
+                        rs.getBoolean("payable"),
+                        new FundingSources(
+                                Optional.ofNullable(rs.getObject("bank", UUID.class)),
+                                Optional.ofNullable(rs.getObject("card", UUID.class)))))
+                .optional()
+                .orElse(new Preflight(
+                        false, Money.ZERO, false, new FundingSources(Optional.empty(), Optional.empty())));
     }
 
     /** The sum over one window: whole hours from the hourly totals, the partial first hour from the transfers. */
@@ -105,8 +129,8 @@ public class TransferRepository {
                         t.funding().cardCents(),
                         t.funding().feeCents(),
                         t.note(),
-                        t.visibility(),
-                        t.status(),
+                        t.visibility().wire(),
+                        t.status().wire(),
                         t.paymentRequestId(),
                         bankDebit.map(BankDebit::id).orElse(null),
                         bankDebit.map(BankDebit::paymentMethodId).orElse(null),
@@ -144,8 +168,8 @@ public class TransferRepository {
                 rs.getObject("receiver_id", UUID.class),
                 rs.getLong("amount_cents"),
                 rs.getString("note"),
-                rs.getString("visibility"),
-                rs.getString("status"),
+                Visibility.of(rs.getString("visibility")),
+                TransferStatus.of(rs.getString("status")),
                 rs.getTimestamp("created_at").toInstant(),
                 new TransferView.FundingView(
                         rs.getLong("balance_cents"),
