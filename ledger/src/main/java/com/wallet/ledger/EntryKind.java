@@ -12,7 +12,9 @@ public enum EntryKind {
     /** An instant cashout's hold, posted once the card network paid. */
     INSTANT_CASHOUT,
     ACH_RETURN,
-    ACH_SETTLED;
+    ACH_SETTLED,
+    /** The micro-deposits sent to verify a bank account: from our bank, a cost of verification. */
+    MICRO_DEPOSITS;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -10,7 +10,9 @@ public enum SystemAccount {
     CASHOUT_CLEARING(3),
     FEE_REVENUE(4),
     /** Money at our own bank: settled ACH debits in, settled ACH credits out. */
-    SETTLEMENT_BANK(5);
+    SETTLEMENT_BANK(5),
+    /** What verifying bank accounts cost: the micro-deposits we send. */
+    VERIFICATION_EXPENSE(6);
 
     private final AccountId id;
 

@@ -61,6 +61,11 @@ public class SettlementApplication {
     }
 
     @Bean
+    com.wallet.settlement.calendar.BankingCalendar bankingCalendar() {
+        return new com.wallet.settlement.calendar.BankingCalendar();
+    }
+
+    @Bean
     DataCipher dataCipher(SettlementSettings settings) {
         return new DataCipher(settings.dataKey(), settings.dataKeyId());
     }

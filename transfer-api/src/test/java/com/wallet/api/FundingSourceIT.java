@@ -111,6 +111,109 @@ class FundingSourceIT extends ApiIT.Base {
         assertThat(locked.problemType()).isEqualTo(Api.PROBLEMS + "not-verifiable");
     }
 
+    private Api.Response link(Api.Person user, String account) {
+        return api.post(
+                "/v1/me/payment-methods",
+                user.token(),
+                null,
+                Map.of("type", "bank", "routing_number", Api.ROUTING, "account_number", account));
+    }
+
+    private void guessWrongThreeTimes(Api.Person user, UUID method, String account) {
+        List<Long> real = sim.ach().statement(Api.ROUTING, account).get(0).amountsCents();
+        List<Long> wrong = List.of(real.get(0) % 99 + 1, real.get(1));
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.post(
+                                    "/v1/me/payment-methods/" + method + "/verify",
+                                    user.token(),
+                                    null,
+                                    Map.of("amounts_cents", wrong))
+                            .status())
+                    .isEqualTo(422);
+        }
+    }
+
+    @Test
+    void relinkingABankAccountGivesNoFreshGuessesToAnyone() {
+        // someone else's account: three wrong answers lock it for good, across re-links and across users
+        String victim = Api.newAccountNumber();
+        Api.Person mallory = api.newUser("mallory");
+        UUID first = api.linkBank(mallory, victim);
+        guessWrongThreeTimes(mallory, first, victim);
+        long deposits = sim.ach().statement(Api.ROUTING, victim).size();
+
+        Api.Response relinked = link(mallory, victim);
+        assertThat(relinked.status()).isEqualTo(409);
+        assertThat(relinked.problemType()).isEqualTo(Api.PROBLEMS + "not-verifiable");
+        Api.Response accomplice = link(api.newUser("accomplice"), victim);
+        assertThat(accomplice.status()).isEqualTo(409);
+        assertThat(sim.ach().statement(Api.ROUTING, victim))
+                .as("no more micro-deposits are sent to a locked account")
+                .hasSize((int) deposits);
+        // the fingerprint is stored, the number never in clear
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM bank_verification_failures f JOIN payment_methods m"
+                                + " ON m.fingerprint = f.fingerprint WHERE m.id = ?",
+                        Long.class,
+                        first))
+                .isEqualTo(3);
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM payment_methods WHERE id = ? AND position(?::bytea IN fingerprint) > 0",
+                        Long.class,
+                        first,
+                        victim.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .isZero();
+    }
+
+    @Test
+    void aUserWhoGuessesAcrossAccountsIsStoppedAndLinksAreCappedPerDay() {
+        Api.Person mallory = api.newUser("mallory");
+        String a = Api.newAccountNumber();
+        String b = Api.newAccountNumber();
+        guessWrongThreeTimes(mallory, api.linkBank(mallory, a), a);
+        UUID second = api.linkBank(mallory, b);
+        List<Long> real = sim.ach().statement(Api.ROUTING, b).get(0).amountsCents();
+        List<Long> wrong = List.of(real.get(0) % 99 + 1, real.get(1));
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.post(
+                                    "/v1/me/payment-methods/" + second + "/verify",
+                                    mallory.token(),
+                                    null,
+                                    Map.of("amounts_cents", wrong))
+                            .status())
+                    .isEqualTo(422);
+        }
+        // five wrong answers in all: even the right amounts are refused now
+        Api.Response stopped = api.post(
+                "/v1/me/payment-methods/" + second + "/verify", mallory.token(), null, Map.of("amounts_cents", real));
+        assertThat(stopped.status()).isEqualTo(409);
+        assertThat(stopped.json().path("reason").asString()).isEqualTo("user_locked");
+
+        Api.Person linker = api.newUser("linker");
+        for (int i = 0; i < 3; i++) {
+            assertThat(link(linker, Api.newAccountNumber()).status()).isEqualTo(201);
+        }
+        Api.Response fourth = link(linker, Api.newAccountNumber());
+        assertThat(fourth.status()).isEqualTo(422);
+        assertThat(fourth.problemType()).isEqualTo(Api.PROBLEMS + "limit-exceeded");
+    }
+
+    @Test
+    void microDepositsAreBookedAsMoneyLeaving() {
+        long before = db.queryForObject(
+                "SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 6", Long.class);
+        Api.Person alice = api.newUser("alice");
+        String account = Api.newAccountNumber();
+        api.linkBank(alice, account);
+        long sent = sim.ach().statement(Api.ROUTING, account).get(0).amountsCents().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        assertThat(db.queryForObject(
+                        "SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 6", Long.class))
+                .isEqualTo(before - sent);
+        LedgerInvariants.assertHold(db);
+    }
+
     @Test
     void theDefaultIsOnePerTypeAndTheWaterfallUsesIt() {
         Api.Person alice = api.newUser("alice");

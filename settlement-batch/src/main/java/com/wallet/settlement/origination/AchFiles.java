@@ -3,6 +3,7 @@ package com.wallet.settlement.origination;
 import com.wallet.common.crypto.DataCipher;
 import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
+import com.wallet.settlement.calendar.BankingCalendar;
 import com.wallet.settlement.nacha.NachaFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,8 @@ public class AchFiles {
             long totalCreditCents,
             String path,
             String sha256,
-            java.time.Instant createdAt) {}
+            java.time.Instant createdAt,
+            LocalDate effectiveDate) {}
 
     private static final String MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -44,7 +46,10 @@ public class AchFiles {
     private final DataCipher cipher;
     private final SettlementSettings settings;
 
-    AchFiles(JdbcClient jdbc, DataCipher cipher, SettlementSettings settings) {
+    private final BankingCalendar calendar;
+
+    AchFiles(JdbcClient jdbc, DataCipher cipher, SettlementSettings settings, BankingCalendar calendar) {
+        this.calendar = calendar;
         this.jdbc = jdbc;
         this.cipher = cipher;
         this.settings = settings;
@@ -64,9 +69,11 @@ public class AchFiles {
                     + "; NACHA allows 36 a day (file id modifiers A-Z, 0-9)");
         }
         UUID id = UUID.randomUUID();
+        // settles on the next banking day (no same-day ACH yet): never a weekend or a Federal Reserve holiday
+        LocalDate effective = calendar.nextBankingDay(businessDate);
         jdbc.sql("INSERT INTO ach_files (id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
-                        + " total_credit_cents) VALUES (?, ?, ?, 'created', 0, 0, 0)")
-                .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)))
+                        + " total_credit_cents, effective_date) VALUES (?, ?, ?, 'created', 0, 0, 0, ?)")
+                .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)), effective)
                 .update();
         int entries = jdbc.sql("""
                         INSERT INTO ach_entries (trace_number, file_id, seq, source, source_id, user_id,
@@ -141,7 +148,7 @@ public class AchFiles {
                 settings.originator(),
                 file.createdAt().atZone(ZoneOffset.UTC).toLocalDateTime(),
                 file.modifier(),
-                file.businessDate().plusDays(1),
+                file.effectiveDate() != null ? file.effectiveDate() : calendar.nextBankingDay(file.businessDate()),
                 entries);
     }
 
@@ -204,7 +211,7 @@ public class AchFiles {
 
     private static String select() {
         return "SELECT id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
-                + " total_credit_cents, path, sha256, created_at FROM ach_files";
+                + " total_credit_cents, path, sha256, created_at, effective_date FROM ach_files";
     }
 
     private static AchFile map(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
@@ -219,7 +226,8 @@ public class AchFiles {
                 rs.getLong("total_credit_cents"),
                 rs.getString("path"),
                 rs.getString("sha256"),
-                created.toInstant());
+                created.toInstant(),
+                rs.getObject("effective_date", LocalDate.class));
     }
 
     static String sha256(String text) {

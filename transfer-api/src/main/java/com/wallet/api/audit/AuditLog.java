@@ -1,5 +1,6 @@
 package com.wallet.api.audit;
 
+import com.wallet.api.web.RequestIdFilter;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.MDC;
@@ -25,15 +26,69 @@ public class AuditLog {
         this.json = json;
     }
 
+    /** What an audited action came to. */
+    public enum Outcome {
+        SUCCEEDED,
+        REFUSED,
+        FAILED
+    }
+
+    /** A change that happened, by a user (or the system when {@code actorId} is null). */
     public void record(UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
-        jdbc.sql("INSERT INTO audit_log (actor_id, action, entity_type, entity_id, request_id, details)"
-                        + " VALUES (?, ?, ?, ?, ?, ?::jsonb)")
+        insert(
+                actorId == null ? "system" : "user",
+                actorId,
+                action,
+                entityType,
+                entityId,
+                Outcome.SUCCEEDED,
+                null,
+                details);
+    }
+
+    /** A request refused (a 4xx answer), in the caller's transaction after the refused work was rolled back. */
+    public void recordRefusal(
+            UUID actorId, String action, String entityType, Object entityId, String reason, Map<String, ?> details) {
+        insert("user", actorId, action, entityType, entityId, Outcome.REFUSED, reason, details);
+    }
+
+    /**
+     * An action that was refused or failed (a refused transfer, a wrong password), with the reason: written in a
+     * transaction of its own, so it stays whatever becomes of the request's. {@code actorId} null: an anonymous client.
+     */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void recordOutcome(
+            UUID actorId,
+            String action,
+            String entityType,
+            Object entityId,
+            Outcome outcome,
+            String reason,
+            Map<String, ?> details) {
+        insert(actorId == null ? "anonymous" : "user", actorId, action, entityType, entityId, outcome, reason, details);
+    }
+
+    private void insert(
+            String actorType,
+            UUID actorId,
+            String action,
+            String entityType,
+            Object entityId,
+            Outcome outcome,
+            String reason,
+            Map<String, ?> details) {
+        jdbc.sql("INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, request_id,"
+                        + " client_address, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")
                 .params(
+                        actorType,
                         actorId,
                         action,
                         entityType,
                         entityId.toString(),
                         MDC.get("request_id"),
+                        MDC.get(RequestIdFilter.CLIENT_ADDRESS),
+                        outcome.name().toLowerCase(java.util.Locale.ROOT),
+                        reason,
                         json.writeValueAsString(details))
                 .update();
     }

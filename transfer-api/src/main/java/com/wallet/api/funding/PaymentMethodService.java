@@ -5,6 +5,12 @@ import com.wallet.api.partners.AchClient;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.common.crypto.DataCipher;
+import com.wallet.ledger.EntryKind;
+import com.wallet.ledger.Ledger;
+import com.wallet.ledger.Ledger.Line;
+import com.wallet.ledger.Ledger.Reference;
+import com.wallet.ledger.Money;
+import com.wallet.ledger.SystemAccount;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,9 +49,20 @@ public class PaymentMethodService {
     private final AchClient ach;
     private final AuditLog audit;
     private final Clock clock;
+    private final Ledger ledger;
+    private final FundingSettings limits;
 
     PaymentMethodService(
-            JdbcClient jdbc, TransactionTemplate tx, DataCipher cipher, AchClient ach, AuditLog audit, Clock clock) {
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            DataCipher cipher,
+            AchClient ach,
+            AuditLog audit,
+            Clock clock,
+            Ledger ledger,
+            FundingSettings limits) {
+        this.ledger = ledger;
+        this.limits = limits;
         this.jdbc = jdbc;
         this.tx = tx;
         this.cipher = cipher;
@@ -64,25 +81,87 @@ public class PaymentMethodService {
         if (ach.client().open()) {
             throw ach.client().unavailable("ach_processor circuit breaker is open", false);
         }
-        // before anything is stored: if the processor cannot send the deposits, nothing is linked
-        List<Long> deposits = ach.sendMicroDeposits(routingNumber, accountNumber);
-        return tx.execute(status -> {
-            UUID id = UUID.randomUUID();
+        byte[] fingerprint = cipher.fingerprint(routingNumber + ":" + accountNumber);
+        // the link is reserved first (hidden, counted against the day's links) under the user's lock, so concurrent
+        // requests cannot exceed the limits; the deposits are sent with no lock or connection held
+        UUID id = UUID.randomUUID();
+        tx.executeWithoutResult(status -> {
             lockUser(userId);
-            boolean first = !hasDefault(userId, "bank");
+            checkMayVerify(userId, fingerprint);
+            long linksToday = jdbc.sql("SELECT count(*) FROM payment_methods WHERE user_id = ? AND type = 'bank'"
+                            + " AND created_at > now() - interval '24 hours'")
+                    .param(userId)
+                    .query(Long.class)
+                    .single();
+            if (linksToday >= limits.bankLinksPerDay()) {
+                throw new DomainException(
+                        Problem.LIMIT_EXCEEDED,
+                        "at most " + limits.bankLinksPerDay() + " bank accounts can be linked in 24 hours",
+                        Map.of("window", "24h", "limit", limits.bankLinksPerDay()));
+            }
             jdbc.sql("INSERT INTO payment_methods (id, user_id, type, last4, routing_number, number_encrypted,"
-                            + " micro_deposits, verified, is_default) VALUES (?, ?, 'bank', ?, ?, ?, ?, false, ?)")
+                            + " fingerprint, verified, is_default, removed) VALUES (?, ?, 'bank', ?, ?, ?, ?, false,"
+                            + " false, true)")
                     .params(
                             id,
                             userId,
                             AccountNumbers.last4(accountNumber),
                             routingNumber,
                             cipher.encrypt(accountNumber, id),
-                            deposits.toArray(Long[]::new),
-                            first)
+                            fingerprint)
                     .update();
+        });
+        // if the processor cannot send the deposits, the reserved link stays hidden: nothing is linked
+        List<Long> deposits = ach.sendMicroDeposits(routingNumber, accountNumber);
+        return tx.execute(status -> {
+            lockUser(userId);
+            boolean first = !hasDefault(userId, "bank");
+            jdbc.sql("UPDATE payment_methods SET removed = false, micro_deposits = ?, is_default = ? WHERE id = ?")
+                    .params(deposits.toArray(Long[]::new), first, id)
+                    .update();
+            // the deposits are money leaving our bank: a cost of verification
+            Money sent =
+                    Money.ofCents(deposits.stream().mapToLong(Long::longValue).sum());
+            if (sent.isPositive()) {
+                ledger.post(
+                        EntryKind.MICRO_DEPOSITS,
+                        Reference.NONE,
+                        List.of(
+                                Line.of(SystemAccount.VERIFICATION_EXPENSE, sent.negate()),
+                                Line.of(SystemAccount.SETTLEMENT_BANK, sent)));
+            }
             return linked(userId, id, "bank", AccountNumbers.last4(accountNumber));
         });
+    }
+
+    /**
+     * Refuses verification (and linking) once this bank account has had too many wrong answers, whoever gave them, or
+     * this user has given too many lately, whichever accounts they were for.
+     */
+    private void checkMayVerify(UUID userId, byte[] fingerprint) {
+        if (fingerprint != null) {
+            long forAccount = jdbc.sql("SELECT count(*) FROM bank_verification_failures WHERE fingerprint = ?")
+                    .param(fingerprint)
+                    .query(Long.class)
+                    .single();
+            if (forAccount >= limits.maxFailuresPerAccount()) {
+                throw new DomainException(
+                        Problem.NOT_VERIFIABLE,
+                        "this bank account cannot be verified any more: too many wrong micro-deposit answers",
+                        Map.of("reason", "account_locked"));
+            }
+        }
+        long forUser = jdbc.sql("SELECT count(*) FROM bank_verification_failures WHERE user_id = ?"
+                        + " AND failed_at > now() - ?::interval")
+                .params(userId, limits.userFailureWindow().toMillis() + " milliseconds")
+                .query(Long.class)
+                .single();
+        if (forUser >= limits.maxFailuresPerUser()) {
+            throw new DomainException(
+                    Problem.NOT_VERIFIABLE,
+                    "too many wrong micro-deposit answers lately; bank accounts cannot be verified for now",
+                    Map.of("reason", "user_locked"));
+        }
     }
 
     @Transactional
@@ -117,12 +196,14 @@ public class PaymentMethodService {
         return view(userId, id);
     }
 
-    private record Verification(String type, boolean verified, boolean locked, int attempts, long[] microDeposits) {}
+    private record Verification(
+            String type, boolean verified, boolean locked, int attempts, long[] microDeposits, byte[] fingerprint) {}
 
     /** Wrong amounts are counted (and committed) before the 422 goes out. */
     @Transactional(noRollbackFor = DomainException.class)
     public PaymentMethodView verify(UUID userId, UUID id, List<Long> amounts) {
-        var row = jdbc.sql("SELECT type, verified, verification_locked, verify_attempts, micro_deposits"
+        lockUser(userId);
+        var row = jdbc.sql("SELECT type, verified, verification_locked, verify_attempts, micro_deposits, fingerprint"
                         + " FROM payment_methods WHERE id = ? AND user_id = ? AND NOT removed FOR UPDATE")
                 .params(id, userId)
                 .query((rs, n) -> new Verification(
@@ -130,7 +211,8 @@ public class PaymentMethodService {
                         rs.getBoolean("verified"),
                         rs.getBoolean("verification_locked"),
                         rs.getInt("verify_attempts"),
-                        longs(rs.getArray("micro_deposits"))))
+                        longs(rs.getArray("micro_deposits")),
+                        rs.getBytes("fingerprint")))
                 .optional()
                 .orElseThrow(() -> notFound(id));
         if (!"bank".equals(row.type())) {
@@ -146,6 +228,7 @@ public class PaymentMethodService {
                     "verification is locked after " + MAX_VERIFY_ATTEMPTS + " wrong attempts; link the account again",
                     Map.of("id", id));
         }
+        checkMayVerify(userId, row.fingerprint());
         long[] expected = row.microDeposits().clone();
         long[] given = amounts.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(expected);
@@ -159,6 +242,12 @@ public class PaymentMethodService {
         }
         int attempts = row.attempts() + 1;
         boolean lock = attempts >= MAX_VERIFY_ATTEMPTS;
+        if (row.fingerprint() != null) {
+            jdbc.sql(
+                            "INSERT INTO bank_verification_failures (fingerprint, user_id, payment_method_id) VALUES (?, ?, ?)")
+                    .params(row.fingerprint(), userId, id)
+                    .update();
+        }
         jdbc.sql("UPDATE payment_methods SET verify_attempts = ?, verification_locked = ? WHERE id = ?")
                 .params(attempts, lock, id)
                 .update();

@@ -1,5 +1,6 @@
 package com.wallet.api.idempotency;
 
+import com.wallet.api.audit.AuditLog;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.ProblemBody;
@@ -45,8 +46,10 @@ public class IdempotentExecutor {
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final MeterRegistry meters;
+    private final AuditLog audit;
 
-    IdempotentExecutor(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, MeterRegistry meters) {
+    IdempotentExecutor(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, MeterRegistry meters, AuditLog audit) {
+        this.audit = audit;
         this.jdbc = jdbc;
         this.tx = tx;
         this.json = json;
@@ -78,6 +81,14 @@ public class IdempotentExecutor {
                     } catch (DomainException e) {
                         status.rollbackToSavepoint(savepoint);
                         response = problem(e);
+                        // the refusal is audited outside the refused work, committed with the stored answer
+                        audit.recordRefusal(
+                                userId,
+                                action(request),
+                                "idempotency_key",
+                                key,
+                                e.problem().name().toLowerCase(java.util.Locale.ROOT),
+                                Map.of("status", response.status()));
                     }
                     jdbc.sql("UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
                                     + " WHERE user_id = ? AND key = ?")
@@ -175,6 +186,12 @@ public class IdempotentExecutor {
     /** A success response: the object as JSON. */
     public StoredResponse json(int status, Object body) {
         return new StoredResponse(status, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsString(body), false);
+    }
+
+    /** "POST /v1/transfers" of "POST /v1/transfers {...}". */
+    private static String action(String request) {
+        String[] words = request.split(" ", 3);
+        return words.length >= 2 ? words[0] + " " + words[1] : request;
     }
 
     /** 40P01 deadlock, 40001 serialization failure, 55P03 lock not available, ... */

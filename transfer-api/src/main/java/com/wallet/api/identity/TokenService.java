@@ -1,9 +1,10 @@
 package com.wallet.api.identity;
 
+import com.wallet.api.audit.AuditLog;
 import com.wallet.api.identity.internal.UserRepository;
-import com.wallet.api.web.DomainException;
-import com.wallet.api.web.Problem;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -24,8 +25,18 @@ public class TokenService {
     private final JwtEncoder encoder;
     private final SecuritySettings settings;
     private final String dummyHash;
+    private final LoginThrottle throttle;
+    private final AuditLog audit;
 
-    TokenService(UserRepository users, PasswordEncoder passwords, JwtEncoder encoder, SecuritySettings settings) {
+    TokenService(
+            UserRepository users,
+            PasswordEncoder passwords,
+            JwtEncoder encoder,
+            SecuritySettings settings,
+            LoginThrottle throttle,
+            AuditLog audit) {
+        this.throttle = throttle;
+        this.audit = audit;
         this.users = users;
         this.passwords = passwords;
         this.encoder = encoder;
@@ -33,14 +44,30 @@ public class TokenService {
         this.dummyHash = passwords.encode(UUID.randomUUID().toString());
     }
 
-    public Token issue(String username, String password) {
+    /**
+     * Checks the password of {@code username} for a client at {@code address}, throttled per account and address
+     * ({@link LoginThrottle}); every failure is audited. Unknown usernames get the same answers and the same work.
+     */
+    public Token issue(String username, String password, String address) {
+        throttle.check(username, address);
         var credentials = users.credentials(username);
         // Compare against a dummy hash for unknown users too, so timing does not tell which usernames exist.
         boolean matches = passwords.matches(
                 password, credentials.map(c -> c.passwordHash()).orElse(dummyHash));
         if (credentials.isEmpty() || !matches) {
-            throw new DomainException(Problem.INVALID_CREDENTIALS, "username or password is wrong");
+            Optional<UUID> owner = credentials.map(c -> c.userId());
+            throttle.failed(username, address, owner);
+            audit.recordOutcome(
+                    null,
+                    "auth.login_failed",
+                    "user",
+                    owner.map(UUID::toString).orElse("unknown"),
+                    AuditLog.Outcome.FAILED,
+                    credentials.isEmpty() ? "unknown_username" : "wrong_password",
+                    Map.of());
+            throw LoginThrottle.invalidCredentials();
         }
+        throttle.succeeded(username);
         return issueFor(credentials.get().userId());
     }
 

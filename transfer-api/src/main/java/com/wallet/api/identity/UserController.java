@@ -69,8 +69,8 @@ class UserController {
     }
 
     @PostMapping("/v1/auth/token")
-    TokenService.Token token(@Valid @RequestBody Credentials body) {
-        return tokens.issue(body.username(), body.password());
+    TokenService.Token token(@Valid @RequestBody Credentials body, jakarta.servlet.http.HttpServletRequest request) {
+        return tokens.issue(body.username(), body.password(), request.getRemoteAddr());
     }
 
     @GetMapping("/v1/me")

@@ -17,6 +17,12 @@ public class RateLimitedException extends DomainException {
         this.retryAfter = retryAfter;
     }
 
+    /** A refusal of another kind of request (logins, say), with its own message and no user id. */
+    protected RateLimitedException(Duration retryAfter, String message) {
+        super(Problem.RATE_LIMITED, message, Map.of());
+        this.retryAfter = retryAfter;
+    }
+
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -16,10 +16,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /** Gives every request an id (the caller's {@code X-Request-Id} if sane), in the MDC and echoed in the response. */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestIdFilter extends OncePerRequestFilter {
+public class RequestIdFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-Request-Id";
     static final String MDC_KEY = "request_id";
+    public static final String CLIENT_ADDRESS = "client_address";
     private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     @Override
@@ -30,11 +31,14 @@ class RequestIdFilter extends OncePerRequestFilter {
                 ? given
                 : UUID.randomUUID().toString();
         MDC.put(MDC_KEY, id);
+        // the client's address (the proxy's forwarded one where server.forward-headers-strategy trusts it): audited
+        MDC.put(CLIENT_ADDRESS, request.getRemoteAddr());
         response.setHeader(HEADER, id);
         try {
             chain.doFilter(request, response);
         } finally {
             MDC.remove(MDC_KEY);
+            MDC.remove(CLIENT_ADDRESS);
         }
     }
 

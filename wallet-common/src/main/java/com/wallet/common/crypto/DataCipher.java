@@ -22,6 +22,7 @@ public final class DataCipher {
     private static final int TAG_BITS = 128;
 
     private final SecretKey key;
+    private final SecretKey fingerprintKey;
     private final byte keyId;
     private final SecureRandom random = new SecureRandom();
 
@@ -48,7 +49,29 @@ public final class DataCipher {
                     "wallet.crypto.data-key must decode to 32 bytes (AES-256), it decodes to " + raw.length);
         }
         this.key = new SecretKeySpec(raw, "AES");
+        // a subkey of its own for fingerprints (HMAC(data key, label)), so the data key never serves two purposes
+        this.fingerprintKey =
+                new SecretKeySpec(hmac(new SecretKeySpec(raw, "HmacSHA256"), "fingerprint-v1"), "HmacSHA256");
         this.keyId = (byte) keyId;
+    }
+
+    /**
+     * A keyed fingerprint of a secret (HMAC-SHA256 under a subkey of the data key): equal secrets have equal
+     * fingerprints, so the same bank account can be recognised across links and users without storing its number in
+     * a form anyone without the key could test guesses against.
+     */
+    public byte[] fingerprint(String secret) {
+        return hmac(fingerprintKey, secret);
+    }
+
+    private static byte[] hmac(SecretKey key, String message) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
     }
 
     public byte[] encrypt(String plaintext, UUID owner) {

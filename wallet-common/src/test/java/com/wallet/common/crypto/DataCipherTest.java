@@ -40,4 +40,18 @@ class DataCipherTest {
         assertThatThrownBy(() -> new DataCipher(Base64.getEncoder().encodeToString(new byte[16]), 1))
                 .hasMessageContaining("32 bytes");
     }
+
+    @Test
+    void fingerprintsAreKeyedAndStable() throws Exception {
+        byte[] one = cipher.fingerprint("091000019:123456789");
+        assertThat(cipher.fingerprint("091000019:123456789")).isEqualTo(one);
+        assertThat(one).hasSize(32);
+        assertThat(cipher.fingerprint("091000019:123456780")).isNotEqualTo(one);
+        // another key gives another fingerprint, and none is the plain SHA-256 of the number
+        String other = Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210".getBytes());
+        assertThat(new DataCipher(other, 7).fingerprint("091000019:123456789")).isNotEqualTo(one);
+        assertThat(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("091000019:123456789".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isNotEqualTo(one);
+    }
 }
