@@ -45,6 +45,9 @@ public final class AchProcessor {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Ack> files = new ConcurrentHashMap<>();
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    /** The latest entry submitted under each trace number (for tests that look one up). */
+    private final Map<String, Entry> latest = new ConcurrentHashMap<>();
+
     private final Map<String, String> returnRules = new ConcurrentHashMap<>();
     private final List<Return> returns = new ArrayList<>();
     private final List<MicroDeposit> microDeposits = new ArrayList<>();
@@ -73,11 +76,14 @@ public final class AchProcessor {
                     true);
         }
         List<Entry> parsed = Nacha.entries(nacha);
+        // trace numbers are unique per ODFI within a file creation date (the file header's YYMMDD), not for ever
+        String fileDate = nacha.length() >= 29 ? nacha.substring(23, 29) : "";
         long debits = 0;
         long credits = 0;
         for (Entry entry : parsed) {
-            if (entries.containsKey(entry.traceNumber())) {
-                throw new InvalidFile("trace number " + entry.traceNumber() + " was already submitted");
+            if (entries.containsKey(fileDate + ":" + entry.traceNumber())) {
+                throw new InvalidFile(
+                        "trace number " + entry.traceNumber() + " was already submitted on file date " + fileDate);
             }
             if (entry.credit()) {
                 credits = Math.addExact(credits, entry.amountCents());
@@ -86,7 +92,8 @@ public final class AchProcessor {
             }
         }
         for (Entry entry : parsed) {
-            entries.put(entry.traceNumber(), entry);
+            entries.put(fileDate + ":" + entry.traceNumber(), entry);
+            latest.put(entry.traceNumber(), entry);
             String code = returnRules.get(entry.accountNumber());
             if (code != null) {
                 returns.add(new Return(
@@ -103,7 +110,7 @@ public final class AchProcessor {
     }
 
     public Optional<Entry> entry(String traceNumber) {
-        return Optional.ofNullable(entries.get(traceNumber));
+        return Optional.ofNullable(latest.get(traceNumber));
     }
 
     public synchronized List<Return> returnsAfter(long sequence) {

@@ -15,10 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Knobs {
 
-    /** @param errorRate from 0 to 1 */
-    public record Knob(Duration latency, double errorRate, boolean timeout, boolean outage) {
+    /**
+     * @param errorRate from 0 to 1
+     * @param badGateway process the call, then answer 502 (a gateway that lost the upstream's answer): the caller
+     *     cannot know the call was processed
+     */
+    public record Knob(Duration latency, double errorRate, boolean timeout, boolean outage, boolean badGateway) {
 
-        public static final Knob NORMAL = new Knob(Duration.ZERO, 0, false, false);
+        public static final Knob NORMAL = new Knob(Duration.ZERO, 0, false, false, false);
 
         public Knob {
             if (latency.isNegative()) {
@@ -30,19 +34,23 @@ public final class Knobs {
         }
 
         public Knob withOutage(boolean on) {
-            return new Knob(latency, errorRate, timeout, on);
+            return new Knob(latency, errorRate, timeout, on, badGateway);
         }
 
         public Knob withTimeout(boolean on) {
-            return new Knob(latency, errorRate, on, outage);
+            return new Knob(latency, errorRate, on, outage, badGateway);
         }
 
         public Knob withLatency(Duration value) {
-            return new Knob(value, errorRate, timeout, outage);
+            return new Knob(value, errorRate, timeout, outage, badGateway);
         }
 
         public Knob withErrorRate(double value) {
-            return new Knob(latency, value, timeout, outage);
+            return new Knob(latency, value, timeout, outage, badGateway);
+        }
+
+        public Knob withBadGateway(boolean on) {
+            return new Knob(latency, errorRate, timeout, outage, on);
         }
     }
 

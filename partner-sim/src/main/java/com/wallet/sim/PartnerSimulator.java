@@ -236,6 +236,9 @@ public final class PartnerSimulator implements AutoCloseable {
             if (body.containsKey("outage")) {
                 knob = knob.withOutage(Boolean.TRUE.equals(body.get("outage")));
             }
+            if (body.containsKey("bad_gateway")) {
+                knob = knob.withBadGateway(Boolean.TRUE.equals(body.get("bad_gateway")));
+            }
             knobs.set(type, knob);
             log.info("knob {} set to {}", type.slug(), knob);
             return new Reply(200, view(type));
@@ -260,6 +263,7 @@ public final class PartnerSimulator implements AutoCloseable {
         view.put("error_rate", knob.errorRate());
         view.put("timeout", knob.timeout());
         view.put("outage", knob.outage());
+        view.put("bad_gateway", knob.badGateway());
         view.put("calls", knobs.calls(type));
         return view;
     }
@@ -281,6 +285,9 @@ public final class PartnerSimulator implements AutoCloseable {
             return new Reply(500, error("internal_error", type.slug() + " failed (not processed)"));
         }
         Object result = process.get();
+        if (knob.badGateway()) {
+            return new Reply(502, error("bad_gateway", type.slug() + " was processed; its answer was lost"));
+        }
         if (knob.timeout()) {
             long until = System.nanoTime() + knobs.hang().toNanos();
             while (!closed && System.nanoTime() < until) {

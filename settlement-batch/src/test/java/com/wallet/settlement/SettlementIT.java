@@ -139,15 +139,17 @@ class SettlementIT {
                                 + " WHERE e.file_id = ? AND c.status = 'submitted' AND c.trace_number = e.trace_number",
                         file.get("id")))
                 .isEqualTo(3);
-        // trace numbers are unique where they exist (a partial unique index: most charges have none yet)
-        List<String> traces = db.queryForList(
-                "SELECT trace_number FROM external_charges WHERE trace_number IS NOT NULL ORDER BY trace_number LIMIT 2",
-                String.class);
+        // trace numbers are unique within a file date (the NACHA rule), enforced by the database
+        List<Map<String, Object>> traces = db.queryForList(
+                "SELECT file_id, seq FROM ach_entries WHERE file_id = ? ORDER BY seq LIMIT 2", file.get("id"));
         assertThat(traces).hasSize(2);
         assertThatThrownBy(() -> db.update(
-                        "UPDATE external_charges SET trace_number = ? WHERE trace_number = ?",
-                        traces.get(0),
-                        traces.get(1)))
+                        "UPDATE ach_entries SET trace_number = (SELECT trace_number FROM ach_entries WHERE file_id = ?"
+                                + " AND seq = ?) WHERE file_id = ? AND seq = ?",
+                        traces.get(0).get("file_id"),
+                        traces.get(0).get("seq"),
+                        traces.get(1).get("file_id"),
+                        traces.get(1).get("seq")))
                 .isInstanceOf(org.springframework.dao.DuplicateKeyException.class);
         assertThat(SIM.ach().file(file.get("id").toString()))
                 .hasValueSatisfying(ack -> assertThat(ack.entryCount()).isEqualTo(6));
@@ -406,5 +408,109 @@ class SettlementIT {
                         .asString())
                 .isEqualTo("pending");
         assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    @Test
+    void filesAskForTheNextBankingDay() throws Exception {
+        // a Friday, the day before Thanksgiving, and New Year's Eve (New Year's Day 2027 is a Friday)
+        Map<String, String> expected = Map.of(
+                "2026-11-20", "261123",
+                "2026-11-25", "261127",
+                "2026-12-31", "270104");
+        for (var c : new java.util.TreeMap<>(expected).entrySet()) {
+            Person payer = SettlementTestSupport.newUser("payer");
+            SettlementTestSupport.verifiedBank(payer, SettlementTestSupport.newAccount());
+            SettlementTestSupport.send(payer, SettlementTestSupport.newUser("payee"), 700);
+            LocalDate business = LocalDate.parse(c.getKey());
+            assertThat(jobs.run("achOrigination", business).ok()).isTrue();
+            Map<String, Object> file = db.queryForMap(
+                    "SELECT path, effective_date FROM ach_files WHERE business_date = ? ORDER BY created_at DESC"
+                            + " LIMIT 1",
+                    business);
+            String nacha = Files.readString(Path.of((String) file.get("path")));
+            assertThat(NachaValidator.problems(nacha)).isEmpty();
+            String batchHeader =
+                    nacha.lines().filter(l -> l.startsWith("5")).findFirst().orElseThrow();
+            assertThat(batchHeader.substring(69, 75))
+                    .as("effective entry date of " + business)
+                    .isEqualTo(c.getValue());
+            assertThat(file.get("effective_date").toString())
+                    .isEqualTo(LocalDate.parse("20" + c.getValue(), java.time.format.DateTimeFormatter.BASIC_ISO_DATE)
+                            .toString());
+        }
+    }
+
+    @Test
+    void traceNumbersStartAgainEachFileDateAndReturnsFindTheirOwnEntry() throws Exception {
+        LocalDate yesterday = LocalDate.of(2026, 11, 20);
+        LocalDate today = LocalDate.of(2026, 11, 23);
+        jobs.run("achOrigination", yesterday);
+        Scenario before = scenario(900, 100);
+        assertThat(jobs.run("achOrigination", yesterday).ok()).isTrue();
+        UUID oldFile =
+                db.queryForObject("SELECT file_id FROM ach_entries WHERE source_id = ?", UUID.class, before.cashout());
+
+        jobs.run("achOrigination", today);
+        Scenario now = scenario(1_200, 300);
+        SIM.ach().returnEntriesTo(now.senderAccount(), "R01");
+        assertThat(jobs.run("achOrigination", today).ok()).isTrue();
+        UUID newFile =
+                db.queryForObject("SELECT file_id FROM ach_entries WHERE source_id = ?", UUID.class, now.cashout());
+        // each file date numbers from where that date left off: the two dates share trace numbers
+        long shared = count(
+                "SELECT count(*) FROM ach_entries a JOIN ach_entries b ON a.trace_number = b.trace_number"
+                        + " WHERE a.file_id = ? AND b.file_date = ? AND b.file_id <> a.file_id",
+                newFile,
+                yesterday);
+        long usedYesterday = count("SELECT count(*) FROM ach_entries WHERE file_date = ?", yesterday);
+        long usedToday = count("SELECT count(*) FROM ach_entries WHERE file_date = ?", today);
+        assertThat(shared)
+                .as("numbering starts again each file date")
+                .isEqualTo(Math.min(2, Math.max(0, usedYesterday - (usedToday - 2))));
+        assertThat(SIM.ach().file(newFile.toString())).isPresent();
+        assertThat(SIM.ach().file(oldFile.toString())).isPresent();
+
+        assertThat(run("achReturns").ok()).isTrue();
+        // the return names its file: today's debit is returned, and no entry of yesterday's file
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?",
+                        String.class,
+                        now.sender().id()))
+                .isEqualTo("returned");
+        assertThat(count("SELECT count(*) FROM ach_entries WHERE file_id = ? AND status = 'returned'", oldFile))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM ach_returns WHERE file_id = ? AND matched", newFile))
+                .isEqualTo(1);
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    @Test
+    void aFileDateRunningOutOfTraceNumbersStopsThatFileNotTheOthers() {
+        LocalDate busy = LocalDate.of(2026, 11, 19);
+        jobs.run("achOrigination", busy);
+        // as if nearly ten million entries had gone out that date already (a file of our own holding the last one)
+        scenario(500, 100);
+        UUID fake = UUID.randomUUID();
+        db.update(
+                "INSERT INTO ach_files (id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
+                        + " total_credit_cents) VALUES (?, ?, 'Z', 'submitted', 1, 1, 0)",
+                fake,
+                busy);
+        db.update(
+                "INSERT INTO ach_entries (trace_number, file_id, file_date, seq, source, source_id, user_id,"
+                        + " payment_method_id, transaction_code, amount_cents, status)"
+                        + " SELECT '091000019999999', ?, ?, 1, 'bank_debit', gen_random_uuid(), user_id,"
+                        + " payment_method_id, 27, 1, 'completed' FROM external_charges LIMIT 1",
+                fake,
+                busy);
+        try {
+            assertThat(jobs.run("achOrigination", busy).ok())
+                    .as("no trace numbers left that date")
+                    .isFalse();
+            assertThat(run("achOrigination").ok()).as("another date goes on").isTrue();
+        } finally {
+            db.update("DELETE FROM ach_entries WHERE file_id = ?", fake);
+            db.update("DELETE FROM ach_files WHERE id = ?", fake);
+        }
     }
 }

@@ -209,6 +209,51 @@ class CashoutIT extends ApiIT.Base {
     }
 
     @Test
+    void aGateway502AfterThePayoutWasMadeIsSettledByTheNetworkNeverByPayingAgain() {
+        Api.Person alice = api.newUser("alice");
+        api.fund(alice, 5_000);
+        UUID card = api.addCard(alice, Api.CARD);
+        long paidBefore = sim.card().payoutCount();
+        // the network pays, then its gateway answers 502: the client cannot know, so the outcome is unknown
+        sim.knobs()
+                .set(CallType.CARD_PAYOUT, sim.knobs().get(CallType.CARD_PAYOUT).withBadGateway(true));
+
+        Api.Response r =
+                cashout(alice, 2_000, "instant", card, UUID.randomUUID().toString());
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(202);
+        assertThat(r.json().path("status").asString()).isEqualTo("pending");
+        String id = r.json().path("id").asString();
+        assertThat(api.get("/v1/me/wallet", alice.token())
+                        .json()
+                        .path("held_cents")
+                        .asLong())
+                .as("held, not released: the payout may have been made")
+                .isEqualTo(2_000);
+        sim.knobs().reset();
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> api.get("/v1/cashouts/" + id, alice.token())
+                                .json()
+                                .path("status")
+                                .asString(),
+                        "completed"::equals);
+        assertThat(sim.card().payoutCount() - paidBefore)
+                .as("paid exactly once")
+                .isEqualTo(1);
+        assertThat(sim.card().findPayout(id))
+                .map(CardNetwork.Operation::amountCents)
+                .contains(1_965L);
+        assertThat(api.balance(alice)).isEqualTo(3_000);
+        assertThat(api.get("/v1/me/wallet", alice.token())
+                        .json()
+                        .path("held_cents")
+                        .asLong())
+                .isZero();
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
     void aCashoutAndATransferRacingForTheSameBalanceNeverBothSucceed() throws Exception {
         Api.Person bob = api.newUser("bob");
         for (int round = 0; round < 15; round++) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Logins throttled per account and per client address (test settings: 2 free failures, delays from 1 s doubling, a
+ * Logins throttled per account and per client address (test settings: 2 free failures, delays from 2 s doubling, a
  * lock after 5 account failures or 30 address failures). Each test speaks from addresses of its own, through
  * X-Forwarded-For, which the test profile trusts from loopback as from a local proxy.
  */

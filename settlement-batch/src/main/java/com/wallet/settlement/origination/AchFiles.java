@@ -40,6 +40,7 @@ public class AchFiles {
             java.time.Instant createdAt,
             LocalDate effectiveDate) {}
 
+    static final long MAX_TRACES_PER_DATE = 9_999_999;
     private static final String MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     private final JdbcClient jdbc;
@@ -75,12 +76,20 @@ public class AchFiles {
                         + " total_credit_cents, effective_date) VALUES (?, ?, ?, 'created', 0, 0, 0, ?)")
                 .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)), effective)
                 .update();
+        // trace numbers: the ODFI's 8 digits and a 7-digit count, unique within the file date (the business date,
+        // which the file header carries as its creation date)
+        LocalDate fileDate = businessDate;
+        long used = jdbc.sql(
+                        "SELECT coalesce(max(right(trace_number, 7)::int), 0) FROM ach_entries WHERE file_date = ?")
+                .param(fileDate)
+                .query(Long.class)
+                .single();
         int entries = jdbc.sql("""
-                        INSERT INTO ach_entries (trace_number, file_id, seq, source, source_id, user_id,
+                        INSERT INTO ach_entries (trace_number, file_id, file_date, seq, source, source_id, user_id,
                                                  payment_method_id, transaction_code, amount_cents, status)
-                        SELECT :odfi || lpad(nextval('ach_trace_seq')::text, 7, '0'), :file,
-                               row_number() OVER (ORDER BY code DESC, created_at, id), source, id, user_id,
-                               payment_method_id, code, amount_cents, 'created'
+                        SELECT :odfi || lpad((:used + p.seq)::text, 7, '0'), :file, :fileDate, p.seq, source, id, user_id, payment_method_id, code,
+                               amount_cents, 'created'
+                          FROM (SELECT row_number() OVER (ORDER BY code DESC, created_at, id) AS seq, pending.*
                           FROM (SELECT 'bank_debit' AS source, c.id, c.user_id, c.payment_method_id, 27 AS code,
                                        c.amount_cents, c.created_at
                                   FROM external_charges c
@@ -90,11 +99,17 @@ public class AchFiles {
                                 SELECT 'cashout', o.id, o.user_id, o.payment_method_id, 22, o.amount_cents, o.created_at
                                   FROM cashouts o
                                  WHERE o.speed = 'standard' AND o.status = 'pending'
-                                   AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = o.id)) pending
+                                   AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = o.id)) pending) p
                         """)
                 .param("odfi", settings.originator().odfiRouting8())
                 .param("file", id)
+                .param("fileDate", fileDate)
+                .param("used", used)
                 .update();
+        if (used + entries > MAX_TRACES_PER_DATE) {
+            throw new IllegalStateException("more than " + MAX_TRACES_PER_DATE + " ACH entries on file date " + fileDate
+                    + ": trace numbers have 7 digits per file date; the rest goes on the next");
+        }
         if (entries == 0) {
             jdbc.sql("DELETE FROM ach_files WHERE id = ?").param(id).update();
             return Optional.empty();
@@ -146,7 +161,9 @@ public class AchFiles {
                 .list();
         return NachaFile.write(
                 settings.originator(),
-                file.createdAt().atZone(ZoneOffset.UTC).toLocalDateTime(),
+                java.time.LocalDateTime.of(
+                        file.businessDate(),
+                        file.createdAt().atZone(ZoneOffset.UTC).toLocalTime()),
                 file.modifier(),
                 file.effectiveDate() != null ? file.effectiveDate() : calendar.nextBankingDay(file.businessDate()),
                 entries);

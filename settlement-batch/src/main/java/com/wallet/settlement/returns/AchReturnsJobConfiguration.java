@@ -45,17 +45,22 @@ class AchReturnsJobConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(AchReturnsJobConfiguration.class);
 
-    record Entry(String trace, String source, UUID sourceId, UUID userId, long cents, String status) {}
+    record Entry(
+            UUID fileId, int seq, String trace, String source, UUID sourceId, UUID userId, long cents, String status) {}
 
-    /** Reads trace_number, source, source_id, user_id, amount_cents, status, in that order. */
+    private static final String ENTRY_COLUMNS =
+            "file_id, seq, trace_number, source, source_id, user_id, amount_cents, status";
+
     private static Entry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Entry(
-                rs.getString(1),
-                rs.getString(2),
-                rs.getObject(3, UUID.class),
-                rs.getObject(4, UUID.class),
-                rs.getLong(5),
-                rs.getString(6));
+                rs.getObject("file_id", UUID.class),
+                rs.getInt("seq"),
+                rs.getString("trace_number"),
+                rs.getString("source"),
+                rs.getObject("source_id", UUID.class),
+                rs.getObject("user_id", UUID.class),
+                rs.getLong("amount_cents"),
+                rs.getString("status"));
     }
 
     @Bean
@@ -101,15 +106,17 @@ class AchReturnsJobConfiguration {
         long sequence = r.path("sequence").asLong();
         String trace = r.path("trace_number").asString();
         String code = r.path("return_code").asString();
-        Optional<Entry> entry = jdbc.sql("SELECT trace_number, source, source_id, user_id, amount_cents, status"
-                        + " FROM ach_entries WHERE trace_number = ? FOR UPDATE")
-                .param(trace)
+        // trace numbers repeat across file dates: the return names the file its entry came in
+        UUID fileId = uuidOrNull(r.path("file_id").asString());
+        Optional<Entry> entry = jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM ach_entries WHERE file_id = ?"
+                        + " AND trace_number = ? FOR UPDATE")
+                .params(fileId, trace)
                 .query(AchReturnsJobConfiguration::entry)
                 .optional()
                 .filter(e -> e.status().equals("submitted") || e.status().equals("completed"));
-        int recorded = jdbc.sql("INSERT INTO ach_returns (sequence, trace_number, return_code, amount_cents, matched)"
-                        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(sequence, trace, code, r.path("amount_cents").asLong(), entry.isPresent())
+        int recorded = jdbc.sql("INSERT INTO ach_returns (sequence, trace_number, file_id, return_code, amount_cents,"
+                        + " matched) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(sequence, trace, fileId, code, r.path("amount_cents").asLong(), entry.isPresent())
                 .update();
         if (recorded == 0 || entry.isEmpty()) {
             if (recorded == 1) {
@@ -169,11 +176,19 @@ class AchReturnsJobConfiguration {
                     .params(code, e.sourceId())
                     .update();
         }
-        jdbc.sql("UPDATE ach_entries SET status = 'returned' WHERE trace_number = ?")
-                .param(trace)
+        jdbc.sql("UPDATE ach_entries SET status = 'returned' WHERE file_id = ? AND seq = ?")
+                .params(e.fileId(), e.seq())
                 .update();
         log.info("return {} {} of {} cents applied to {} {}", code, trace, e.cents(), e.source(), e.sourceId());
         return true;
+    }
+
+    private static UUID uuidOrNull(String text) {
+        try {
+            return text == null || text.isEmpty() ? null : UUID.fromString(text);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** One line per account (a sender may also hold some of the money unsettled), zero lines dropped. */
@@ -197,9 +212,9 @@ class AchReturnsJobConfiguration {
         return new StepBuilder("achConfirm", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
-                            List<Entry> due = jdbc.sql("SELECT trace_number, source, source_id, user_id, amount_cents,"
-                                            + " status FROM ach_entries WHERE status = 'submitted'"
-                                            + " AND submitted_at <= now() - ?::interval ORDER BY trace_number"
+                            List<Entry> due = jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM ach_entries"
+                                            + " WHERE status = 'submitted'"
+                                            + " AND submitted_at <= now() - ?::interval ORDER BY file_id, seq"
                                             + " FOR UPDATE")
                                     .param(settings.settlementWindow().toMillis() + " milliseconds")
                                     .query(AchReturnsJobConfiguration::entry)
@@ -232,8 +247,8 @@ class AchReturnsJobConfiguration {
                                             .update();
                                 }
                                 jdbc.sql("UPDATE ach_entries SET status = 'completed', settled_at = now()"
-                                                + " WHERE trace_number = ?")
-                                        .param(e.trace())
+                                                + " WHERE file_id = ? AND seq = ?")
+                                        .params(e.fileId(), e.seq())
                                         .update();
                                 contribution.incrementWriteCount(1);
                             }

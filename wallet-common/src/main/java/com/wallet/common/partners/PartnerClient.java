@@ -24,8 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * HTTP calls to one partner network through a timeout, a retry policy and a circuit breaker (resilience4j). The
- * network's contract: 2xx done; 4xx refused and not processed; 5xx failed and not processed; no answer in time means
- * the outcome is unknown. Every call carries an id of ours, so repeating it is safe. Bodies are never logged: they
+ * network's contract, per answer: 2xx done; 4xx refused and not processed; 500 and 503 failed and not processed; 502
+ * and 504 (a gateway's: the upstream may have processed the call), no answer in time, or a broken connection mean the
+ * outcome is unknown, to be settled by a status look-up or a cancellation, never by paying again. Every call carries an id of ours, so repeating it is safe. Bodies are never logged: they
  * carry card and account numbers.
  */
 public final class PartnerClient {
@@ -171,6 +172,11 @@ public final class PartnerClient {
         }
         int status = response.statusCode();
         if (status >= 500) {
+            // 500 and 503 are the networks' "not processed"; a gateway's 502 or 504 may come after the upstream
+            // processed the call: the outcome is unknown (retrying under the same id is still safe)
+            if (status == 502 || status == 504) {
+                unknown.set(true);
+            }
             log.info("{} {}: {}", service, path, status);
             throw new RetryableFailure("answered " + status);
         }
