@@ -56,10 +56,14 @@ class SettlementIT {
         }
     }
 
+    @Autowired
+    com.wallet.common.partners.PartnerClient achProcessor;
+
     @BeforeEach
     @AfterEach
     void calmNetwork() {
         SIM.knobs().reset();
+        achProcessor.breaker().reset();
         SIM.ach().clearReturnRules();
     }
 
@@ -485,7 +489,7 @@ class SettlementIT {
     }
 
     @Test
-    void aFileDateRunningOutOfTraceNumbersStopsThatFileNotTheOthers() {
+    void entriesThatDoNotFitInAFileDateWaitForTheNext() {
         LocalDate busy = LocalDate.of(2026, 11, 19);
         jobs.run("achOrigination", busy);
         // as if nearly ten million entries had gone out that date already (a file of our own holding the last one)
@@ -504,13 +508,59 @@ class SettlementIT {
                 fake,
                 busy);
         try {
-            assertThat(jobs.run("achOrigination", busy).ok())
-                    .as("no trace numbers left that date")
-                    .isFalse();
-            assertThat(run("achOrigination").ok()).as("another date goes on").isTrue();
+            assertThat(jobs.run("achOrigination", busy).ok()).isTrue();
+            assertThat(count("SELECT count(*) FROM ach_entries WHERE file_date = ?", busy))
+                    .as("no trace numbers left that date: nothing more goes out on it")
+                    .isEqualTo(1);
+            assertThat(count("SELECT count(*) FROM external_charges WHERE status = 'pending'"))
+                    .isPositive();
+            assertThat(run("achOrigination").ok())
+                    .as("the next date sends what waited")
+                    .isTrue();
+            assertThat(count("SELECT count(*) FROM external_charges WHERE status = 'pending'"))
+                    .isZero();
         } finally {
             db.update("DELETE FROM ach_entries WHERE file_id = ?", fake);
             db.update("DELETE FROM ach_files WHERE id = ?", fake);
         }
+    }
+
+    @Test
+    void aReturnForAnEntryNotYetMarkedSubmittedIsKeptAndAppliedOnceItIs() {
+        run("achOrigination");
+        Scenario s = scenario(1_100, 200);
+        SIM.ach().returnEntriesTo(s.senderAccount(), "R01");
+        // the processor takes the file, then its gateway answers 502: we cannot mark the entries submitted
+        SIM.knobs().set(CallType.ACH_FILE, SIM.knobs().get(CallType.ACH_FILE).withBadGateway(true));
+        assertThat(run("achOrigination").ok()).isFalse();
+        UUID file = db.queryForObject("SELECT file_id FROM ach_entries WHERE source_id = ?", UUID.class, s.cashout());
+        assertThat(SIM.ach().file(file.toString()))
+                .as("the processor has the file")
+                .isPresent();
+        assertThat(count("SELECT count(*) FROM ach_entries WHERE file_id = ? AND status = 'created'", file))
+                .isEqualTo(2);
+        calmNetwork();
+
+        // the return arrives before we know the entry went out: kept, not lost
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM ach_returns WHERE file_id = ? AND NOT matched", file))
+                .isEqualTo(1);
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?",
+                        String.class,
+                        s.sender().id()))
+                .isEqualTo("pending");
+
+        // the next origination run finishes the file (the processor recognises it), the next returns run applies it
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?",
+                        String.class,
+                        s.sender().id()))
+                .isEqualTo("returned");
+        assertThat(count("SELECT count(*) FROM ach_returns WHERE file_id = ? AND NOT matched", file))
+                .isZero();
+        assertThat(run("reconciliation").ok()).isTrue();
     }
 }

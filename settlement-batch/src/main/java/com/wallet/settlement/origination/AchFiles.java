@@ -40,7 +40,6 @@ public class AchFiles {
             java.time.Instant createdAt,
             LocalDate effectiveDate) {}
 
-    static final long MAX_TRACES_PER_DATE = 9_999_999;
     private static final String MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     private final JdbcClient jdbc;
@@ -77,7 +76,8 @@ public class AchFiles {
                 .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)), effective)
                 .update();
         // trace numbers: the ODFI's 8 digits and a 7-digit count, unique within the file date (the business date,
-        // which the file header carries as its creation date)
+        // which the file header carries as its creation date); what does not fit in a date's 9,999,999 waits for the
+        // next date's file
         LocalDate fileDate = businessDate;
         long used = jdbc.sql(
                         "SELECT coalesce(max(right(trace_number, 7)::int), 0) FROM ach_entries WHERE file_date = ?")
@@ -100,16 +100,13 @@ public class AchFiles {
                                   FROM cashouts o
                                  WHERE o.speed = 'standard' AND o.status = 'pending'
                                    AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = o.id)) pending) p
+                         WHERE :used + p.seq <= 9999999
                         """)
                 .param("odfi", settings.originator().odfiRouting8())
                 .param("file", id)
                 .param("fileDate", fileDate)
                 .param("used", used)
                 .update();
-        if (used + entries > MAX_TRACES_PER_DATE) {
-            throw new IllegalStateException("more than " + MAX_TRACES_PER_DATE + " ACH entries on file date " + fileDate
-                    + ": trace numbers have 7 digits per file date; the rest goes on the next");
-        }
         if (entries == 0) {
             jdbc.sql("DELETE FROM ach_files WHERE id = ?").param(id).update();
             return Optional.empty();

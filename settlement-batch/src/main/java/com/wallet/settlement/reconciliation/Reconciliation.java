@@ -24,8 +24,10 @@ public class Reconciliation {
     private final JdbcClient jdbc;
     private final PartnerClient achProcessor;
     private final LedgerInvariants ledger;
+    private final com.wallet.settlement.SettlementSettings settings;
 
-    Reconciliation(JdbcClient jdbc, PartnerClient achProcessor) {
+    Reconciliation(JdbcClient jdbc, PartnerClient achProcessor, com.wallet.settlement.SettlementSettings settings) {
+        this.settings = settings;
         this.jdbc = jdbc;
         this.ledger = new LedgerInvariants(jdbc);
         this.achProcessor = achProcessor;
@@ -54,11 +56,18 @@ public class Reconciliation {
                     orphans + " ACH entries disagree with their file about submission",
                     Map.of("entries", orphans)));
         }
-        long unmatched = scalar("SELECT count(*) FROM ach_returns WHERE NOT matched");
+        // a return whose entry is not known as submitted yet is kept and applied later; past the settlement window it
+        // is a finding
+        long unmatched = jdbc.sql(
+                        "SELECT count(*) FROM ach_returns WHERE NOT matched AND processed_at < now() - ?::interval")
+                .param(settings.settlementWindow().toMillis() + " milliseconds")
+                .query(Long.class)
+                .single();
         if (unmatched > 0) {
             findings.add(finding(
                     "unmatched_returns",
-                    unmatched + " returns from the processor match none of our entries",
+                    unmatched + " returns from the processor still match none of our submitted entries after the"
+                            + " settlement window",
                     Map.of("returns", unmatched)));
         }
         jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"

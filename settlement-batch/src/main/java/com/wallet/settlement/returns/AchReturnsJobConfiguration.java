@@ -90,6 +90,21 @@ class AchReturnsJobConfiguration {
                                     .orElseThrow();
                             for (JsonNode r : returns.path("returns")) {
                                 contribution.incrementReadCount();
+                                record(r, jdbc);
+                            }
+                            // every return not applied yet, new or kept from earlier runs: one whose entry was not
+                            // known as submitted then (a crash between the processor's acknowledgement and our
+                            // marking) is applied as soon as it is
+                            List<PendingReturn> pending = jdbc.sql("SELECT sequence, file_id, trace_number,"
+                                            + " return_code FROM ach_returns WHERE NOT matched ORDER BY sequence"
+                                            + " FOR UPDATE")
+                                    .query((rs, n) -> new PendingReturn(
+                                            rs.getLong(1),
+                                            rs.getObject(2, UUID.class),
+                                            rs.getString(3),
+                                            rs.getString(4)))
+                                    .list();
+                            for (PendingReturn r : pending) {
                                 if (apply(r, jdbc, ledger)) {
                                     contribution.incrementWriteCount(1);
                                 }
@@ -101,29 +116,42 @@ class AchReturnsJobConfiguration {
                 .build();
     }
 
-    /** Applies one return; false if it was applied before or matches none of our entries. */
-    static boolean apply(JsonNode r, JdbcClient jdbc, Ledger ledger) {
-        long sequence = r.path("sequence").asLong();
-        String trace = r.path("trace_number").asString();
-        String code = r.path("return_code").asString();
-        // trace numbers repeat across file dates: the return names the file its entry came in
-        UUID fileId = uuidOrNull(r.path("file_id").asString());
+    /** A return as the processor reported it, not applied yet. */
+    record PendingReturn(long sequence, UUID fileId, String trace, String code) {}
+
+    /** Keeps a return the processor reported, once (its sequence is the key), to be applied when its entry is known. */
+    static void record(JsonNode r, JdbcClient jdbc) {
+        jdbc.sql("INSERT INTO ach_returns (sequence, trace_number, file_id, return_code, amount_cents, matched)"
+                        + " VALUES (?, ?, ?, ?, ?, false) ON CONFLICT DO NOTHING")
+                .params(
+                        r.path("sequence").asLong(),
+                        r.path("trace_number").asString(),
+                        uuidOrNull(r.path("file_id").asString()),
+                        r.path("return_code").asString(),
+                        r.path("amount_cents").asLong())
+                .update();
+    }
+
+    /**
+     * Applies one kept return if its entry (the file and trace number it carries; trace numbers repeat across file
+     * dates) is submitted or settled; false, and kept for the next run, if not yet.
+     */
+    static boolean apply(PendingReturn r, JdbcClient jdbc, Ledger ledger) {
+        String trace = r.trace();
+        String code = r.code();
         Optional<Entry> entry = jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM ach_entries WHERE file_id = ?"
                         + " AND trace_number = ? FOR UPDATE")
-                .params(fileId, trace)
+                .params(r.fileId(), trace)
                 .query(AchReturnsJobConfiguration::entry)
                 .optional()
                 .filter(e -> e.status().equals("submitted") || e.status().equals("completed"));
-        int recorded = jdbc.sql("INSERT INTO ach_returns (sequence, trace_number, file_id, return_code, amount_cents,"
-                        + " matched) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-                .params(sequence, trace, fileId, code, r.path("amount_cents").asLong(), entry.isPresent())
-                .update();
-        if (recorded == 0 || entry.isEmpty()) {
-            if (recorded == 1) {
-                log.warn("return {} ({}) matches no submitted entry of ours; reconciliation reports it", trace, code);
-            }
+        if (entry.isEmpty()) {
+            log.warn("return {} ({}) matches no submitted entry of ours yet; kept for the next run", trace, code);
             return false;
         }
+        jdbc.sql("UPDATE ach_returns SET matched = true, processed_at = now() WHERE sequence = ?")
+                .param(r.sequence())
+                .update();
         Entry e = entry.get();
         boolean settled = e.status().equals("completed");
         Money amount = Money.ofCents(e.cents());
