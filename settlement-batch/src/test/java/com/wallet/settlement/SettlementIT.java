@@ -563,4 +563,82 @@ class SettlementIT {
                 .isZero();
         assertThat(run("reconciliation").ok()).isTrue();
     }
+
+    private String methodStatus(Person user, UUID method) {
+        for (var m : SettlementTestSupport.call("GET", "/v1/me/payment-methods", user.token(), null, null)
+                .path("items")) {
+            if (m.path("id").asString().equals(method.toString())) {
+                return m.path("status").asString();
+            }
+        }
+        throw new AssertionError("no method " + method);
+    }
+
+    @Test
+    void returnsActByKind() {
+        run("achOrigination");
+        // an account problem (R03) and an unauthorized debit (R10)
+        Person closed = SettlementTestSupport.newUser("closed");
+        String closedAccount = SettlementTestSupport.newAccount();
+        UUID closedBank = SettlementTestSupport.verifiedBank(closed, closedAccount);
+        Person disputed = SettlementTestSupport.newUser("disputed");
+        String disputedAccount = SettlementTestSupport.newAccount();
+        UUID disputedBank = SettlementTestSupport.verifiedBank(disputed, disputedAccount);
+        Person payee = SettlementTestSupport.newUser("payee");
+        SettlementTestSupport.send(closed, payee, 800);
+        SettlementTestSupport.send(disputed, payee, 600);
+        SIM.ach().returnEntriesTo(closedAccount, "R03");
+        SIM.ach().returnEntriesTo(disputedAccount, "R10");
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(run("achReturns").ok()).isTrue();
+
+        assertThat(methodStatus(closed, closedBank)).isEqualTo("disabled");
+        assertThat(methodStatus(disputed, disputedBank)).isEqualTo("disabled");
+        assertThat(count(
+                        "SELECT count(*) FROM notifications WHERE user_id IN (?, ?) AND kind = 'payment_method_disabled'",
+                        closed.id(),
+                        disputed.id()))
+                .isEqualTo(2);
+        // a disabled method funds nothing: with an empty wallet and no other source, the next payment is refused
+        assertThatThrownBy(() -> SettlementTestSupport.send(closed, payee, 100)).hasMessageContaining("422");
+        // unauthorized: bank funding frozen for that user (even a newly verified bank) and a case to review
+        assertThat(db.queryForObject(
+                        "SELECT bank_funding_frozen FROM users WHERE id = ?", Boolean.class, disputed.id()))
+                .isTrue();
+        assertThat(db.queryForObject("SELECT bank_funding_frozen FROM users WHERE id = ?", Boolean.class, closed.id()))
+                .isFalse();
+        SettlementTestSupport.verifiedBank(disputed, SettlementTestSupport.newAccount());
+        assertThatThrownBy(() -> SettlementTestSupport.send(disputed, payee, 100))
+                .hasMessageContaining("422");
+        assertThat(count(
+                        "SELECT count(*) FROM ach_review_cases WHERE user_id = ? AND kind = 'unauthorized'"
+                                + " AND status = 'open'",
+                        disputed.id()))
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM ach_review_cases WHERE user_id = ?", closed.id()))
+                .isZero();
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    @Test
+    void aReturnPastItsDeadlineIsFlaggedNotApplied() {
+        LocalDate sent = LocalDate.of(2026, 11, 12);
+        jobs.run("achOrigination", sent);
+        Person payer = SettlementTestSupport.newUser("payer");
+        String account = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(payer, account);
+        SettlementTestSupport.send(payer, SettlementTestSupport.newUser("payee"), 450);
+        SIM.ach().returnEntriesTo(account, "R01");
+        assertThat(jobs.run("achOrigination", sent).ok()).isTrue();
+        // effective November 13; an R01 is due within two banking days (by the 17th): the 24th is too late
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 24)).ok()).isTrue();
+        assertThat(db.queryForObject("SELECT status FROM external_charges WHERE user_id = ?", String.class, payer.id()))
+                .as("not reversed by itself")
+                .isIn("submitted", "completed");
+        assertThat(count(
+                        "SELECT count(*) FROM ach_returns r JOIN ach_review_cases c ON c.return_sequence = r.sequence"
+                                + " WHERE r.late AND NOT r.matched AND c.kind = 'late_return' AND c.user_id = ?",
+                        payer.id()))
+                .isEqualTo(1);
+    }
 }

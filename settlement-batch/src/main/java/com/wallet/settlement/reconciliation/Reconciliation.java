@@ -58,8 +58,8 @@ public class Reconciliation {
         }
         // a return whose entry is not known as submitted yet is kept and applied later; past the settlement window it
         // is a finding
-        long unmatched = jdbc.sql(
-                        "SELECT count(*) FROM ach_returns WHERE NOT matched AND processed_at < now() - ?::interval")
+        long unmatched = jdbc.sql("SELECT count(*) FROM ach_returns WHERE NOT matched AND NOT late"
+                        + " AND processed_at < now() - ?::interval")
                 .param(settings.settlementWindow().toMillis() + " milliseconds")
                 .query(Long.class)
                 .single();

@@ -10,6 +10,8 @@ import com.wallet.ledger.Money;
 import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.StepProgress;
+import com.wallet.settlement.calendar.BankingCalendar;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,7 +80,8 @@ class AchReturnsJobConfiguration {
             StepProgress progress,
             PartnerClient achProcessor,
             JdbcClient jdbc,
-            Ledger ledger) {
+            Ledger ledger,
+            BankingCalendar calendar) {
         return new StepBuilder("achApplyReturns", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
@@ -95,9 +98,13 @@ class AchReturnsJobConfiguration {
                             // every return not applied yet, new or kept from earlier runs: one whose entry was not
                             // known as submitted then (a crash between the processor's acknowledgement and our
                             // marking) is applied as soon as it is
+                            LocalDate today = chunk.getStepContext()
+                                    .getStepExecution()
+                                    .getJobParameters()
+                                    .getLocalDate("business_date");
                             List<PendingReturn> pending = jdbc.sql("SELECT sequence, file_id, trace_number,"
-                                            + " return_code FROM ach_returns WHERE NOT matched ORDER BY sequence"
-                                            + " FOR UPDATE")
+                                            + " return_code FROM ach_returns WHERE NOT matched AND NOT late"
+                                            + " ORDER BY sequence FOR UPDATE")
                                     .query((rs, n) -> new PendingReturn(
                                             rs.getLong(1),
                                             rs.getObject(2, UUID.class),
@@ -105,7 +112,7 @@ class AchReturnsJobConfiguration {
                                             rs.getString(4)))
                                     .list();
                             for (PendingReturn r : pending) {
-                                if (apply(r, jdbc, ledger)) {
+                                if (apply(r, jdbc, ledger, calendar, today)) {
                                     contribution.incrementWriteCount(1);
                                 }
                             }
@@ -115,6 +122,9 @@ class AchReturnsJobConfiguration {
                 .listener(progress)
                 .build();
     }
+
+    /** Where a returned entry went: the payment method, and the day it was to settle. */
+    private record Origin(UUID paymentMethodId, LocalDate effectiveDate) {}
 
     /** A return as the processor reported it, not applied yet. */
     record PendingReturn(long sequence, UUID fileId, String trace, String code) {}
@@ -136,7 +146,7 @@ class AchReturnsJobConfiguration {
      * Applies one kept return if its entry (the file and trace number it carries; trace numbers repeat across file
      * dates) is submitted or settled; false, and kept for the next run, if not yet.
      */
-    static boolean apply(PendingReturn r, JdbcClient jdbc, Ledger ledger) {
+    static boolean apply(PendingReturn r, JdbcClient jdbc, Ledger ledger, BankingCalendar calendar, LocalDate today) {
         String trace = r.trace();
         String code = r.code();
         Optional<Entry> entry = jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM ach_entries WHERE file_id = ?"
@@ -149,9 +159,32 @@ class AchReturnsJobConfiguration {
             log.warn("return {} ({}) matches no submitted entry of ours yet; kept for the next run", trace, code);
             return false;
         }
+        ReturnKind kind = ReturnKind.of(code);
+        Entry found = entry.get();
+        Origin origin = jdbc.sql("SELECT e.payment_method_id, coalesce(f.effective_date, f.business_date + 1)"
+                        + " FROM ach_entries e JOIN ach_files f ON f.id = e.file_id WHERE e.file_id = ? AND e.seq = ?")
+                .params(found.fileId(), found.seq())
+                .query((rs, n) -> new Origin(rs.getObject(1, UUID.class), rs.getObject(2, LocalDate.class)))
+                .single();
+        UUID method = origin.paymentMethodId();
+        LocalDate deadline = calendar.plusBankingDays(origin.effectiveDate(), kind.deadlineBankingDays());
+        if (today != null && today.isAfter(deadline)) {
+            // past NACHA's deadline for its kind: not applied by itself, flagged for a person to decide
+            jdbc.sql("UPDATE ach_returns SET late = true WHERE sequence = ?")
+                    .param(r.sequence())
+                    .update();
+            review(jdbc, r, "late_return", found.userId(), method);
+            log.warn(
+                    "return {} ({}) came after its deadline {}: flagged for review, not applied",
+                    trace,
+                    code,
+                    deadline);
+            return false;
+        }
         jdbc.sql("UPDATE ach_returns SET matched = true, processed_at = now() WHERE sequence = ?")
                 .param(r.sequence())
                 .update();
+        consequences(jdbc, r, kind, found, method);
         Entry e = entry.get();
         boolean settled = e.status().equals("completed");
         Money amount = Money.ofCents(e.cents());
@@ -209,6 +242,38 @@ class AchReturnsJobConfiguration {
                 .update();
         log.info("return {} {} of {} cents applied to {} {}", code, trace, e.cents(), e.source(), e.sourceId());
         return true;
+    }
+
+    /** What a return's kind does beyond the reversal (README "Returns by kind"). */
+    private static void consequences(JdbcClient jdbc, PendingReturn r, ReturnKind kind, Entry e, UUID method) {
+        if (kind == ReturnKind.ACCOUNT_PROBLEM || kind == ReturnKind.UNAUTHORIZED) {
+            jdbc.sql("UPDATE payment_methods SET disabled_reason = ?, is_default = false WHERE id = ?")
+                    .params("ach_return_" + r.code(), method)
+                    .update();
+            notifyOwner(jdbc, r, e.userId(), method);
+        }
+        if (kind == ReturnKind.UNAUTHORIZED && e.source().equals("bank_debit")) {
+            jdbc.sql("UPDATE users SET bank_funding_frozen = true WHERE id = ?")
+                    .param(e.userId())
+                    .update();
+            review(jdbc, r, "unauthorized", e.userId(), method);
+        }
+    }
+
+    private static void review(JdbcClient jdbc, PendingReturn r, String kind, UUID user, UUID method) {
+        jdbc.sql("INSERT INTO ach_review_cases (return_sequence, kind, return_code, user_id, payment_method_id)"
+                        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(r.sequence(), kind, r.code(), user, method)
+                .update();
+    }
+
+    /** The owner hears that the method was disabled (listed by GET /v1/me/notifications, published by its sweep). */
+    private static void notifyOwner(JdbcClient jdbc, PendingReturn r, UUID user, UUID method) {
+        jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload)"
+                        + " VALUES (?, ?, 'payment_method_disabled', ?, ?, jsonb_build_object('return_code', ?::text))"
+                        + " ON CONFLICT (event_key) DO NOTHING")
+                .params(UUID.randomUUID(), user, method, "ach_return:" + r.sequence(), r.code())
+                .update();
     }
 
     private static UUID uuidOrNull(String text) {

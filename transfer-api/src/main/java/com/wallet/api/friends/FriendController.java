@@ -19,12 +19,16 @@ class FriendController {
 
     private final FriendService friends;
 
-    FriendController(FriendService friends) {
+    private final com.wallet.api.web.RateLimiter rateLimiter;
+
+    FriendController(FriendService friends, com.wallet.api.web.RateLimiter rateLimiter) {
         this.friends = friends;
+        this.rateLimiter = rateLimiter;
     }
 
     @PutMapping("/v1/me/friends/{userId}")
     Map<String, Object> befriend(@AuthenticationPrincipal Jwt token, @PathVariable UUID userId) {
+        rateLimiter.acquire(CurrentUser.id(token));
         FriendService.Status status = friends.befriend(CurrentUser.id(token), userId);
         return Map.of("user_id", userId, "status", status.name().toLowerCase(Locale.ROOT));
     }

@@ -41,7 +41,7 @@ public class PaymentMethodService {
     static final int MAX_VERIFY_ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(PaymentMethodService.class);
     private static final String COLUMNS = "id, type, last4, routing_number, exp_month, exp_year, verified,"
-            + " is_default, verification_locked, created_at";
+            + " is_default, verification_locked, created_at, disabled_reason";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -317,7 +317,7 @@ public class PaymentMethodService {
     /** A method of the user that is not unlinked, or 404. */
     public Usable usable(UUID userId, UUID id) {
         return jdbc.sql("SELECT id, type, verified, last4 FROM payment_methods WHERE id = ? AND user_id = ?"
-                        + " AND NOT removed")
+                        + " AND NOT removed AND disabled_reason IS NULL")
                 .params(id, userId)
                 .query((rs, n) -> new Usable(
                         rs.getObject("id", UUID.class),
@@ -362,8 +362,9 @@ public class PaymentMethodService {
 
     private static PaymentMethodView map(ResultSet rs, int row) throws SQLException {
         boolean verified = rs.getBoolean("verified");
-        String status =
-                verified ? "active" : rs.getBoolean("verification_locked") ? "verification_locked" : "unverified";
+        String status = rs.getString("disabled_reason") != null
+                ? "disabled"
+                : verified ? "active" : rs.getBoolean("verification_locked") ? "verification_locked" : "unverified";
         return new PaymentMethodView(
                 rs.getObject("id", UUID.class),
                 rs.getString("type"),

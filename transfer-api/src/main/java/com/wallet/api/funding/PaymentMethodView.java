@@ -5,7 +5,8 @@ import java.util.UUID;
 
 /**
  * A linked bank account or card as clients see it: masked to its last 4 digits. {@code status} is {@code active},
- * {@code unverified} (a bank awaiting its micro-deposits) or {@code verification_locked} (too many wrong amounts).
+ * {@code unverified} (a bank awaiting its micro-deposits), {@code verification_locked} (too many wrong amounts) or
+ * {@code disabled} (its bank returned an ACH entry for an account problem or as unauthorized; it funds nothing more).
  */
 public record PaymentMethodView(
         UUID id,

@@ -55,6 +55,7 @@ class PaymentRequestController {
     @PostMapping("/v1/payment-requests")
     @ResponseStatus(HttpStatus.CREATED)
     PaymentRequestView create(@AuthenticationPrincipal Jwt token, @Valid @RequestBody CreateRequest body) {
+        rateLimiter.acquire(CurrentUser.id(token));
         Notes.check(body.note());
         return requests.create(
                 CurrentUser.id(token),

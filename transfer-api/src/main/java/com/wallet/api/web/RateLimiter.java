@@ -1,73 +1,82 @@
 package com.wallet.api.web;
 
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
+import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.function.LongSupplier;
-import org.springframework.beans.factory.annotation.Autowired;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * A token bucket per user for money-moving calls: {@code capacity} requests at once, refilled at
- * {@code refill-per-second}. Per instance: with N instances a user gets up to N times the budget.
+ * A token bucket per user for the calls worth abusing (money movement, linking and verifying, payment requests,
+ * friend requests, comments): {@code capacity} calls at once, refilled at {@code refill-per-second}. The buckets live
+ * in PostgreSQL (bucket4j's select-for-update proxy over the table {@code rate_limit_buckets}), so every API instance
+ * shares them: N instances do not give a user N times the budget. A bucket expires once it would be full again, and a
+ * sweep deletes expired ones, so the table holds only recently active users. Each check is a short transaction of its
+ * own, taken before the request's own transaction.
  */
 @Component
 public class RateLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
     @Validated
     @ConfigurationProperties("wallet.rate-limit")
     public record Settings(@Min(1) int capacity, @Min(1) int refillPerSecond) {}
 
-    private final Settings settings;
-    private final LongSupplier nanoClock;
-    private final ConcurrentMap<UUID, Bucket> buckets = new ConcurrentHashMap<>();
+    private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+    private final BucketConfiguration configuration;
 
-    @Autowired
-    public RateLimiter(Settings settings) {
-        this(settings, System::nanoTime);
-    }
-
-    RateLimiter(Settings settings, LongSupplier nanoClock) {
-        this.settings = settings;
-        this.nanoClock = nanoClock;
+    public RateLimiter(Settings settings, DataSource dataSource) {
+        this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+                .primaryKeyMapper(PrimaryKeyMapper.STRING)
+                .table("rate_limit_buckets")
+                .idColumn("id")
+                .stateColumn("state")
+                .expiresAtColumn("expires_at")
+                .expirationAfterWrite(
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                .build();
+        this.configuration = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(settings.capacity())
+                        .refillGreedy(settings.refillPerSecond(), Duration.ofSeconds(1)))
+                .build();
     }
 
     /** Takes one token for the user, or throws {@link RateLimitedException} saying when the next one is due. */
     public void acquire(UUID userId) {
-        long now = nanoClock.getAsLong();
-        Bucket bucket = buckets.computeIfAbsent(userId, id -> new Bucket(settings.capacity(), now));
-        long waitNanos = bucket.take(settings.capacity(), settings.refillPerSecond(), now);
-        if (waitNanos > 0) {
+        ConsumptionProbe probe =
+                buckets.builder().build("user:" + userId, () -> configuration).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
             throw new RateLimitedException(
-                    userId, Duration.ofNanos(waitNanos).plusSeconds(1).withNanos(0));
+                    userId,
+                    Duration.ofNanos(probe.getNanosToWaitForRefill())
+                            .plusSeconds(1)
+                            .withNanos(0));
         }
     }
 
-    private static final class Bucket {
-        private double tokens;
-        private long updatedAt;
-
-        Bucket(int capacity, long now) {
-            this.tokens = capacity;
-            this.updatedAt = now;
-        }
-
-        /** 0 when a token was taken, else the nanoseconds until one will be there. */
-        synchronized long take(int capacity, int refillPerSecond, long now) {
-            // in double: nanoseconds times a large refill rate overflow a long within seconds; a caller that read the
-            // clock before another one took its turn brings no time back
-            long elapsed = Math.max(0, now - updatedAt);
-            tokens = Math.min(capacity, tokens + elapsed / 1e9 * refillPerSecond);
-            updatedAt += elapsed;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) * 1e9 / refillPerSecond);
+    /** Deletes buckets that have refilled completely: their users start afresh at full capacity anyway. */
+    @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+    void purge() {
+        int removed;
+        int total = 0;
+        do {
+            removed = buckets.removeExpired(1_000);
+            total += removed;
+        } while (removed == 1_000);
+        if (total > 0) {
+            log.debug("{} idle rate-limit buckets removed", total);
         }
     }
 }

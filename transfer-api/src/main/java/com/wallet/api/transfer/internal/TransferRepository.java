@@ -52,9 +52,10 @@ public class TransferRepository {
                         + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
                         + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
-                        + " AND NOT removed AND verified) AS bank,"
+                        + " AND NOT removed AND verified AND disabled_reason IS NULL"
+                        + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                        + " AND NOT removed) AS card"
+                        + " AND NOT removed AND disabled_reason IS NULL) AS card"
                         + " FROM h")
                 .param("u", senderId)
                 .query((rs, n) -> new Sender(
@@ -79,9 +80,10 @@ public class TransferRepository {
                         + " JOIN users ru ON ru.id = r.user_id WHERE r.kind = 'wallet' AND r.user_id = :r"
                         + " AND ru.status = 'active')) AS payable,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
-                        + " AND NOT removed AND verified) AS bank,"
+                        + " AND NOT removed AND verified AND disabled_reason IS NULL"
+                        + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                        + " AND NOT removed) AS card"
+                        + " AND NOT removed AND disabled_reason IS NULL) AS card"
                         + " FROM ledger_accounts s JOIN users su ON su.id = s.user_id"
                         + " WHERE s.kind = 'wallet' AND s.user_id = :u")
                 .param("u", senderId)
