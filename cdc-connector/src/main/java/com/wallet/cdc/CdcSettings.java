@@ -45,7 +45,9 @@ public record CdcSettings(
             "public.payment_requests",
             "public.cashouts",
             "cdc.heartbeat");
-    public static final List<String> DEFAULT_EXCLUDED_COLUMNS = List.of("public.users.password_hash");
+    /** Secrets and personal data never leave the database by default: password hashes, email addresses, phones. */
+    public static final List<String> DEFAULT_EXCLUDED_COLUMNS =
+            List.of("public.users.password_hash", "public.users.email", "public.users.phone");
 
     public CdcSettings {
         Objects.requireNonNull(postgresHost, "postgresHost");

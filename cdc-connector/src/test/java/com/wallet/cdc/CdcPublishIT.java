@@ -88,7 +88,12 @@ class CdcPublishIT {
             assertThat(aliceEvents)
                     .allSatisfy(r -> assertThat(r.value())
                             .doesNotContain("password_hash")
-                            .doesNotContain("bcrypt-hash-that-must-never-leave"));
+                            .doesNotContain("bcrypt-hash-that-must-never-leave")
+                            .as("no personal data in the raw topic by default")
+                            .doesNotContain("@example.com")
+                            .doesNotContain("+15555550123")
+                            .doesNotContain("\"email\"")
+                            .doesNotContain("\"phone\""));
         }
 
         try (var transfers = new CdcTestSupport.TopicReader(

@@ -94,8 +94,8 @@ final class CdcTestSupport {
 
     static UUID insertUser(Connection c, String username) throws SQLException {
         UUID id = UUID.randomUUID();
-        try (var insert = c.prepareStatement("INSERT INTO users (id, username, email, password_hash, display_name)"
-                + " VALUES (?, ?, ?, 'bcrypt-hash-that-must-never-leave', ?)")) {
+        try (var insert = c.prepareStatement("INSERT INTO users (id, username, email, phone, password_hash,"
+                + " display_name) VALUES (?, ?, ?, '+15555550123', 'bcrypt-hash-that-must-never-leave', ?)")) {
             insert.setObject(1, id);
             insert.setString(2, username);
             insert.setString(3, username + "@example.com");

@@ -46,7 +46,8 @@ public final class LocalRun {
             Ports.claim("transfer-api", "HTTP", apiPort, "api.port (API_PORT)");
             Ports.claim("partner simulator", "HTTP", simPort, "sim.port (SIM_PORT)");
             stack = EmbeddedStack.start(config, false);
-            partners = PartnerSimulator.start(simPort);
+            // its state (files received, returns pending, charges, payouts) survives restarts of the run command
+            partners = PartnerSimulator.start(simPort, config.directory().resolve("partner-sim"));
             migrateCassandra(stack.cassandra());
             api = startTransferApi(stack.postgres(), apiPort, partners.baseUrl()); // also migrates PostgreSQL
             cdc = new CdcConnector(cdcSettings(stack), new SimpleMeterRegistry());

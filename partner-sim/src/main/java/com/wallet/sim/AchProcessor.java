@@ -51,6 +51,34 @@ public final class AchProcessor {
     private final Map<String, String> returnRules = new ConcurrentHashMap<>();
     private final List<Return> returns = new ArrayList<>();
     private final List<MicroDeposit> microDeposits = new ArrayList<>();
+    /** Told of every change (the simulator's state journal, when it has a data directory). */
+    volatile java.util.function.BiConsumer<String, Object> recorder = (type, value) -> {};
+
+    /** A file as received: its acknowledgement, its entries and the returns it caused; for the state journal. */
+    record Received(Ack ack, String fileDate, List<Entry> entries, List<Return> returns) {}
+
+    record ReturnRule(String accountNumber, String returnCode) {}
+
+    synchronized void restore(Received file) {
+        files.put(file.ack().fileId(), file.ack());
+        for (Entry entry : file.entries()) {
+            entries.put(file.fileDate() + ":" + entry.traceNumber(), entry);
+            latest.put(entry.traceNumber(), entry);
+        }
+        returns.addAll(file.returns());
+    }
+
+    synchronized void restore(MicroDeposit deposit) {
+        microDeposits.add(deposit);
+    }
+
+    void restore(ReturnRule rule) {
+        if (rule.accountNumber() == null) {
+            returnRules.clear();
+        } else {
+            returnRules.put(rule.accountNumber(), rule.returnCode());
+        }
+    }
 
     /** Entries to this account number are returned with this R-code (R01, R02, R03, ...). */
     public void returnEntriesTo(String accountNumber, String returnCode) {
@@ -58,10 +86,12 @@ public final class AchProcessor {
             throw new IllegalArgumentException("return code must look like R01, was " + returnCode);
         }
         returnRules.put(accountNumber, returnCode);
+        recorder.accept("return_rule", new ReturnRule(accountNumber, returnCode));
     }
 
     public void clearReturnRules() {
         returnRules.clear();
+        recorder.accept("return_rule", new ReturnRule(null, null));
     }
 
     public synchronized Ack submit(String fileId, String nacha) {
@@ -91,17 +121,21 @@ public final class AchProcessor {
                 debits = Math.addExact(debits, entry.amountCents());
             }
         }
+        List<Return> caused = new ArrayList<>();
         for (Entry entry : parsed) {
             entries.put(fileDate + ":" + entry.traceNumber(), entry);
             latest.put(entry.traceNumber(), entry);
             String code = returnRules.get(entry.accountNumber());
             if (code != null) {
-                returns.add(new Return(
-                        returns.size() + 1L, fileId, entry.traceNumber(), code, entry.amountCents(), entry.credit()));
+                Return r = new Return(
+                        returns.size() + 1L, fileId, entry.traceNumber(), code, entry.amountCents(), entry.credit());
+                returns.add(r);
+                caused.add(r);
             }
         }
         Ack ack = new Ack(fileId, parsed.size(), debits, credits, "accepted", false);
         files.put(fileId, ack);
+        recorder.accept("file", new Received(ack, fileDate, parsed, caused));
         return ack;
     }
 
@@ -131,6 +165,7 @@ public final class AchProcessor {
                 accountNumber,
                 List.of(1L + random.nextInt(99), 1L + random.nextInt(99)));
         microDeposits.add(deposit);
+        recorder.accept("micro_deposit", deposit);
         return deposit;
     }
 

@@ -44,6 +44,13 @@ public final class CardNetwork {
 
     private final Map<String, Operation> charges = new ConcurrentHashMap<>();
     private final Map<String, Operation> payouts = new ConcurrentHashMap<>();
+    /** Told of every change (the simulator's state journal, when it has a data directory). */
+    volatile java.util.function.BiConsumer<String, Object> recorder = (type, value) -> {};
+
+    /** Puts back a change read from the state journal. */
+    void restore(String type, Operation op) {
+        (type.equals("charge") ? charges : payouts).put(op.id(), op);
+    }
 
     public Operation charge(String id, String cardNumber, long amountCents) {
         check(cardNumber, amountCents);
@@ -55,16 +62,19 @@ public final class CardNetwork {
         if (charge.amountCents() != amountCents || !charge.last4().equals(last4(cardNumber))) {
             throw new Refused(409, "id_reused", "charge " + id + " exists with other parameters");
         }
+        recorder.accept("charge", charge);
         return charge;
     }
 
     /** Voids a charge; voiding an unknown id records that no charge may be taken under it any more. */
     public Operation voidCharge(String id) {
-        return charges.compute(
+        Operation voided = charges.compute(
                 id,
                 (k, charge) -> charge == null
                         ? new Operation(id, "", 0, Status.VOIDED)
                         : new Operation(id, charge.last4(), charge.amountCents(), Status.VOIDED));
+        recorder.accept("charge", voided);
+        return voided;
     }
 
     public Operation payout(String id, String cardNumber, long amountCents) {
@@ -77,6 +87,7 @@ public final class CardNetwork {
         if (payout.amountCents() != amountCents || !payout.last4().equals(last4(cardNumber))) {
             throw new Refused(409, "id_reused", "payout " + id + " exists with other parameters");
         }
+        recorder.accept("payout", payout);
         return payout;
     }
 
@@ -85,7 +96,9 @@ public final class CardNetwork {
      * an id never paid is cancelled, so a payout arriving late under it is refused.
      */
     public Operation cancelPayout(String id) {
-        return payouts.computeIfAbsent(id, k -> new Operation(id, "", 0, Status.CANCELLED));
+        Operation settled = payouts.computeIfAbsent(id, k -> new Operation(id, "", 0, Status.CANCELLED));
+        recorder.accept("payout", settled);
+        return settled;
     }
 
     public Optional<Operation> findCharge(String id) {

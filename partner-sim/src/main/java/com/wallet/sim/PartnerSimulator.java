@@ -21,6 +21,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,13 +59,48 @@ public final class PartnerSimulator implements AutoCloseable {
     }
 
     public static PartnerSimulator start(int port) {
+        return start(port, null);
+    }
+
+    /**
+     * Starts on {@code port} keeping its state in {@code dataDir} (null: in memory only): what a previous run there
+     * received is there again.
+     */
+    public static PartnerSimulator start(int port, java.nio.file.Path dataDir) {
         try {
             PartnerSimulator sim = new PartnerSimulator(port);
+            if (dataDir != null) {
+                sim.keepStateIn(dataDir);
+            }
             log.info("partner simulator listening on {}", sim.baseUrl());
             return sim;
         } catch (IOException e) {
             throw new IllegalStateException("the partner simulator could not listen on port " + port + ": " + e, e);
         }
+    }
+
+    private StateJournal journal;
+
+    private void keepStateIn(java.nio.file.Path dataDir) {
+        JsonMapper state = json.rebuild()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+        journal = StateJournal.open(dataDir, state, event -> {
+            JsonNode value = event.path("value");
+            switch (event.path("type").asString()) {
+                case "charge" -> card.restore("charge", state.treeToValue(value, CardNetwork.Operation.class));
+                case "payout" -> card.restore("payout", state.treeToValue(value, CardNetwork.Operation.class));
+                case "file" -> ach.restore(state.treeToValue(value, AchProcessor.Received.class));
+                case "micro_deposit" -> ach.restore(state.treeToValue(value, AchProcessor.MicroDeposit.class));
+                case "return_rule" -> ach.restore(state.treeToValue(value, AchProcessor.ReturnRule.class));
+                default ->
+                    log.warn(
+                            "unknown state event {} ignored", event.path("type").asString());
+            }
+        });
+        card.recorder = journal::append;
+        ach.recorder = journal::append;
+        log.info("partner simulator state kept in {}", dataDir);
     }
 
     public int port() {
@@ -91,6 +128,9 @@ public final class PartnerSimulator implements AutoCloseable {
         closed = true;
         server.stop(0);
         executor.shutdownNow();
+        if (journal != null) {
+            journal.close();
+        }
     }
 
     private record Reply(int status, Object body) {}

@@ -120,6 +120,56 @@ class PartnerSimulatorTest {
     }
 
     @Test
+    void withADataDirectoryARestartLosesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String file = String.join(
+                "\n",
+                pad("101 091000019 1234567890" + "2611240000A094101"),
+                entry(27, "09100001", "000555555555", 1200, "091000010000001"),
+                pad("9"));
+        try (PartnerSimulator first = PartnerSimulator.start(0, dir)) {
+            first.card().charge("ch-1", "4242424242424242", 500);
+            first.card().voidCharge("ch-2");
+            first.card().payout("po-1", "4242424242424242", 300);
+            first.card().cancelPayout("po-2");
+            first.ach().returnEntriesTo("000555555555", "R03");
+            first.ach().submit("file-9", file);
+            first.ach().sendMicroDeposits("091000019", "000777777777");
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(dir.resolve("state.jsonl"))))
+                .isEqualTo("rw-------");
+        try (PartnerSimulator again = PartnerSimulator.start(0, dir)) {
+            assertThat(again.card().findCharge("ch-1"))
+                    .map(CardNetwork.Operation::status)
+                    .contains(CardNetwork.Status.CAPTURED);
+            assertThat(again.card().findCharge("ch-2"))
+                    .map(CardNetwork.Operation::status)
+                    .contains(CardNetwork.Status.VOIDED);
+            assertThat(again.card().findPayout("po-1"))
+                    .map(CardNetwork.Operation::amountCents)
+                    .contains(300L);
+            assertThat(again.card().findPayout("po-2"))
+                    .map(CardNetwork.Operation::status)
+                    .contains(CardNetwork.Status.CANCELLED);
+            assertThat(again.ach().file("file-9"))
+                    .hasValueSatisfying(a -> assertThat(a.entryCount()).isEqualTo(1));
+            assertThat(again.ach().submit("file-9", file).duplicate())
+                    .as("recognised after the restart")
+                    .isTrue();
+            assertThat(again.ach().returnsAfter(0))
+                    .extracting(AchProcessor.Return::returnCode)
+                    .containsExactly("R03");
+            assertThat(again.ach().statement("091000019", "000777777777")).hasSize(1);
+            // the return rule is kept too: the next file to that account is returned again
+            again.ach().submit("file-10", file.replace("091000010000001", "091000010000002"));
+            assertThat(again.ach().returnsAfter(1))
+                    .extracting(AchProcessor.Return::fileId)
+                    .containsExactly("file-10");
+        }
+    }
+
+    @Test
     void aFileWithAShortRecordIsRejected() throws Exception {
         HttpRequest upload = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/ach/files"))
                 .header("X-File-Id", "file-bad")

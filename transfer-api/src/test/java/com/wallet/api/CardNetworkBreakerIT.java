@@ -57,7 +57,7 @@ class CardNetworkBreakerIT extends ApiIT.Base {
             // it waited for the network (the second transfer's retry may already meet the open breaker)
             assertThat(took).isGreaterThanOrEqualTo(NETWORK_TIMEOUT);
         }
-        assertThat(breakerState()).as("open").isEqualTo(1.0);
+        assertThat(breakerState()).as("open").isEqualTo(2.0);
 
         // open: refused without calling the network, far below one network timeout
         long callsBefore = sim.knobs().calls(CallType.CARD_CHARGE);
@@ -75,7 +75,7 @@ class CardNetworkBreakerIT extends ApiIT.Base {
 
         // the network recovers; after 2 s the breaker lets trial calls through and closes on their success
         sim.knobs().reset();
-        await().atMost(Duration.ofSeconds(10)).until(() -> breakerState() == 2.0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> breakerState() == 1.0);
         for (int i = 0; i < 2; i++) {
             assertThat(api.transfer(alice, bob.id(), 100, UUID.randomUUID().toString())
                             .status())

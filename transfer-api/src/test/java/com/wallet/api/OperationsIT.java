@@ -31,7 +31,8 @@ class OperationsIT extends ApiIT.Base {
                 .contains("venmo_transfers_total{funding_source=\"bank\",status=\"completed\"}")
                 .contains("venmo_transfer_amount_cents_count")
                 .contains("venmo_transfer_duration_seconds_count{step=\"lock\"}")
-                .contains("venmo_transfer_duration_seconds_count{step=\"total\"}");
+                .contains("venmo_transfer_duration_seconds_count{step=\"total\"}")
+                .contains("venmo_postgres_connections_active ");
     }
 
     @Test

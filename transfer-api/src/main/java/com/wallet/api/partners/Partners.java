@@ -9,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The partner network clients, one breaker each, exported as {@code venmo_circuit_breaker_state{service}}: 0 closed,
- * 1 open, 2 half-open.
+ * The partner network clients, one breaker each, exported as {@code venmo_circuit_breaker_state{service}} in the
+ * original design's encoding: 0 closed, 1 half-open, 2 open.
  */
 @Configuration(proxyBeanMethods = false)
 class Partners {
@@ -36,8 +36,8 @@ class Partners {
     static double stateValue(CircuitBreaker breaker) {
         return switch (breaker.getState()) {
             case CLOSED, DISABLED, METRICS_ONLY -> 0;
-            case OPEN, FORCED_OPEN -> 1;
-            case HALF_OPEN -> 2;
+            case HALF_OPEN -> 1;
+            case OPEN, FORCED_OPEN -> 2;
         };
     }
 }
