@@ -18,7 +18,8 @@ class CdcSettingsTest {
         assertThat(settings.tables())
                 .contains("public.transfers", "public.payment_requests", "public.cashouts")
                 .doesNotContain("public.payment_methods", "public.card_charges");
-        assertThat(settings.excludedColumns()).containsExactly("public.users.password_hash");
+        assertThat(settings.excludedColumns())
+                .containsExactly("public.users.password_hash", "public.users.email", "public.users.phone");
         assertThat(settings.topicOf("public.transfers")).isEqualTo("wallet.public.transfers");
     }
 
