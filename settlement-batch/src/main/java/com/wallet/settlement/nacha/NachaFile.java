@@ -97,12 +97,14 @@ public final class NachaFile {
             batchNumber++;
             int serviceClass = debits ? 225 : 220;
             String description = debits ? "FUNDING" : "CASHOUT";
+            // debits were authorized online (linking and paying in the app): WEB; credits to consumers: PPD
+            String sec = debits ? "WEB" : "PPD";
             records.add(batchHeader(
-                    originator, serviceClass, description, createdAt.toLocalDate(), effectiveDate, batchNumber));
+                    originator, serviceClass, sec, description, createdAt.toLocalDate(), effectiveDate, batchNumber));
             long hash = 0;
             long total = 0;
             for (Entry e : batch) {
-                records.add(entry(e));
+                records.add(entry(e, sec));
                 hash += Long.parseLong(e.rdfiRouting().substring(0, 8));
                 total = Math.addExact(total, e.amountCents());
             }
@@ -146,19 +148,21 @@ public final class NachaFile {
     private static String batchHeader(
             Originator o,
             int serviceClass,
+            String sec,
             String description,
             LocalDate descriptiveDate,
             LocalDate effective,
             int batchNumber) {
-        return "5" + serviceClass + alpha(o.companyName(), 16) + alpha("", 20) + o.companyId() + "PPD"
+        return "5" + serviceClass + alpha(o.companyName(), 16) + alpha("", 20) + o.companyId() + sec
                 + alpha(description, 10) + descriptiveDate.format(YYMMDD) + effective.format(YYMMDD) + "   " + "1"
                 + o.odfiRouting8() + numeric(batchNumber, 7);
     }
 
-    private static String entry(Entry e) {
+    /** A WEB entry carries its payment type code ("S " single) where a PPD entry has discretionary data. */
+    private static String entry(Entry e, String sec) {
         return "6" + e.transactionCode() + e.rdfiRouting() + alpha(e.accountNumber(), 17)
-                + numeric(e.amountCents(), 10) + alpha(e.individualId(), 15) + alpha(e.individualName(), 22) + "  "
-                + "0" + e.traceNumber();
+                + numeric(e.amountCents(), 10) + alpha(e.individualId(), 15) + alpha(e.individualName(), 22)
+                + (sec.equals("WEB") ? "S " : "  ") + "0" + e.traceNumber();
     }
 
     private static String batchControl(

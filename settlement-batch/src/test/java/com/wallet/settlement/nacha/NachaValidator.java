@@ -54,7 +54,12 @@ public final class NachaValidator {
             String serviceClass = bh.substring(1, 4);
             String batchNumber = bh.substring(87, 94);
             expect(problems, List.of("200", "220", "225").contains(serviceClass), "service class " + serviceClass);
-            expect(problems, bh.substring(50, 53).equals("PPD"), "SEC code is not PPD");
+            String sec = bh.substring(50, 53);
+            // debits authorized online are WEB; credits to consumers PPD
+            expect(
+                    problems,
+                    serviceClass.equals("225") ? sec.equals("WEB") : sec.equals("PPD"),
+                    "batch " + batchNumber + ": SEC code " + sec + " for service class " + serviceClass);
             batches++;
             i++;
             long entries = 0;
@@ -82,6 +87,10 @@ public final class NachaValidator {
                             problems,
                             r.substring(79, 87).equals(bh.substring(79, 87)),
                             "entry " + (i + 1) + ": trace number does not start with the ODFI");
+                    expect(
+                            problems,
+                            !sec.equals("WEB") || List.of("S ", "R ").contains(r.substring(76, 78)),
+                            "entry " + (i + 1) + ": a WEB entry needs a payment type code (S or R)");
                     hash += Long.parseLong(r.substring(3, 11));
                     if (isDebit) {
                         debit += amount;
