@@ -115,11 +115,7 @@ public class IdempotentExecutor {
      */
     public Optional<StoredResponse> stored(UUID userId, String key, String request) {
         checkKey(key);
-        boolean exists = jdbc.sql("SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = ? AND key = ?)")
-                .params(userId, key)
-                .query(Boolean.class)
-                .single();
-        return exists ? Optional.of(replay(userId, key, sha256(request))) : Optional.empty();
+        return storedRow(userId, key).map(row -> replay(row, key, sha256(request)));
     }
 
     /** Refuses a key that is not 1-255 printable ASCII characters (400), before any work is done for it. */
@@ -131,11 +127,22 @@ public class IdempotentExecutor {
     }
 
     private StoredResponse replay(UUID userId, String key, String hash) {
-        var row = jdbc.sql("SELECT request_hash, response_status, response_type, response_body FROM idempotency_keys"
+        return replay(storedRow(userId, key).orElseThrow(), key, hash);
+    }
+
+    /** The key's row, if it is committed (one read: a key forgotten meanwhile is simply absent). */
+    private Optional<Map<String, Object>> storedRow(UUID userId, String key) {
+        return jdbc
+                .sql("SELECT request_hash, response_status, response_type, response_body FROM idempotency_keys"
                         + " WHERE user_id = ? AND key = ?")
                 .params(userId, key)
                 .query()
-                .singleRow();
+                .listOfRows()
+                .stream()
+                .findFirst();
+    }
+
+    private StoredResponse replay(Map<String, Object> row, String key, String hash) {
         if (!hash.equals(row.get("request_hash"))) {
             throw new DomainException(
                     Problem.IDEMPOTENCY_KEY_REUSE,
