@@ -110,6 +110,7 @@ final class Pipeline implements AutoCloseable {
                 "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
                 "--wallet.crypto.data-key=" + DATA_KEY,
                 "--wallet.rate-limit.capacity=1000",
+                "--wallet.rate-limit.sign-up.capacity=1000000",
                 "--wallet.partners.card.base-url=" + partners,
                 "--wallet.partners.ach.base-url=" + partners,
                 "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"

@@ -67,6 +67,7 @@ final class SettlementTestSupport {
                             "--wallet.security.jwt-secret=dGVzdC1vbmx5LXNlY3JldC10aGF0LWlzLWxvbmctZW5vdWdoLWZvci1oczI1Ng==",
                             "--wallet.crypto.data-key=" + DATA_KEY,
                             "--wallet.rate-limit.capacity=1000",
+                            "--wallet.rate-limit.sign-up.capacity=1000000",
                             "--wallet.partners.card.base-url=" + SIM.baseUrl(),
                             "--wallet.partners.ach.base-url=" + SIM.baseUrl(),
                             "--spring.batch.job.enabled=false",

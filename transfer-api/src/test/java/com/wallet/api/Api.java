@@ -53,8 +53,19 @@ public final class Api {
     }
 
     public Response send(String method, String path, String token, String idempotencyKey, Object body) {
+        return send(method, path, token, idempotencyKey, body, Map.of());
+    }
+
+    /** A POST without a token from a client at {@code address} (X-Forwarded-For, trusted from loopback in tests). */
+    public Response postFrom(String address, String path, Object body) {
+        return send("POST", path, null, null, body, Map.of("X-Forwarded-For", address));
+    }
+
+    public Response send(
+            String method, String path, String token, String idempotencyKey, Object body, Map<String, String> headers) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+            headers.forEach(request::header);
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }

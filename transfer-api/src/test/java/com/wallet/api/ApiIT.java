@@ -93,6 +93,34 @@ public @interface ApiIT {
             achProcessor.client().breaker().reset();
         }
 
+        /**
+         * Another API instance on the same database and partners (the test profile, no notifications listener),
+         * with {@code overrides} added to its command line; the caller closes it.
+         */
+        protected static org.springframework.context.ConfigurableApplicationContext anotherInstance(
+                String... overrides) {
+            PostgresSettings pg = SharedStack.get().postgres();
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                    "--server.port=0",
+                    "--spring.datasource.url=" + pg.jdbcUrl(),
+                    "--spring.datasource.username=" + pg.username(),
+                    "--spring.datasource.password=" + pg.password(),
+                    "--spring.kafka.bootstrap-servers="
+                            + SharedStack.get().kafka().bootstrapServers(),
+                    "--wallet.notifications.enabled=false",
+                    "--wallet.partners.card.base-url=" + Partners.SIM.baseUrl(),
+                    "--wallet.partners.ach.base-url=" + Partners.SIM.baseUrl()));
+            args.addAll(java.util.List.of(overrides));
+            return new org.springframework.boot.builder.SpringApplicationBuilder(TransferApiApplication.class)
+                    .profiles("test")
+                    .run(args.toArray(String[]::new));
+        }
+
+        /** The HTTP port of an instance from {@link #anotherInstance}. */
+        protected static int portOf(org.springframework.context.ConfigurableApplicationContext instance) {
+            return Integer.parseInt(instance.getEnvironment().getProperty("local.server.port"));
+        }
+
         @DynamicPropertySource
         static void stack(DynamicPropertyRegistry registry) {
             PostgresSettings pg = SharedStack.get().postgres();

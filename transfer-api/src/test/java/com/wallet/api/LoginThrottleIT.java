@@ -3,10 +3,6 @@ package com.wallet.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -22,8 +18,6 @@ import tools.jackson.databind.JsonNode;
 @ApiIT
 class LoginThrottleIT extends ApiIT.Base {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     private record Answer(int status, String retryAfter, JsonNode body) {}
 
     private static String newAddress() {
@@ -31,19 +25,9 @@ class LoginThrottleIT extends ApiIT.Base {
         return "198.51." + r.nextInt(0, 256) + "." + r.nextInt(1, 255);
     }
 
-    private Answer login(String username, String password, String address) throws Exception {
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/auth/token"))
-                        .header("Content-Type", "application/json")
-                        .header("X-Forwarded-For", address)
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                Api.JSON.writeValueAsString(Map.of("username", username, "password", password))))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new Answer(
-                response.statusCode(),
-                response.headers().firstValue("Retry-After").orElse(null),
-                Api.JSON.readTree(response.body()));
+    private Answer login(String username, String password, String address) {
+        Api.Response r = api.postFrom(address, "/v1/auth/token", Map.of("username", username, "password", password));
+        return new Answer(r.status(), r.header("Retry-After"), r.json());
     }
 
     /** A wrong password that gets as far as the password check (waiting out any delay first): 401. */

@@ -2,12 +2,8 @@ package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.wallet.api.ApiIT.Partners;
-import com.wallet.stack.PostgresSettings;
-import com.wallet.stack.SharedStack;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -19,20 +15,8 @@ class SharedRateLimitIT extends ApiIT.Base {
 
     @Test
     void twoInstancesShareOneBudgetPerUser() {
-        PostgresSettings pg = SharedStack.get().postgres();
-        try (ConfigurableApplicationContext second = new SpringApplicationBuilder(TransferApiApplication.class)
-                .profiles("test")
-                .run(
-                        "--server.port=0",
-                        "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
-                        "--spring.datasource.password=" + pg.password(),
-                        "--spring.kafka.bootstrap-servers="
-                                + SharedStack.get().kafka().bootstrapServers(),
-                        "--wallet.notifications.enabled=false",
-                        "--wallet.partners.card.base-url=" + Partners.SIM.baseUrl(),
-                        "--wallet.partners.ach.base-url=" + Partners.SIM.baseUrl())) {
-            Api other = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")), db, sim);
+        try (ConfigurableApplicationContext second = anotherInstance()) {
+            Api other = new Api(portOf(second), db, sim);
             Api.Person alice = api.newUser("alice");
             Api.Person bob = api.newUser("bob");
             Map<String, Object> ask = Map.of("payer_id", bob.id().toString(), "amount_cents", 100, "note", "lunch");
@@ -66,5 +50,35 @@ class SharedRateLimitIT extends ApiIT.Base {
                             .status())
                     .isEqualTo(201);
         }
+    }
+
+    @Test
+    void commentsSpendTheUsersBudget() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 1_000);
+        Api.Response sent =
+                api.transfer(alice, bob.id(), 100, java.util.UUID.randomUUID().toString());
+        assertThat(sent.status()).isEqualTo(201);
+        String comments = "/v1/feed/" + sent.json().path("id").asString() + "/comments";
+
+        int accepted = 0;
+        Api.Response refused = null;
+        for (int i = 0; i < 200 && refused == null; i++) {
+            Api.Response r = api.post(comments, alice.token(), null, Map.of("text", "thanks " + i));
+            if (r.status() == 201) {
+                accepted++;
+            } else {
+                refused = r;
+            }
+        }
+        assertThat(refused).as("comments refused before 200").isNotNull();
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isNotNull();
+        assertThat(accepted)
+                .as("the budget of 100, less the transfer, and a few refilled")
+                .isBetween(95, 130);
+        assertThat(db.queryForObject("SELECT count(*) FROM feed_comments WHERE user_id = ?", Integer.class, alice.id()))
+                .isEqualTo(accepted);
     }
 }

@@ -38,10 +38,12 @@ class FeedController {
 
     private final FeedService feed;
     private final JdbcClient jdbc;
+    private final com.wallet.api.web.RateLimiter rateLimiter;
 
-    FeedController(FeedService feed, JdbcClient jdbc) {
+    FeedController(FeedService feed, JdbcClient jdbc, com.wallet.api.web.RateLimiter rateLimiter) {
         this.feed = feed;
         this.jdbc = jdbc;
+        this.rateLimiter = rateLimiter;
     }
 
     @GetMapping("/v1/me/feed")
@@ -92,14 +94,15 @@ class FeedController {
                 .update();
     }
 
+    /** Rate limited with the user's other writes (before any connection is taken for the comment itself). */
     @PostMapping("/v1/feed/{transferId}/comments")
     @ResponseStatus(HttpStatus.CREATED)
-    @Transactional
     CommentView comment(
             @AuthenticationPrincipal Jwt token,
             @PathVariable UUID transferId,
             @Valid @RequestBody CommentRequest body) {
         UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
         feed.checkVisible(me, transferId);
         if (body.text().isBlank()) {
             throw new DomainException(Problem.INVALID_REQUEST, "text must not be blank", Map.of());

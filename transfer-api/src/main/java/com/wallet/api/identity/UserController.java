@@ -1,5 +1,6 @@
 package com.wallet.api.identity;
 
+import com.wallet.api.web.RateLimiter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -55,15 +56,18 @@ class UserController {
 
     private final UserService users;
     private final TokenService tokens;
+    private final RateLimiter rateLimiter;
 
-    UserController(UserService users, TokenService tokens) {
+    UserController(UserService users, TokenService tokens, RateLimiter rateLimiter) {
         this.users = users;
         this.tokens = tokens;
+        this.rateLimiter = rateLimiter;
     }
 
     @PostMapping("/v1/users")
     @ResponseStatus(HttpStatus.CREATED)
-    UserView signUp(@Valid @RequestBody SignUp body) {
+    UserView signUp(@Valid @RequestBody SignUp body, jakarta.servlet.http.HttpServletRequest request) {
+        rateLimiter.acquireSignUp(request.getRemoteAddr());
         return UserView.of(
                 users.signUp(body.username(), body.email(), body.password(), body.phone(), body.displayName()));
     }

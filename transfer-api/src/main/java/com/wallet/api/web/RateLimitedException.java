@@ -18,7 +18,7 @@ public class RateLimitedException extends DomainException {
     }
 
     /** A refusal of another kind of request (logins, say), with its own message and no user id. */
-    protected RateLimitedException(Duration retryAfter, String message) {
+    public RateLimitedException(Duration retryAfter, String message) {
         super(Problem.RATE_LIMITED, message, Map.of());
         this.retryAfter = retryAfter;
     }

@@ -6,7 +6,9 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -30,12 +32,23 @@ public class RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
 
+    /**
+     * {@code capacity} and {@code refill-per-second}: each user's budget for the calls above. {@code sign-up}: the
+     * sign-ups one client address may make, {@code capacity} at once and as many again per {@code refill-period}.
+     */
     @Validated
     @ConfigurationProperties("wallet.rate-limit")
-    public record Settings(@Min(1) int capacity, @Min(1) int refillPerSecond) {}
+    public record Settings(
+            @Min(1) int capacity,
+            @Min(1) int refillPerSecond,
+            @NotNull @Valid Period signUp) {}
+
+    /** {@code capacity} calls at once, refilled evenly to full over {@code refill-period}. */
+    public record Period(@Min(1) int capacity, @NotNull Duration refillPeriod) {}
 
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final BucketConfiguration configuration;
+    private final BucketConfiguration signUps;
 
     public RateLimiter(Settings settings, DataSource dataSource) {
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -51,6 +64,26 @@ public class RateLimiter {
                 .addLimit(limit -> limit.capacity(settings.capacity())
                         .refillGreedy(settings.refillPerSecond(), Duration.ofSeconds(1)))
                 .build();
+        this.signUps = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(settings.signUp().capacity())
+                        .refillGreedy(
+                                settings.signUp().capacity(), settings.signUp().refillPeriod()))
+                .build();
+    }
+
+    /**
+     * Takes one sign-up from the client address's budget, or throws {@link RateLimitedException}: account creation
+     * costs a password hash and feeds every other abuse, so one address cannot mint accounts in bulk.
+     */
+    public void acquireSignUp(String clientAddress) {
+        ConsumptionProbe probe = buckets.builder()
+                .build("sign-up:" + clientAddress, () -> signUps)
+                .tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            Duration wait = retryAfter(probe);
+            throw new RateLimitedException(
+                    wait, "too many sign-ups from this address; retry after " + wait.toSeconds() + " s");
+        }
     }
 
     /** Takes one token for the user, or throws {@link RateLimitedException} saying when the next one is due. */
@@ -58,12 +91,12 @@ public class RateLimiter {
         ConsumptionProbe probe =
                 buckets.builder().build("user:" + userId, () -> configuration).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            throw new RateLimitedException(
-                    userId,
-                    Duration.ofNanos(probe.getNanosToWaitForRefill())
-                            .plusSeconds(1)
-                            .withNanos(0));
+            throw new RateLimitedException(userId, retryAfter(probe));
         }
+    }
+
+    private static Duration retryAfter(ConsumptionProbe probe) {
+        return Duration.ofNanos(probe.getNanosToWaitForRefill()).plusSeconds(1).withNanos(0);
     }
 
     /** Deletes buckets that have refilled completely: their users start afresh at full capacity anyway. */

@@ -100,6 +100,7 @@ public final class TransferBench {
                             "--wallet.partners.ach.base-url=" + sim.baseUrl(),
                             "--wallet.rate-limit.capacity=1000000000",
                             "--wallet.rate-limit.refill-per-second=1000000000",
+                            "--wallet.rate-limit.sign-up.capacity=1000000",
                             "--logging.level.root=WARN",
                             "--logging.level.com.wallet=WARN");
             String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
