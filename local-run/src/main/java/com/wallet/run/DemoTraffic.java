@@ -29,6 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 final class DemoTraffic implements AutoCloseable {
 
     private static final int USERS = 20;
+    /** The demo users' PIN (the step-up asked for linking funding sources, cash-outs and large transfers). */
+    private static final String PIN = "2468";
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -66,7 +69,7 @@ final class DemoTraffic implements AutoCloseable {
                     "/v1/users",
                     null,
                     null,
-                    Map.of("username", name, "email", name + "@example.com", "password", "demo password"));
+                    Map.of("username", name, "email", name + "@example.com", "password", "demo password", "pin", PIN));
             JsonNode token = json(
                     send("POST", "/v1/auth/token", null, null, Map.of("username", name, "password", "demo password")));
             JsonNode me = json(send("GET", "/v1/me", token.path("access_token").asString(), null, null));
@@ -109,8 +112,8 @@ final class DemoTraffic implements AutoCloseable {
                 send("PUT", "/v1/me/friends/" + a.id(), b.token(), null, null);
             }
         }
-        System.out.println("Demo data: users demo_0 ... demo_" + (USERS - 1) + " (password \"demo password\"),"
-                + " friends, cards, verified banks for the even ones.");
+        System.out.println("Demo data: users demo_0 ... demo_" + (USERS - 1) + " (password \"demo password\", PIN "
+                + PIN + ")," + " friends, cards, verified banks for the even ones.");
     }
 
     void start(double perSecond) {
@@ -190,6 +193,7 @@ final class DemoTraffic implements AutoCloseable {
                     HttpRequest.newBuilder(URI.create(api + path)).header("Content-Type", "application/json");
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
+                request.header("Wallet-Pin", PIN);
             }
             if (key != null) {
                 request.header("Idempotency-Key", key);

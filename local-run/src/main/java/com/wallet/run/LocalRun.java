@@ -195,7 +195,7 @@ public final class LocalRun {
 
                 Try it (copy and paste):
                   curl -s -X POST %1$s/v1/users -H 'Content-Type: application/json' \\
-                    -d '{"username":"alice","email":"alice@example.com","password":"correct horse 1"}'
+                    -d '{"username":"alice","email":"alice@example.com","password":"correct horse 1","pin":"2468"}'
                   curl -s -X POST %1$s/v1/users -H 'Content-Type: application/json' \\
                     -d '{"username":"bob","email":"bob@example.com","password":"correct horse 2"}'
                   ALICE=$(curl -s -X POST %1$s/v1/auth/token -H 'Content-Type: application/json' \\
@@ -204,12 +204,13 @@ public final class LocalRun {
                     | sed -E 's/.*"id":"([^"]+)".*/\\1/')
                   curl -s -X PUT %1$s/v1/me/friends/$BOB_ID -H "Authorization: Bearer $ALICE"
                   curl -s -X POST %1$s/v1/me/payment-methods -H "Authorization: Bearer $ALICE" \\
-                    -H 'Content-Type: application/json' \\
+                    -H 'Content-Type: application/json' -H 'Wallet-Pin: 2468' \\
                     -d '{"type":"card","card_number":"4242424242424242","exp_month":12,"exp_year":2030}'
                   curl -s -X POST %1$s/v1/transfers -H "Authorization: Bearer $ALICE" \\
                     -H 'Content-Type: application/json' -H "Idempotency-Key: pizza-1" \\
                     -d "{\\"receiver_id\\":\\"$BOB_ID\\",\\"amount_cents\\":1250,\\"note\\":\\"pizza\\"}"
-                  (alice's wallet is empty, so her card pays: 1250 cents plus the 3%% fee, charged at the
+                  (linking a card, cash-outs and transfers above $100 ask for the PIN set at sign-up;
+                   alice's wallet is empty, so her card pays: 1250 cents plus the 3%% fee, charged at the
                    simulated card network; the response shows the split)
                   curl -s %1$s/v1/me/wallet -H "Authorization: Bearer $ALICE"
                   curl -s %1$s/v1/me/feed -H "Authorization: Bearer $ALICE"

@@ -17,6 +17,9 @@ final class ApiClient {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The PIN each user of {@link #signUp} sets and sends on every authenticated call. */
+    static final String PIN = "2468";
+
     private final String base;
 
     ApiClient(String base) {
@@ -38,7 +41,15 @@ final class ApiClient {
                 "/v1/users",
                 null,
                 null,
-                Map.of("username", username, "email", username + "@example.com", "password", "correct horse 1"));
+                Map.of(
+                        "username",
+                        username,
+                        "email",
+                        username + "@example.com",
+                        "password",
+                        "correct horse 1",
+                        "pin",
+                        PIN));
         JsonNode token =
                 call("POST", "/v1/auth/token", null, null, Map.of("username", username, "password", "correct horse 1"));
         return new Person(
@@ -58,6 +69,7 @@ final class ApiClient {
                     HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
             if (as != null) {
                 request.header("Authorization", "Bearer " + as.token());
+                request.header("Wallet-Pin", PIN);
             }
             if (key != null) {
                 request.header("Idempotency-Key", key);

@@ -107,11 +107,15 @@ final class SettlementTestSupport {
 
     record Person(UUID id, String token) {}
 
+    /** The PIN each test user sets at sign-up and sends on every authenticated call. */
+    static final String PIN = "2468";
+
     static JsonNode call(String method, String path, String token, String key, Object body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api() + path));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
+                request.header("Wallet-Pin", PIN);
             }
             if (key != null) {
                 request.header("Idempotency-Key", key);
@@ -143,7 +147,7 @@ final class SettlementTestSupport {
                 "/v1/users",
                 null,
                 null,
-                Map.of("username", name, "email", name + "@example.com", "password", "correct horse 1"));
+                Map.of("username", name, "email", name + "@example.com", "password", "correct horse 1", "pin", PIN));
         JsonNode token =
                 call("POST", "/v1/auth/token", null, null, Map.of("username", name, "password", "correct horse 1"));
         return new Person(

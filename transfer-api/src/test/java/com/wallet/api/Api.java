@@ -42,14 +42,28 @@ public final class Api {
     static final JsonMapper JSON = JsonMapper.builder().build();
     public static final String PROBLEMS = "https://api.wallet.example/problems/";
 
+    /** The PIN every user of {@link #newUser} sets at sign-up. */
+    public static final String PIN = "2468";
+
     private final String base;
     private final JdbcTemplate db;
     private final PartnerSimulator sim;
+    private final String pin;
 
     public Api(int port, JdbcTemplate db, PartnerSimulator sim) {
-        this.base = "http://localhost:" + port;
+        this("http://localhost:" + port, db, sim, PIN);
+    }
+
+    private Api(String base, JdbcTemplate db, PartnerSimulator sim, String pin) {
+        this.base = base;
         this.db = db;
         this.sim = sim;
+        this.pin = pin;
+    }
+
+    /** This API as a client sending {@code pin} in the Wallet-Pin header of authenticated calls (null: none). */
+    public Api withPin(String pin) {
+        return new Api(base, db, sim, pin);
     }
 
     public Response send(String method, String path, String token, String idempotencyKey, Object body) {
@@ -66,6 +80,9 @@ public final class Api {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
             headers.forEach(request::header);
+            if (token != null && pin != null && !headers.containsKey("Wallet-Pin")) {
+                request.header("Wallet-Pin", pin);
+            }
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
             }
@@ -110,7 +127,15 @@ public final class Api {
                 "/v1/users",
                 null,
                 null,
-                Map.of("username", username, "email", username + "@example.com", "password", "correct horse 1"));
+                Map.of(
+                        "username",
+                        username,
+                        "email",
+                        username + "@example.com",
+                        "password",
+                        "correct horse 1",
+                        "pin",
+                        PIN));
         if (created.status() != 201) {
             throw new AssertionError("sign-up failed: " + created.raw());
         }

@@ -4,6 +4,7 @@ import com.wallet.api.domain.CashoutSpeed;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.idempotency.StoredResponse;
 import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.identity.Pins;
 import com.wallet.api.web.RateLimiter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -36,10 +37,16 @@ class CashoutController {
     private final CashoutService cashouts;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
+    private final Pins pins;
     private final JsonMapper json;
 
     CashoutController(
-            CashoutService cashouts, IdempotentExecutor idempotency, RateLimiter rateLimiter, JsonMapper json) {
+            CashoutService cashouts,
+            IdempotentExecutor idempotency,
+            RateLimiter rateLimiter,
+            JsonMapper json,
+            Pins pins) {
+        this.pins = pins;
         this.cashouts = cashouts;
         this.idempotency = idempotency;
         this.rateLimiter = rateLimiter;
@@ -51,9 +58,11 @@ class CashoutController {
     ResponseEntity<String> cashout(
             @AuthenticationPrincipal Jwt token,
             @RequestHeader("Idempotency-Key") String key,
+            @RequestHeader(value = Pins.HEADER, required = false) String pin,
             @Valid @RequestBody CashoutRequest body) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
+        pins.require(me, pin, "cashout");
         CashoutSpeed speed = CashoutSpeed.of(body.speed());
         cashouts.checkNetwork(speed);
         AtomicReference<CashoutView> held = new AtomicReference<>();

@@ -1,6 +1,7 @@
 package com.wallet.api.funding;
 
 import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.identity.Pins;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.RateLimiter;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -52,17 +54,23 @@ class PaymentMethodController {
 
     private final PaymentMethodService methods;
     private final RateLimiter rateLimiter;
+    private final Pins pins;
 
-    PaymentMethodController(PaymentMethodService methods, RateLimiter rateLimiter) {
+    PaymentMethodController(PaymentMethodService methods, RateLimiter rateLimiter, Pins pins) {
+        this.pins = pins;
         this.methods = methods;
         this.rateLimiter = rateLimiter;
     }
 
     @PostMapping("/v1/me/payment-methods")
     @ResponseStatus(HttpStatus.CREATED)
-    PaymentMethodView link(@AuthenticationPrincipal Jwt token, @Valid @RequestBody LinkRequest body) {
+    PaymentMethodView link(
+            @AuthenticationPrincipal Jwt token,
+            @RequestHeader(value = Pins.HEADER, required = false) String pin,
+            @Valid @RequestBody LinkRequest body) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
+        pins.require(me, pin, "payment_method.link");
         if (body.type().equals("bank")) {
             require(body.routingNumber() != null && body.accountNumber() != null, "routing_number and account_number");
             require(body.cardNumber() == null && body.expMonth() == null && body.expYear() == null, null);
@@ -95,8 +103,14 @@ class PaymentMethodController {
 
     @DeleteMapping("/v1/me/payment-methods/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void unlink(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
-        methods.unlink(CurrentUser.id(token), id);
+    void unlink(
+            @AuthenticationPrincipal Jwt token,
+            @RequestHeader(value = Pins.HEADER, required = false) String pin,
+            @PathVariable UUID id) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        pins.require(me, pin, "payment_method.unlink");
+        methods.unlink(me, id);
     }
 
     /** @param fields what is required, or null when the check is that the other type's fields are absent */

@@ -37,19 +37,43 @@ public class LoginThrottle {
         this.settings = settings;
     }
 
-    private record Key(String key, LoginThrottleSettings.Limits limits) {}
+    /** A throttled key; {@code lockNotice} is the notification kind its owner gets when it locks (none if null). */
+    private record Key(String key, LoginThrottleSettings.Limits limits, String lockNotice) {}
 
     private record State(int failures, Instant lastFailure, Instant lockedUntil, Instant now) {}
 
     private List<Key> keys(String username, String address) {
         return List.of(
-                new Key("account:" + username.toLowerCase(Locale.ROOT), settings.account()),
-                new Key("address:" + address, settings.address()));
+                new Key("account:" + username.toLowerCase(Locale.ROOT), settings.account(), "login_locked"),
+                new Key("address:" + address, settings.address(), null));
+    }
+
+    private Key pinKey(UUID user) {
+        return new Key("pin:" + user, settings.pin(), "pin_locked");
     }
 
     /** Refuses (429 with Retry-After) an attempt that comes while its account or address must wait or is locked. */
     public void check(String username, String address) {
-        for (Key k : keys(username, address)) {
+        check(keys(username, address), "too many failed logins");
+    }
+
+    /** Refuses (429 with Retry-After) a PIN attempt while the user's PIN must wait or is locked. */
+    public void checkPin(UUID user) {
+        check(List.of(pinKey(user)), "too many wrong PINs");
+    }
+
+    /** Counts a wrong PIN (in a transaction of its own); the owner is notified when it locks their PIN. */
+    public void pinFailed(UUID user) {
+        failed(List.of(pinKey(user)), Optional.of(user));
+    }
+
+    /** A right PIN clears the user's PIN failures (unless locked). */
+    public void pinSucceeded(UUID user) {
+        clear(pinKey(user).key());
+    }
+
+    private void check(List<Key> keys, String what) {
+        for (Key k : keys) {
             Optional<State> state = state(k.key());
             if (state.isEmpty()) {
                 continue;
@@ -66,7 +90,7 @@ public class LoginThrottle {
                 }
             }
             if (until != null) {
-                throw new LoginThrottled(Duration.between(s.now(), until));
+                throw new LoginThrottled(Duration.between(s.now(), until), what);
             }
         }
     }
@@ -76,9 +100,14 @@ public class LoginThrottle {
      * request does next); returns the user to notify if this failure locked their account.
      */
     public Optional<Instant> failed(String username, String address, Optional<UUID> owner) {
+        return failed(keys(username, address), owner);
+    }
+
+    private Optional<Instant> failed(List<Key> keys, Optional<UUID> owner) {
         return tx.execute(status -> {
-            Optional<Instant> accountLocked = Optional.empty();
-            for (Key k : keys(username, address)) {
+            Optional<Instant> ownerLocked = Optional.empty();
+            String notice = null;
+            for (Key k : keys) {
                 // a failure older than forget-after, or a lock that has run out, starts the count again
                 String fresh = "(t.last_failure < clock_timestamp() - ?::interval"
                         + " OR coalesce(t.locked_until < clock_timestamp(), false))";
@@ -101,32 +130,37 @@ public class LoginThrottle {
                                 Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
                         .single()
                         .orElse(null);
-                if (locked != null && k.key().startsWith("account:")) {
-                    accountLocked = Optional.of(locked);
+                if (locked != null && k.lockNotice() != null) {
+                    ownerLocked = Optional.of(locked);
+                    notice = k.lockNotice();
                 }
             }
-            if (accountLocked.isPresent() && owner.isPresent()) {
-                notifyLocked(owner.get(), accountLocked.get());
+            if (ownerLocked.isPresent() && owner.isPresent()) {
+                notifyLocked(owner.get(), notice, ownerLocked.get());
             }
-            return accountLocked;
+            return ownerLocked;
         });
     }
 
     /** A successful login clears its account's failures (not its address's: other accounts may be tried from it). */
     public void succeeded(String username) {
+        clear("account:" + username.toLowerCase(Locale.ROOT));
+    }
+
+    private void clear(String key) {
         jdbc.sql("DELETE FROM login_throttle WHERE key = ? AND (locked_until IS NULL OR locked_until < now())")
-                .param("account:" + username.toLowerCase(Locale.ROOT))
+                .param(key)
                 .update();
     }
 
-    private void notifyLocked(UUID owner, Instant until) {
+    private void notifyLocked(UUID owner, String kind, Instant until) {
         // one notification per lock; published by the notifications sweep, listed by GET /v1/me/notifications
         jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload)"
-                        + " VALUES (?, ?, 'login_locked', ?, ?, jsonb_build_object('locked_until', ?::text))"
+                        + " VALUES (?, ?, ?, ?, ?, jsonb_build_object('locked_until', ?::text))"
                         + " ON CONFLICT (event_key) DO NOTHING")
-                .params(UUID.randomUUID(), owner, owner, "login_locked:" + owner + ":" + until, until.toString())
+                .params(UUID.randomUUID(), owner, kind, owner, kind + ":" + owner + ":" + until, until.toString())
                 .update();
-        log.warn("user {}: logins locked until {} after repeated wrong passwords", owner, until);
+        log.warn("user {}: {} until {} after repeated wrong answers", owner, kind, until);
     }
 
     private Optional<State> state(String key) {
@@ -153,8 +187,8 @@ public class LoginThrottle {
 
     /** 429 rate-limited with Retry-After, the same for every account, existing or not. */
     static final class LoginThrottled extends RateLimitedException {
-        LoginThrottled(Duration retryAfter) {
-            super(retryAfter, "too many failed logins; retry after " + Math.max(1, retryAfter.toSeconds()) + " s");
+        LoginThrottled(Duration retryAfter, String what) {
+            super(retryAfter, what + "; retry after " + Math.max(1, retryAfter.toSeconds()) + " s");
         }
     }
 

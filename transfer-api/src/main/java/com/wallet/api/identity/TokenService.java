@@ -49,6 +49,14 @@ public class TokenService {
      * ({@link LoginThrottle}); every failure is audited. Unknown usernames get the same answers and the same work.
      */
     public Token issue(String username, String password, String address) {
+        return issueFor(checkPassword(username, password, address));
+    }
+
+    /**
+     * The user id whose password this is, or 401 invalid-credentials (throttled per account and address, audited):
+     * the login's check, also asked before a PIN is set.
+     */
+    UUID checkPassword(String username, String password, String address) {
         throttle.check(username, address);
         var credentials = users.credentials(username);
         // Compare against a dummy hash for unknown users too, so timing does not tell which usernames exist.
@@ -68,7 +76,7 @@ public class TokenService {
             throw LoginThrottle.invalidCredentials();
         }
         throttle.succeeded(username);
-        return issueFor(credentials.get().userId());
+        return credentials.get().userId();
     }
 
     public Token issueFor(UUID userId) {

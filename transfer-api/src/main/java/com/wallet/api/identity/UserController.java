@@ -14,6 +14,7 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -36,7 +37,16 @@ class UserController {
 
             @Size(min = 1, max = 60)
             @Pattern(regexp = "[^\\p{Cntrl}]*", message = "must not contain control characters")
-            String displayName) {}
+            String displayName,
+
+            @Pattern(regexp = Pins.FORMAT, message = "must be 4 to 6 digits")
+            String pin) {}
+
+    record PinChange(
+            @NotNull @Pattern(regexp = Pins.FORMAT, message = "must be 4 to 6 digits")
+            String pin,
+
+            @NotBlank @Size(max = 72) String password) {}
 
     record Credentials(
             @NotBlank @Size(max = 30) String username,
@@ -57,19 +67,32 @@ class UserController {
     private final UserService users;
     private final TokenService tokens;
     private final RateLimiter rateLimiter;
+    private final Pins pins;
 
-    UserController(UserService users, TokenService tokens, RateLimiter rateLimiter) {
+    UserController(UserService users, TokenService tokens, RateLimiter rateLimiter, Pins pins) {
         this.users = users;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
+        this.pins = pins;
     }
 
     @PostMapping("/v1/users")
     @ResponseStatus(HttpStatus.CREATED)
     UserView signUp(@Valid @RequestBody SignUp body, jakarta.servlet.http.HttpServletRequest request) {
         rateLimiter.acquireSignUp(request.getRemoteAddr());
-        return UserView.of(
-                users.signUp(body.username(), body.email(), body.password(), body.phone(), body.displayName()));
+        return UserView.of(users.signUp(
+                body.username(), body.email(), body.password(), body.phone(), body.displayName(), body.pin()));
+    }
+
+    /** Sets or changes the caller's PIN; the password is asked for again (throttled like a login). */
+    @PutMapping("/v1/me/pin")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void setPin(
+            @AuthenticationPrincipal Jwt token,
+            @Valid @RequestBody PinChange body,
+            jakarta.servlet.http.HttpServletRequest request) {
+        UUID me = CurrentUser.id(token);
+        pins.set(me, users.get(me).username(), body.password(), body.pin(), request.getRemoteAddr());
     }
 
     @PostMapping("/v1/auth/token")

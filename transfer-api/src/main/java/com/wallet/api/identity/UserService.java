@@ -34,9 +34,9 @@ public class UserService {
         this.audit = audit;
     }
 
-    /** Creates the user and its wallet (balance 0) in one transaction. */
+    /** Creates the user, its wallet (balance 0) and its PIN if one is given ({@link Pins}) in one transaction. */
     @Transactional
-    public User signUp(String username, String email, String password, String phone, String displayName) {
+    public User signUp(String username, String email, String password, String phone, String displayName, String pin) {
         if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
             throw new DomainException(
                     Problem.INVALID_REQUEST, "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
@@ -64,6 +64,9 @@ public class UserService {
             throw new DomainException(
                     name ? Problem.USERNAME_TAKEN : Problem.EMAIL_TAKEN,
                     name ? "username '" + username + "' is taken" : "that email address is already registered");
+        }
+        if (pin != null) {
+            users.setPinHash(user.id(), passwords.encode(pin));
         }
         long wallet = ledger.openWallet(user.id()).value();
         audit.record(user.id(), "user.created", "user", user.id(), Map.of("wallet_account_id", wallet));

@@ -3,6 +3,8 @@ package com.wallet.api.request;
 import com.wallet.api.domain.Visibility;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.identity.Pins;
+import com.wallet.api.transfer.TransferService;
 import com.wallet.api.web.Notes;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.RateLimiter;
@@ -11,6 +13,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -39,13 +42,16 @@ class PaymentRequestController {
     private final PaymentRequestService requests;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
-    private final com.wallet.api.transfer.TransferService transfers;
+    private final Pins pins;
+    private final TransferService transfers;
 
     PaymentRequestController(
             PaymentRequestService requests,
             IdempotentExecutor idempotency,
             RateLimiter rateLimiter,
-            com.wallet.api.transfer.TransferService transfers) {
+            TransferService transfers,
+            Pins pins) {
+        this.pins = pins;
         this.requests = requests;
         this.transfers = transfers;
         this.idempotency = idempotency;
@@ -67,15 +73,22 @@ class PaymentRequestController {
 
     @PostMapping("/v1/payment-requests/{id}/pay")
     ResponseEntity<String> pay(
-            @AuthenticationPrincipal Jwt token, @RequestHeader("Idempotency-Key") String key, @PathVariable UUID id) {
+            @AuthenticationPrincipal Jwt token,
+            @RequestHeader("Idempotency-Key") String key,
+            @RequestHeader(value = Pins.HEADER, required = false) String pin,
+            @PathVariable UUID id) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
+        Optional<TransferService.SendMoney> payment = requests.payment(me, id);
+        if (payment.isPresent() && pins.neededFor(payment.get().amountCents())) {
+            pins.require(me, pin, "payment_request.pay");
+        }
         return transfers
                 .execute(
                         me,
                         key,
                         "POST /v1/payment-requests/" + id + "/pay",
-                        requests.payment(me, id),
+                        payment,
                         card -> idempotency.json(201, requests.pay(me, id, card)))
                 .toResponseEntity();
     }

@@ -3,6 +3,7 @@ package com.wallet.api.transfer;
 import com.wallet.api.domain.Visibility;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
+import com.wallet.api.identity.Pins;
 import com.wallet.api.web.Notes;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.RateLimiter;
@@ -39,10 +40,16 @@ class TransferController {
     private final TransferService transfers;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
+    private final Pins pins;
     private final JsonMapper json;
 
     TransferController(
-            TransferService transfers, IdempotentExecutor idempotency, RateLimiter rateLimiter, JsonMapper json) {
+            TransferService transfers,
+            IdempotentExecutor idempotency,
+            RateLimiter rateLimiter,
+            JsonMapper json,
+            Pins pins) {
+        this.pins = pins;
         this.transfers = transfers;
         this.idempotency = idempotency;
         this.rateLimiter = rateLimiter;
@@ -53,10 +60,14 @@ class TransferController {
     ResponseEntity<String> send(
             @AuthenticationPrincipal Jwt token,
             @RequestHeader("Idempotency-Key") String key,
+            @RequestHeader(value = Pins.HEADER, required = false) String pin,
             @Valid @RequestBody SendRequest body) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
         Notes.check(body.note());
+        if (pins.neededFor(body.amountCents())) {
+            pins.require(me, pin, "transfer");
+        }
         String request = "POST /v1/transfers " + json.writeValueAsString(body);
         TransferService.SendMoney payment = new TransferService.SendMoney(
                 body.receiverId(),

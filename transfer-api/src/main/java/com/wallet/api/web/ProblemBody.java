@@ -20,7 +20,7 @@ public final class ProblemBody {
             case INVALID_REQUEST, MALFORMED_JSON, IDEMPOTENCY_KEY_MISSING -> HttpStatus.BAD_REQUEST;
             case PAYLOAD_TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case UNAUTHENTICATED, INVALID_CREDENTIALS -> HttpStatus.UNAUTHORIZED;
-            case FORBIDDEN -> HttpStatus.FORBIDDEN;
+            case FORBIDDEN, PIN_NOT_SET, PIN_REQUIRED, PIN_INCORRECT -> HttpStatus.FORBIDDEN;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case USERNAME_TAKEN,
                     EMAIL_TAKEN,

@@ -547,7 +547,7 @@ public final class TransferBench {
 
         private User signUp(String name) throws Exception {
             String body = "{\"username\":\"" + name + "\",\"email\":\"" + name
-                    + "@example.com\",\"password\":\"bench password\"}";
+                    + "@example.com\",\"password\":\"bench password\",\"pin\":\"2468\"}";
             String created = post("/v1/users", null, null, body).body();
             UUID id = UUID.fromString(created.replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
             String token = post(
@@ -566,6 +566,7 @@ public final class TransferBench {
                     .POST(HttpRequest.BodyPublishers.ofString(body));
             if (token != null) {
                 request.header("Authorization", "Bearer " + token);
+                request.header("Wallet-Pin", "2468");
             }
             if (key != null) {
                 request.header("Idempotency-Key", key);

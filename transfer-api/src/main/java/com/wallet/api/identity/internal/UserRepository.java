@@ -71,6 +71,22 @@ public class UserRepository {
                 > 0;
     }
 
+    /** The user's PIN hash, if they have set a PIN. */
+    public Optional<String> pinHash(UUID userId) {
+        return jdbc.sql("SELECT pin_hash FROM user_pins WHERE user_id = ?")
+                .param(userId)
+                .query(String.class)
+                .optional();
+    }
+
+    /** Sets or replaces the user's PIN hash. */
+    public void setPinHash(UUID userId, String pinHash) {
+        jdbc.sql("INSERT INTO user_pins (user_id, pin_hash) VALUES (?, ?)"
+                        + " ON CONFLICT (user_id) DO UPDATE SET pin_hash = excluded.pin_hash, updated_at = now()")
+                .params(userId, pinHash)
+                .update();
+    }
+
     public record Credentials(UUID userId, String passwordHash) {}
 
     static User map(ResultSet rs, int row) throws SQLException {
