@@ -14,6 +14,7 @@ import com.wallet.stack.CassandraSettings;
 import com.wallet.stack.EmbeddedStack;
 import com.wallet.stack.KafkaSettings;
 import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.ServiceRoles;
 import com.wallet.stack.StackConfig;
 import com.wallet.stack.internal.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -153,9 +154,12 @@ public final class LocalRun {
                 .profiles("local")
                 .registerShutdownHook(false)
                 .run(
+                        // least privilege: the API connects as its role; migrations run as the owner role
                         "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.username=" + ServiceRoles.API,
                         "--spring.datasource.password=" + pg.password(),
+                        "--spring.flyway.user=" + ServiceRoles.OWNER,
+                        "--spring.flyway.password=" + pg.password(),
                         "--server.port=" + port,
                         "--wallet.partners.card.base-url=" + partners,
                         "--wallet.partners.ach.base-url=" + partners,
@@ -171,8 +175,10 @@ public final class LocalRun {
                 .run(
                         "--spring.config.name=settlement",
                         "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.username=" + ServiceRoles.SETTLEMENT,
                         "--spring.datasource.password=" + pg.password(),
+                        "--spring.flyway.user=" + ServiceRoles.OWNER,
+                        "--spring.flyway.password=" + pg.password(),
                         "--settlement.output-dir=" + stackDir.resolve("settlement"),
                         "--settlement.ach.base-url=" + partners);
     }

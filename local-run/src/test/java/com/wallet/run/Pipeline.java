@@ -14,6 +14,7 @@ import com.wallet.settlement.JobRunner;
 import com.wallet.settlement.SettlementApplication;
 import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.ServiceRoles;
 import com.wallet.stack.Stack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -82,8 +83,10 @@ final class Pipeline implements AutoCloseable {
                 .run(
                         "--spring.config.name=settlement",
                         "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.username=" + ServiceRoles.SETTLEMENT,
                         "--spring.datasource.password=" + pg.password(),
+                        "--spring.flyway.user=" + ServiceRoles.OWNER,
+                        "--spring.flyway.password=" + pg.password(),
                         "--settlement.schedule.enabled=false",
                         "--settlement.output-dir=" + settlementOutput,
                         "--settlement.data-key=" + DATA_KEY,
@@ -105,8 +108,10 @@ final class Pipeline implements AutoCloseable {
         return List.of(
                 "--server.port=" + port,
                 "--spring.datasource.url=" + pg.jdbcUrl(),
-                "--spring.datasource.username=" + pg.username(),
+                "--spring.datasource.username=" + ServiceRoles.API,
                 "--spring.datasource.password=" + pg.password(),
+                "--spring.flyway.user=" + ServiceRoles.OWNER,
+                "--spring.flyway.password=" + pg.password(),
                 "--wallet.security.jwt-secret=cGlwZWxpbmUtdGVzdC1zZWNyZXQtdGhhdC1pcy1sb25nLWVub3VnaA==",
                 "--wallet.crypto.data-key=" + DATA_KEY,
                 "--wallet.rate-limit.capacity=1000",

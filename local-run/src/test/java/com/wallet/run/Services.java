@@ -7,6 +7,7 @@ import com.wallet.cassandra.schema.KeyspaceReplication;
 import com.wallet.cassandra.schema.Migrator;
 import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.ServiceRoles;
 import com.wallet.stack.Stack;
 import com.wallet.stack.internal.Ports;
 import java.net.URI;
@@ -96,8 +97,10 @@ final class Services implements AutoCloseable {
                         "--job=" + job,
                         "--business-date=2026-11-24",
                         "--spring.datasource.url=" + pg.jdbcUrl(),
-                        "--spring.datasource.username=" + pg.username(),
+                        "--spring.datasource.username=" + ServiceRoles.SETTLEMENT,
                         "--spring.datasource.password=" + pg.password(),
+                        "--spring.flyway.user=" + ServiceRoles.OWNER,
+                        "--spring.flyway.password=" + pg.password(),
                         "--settlement.output-dir=" + logs.resolve("settlement"),
                         "--settlement.data-key=" + DATA_KEY,
                         "--settlement.ach.base-url=" + sim.baseUrl(),

@@ -56,6 +56,13 @@ public final class ContainersStack implements Stack {
         CassandraContainer cassandra = new CassandraContainer(CASSANDRA_IMAGE);
         Startables.deepStart(postgres, kafka, cassandra).join();
         ContainersStack stack = new ContainersStack(postgres, kafka, cassandra);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword())) {
+            ServiceRoles.create(c, postgres.getPassword());
+        } catch (java.sql.SQLException e) {
+            stack.close();
+            throw new IllegalStateException("creating the service roles failed", e);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "containers-stack-shutdown"));
         return stack;
     }

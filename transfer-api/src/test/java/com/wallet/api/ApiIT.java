@@ -4,6 +4,7 @@ import com.wallet.api.partners.AchClient;
 import com.wallet.api.partners.CardNetworkClient;
 import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.PostgresSettings;
+import com.wallet.stack.ServiceRoles;
 import com.wallet.stack.SharedStack;
 import com.wallet.stack.StackExtension;
 import java.lang.annotation.ElementType;
@@ -70,8 +71,16 @@ public @interface ApiIT {
         @LocalServerPort
         protected int port;
 
+        /** The database as the API's role sees it (its connection pool). */
         @Autowired
         protected JdbcTemplate db;
+
+        /** The database as its superuser: for what the API's role may not do (checking triggers, DDL). */
+        protected static JdbcTemplate admin() {
+            PostgresSettings pg = SharedStack.get().postgres();
+            return new JdbcTemplate(new org.springframework.jdbc.datasource.SimpleDriverDataSource(
+                    new org.postgresql.Driver(), pg.jdbcUrl(), pg.username(), pg.password()));
+        }
 
         protected Api api;
 
@@ -103,7 +112,9 @@ public @interface ApiIT {
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
                     "--server.port=0",
                     "--spring.datasource.url=" + pg.jdbcUrl(),
-                    "--spring.datasource.username=" + pg.username(),
+                    "--spring.datasource.username=" + ServiceRoles.API,
+                    "--spring.flyway.user=" + ServiceRoles.OWNER,
+                    "--spring.flyway.password=" + pg.password(),
                     "--spring.datasource.password=" + pg.password(),
                     "--spring.kafka.bootstrap-servers="
                             + SharedStack.get().kafka().bootstrapServers(),
@@ -124,9 +135,12 @@ public @interface ApiIT {
         @DynamicPropertySource
         static void stack(DynamicPropertyRegistry registry) {
             PostgresSettings pg = SharedStack.get().postgres();
+            // least privilege, as in production: the API connects as its role, Flyway migrates as the owner role
             registry.add("spring.datasource.url", pg::jdbcUrl);
-            registry.add("spring.datasource.username", pg::username);
+            registry.add("spring.datasource.username", () -> ServiceRoles.API);
             registry.add("spring.datasource.password", pg::password);
+            registry.add("spring.flyway.user", () -> ServiceRoles.OWNER);
+            registry.add("spring.flyway.password", pg::password);
             registry.add(
                     "spring.kafka.bootstrap-servers",
                     () -> SharedStack.get().kafka().bootstrapServers());

@@ -108,6 +108,9 @@ public final class PostgresServer implements AutoCloseable {
                 }
             }
         }
+        try (Connection wallet = postgres.getDatabase(SUPERUSER, DATABASE).getConnection()) {
+            com.wallet.stack.ServiceRoles.create(wallet, null);
+        }
     }
 
     @Override
