@@ -75,38 +75,29 @@ public class Pins {
     public void require(UUID user, String pin, String action) {
         Optional<String> hash = users.pinHash(user);
         if (hash.isEmpty()) {
-            refuse(user, action, "pin_not_set");
+            audit(user, action, AuditLog.Outcome.REFUSED, "pin_not_set");
             throw new DomainException(
                     Problem.PIN_NOT_SET, "set a PIN first (PUT /v1/me/pin), then send it in the " + HEADER + " header");
         }
         if (pin == null || pin.isEmpty()) {
-            refuse(user, action, "pin_required");
+            audit(user, action, AuditLog.Outcome.REFUSED, "pin_required");
             throw new DomainException(Problem.PIN_REQUIRED, "this call needs your PIN in the " + HEADER + " header");
         }
         throttle.checkPin(user);
         if (!PATTERN.matcher(pin).matches() || !hashes.matches(pin, hash.get())) {
             throttle.pinFailed(user);
-            audit.recordOutcome(
-                    user,
-                    "pin.failed",
-                    "user",
-                    user.toString(),
-                    AuditLog.Outcome.FAILED,
-                    "wrong_pin",
-                    Map.of("action", action));
+            audit(user, action, AuditLog.Outcome.FAILED, "wrong_pin");
             throw new DomainException(Problem.PIN_INCORRECT, "the PIN is wrong");
         }
         throttle.pinSucceeded(user);
     }
 
     /**
-     * Sets or replaces the user's PIN. The password is asked for (and throttled as a login from {@code address}), so
-     * a stolen access token alone cannot set the PIN that guards cash-outs.
+     * Sets or replaces the user's PIN ({@link #FORMAT}, checked by the request's validation). The password is asked for
+     * (and throttled as a login from {@code address}), so a stolen access token alone cannot set the PIN that guards
+     * cash-outs.
      */
     public void set(UUID user, String username, String password, String pin, String address) {
-        if (!PATTERN.matcher(pin).matches()) {
-            throw new DomainException(Problem.INVALID_REQUEST, "pin must be 4 to 6 digits");
-        }
         tokens.checkPassword(username, password, address);
         String hash = hashes.encode(pin); // the hashing holds no connection; the write and its audit row are one
         tx.executeWithoutResult(status -> {
@@ -115,14 +106,9 @@ public class Pins {
         });
     }
 
-    private void refuse(UUID user, String action, String reason) {
-        audit.recordOutcome(
-                user,
-                "pin.refused",
-                "user",
-                user.toString(),
-                AuditLog.Outcome.REFUSED,
-                reason,
-                Map.of("action", action));
+    /** pin.refused (no PIN set or sent) or pin.failed (a wrong one), outside any refused transaction. */
+    private void audit(UUID user, String action, AuditLog.Outcome outcome, String reason) {
+        String event = outcome == AuditLog.Outcome.FAILED ? "pin.failed" : "pin.refused";
+        audit.recordOutcome(user, event, "user", user.toString(), outcome, reason, Map.of("action", action));
     }
 }
