@@ -140,7 +140,9 @@ public final class CdcConnector implements AutoCloseable {
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", settings.slotName());
         p.setProperty("publication.name", settings.publicationName());
-        p.setProperty("publication.autocreate.mode", "filtered");
+        // filtered: the connector makes (and keeps) its publication, which needs the tables' owner; disabled: a
+        // migration made it (transfer-api's V20 makes wallet_cdc), and the connector's role needs no ownership
+        p.setProperty("publication.autocreate.mode", settings.publicationAutocreateMode());
         p.setProperty("table.include.list", String.join(",", settings.tables()));
         p.setProperty("column.exclude.list", String.join(",", settings.excludedColumns()));
         p.setProperty("snapshot.mode", "initial");
@@ -160,10 +162,18 @@ public final class CdcConnector implements AutoCloseable {
         return p;
     }
 
-    /** The heartbeat table: writing to it moves the slot on while the captured tables are quiet. */
+    /**
+     * The heartbeat table: writing to it moves the slot on while the captured tables are quiet. transfer-api's
+     * migrations make it; made here only where they have not (a role without CREATE, as wallet_cdc, never gets here).
+     */
     private void prepareDatabase() throws SQLException {
         try (Connection c = connect();
                 Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT to_regclass('cdc.heartbeat') IS NOT NULL")) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            }
             s.execute("CREATE SCHEMA IF NOT EXISTS cdc");
             s.execute("CREATE TABLE IF NOT EXISTS cdc.heartbeat (id int PRIMARY KEY, beat_at timestamptz NOT NULL)");
         }

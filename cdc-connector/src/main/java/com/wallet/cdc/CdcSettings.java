@@ -27,6 +27,7 @@ public record CdcSettings(
         List<String> excludedColumns,
         String slotName,
         String publicationName,
+        String publicationAutocreateMode,
         int topicPartitions,
         short replicationFactor,
         Duration topicRetention,
@@ -54,6 +55,10 @@ public record CdcSettings(
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         tables = List.copyOf(tables);
         excludedColumns = List.copyOf(excludedColumns);
+        if (!List.of("filtered", "disabled").contains(publicationAutocreateMode)) {
+            throw new IllegalArgumentException(
+                    "cdc.publication.autocreate-mode must be filtered or disabled, was " + publicationAutocreateMode);
+        }
         if (topicPartitions < 1) {
             throw new IllegalArgumentException("cdc.topic.partitions must be 1 or more, was " + topicPartitions);
         }
@@ -83,6 +88,7 @@ public record CdcSettings(
                 r.list("cdc.excluded-columns", DEFAULT_EXCLUDED_COLUMNS),
                 r.string("cdc.slot.name", "wallet_cdc"),
                 r.string("cdc.publication.name", "wallet_cdc"),
+                r.string("cdc.publication.autocreate-mode", "filtered"),
                 r.integer("cdc.topic.partitions", 6),
                 (short) r.integer("cdc.topic.replication-factor", 1),
                 Duration.parse(r.string("cdc.topic.retention", "P7D")),
@@ -108,6 +114,7 @@ public record CdcSettings(
         p.put("cdc.excluded-columns", String.join(",", excludedColumns));
         p.put("cdc.slot.name", slotName);
         p.put("cdc.publication.name", publicationName);
+        p.put("cdc.publication.autocreate-mode", publicationAutocreateMode);
         p.put("cdc.topic.partitions", Integer.toString(topicPartitions));
         p.put("cdc.topic.replication-factor", Short.toString(replicationFactor));
         p.put("cdc.topic.retention", topicRetention.toString());

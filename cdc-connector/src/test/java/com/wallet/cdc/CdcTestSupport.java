@@ -42,6 +42,11 @@ final class CdcTestSupport {
 
     /** Settings with a slot, publication, topic prefix and offsets topic of their own. */
     static CdcSettings settings(Stack stack, String name) {
+        return settings(stack, name, Map.of());
+    }
+
+    /** {@link #settings(Stack, String)} with {@code overrides} on top. */
+    static CdcSettings settings(Stack stack, String name, Map<String, String> overrides) {
         String id = name + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         PostgresSettings pg = stack.postgres();
         Map<String, String> values = new HashMap<>();
@@ -59,6 +64,7 @@ final class CdcTestSupport {
         values.put("cdc.heartbeat.interval", "PT1S");
         values.put("cdc.http.port", Integer.toString(com.wallet.stack.internal.Ports.free()));
         values.put("cdc.kafka.delivery-timeout", "PT6S");
+        values.putAll(overrides);
         return CdcSettings.from(values::get);
     }
 

@@ -129,14 +129,18 @@ public final class LocalRun {
         }
     }
 
-    /** The connector's defaults, pointed at this stack (the tables exist: transfer-api migrated them). */
+    /**
+     * The connector's defaults, pointed at this stack, as its own role: the tables, the heartbeat table and the
+     * publication exist (transfer-api migrated them), so it needs no ownership.
+     */
     private static CdcSettings cdcSettings(EmbeddedStack stack) {
         PostgresSettings pg = stack.postgres();
         java.util.Map<String, String> values = java.util.Map.of(
                 "cdc.postgres.host", pg.host(),
                 "cdc.postgres.port", Integer.toString(pg.port()),
                 "cdc.postgres.database", pg.database(),
-                "cdc.postgres.username", pg.username(),
+                "cdc.postgres.username", ServiceRoles.CDC,
+                "cdc.publication.autocreate-mode", "disabled",
                 "cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers());
         return CdcSettings.from(key -> values.getOrDefault(key, System.getProperty(key)));
     }
