@@ -184,7 +184,8 @@ public final class LocalRun {
                         "--spring.flyway.user=" + ServiceRoles.OWNER,
                         "--spring.flyway.password=" + pg.password(),
                         "--settlement.output-dir=" + stackDir.resolve("settlement"),
-                        "--settlement.ach.base-url=" + partners);
+                        "--settlement.ach.base-url=" + partners,
+                        "--settlement.card.base-url=" + partners);
     }
 
     static String describe(

@@ -183,8 +183,8 @@ class MoneyJourneyIT {
                     .as("bob's payments are friends-only: a stranger sees none of them")
                     .isEmpty();
 
-            // settlement: alice's bank returns both debits (R01), carol's cashout goes out
-            p.sim.ach().returnEntriesTo(aliceAccount, "R01");
+            // settlement: alice's bank returns both debits (R02, account closed), carol's cashout goes out
+            p.sim.ach().returnEntriesTo(aliceAccount, "R02");
             assertThat(p.runJob("achOrigination")).isTrue();
             assertThat(p.call("GET", "/v1/cashouts/" + standard.path("id").asString(), carol, null, null)
                             .path("status")

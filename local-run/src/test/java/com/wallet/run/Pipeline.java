@@ -91,7 +91,8 @@ final class Pipeline implements AutoCloseable {
                         "--settlement.output-dir=" + settlementOutput,
                         "--settlement.data-key=" + DATA_KEY,
                         "--settlement.ach.base-url=" + sim.baseUrl(),
-                        "--settlement.settlement-window=PT1H",
+                        "--settlement.card.base-url=" + sim.baseUrl(),
+                        "--settlement.settlement-days=2",
                         "--logging.level.root=WARN");
         connector.start();
         awaitHeartbeat(stack, id);

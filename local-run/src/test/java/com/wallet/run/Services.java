@@ -104,7 +104,8 @@ final class Services implements AutoCloseable {
                         "--settlement.output-dir=" + logs.resolve("settlement"),
                         "--settlement.data-key=" + DATA_KEY,
                         "--settlement.ach.base-url=" + sim.baseUrl(),
-                        "--settlement.settlement-window=PT1H"));
+                        "--settlement.card.base-url=" + sim.baseUrl(),
+                        "--settlement.settlement-days=2"));
         if (!p.waitFor(3, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError(job + " did not finish; log in " + logs);

@@ -1,5 +1,9 @@
 package com.wallet.sim;
 
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +24,29 @@ public final class CardNetwork {
         CANCELLED
     }
 
-    public record Operation(String id, String last4, long amountCents, Status status) {}
+    /**
+     * @param date the UTC day it was captured or paid (the network's settlement day for it)
+     * @param voidedOn the UTC day a capture was voided, if it was
+     */
+    public record Operation(
+            String id, String last4, long amountCents, Status status, LocalDate date, LocalDate voidedOn) {}
+
+    /** One line of a day's settlement report: {@code capture}, {@code void} or {@code payout}. */
+    public record SettlementItem(String id, String type, long amountCents, long feeCents) {}
+
+    /**
+     * What the network settles with us for one UTC day: captures (less those voided the same day, which never
+     * settle), voids of earlier captures, payouts, and its fees (1.5% + 10 cents per capture, 25 cents per payout).
+     * {@code netCents} is what it pays us: captures less voids, payouts and fees.
+     */
+    public record SettlementReport(
+            LocalDate date,
+            List<SettlementItem> items,
+            long capturedCents,
+            long voidedCents,
+            long paidOutCents,
+            long feesCents,
+            long netCents) {}
 
     /** A call the network refuses; {@code code} is what a client shows its users. */
     public static final class Refused extends RuntimeException {
@@ -42,6 +68,7 @@ public final class CardNetwork {
         }
     }
 
+    private volatile Clock clock = Clock.systemUTC();
     private final Map<String, Operation> charges = new ConcurrentHashMap<>();
     private final Map<String, Operation> payouts = new ConcurrentHashMap<>();
     /** Told of every change (the simulator's state journal, when it has a data directory). */
@@ -52,10 +79,19 @@ public final class CardNetwork {
         (type.equals("charge") ? charges : payouts).put(op.id(), op);
     }
 
+    /** The clock that dates operations (tests move it to make a day of their own). */
+    public void clock(Clock value) {
+        this.clock = value;
+    }
+
+    private LocalDate today() {
+        return LocalDate.now(clock);
+    }
+
     public Operation charge(String id, String cardNumber, long amountCents) {
         check(cardNumber, amountCents);
-        Operation charge =
-                charges.computeIfAbsent(id, k -> new Operation(id, last4(cardNumber), amountCents, Status.CAPTURED));
+        Operation charge = charges.computeIfAbsent(
+                id, k -> new Operation(id, last4(cardNumber), amountCents, Status.CAPTURED, today(), null));
         if (charge.status() == Status.VOIDED && charge.amountCents() == 0) {
             throw new Refused(409, "charge_voided", "charge " + id + " was voided before it arrived");
         }
@@ -71,16 +107,24 @@ public final class CardNetwork {
         Operation voided = charges.compute(
                 id,
                 (k, charge) -> charge == null
-                        ? new Operation(id, "", 0, Status.VOIDED)
-                        : new Operation(id, charge.last4(), charge.amountCents(), Status.VOIDED));
+                        ? new Operation(id, "", 0, Status.VOIDED, null, today())
+                        : charge.status() == Status.VOIDED
+                                ? charge
+                                : new Operation(
+                                        id,
+                                        charge.last4(),
+                                        charge.amountCents(),
+                                        Status.VOIDED,
+                                        charge.date(),
+                                        today()));
         recorder.accept("charge", voided);
         return voided;
     }
 
     public Operation payout(String id, String cardNumber, long amountCents) {
         check(cardNumber, amountCents);
-        Operation payout =
-                payouts.computeIfAbsent(id, k -> new Operation(id, last4(cardNumber), amountCents, Status.PAID));
+        Operation payout = payouts.computeIfAbsent(
+                id, k -> new Operation(id, last4(cardNumber), amountCents, Status.PAID, today(), null));
         if (payout.status() == Status.CANCELLED) {
             throw new Refused(409, "payout_cancelled", "payout " + id + " was cancelled before it arrived");
         }
@@ -96,7 +140,7 @@ public final class CardNetwork {
      * an id never paid is cancelled, so a payout arriving late under it is refused.
      */
     public Operation cancelPayout(String id) {
-        Operation settled = payouts.computeIfAbsent(id, k -> new Operation(id, "", 0, Status.CANCELLED));
+        Operation settled = payouts.computeIfAbsent(id, k -> new Operation(id, "", 0, Status.CANCELLED, null, today()));
         recorder.accept("payout", settled);
         return settled;
     }
@@ -107,6 +151,46 @@ public final class CardNetwork {
 
     public Optional<Operation> findPayout(String id) {
         return Optional.ofNullable(payouts.get(id));
+    }
+
+    /** The settlement report of one UTC day. */
+    public SettlementReport settlement(LocalDate day) {
+        List<SettlementItem> items = new ArrayList<>();
+        long captured = 0;
+        long voided = 0;
+        long paidOut = 0;
+        long fees = 0;
+        for (Operation c : charges.values()) {
+            if (c.amountCents() == 0 || c.date() == null) {
+                continue; // a tombstone: nothing was charged
+            }
+            if (day.equals(c.date()) && !day.equals(c.voidedOn())) {
+                long fee = captureFee(c.amountCents());
+                items.add(new SettlementItem(c.id(), "capture", c.amountCents(), fee));
+                captured += c.amountCents();
+                fees += fee;
+            }
+            if (day.equals(c.voidedOn()) && !day.equals(c.date())) {
+                items.add(new SettlementItem(c.id(), "void", c.amountCents(), 0));
+                voided += c.amountCents();
+            }
+        }
+        for (Operation p : payouts.values()) {
+            if (p.status() == Status.PAID && day.equals(p.date())) {
+                items.add(new SettlementItem(p.id(), "payout", p.amountCents(), PAYOUT_FEE_CENTS));
+                paidOut += p.amountCents();
+                fees += PAYOUT_FEE_CENTS;
+            }
+        }
+        items.sort(java.util.Comparator.comparing(SettlementItem::type).thenComparing(SettlementItem::id));
+        return new SettlementReport(day, items, captured, voided, paidOut, fees, captured - voided - paidOut - fees);
+    }
+
+    static final long PAYOUT_FEE_CENTS = 25;
+
+    /** 1.5% (rounded half up) and 10 cents. */
+    static long captureFee(long amountCents) {
+        return (amountCents * 15 + 500) / 1000 + 10;
     }
 
     /** Captured (not voided) charges: what the network will settle with the merchant. */

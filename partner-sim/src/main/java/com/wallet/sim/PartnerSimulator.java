@@ -93,6 +93,8 @@ public final class PartnerSimulator implements AutoCloseable {
                 case "file" -> ach.restore(state.treeToValue(value, AchProcessor.Received.class));
                 case "micro_deposit" -> ach.restore(state.treeToValue(value, AchProcessor.MicroDeposit.class));
                 case "return_rule" -> ach.restore(state.treeToValue(value, AchProcessor.ReturnRule.class));
+                case "return_released" -> ach.restoreReleased(state.treeToValue(value, AchProcessor.Return.class));
+                case "change_rule" -> ach.restore(state.treeToValue(value, AchProcessor.ChangeRule.class));
                 default ->
                     log.warn(
                             "unknown state event {} ignored", event.path("type").asString());
@@ -175,7 +177,7 @@ public final class PartnerSimulator implements AutoCloseable {
             case "health":
                 return new Reply(200, Map.of("status", "UP"));
             case "card":
-                return cardRoute(exchange, method, path);
+                return cardRoute(exchange, method, path, query);
             case "ach":
                 return achRoute(exchange, method, path, query);
             case "control":
@@ -186,7 +188,7 @@ public final class PartnerSimulator implements AutoCloseable {
         }
     }
 
-    private Reply cardRoute(HttpExchange exchange, String method, String[] path)
+    private Reply cardRoute(HttpExchange exchange, String method, String[] path, Map<String, String> query)
             throws IOException, InterruptedException {
         if (path.length == 3 && path[2].equals("charges") && method.equals("POST")) {
             Map<?, ?> body = body(exchange);
@@ -214,6 +216,9 @@ public final class PartnerSimulator implements AutoCloseable {
         if (path.length == 4 && path[2].equals("payouts") && method.equals("GET")) {
             return card.findPayout(path[3]).map(c -> new Reply(200, c)).orElseGet(PartnerSimulator::notFound);
         }
+        if (path.length == 3 && path[2].equals("settlement") && method.equals("GET")) {
+            return new Reply(200, card.settlement(date(query.get("date"), "date")));
+        }
         return notFound();
     }
 
@@ -235,7 +240,12 @@ public final class PartnerSimulator implements AutoCloseable {
         }
         if (path.length == 3 && path[2].equals("returns") && method.equals("GET")) {
             long after = Long.parseLong(query.getOrDefault("after", "0"));
-            return call(CallType.ACH_RETURNS, 200, () -> Map.of("returns", ach.returnsAfter(after)));
+            java.time.LocalDate asOf = query.containsKey("as_of") ? date(query.get("as_of"), "as_of") : null;
+            return call(CallType.ACH_RETURNS, 200, () -> Map.of("returns", ach.returnsAfter(after, asOf)));
+        }
+        if (path.length == 3 && path[2].equals("changes") && method.equals("GET")) {
+            long after = Long.parseLong(query.getOrDefault("after", "0"));
+            return call(CallType.ACH_RETURNS, 200, () -> Map.of("changes", ach.changesAfter(after)));
         }
         if (path.length == 3 && path[2].equals("micro-deposits") && method.equals("POST")) {
             Map<?, ?> body = body(exchange);
@@ -285,12 +295,33 @@ public final class PartnerSimulator implements AutoCloseable {
         }
         if (path.length == 4 && path[2].equals("ach") && path[3].equals("return-rules") && method.equals("PUT")) {
             Map<?, ?> body = body(exchange);
-            body.forEach((account, code) -> ach.returnEntriesTo(String.valueOf(account), String.valueOf(code)));
+            // "R01" (at once) or {"code": "R01", "banking_days": 2} (that many banking days after the effective date)
+            body.forEach((account, rule) -> {
+                if (rule instanceof Map<?, ?> r) {
+                    ach.returnEntriesTo(
+                            String.valueOf(account),
+                            text(r, "code"),
+                            r.get("banking_days") == null ? null : (int) number(r, "banking_days"));
+                } else {
+                    ach.returnEntriesTo(String.valueOf(account), String.valueOf(rule));
+                }
+            });
+            return new Reply(200, Map.of("rules", body.size()));
+        }
+        if (path.length == 4 && path[2].equals("ach") && path[3].equals("change-rules") && method.equals("PUT")) {
+            Map<?, ?> body = body(exchange);
+            body.forEach((account, rule) -> {
+                if (!(rule instanceof Map<?, ?> r)) {
+                    throw new IllegalArgumentException("each rule is {\"code\": \"C01\", \"corrected\": \"...\"}");
+                }
+                ach.changeEntriesTo(String.valueOf(account), text(r, "code"), text(r, "corrected"));
+            });
             return new Reply(200, Map.of("rules", body.size()));
         }
         if (path.length == 3 && path[2].equals("reset") && method.equals("POST")) {
             knobs.reset();
             ach.clearReturnRules();
+            ach.clearChangeRules();
             return new Reply(200, Map.of("status", "reset"));
         }
         return notFound();
@@ -361,6 +392,17 @@ public final class PartnerSimulator implements AutoCloseable {
             throw new IllegalArgumentException(field + " must be a number");
         }
         return n.longValue();
+    }
+
+    private static java.time.LocalDate date(String value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " (YYYY-MM-DD) is required");
+        }
+        try {
+            return java.time.LocalDate.parse(value);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " must be YYYY-MM-DD, was " + value);
+        }
     }
 
     private static Map<String, String> query(String raw) {

@@ -97,6 +97,7 @@ class PartnerSimulatorTest {
         String file = String.join(
                 "\n",
                 pad("101 091000019 1234567890" + "2611240000A094101"),
+                batch("261125"),
                 entry(27, "09100001", "000123456789", 2500, "091000010000001"),
                 entry(22, "09100001", "000999999999", 700, "091000010000002"),
                 pad("9"));
@@ -125,6 +126,7 @@ class PartnerSimulatorTest {
         String file = String.join(
                 "\n",
                 pad("101 091000019 1234567890" + "2611240000A094101"),
+                batch("261125"),
                 entry(27, "09100001", "000555555555", 1200, "091000010000001"),
                 pad("9"));
         try (PartnerSimulator first = PartnerSimulator.start(0, dir)) {
@@ -194,6 +196,94 @@ class PartnerSimulatorTest {
                         .body())
                 .contains("\"amounts_cents\":[" + deposit.amountsCents().get(0) + ","
                         + deposit.amountsCents().get(1) + "]");
+    }
+
+    /** A batch header whose effective entry date is {@code yymmdd}. */
+    private static String batch(String yymmdd) {
+        return pad("5225" + String.format("%-16s", "WALLET INC") + " ".repeat(20) + "1234567890WEBFUNDING   " + "261124"
+                + yymmdd + "   109100001" + "0000001");
+    }
+
+    @Test
+    void aReturnRuleWithBankingDaysComesBackOnThatDayAndWaitsForNoneBehindIt(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String file = String.join(
+                "\n",
+                pad("101 091000019 1234567890" + "2611240000A094101"),
+                batch("261125"),
+                entry(27, "09100001", "000111111111", 100, "091000010000001"),
+                entry(27, "09100001", "000222222222", 200, "091000010000002"),
+                pad("9"));
+        try (PartnerSimulator first = PartnerSimulator.start(0, dir)) {
+            // effective Wednesday November 25: two banking days later is Monday the 30th (Thanksgiving skipped)
+            first.ach().returnEntriesTo("000111111111", "R01", 2);
+            first.ach().returnEntriesTo("000222222222", "R03");
+            first.ach().submit("file-d", file);
+            assertThat(first.ach().returnsAfter(0, java.time.LocalDate.of(2026, 11, 27)))
+                    .as("the one due later does not hold back the other")
+                    .extracting(AchProcessor.Return::returnCode)
+                    .containsExactly("R03");
+        }
+        try (PartnerSimulator again = PartnerSimulator.start(0, dir)) {
+            assertThat(again.ach().returnsAfter(1, java.time.LocalDate.of(2026, 11, 27)))
+                    .isEmpty();
+            assertThat(again.ach().returnsAfter(1, java.time.LocalDate.of(2026, 11, 30)))
+                    .singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.sequence()).isEqualTo(2);
+                        assertThat(r.returnCode()).isEqualTo("R01");
+                        assertThat(r.returnDate()).isEqualTo(java.time.LocalDate.of(2026, 11, 30));
+                    });
+        }
+        try (PartnerSimulator third = PartnerSimulator.start(0, dir)) {
+            assertThat(third.ach().returnsAfter(0, java.time.LocalDate.of(2026, 11, 27)))
+                    .as("its number kept across restarts")
+                    .extracting(AchProcessor.Return::sequence)
+                    .containsExactly(1L, 2L);
+        }
+    }
+
+    @Test
+    void changeRulesBringNoticesAndTheCardNetworkReportsItsDay() throws Exception {
+        send(
+                "PUT",
+                "/control/ach/change-rules",
+                "{\"000333333333\":{\"code\":\"C01\",\"corrected\":\"000444444444\"}}");
+        sim.ach()
+                .submit(
+                        "file-c",
+                        String.join(
+                                "\n",
+                                pad("101 091000019 1234567890" + "2611240000A094101"),
+                                batch("261125"),
+                                entry(27, "09100001", "000333333333", 100, "091000010000077"),
+                                pad("9")));
+        assertThat(send("GET", "/ach/changes?after=0", "").body())
+                .contains("\"change_code\":\"C01\"", "\"corrected_data\":\"000444444444\"", "\"file_id\":\"file-c\"");
+        assertThat(send("PUT", "/control/ach/change-rules", "{\"1\":{\"code\":\"X1\",\"corrected\":\"2\"}}")
+                        .statusCode())
+                .isEqualTo(400);
+
+        java.time.LocalDate day = java.time.LocalDate.of(2027, 1, 5);
+        sim.card()
+                .clock(java.time.Clock.fixed(
+                        day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), java.time.ZoneOffset.UTC));
+        try {
+            sim.card().charge("st-1", "4242424242424242", 10_000);
+            sim.card().charge("st-2", "4242424242424242", 500);
+            sim.card().voidCharge("st-2"); // the same day: never settles
+            sim.card().payout("st-3", "4242424242424242", 2_000);
+        } finally {
+            sim.card().clock(java.time.Clock.systemUTC());
+        }
+        String report = send("GET", "/card/settlement?date=2027-01-05", "").body();
+        // 10,000 captured, fee 150 + 10; 2,000 paid out, fee 25: net 10,000 - 2,000 - 185
+        assertThat(report)
+                .contains("\"captured_cents\":10000", "\"paid_out_cents\":2000", "\"fees_cents\":185")
+                .contains("\"net_cents\":7815", "st-1", "st-3")
+                .doesNotContain("st-2");
+        assertThat(send("GET", "/card/settlement?date=tomorrow", "").statusCode())
+                .isEqualTo(400);
     }
 
     private static String entry(int code, String rdfi, String account, long cents, String trace) {

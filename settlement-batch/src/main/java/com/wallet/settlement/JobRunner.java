@@ -1,11 +1,15 @@
 package com.wallet.settlement;
 
+import com.wallet.common.bank.BankingCalendar;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -50,13 +54,23 @@ public class JobRunner {
         this.clock = clock;
     }
 
-    /** @param businessDate null for today (UTC) */
+    /** @param businessDate null for today (Eastern time) */
     public Result run(String jobName, LocalDate businessDate) {
+        return run(jobName, businessDate, null);
+    }
+
+    /**
+     * @param businessDate null for today (Eastern time)
+     * @param runAt the moment the run counts as made at (null: now): origination compares it with the same-day ACH
+     *     cut-offs
+     */
+    public Result run(String jobName, LocalDate businessDate, Instant runAt) {
         Job job = jobs.get(jobName);
         if (job == null) {
             throw new IllegalArgumentException("no job " + jobName + "; the jobs are " + jobs.keySet());
         }
-        LocalDate date = businessDate != null ? businessDate : LocalDate.now(clock);
+        // a US originator's business day is Eastern time's
+        LocalDate date = businessDate != null ? businessDate : LocalDate.now(clock.withZone(BankingCalendar.EASTERN));
         try (Connection lock = dataSource.getConnection()) {
             if (!tryLock(lock, jobName)) {
                 log.info("{} is running in another instance; skipped", jobName);
@@ -66,6 +80,9 @@ public class JobRunner {
                 recoverCrashed(jobName);
                 JobParameters parameters = new JobParametersBuilder()
                         .addLocalDate("business_date", date)
+                        .addLocalDateTime(
+                                "run_at",
+                                LocalDateTime.ofInstant(runAt != null ? runAt : clock.instant(), ZoneOffset.UTC))
                         .addLong("run", System.currentTimeMillis())
                         .toJobParameters();
                 JobExecution execution = operator.start(job, parameters);

@@ -25,11 +25,14 @@ public class SettlementApplication {
     public static void main(String[] args) {
         String job = null;
         LocalDate businessDate = null;
+        java.time.Instant runAt = null;
         for (String arg : args) {
             if (arg.startsWith("--job=")) {
                 job = arg.substring("--job=".length());
             } else if (arg.startsWith("--business-date=") && arg.length() > "--business-date=".length()) {
                 businessDate = LocalDate.parse(arg.substring("--business-date=".length()));
+            } else if (arg.startsWith("--run-at=") && arg.length() > "--run-at=".length()) {
+                runAt = java.time.Instant.parse(arg.substring("--run-at=".length()));
             }
         }
         SpringApplication app = new SpringApplication(SettlementApplication.class);
@@ -42,7 +45,7 @@ public class SettlementApplication {
         }
         boolean ok;
         try {
-            ok = context.getBean(JobRunner.class).run(job, businessDate).ok();
+            ok = context.getBean(JobRunner.class).run(job, businessDate, runAt).ok();
         } finally {
             context.close();
         }
@@ -61,8 +64,8 @@ public class SettlementApplication {
     }
 
     @Bean
-    com.wallet.settlement.calendar.BankingCalendar bankingCalendar() {
-        return new com.wallet.settlement.calendar.BankingCalendar();
+    com.wallet.common.bank.BankingCalendar bankingCalendar() {
+        return new com.wallet.common.bank.BankingCalendar();
     }
 
     @Bean
@@ -73,5 +76,10 @@ public class SettlementApplication {
     @Bean
     PartnerClient achProcessor(SettlementSettings settings, JsonMapper json) {
         return new PartnerClient("ach_processor", settings.ach(), json);
+    }
+
+    @Bean
+    PartnerClient cardNetwork(SettlementSettings settings, JsonMapper json) {
+        return new PartnerClient("card_network", settings.card(), json);
     }
 }

@@ -2,16 +2,23 @@ package com.wallet.settlement;
 
 import com.wallet.common.partners.NetworkSettings;
 import com.wallet.settlement.nacha.NachaFile;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * @param outputDir where NACHA files and reconciliation reports are written
- * @param settlementWindow how long a submitted entry may still be returned before it counts as settled
+ * @param settlementDays banking days after its effective entry date after which an entry not returned counts as
+ *     settled (NACHA's return deadline for most codes is two)
+ * @param sameDay same-day ACH: whether entries go out for settlement on the business date, in which windows
+ * @param card the card network, whose daily settlement report reconciliation checks
  * @param dataKey the base64 AES-256 key that transfer-api encrypted account numbers with (its
  *     {@code wallet.crypto.data-key}); {@code dataKeyId} its id
  */
@@ -19,12 +26,24 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("settlement")
 public record SettlementSettings(
         @NotNull Path outputDir,
-        @NotNull Duration settlementWindow,
+        @Min(0) int settlementDays,
+        @NotNull SameDay sameDay,
         @NotNull NachaFile.Originator originator,
         @NotNull NetworkSettings ach,
+        @NotNull NetworkSettings card,
         @NotBlank String dataKey,
         int dataKeyId,
         @NotNull Schedule schedule) {
+
+    /**
+     * @param cutoffs the processor's submission deadlines for same-day settlement, Eastern time, earliest first (the
+     *     Federal Reserve's windows: 10:30, 14:45, 16:45)
+     * @param perEntryLimitCents entries above this go out for the next banking day (NACHA: $1,000,000)
+     */
+    public record SameDay(
+            boolean enabled,
+            @NotEmpty List<LocalTime> cutoffs,
+            @Positive long perEntryLimitCents) {}
 
     /** Cron expressions (Spring's six fields); "-" disables a job's schedule. */
     public record Schedule(
@@ -34,7 +53,8 @@ public record SettlementSettings(
 
     @Override
     public String toString() {
-        return "SettlementSettings[outputDir=" + outputDir + ", settlementWindow=" + settlementWindow + ", ach="
+        return "SettlementSettings[outputDir=" + outputDir + ", settlementDays=" + settlementDays + ", sameDay="
+                + sameDay + ", ach="
                 + ach.baseUrl() + ", dataKey=<hidden>]";
     }
 }

@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 
 @ExtendWith(StackExtension.class)
 @SpringBootTest(classes = SettlementApplication.class, properties = "spring.config.name=settlement")
@@ -47,13 +48,7 @@ class SettlementIT {
 
     @DynamicPropertySource
     static void stack(DynamicPropertyRegistry registry) {
-        SettlementTestSupport.migrateCore();
-        for (String argument : SettlementTestSupport.arguments()) {
-            String[] kv = argument.substring(2).split("=", 2);
-            if (!kv[0].equals("spring.config.name")) {
-                registry.add(kv[0], () -> kv[1]);
-            }
-        }
+        SettlementTestSupport.register(registry);
     }
 
     @Autowired
@@ -65,6 +60,7 @@ class SettlementIT {
         SIM.knobs().reset();
         achProcessor.breaker().reset();
         SIM.ach().clearReturnRules();
+        SIM.ach().clearChangeRules();
     }
 
     private JobRunner.Result run(String job) {
@@ -241,9 +237,9 @@ class SettlementIT {
         run("achOrigination");
         Scenario insufficient = scenario(3_000, 500);
         Scenario closed = scenario(800, 200);
-        // the first sender spends what the bank sent on their behalf... no: they received nothing; the return of
-        // their debit takes 3,000 from a wallet holding 0, which leaves a debt
-        SIM.ach().returnEntriesTo(insufficient.senderAccount(), "R01");
+        // the first sender's account is frozen (R16; an R01 would be presented again first): the return of their
+        // debit takes 3,000 from a wallet holding 0 (the receiver's copy counts as settled here), which leaves a debt
+        SIM.ach().returnEntriesTo(insufficient.senderAccount(), "R16");
         SIM.ach().returnEntriesTo(closed.senderAccount(), "R02");
         SIM.ach().returnEntriesTo(closed.receiverAccount(), "R03");
         assertThat(run("achOrigination").ok()).isTrue();
@@ -328,18 +324,19 @@ class SettlementIT {
     }
 
     @Test
-    void entriesNotReturnedWithinTheWindowSettle() {
+    void entriesSettleTwoBankingDaysAfterTheirEffectiveDate() {
         run("achOrigination");
         Scenario s = scenario(1_500, 600);
         assertThat(run("achOrigination").ok()).isTrue();
-        // three days later (the window is one hour in this test)
-        db.update(
-                "UPDATE ach_entries SET submitted_at = submitted_at - interval '3 days' WHERE source_id = ?"
-                        + " OR source_id = (SELECT id FROM external_charges WHERE user_id = ? AND status = 'submitted')",
-                s.cashout(),
-                s.sender().id());
+        assertThat(db.queryForObject(
+                        "SELECT effective_date FROM ach_entries WHERE source_id = ?", LocalDate.class, s.cashout()))
+                .isEqualTo(LocalDate.of(2026, 11, 25));
+        // effective Wednesday the 25th; Thursday is Thanksgiving: on Friday only one banking day has passed
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 27)).ok()).isTrue();
+        assertThat(db.queryForObject("SELECT status FROM cashouts WHERE id = ?", String.class, s.cashout()))
+                .isEqualTo("submitted");
 
-        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 30)).ok()).isTrue();
 
         assertThat(db.queryForObject("SELECT status FROM cashouts WHERE id = ?", String.class, s.cashout()))
                 .isEqualTo("completed");
@@ -397,12 +394,8 @@ class SettlementIT {
                 .isZero();
         assertThat(bad.path("restricted").asBoolean()).isFalse();
 
-        // three days later the good debit settles: its money is cashable wherever it went
-        db.update(
-                "UPDATE ach_entries SET submitted_at = submitted_at - interval '3 days'"
-                        + " WHERE source_id = (SELECT id FROM external_charges WHERE user_id = ?)",
-                payer.id());
-        assertThat(run("achReturns").ok()).isTrue();
+        // two banking days after its effective date the good debit settles: its money is cashable wherever it went
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 30)).ok()).isTrue();
         assertThat(SettlementTestSupport.wallet(receiver).path("cashable_cents").asLong())
                 .isEqualTo(1_500);
         assertThat(SettlementTestSupport.wallet(third).path("cashable_cents").asLong())
@@ -456,7 +449,7 @@ class SettlementIT {
 
         jobs.run("achOrigination", today);
         Scenario now = scenario(1_200, 300);
-        SIM.ach().returnEntriesTo(now.senderAccount(), "R01");
+        SIM.ach().returnEntriesTo(now.senderAccount(), "R02");
         assertThat(jobs.run("achOrigination", today).ok()).isTrue();
         UUID newFile =
                 db.queryForObject("SELECT file_id FROM ach_entries WHERE source_id = ?", UUID.class, now.cashout());
@@ -495,19 +488,20 @@ class SettlementIT {
         // as if nearly ten million entries had gone out that date already (a file of our own holding the last one)
         scenario(500, 100);
         UUID fake = UUID.randomUUID();
-        db.update(
-                "INSERT INTO ach_files (id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
-                        + " total_credit_cents) VALUES (?, ?, 'Z', 'submitted', 1, 1, 0)",
-                fake,
-                busy);
-        db.update(
-                "INSERT INTO ach_entries (trace_number, file_id, file_date, seq, source, source_id, user_id,"
-                        + " payment_method_id, transaction_code, amount_cents, status)"
-                        + " SELECT '091000019999999', ?, ?, 1, 'bank_debit', gen_random_uuid(), user_id,"
-                        + " payment_method_id, 27, 1, 'completed' FROM external_charges LIMIT 1",
-                fake,
-                busy);
         try {
+            db.update(
+                    "INSERT INTO ach_files (id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
+                            + " total_credit_cents) VALUES (?, ?, 'Z', 'submitted', 1, 1, 0)",
+                    fake,
+                    busy);
+            db.update(
+                    "INSERT INTO ach_entries (trace_number, file_id, file_date, seq, source, source_id, user_id,"
+                            + " payment_method_id, transaction_code, amount_cents, status, effective_date)"
+                            + " SELECT '091000019999999', ?, ?, 1, 'bank_debit', gen_random_uuid(), user_id,"
+                            + " payment_method_id, 27, 1, 'completed', ? FROM external_charges LIMIT 1",
+                    fake,
+                    busy,
+                    busy.plusDays(1));
             assertThat(jobs.run("achOrigination", busy).ok()).isTrue();
             assertThat(count("SELECT count(*) FROM ach_entries WHERE file_date = ?", busy))
                     .as("no trace numbers left that date: nothing more goes out on it")
@@ -529,7 +523,7 @@ class SettlementIT {
     void aReturnForAnEntryNotYetMarkedSubmittedIsKeptAndAppliedOnceItIs() {
         run("achOrigination");
         Scenario s = scenario(1_100, 200);
-        SIM.ach().returnEntriesTo(s.senderAccount(), "R01");
+        SIM.ach().returnEntriesTo(s.senderAccount(), "R02");
         // the processor takes the file, then its gateway answers 502: we cannot mark the entries submitted
         SIM.knobs().set(CallType.ACH_FILE, SIM.knobs().get(CallType.ACH_FILE).withBadGateway(true));
         assertThat(run("achOrigination").ok()).isFalse();
@@ -640,5 +634,318 @@ class SettlementIT {
                                 + " WHERE r.late AND NOT r.matched AND c.kind = 'late_return' AND c.user_id = ?",
                         payer.id()))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void anInsufficientFundsReturnIsPresentedAgainTwiceBeforeTheLossIsBooked() throws Exception {
+        LocalDate monday = LocalDate.of(2026, 11, 23);
+        jobs.run("achOrigination", monday);
+        Person payer = SettlementTestSupport.newUser("payer");
+        String account = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(payer, account);
+        Person payee = SettlementTestSupport.newUser("payee");
+        SettlementTestSupport.send(payer, payee, 900);
+        UUID debit = db.queryForObject("SELECT id FROM external_charges WHERE user_id = ?", UUID.class, payer.id());
+        SIM.ach().returnEntriesTo(account, "R01");
+        assertThat(jobs.run("achOrigination", monday).ok()).isTrue();
+        String original =
+                db.queryForObject("SELECT trace_number FROM ach_entries WHERE source_id = ?", String.class, debit);
+
+        // the first R01: nothing reversed, the money stays with the payee, unsettled; presented again from Tuesday
+        assertThat(jobs.run("achReturns", monday).ok()).isTrue();
+        assertThat(SettlementTestSupport.wallet(payee).path("balance_cents").asLong())
+                .isEqualTo(900);
+        assertThat(SettlementTestSupport.wallet(payee).path("cashable_cents").asLong())
+                .isZero();
+        assertThat(db.queryForObject("SELECT status FROM external_charges WHERE id = ?", String.class, debit))
+                .isEqualTo("submitted");
+        assertThat(jobs.run("achOrigination", monday).ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM ach_entries WHERE source_id = ?", debit))
+                .as("not on the day it came back")
+                .isEqualTo(1);
+
+        // Tuesday's file carries it in a RETRY PYMT batch naming the original entry
+        LocalDate tuesday = LocalDate.of(2026, 11, 24);
+        assertThat(jobs.run("achOrigination", tuesday).ok()).isTrue();
+        Map<String, Object> retry = db.queryForMap(
+                "SELECT e.trace_number, e.presentment, f.path FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
+                        + " WHERE e.source_id = ? AND e.presentment = 1",
+                debit);
+        String nacha = Files.readString(Path.of((String) retry.get("path")));
+        assertThat(NachaValidator.problems(nacha)).isEmpty();
+        String record = nacha.lines()
+                .filter(l -> l.startsWith("6") && l.endsWith((String) retry.get("trace_number")))
+                .findFirst()
+                .orElseThrow();
+        assertThat(record.substring(39, 54)).isEqualTo(original);
+        String header = nacha.lines()
+                .filter(l -> l.startsWith("5") && l.substring(53, 63).equals("RETRY PYMT"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(header.substring(1, 4)).isEqualTo("225");
+
+        // returned again: a second retry on the next banking day after (Thanksgiving skipped)
+        assertThat(jobs.run("achReturns", tuesday).ok()).isTrue();
+        assertThat(db.queryForObject(
+                        "SELECT not_before FROM ach_representments WHERE source_id = ? AND presentment = 2",
+                        LocalDate.class,
+                        debit))
+                .isEqualTo(LocalDate.of(2026, 11, 25));
+        assertThat(SettlementTestSupport.wallet(payee).path("balance_cents").asLong())
+                .isEqualTo(900);
+        LocalDate wednesday = LocalDate.of(2026, 11, 25);
+        assertThat(jobs.run("achOrigination", wednesday).ok()).isTrue();
+
+        // the third return books the loss: taken back from the payee, where it sat unsettled
+        assertThat(jobs.run("achReturns", wednesday).ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM ach_entries WHERE source_id = ? AND status = 'returned'", debit))
+                .isEqualTo(3);
+        assertThat(db.queryForObject("SELECT status FROM external_charges WHERE id = ?", String.class, debit))
+                .isEqualTo("returned");
+        assertThat(SettlementTestSupport.wallet(payee).path("balance_cents").asLong())
+                .isZero();
+        assertThat(count("SELECT count(*) FROM ach_representments WHERE source_id = ?", debit))
+                .as("never a third retry")
+                .isEqualTo(2);
+        assertThat(jobs.run("reconciliation", wednesday).ok()).isTrue();
+    }
+
+    @Test
+    void aPresentedAgainDebitThatClearsSettlesAndItsMoneyBecomesCashable() {
+        LocalDate monday = LocalDate.of(2026, 11, 23);
+        jobs.run("achOrigination", monday);
+        Person payer = SettlementTestSupport.newUser("payer");
+        String account = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(payer, account);
+        Person payee = SettlementTestSupport.newUser("payee");
+        SettlementTestSupport.send(payer, payee, 650);
+        UUID debit = db.queryForObject("SELECT id FROM external_charges WHERE user_id = ?", UUID.class, payer.id());
+        SIM.ach().returnEntriesTo(account, "R09");
+        assertThat(jobs.run("achOrigination", monday).ok()).isTrue();
+        assertThat(jobs.run("achReturns", monday).ok()).isTrue();
+        SIM.ach().clearReturnRules(); // payday: the money is there now
+
+        LocalDate tuesday = LocalDate.of(2026, 11, 24);
+        assertThat(jobs.run("achOrigination", tuesday).ok()).isTrue();
+        assertThat(jobs.run("achReturns", tuesday).ok()).isTrue();
+        assertThat(SettlementTestSupport.wallet(payee).path("cashable_cents").asLong())
+                .isZero();
+        // the retry's effective date is the 25th: settled two banking days on
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 30)).ok()).isTrue();
+        assertThat(db.queryForObject("SELECT status FROM external_charges WHERE id = ?", String.class, debit))
+                .isEqualTo("completed");
+        assertThat(SettlementTestSupport.wallet(payee).path("cashable_cents").asLong())
+                .isEqualTo(650);
+        assertThat(jobs.run("reconciliation", LocalDate.of(2026, 11, 30)).ok()).isTrue();
+    }
+
+    /** The account number and transaction code of the entry for this source in its written file. */
+    private String[] entryInFile(UUID source) throws Exception {
+        Map<String, Object> e = db.queryForMap(
+                "SELECT e.trace_number, f.path FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
+                        + " WHERE e.source_id = ? ORDER BY e.presentment DESC LIMIT 1",
+                source);
+        String nacha = Files.readString(Path.of((String) e.get("path")));
+        assertThat(NachaValidator.problems(nacha)).isEmpty();
+        String record = nacha.lines()
+                .filter(l -> l.startsWith("6") && l.endsWith((String) e.get("trace_number")))
+                .findFirst()
+                .orElseThrow();
+        return new String[] {record.substring(12, 29).trim(), record.substring(1, 3), record.substring(3, 12)};
+    }
+
+    private UUID lastDebitOf(Person payer) {
+        return db.queryForObject(
+                "SELECT id FROM external_charges WHERE user_id = ? ORDER BY created_at DESC LIMIT 1",
+                UUID.class,
+                payer.id());
+    }
+
+    @Test
+    void changeNoticesCorrectTheAccountAndLaterFilesCarryTheCorrection() throws Exception {
+        run("achOrigination");
+        Person payer = SettlementTestSupport.newUser("moved");
+        String old = SettlementTestSupport.newAccount();
+        UUID bank = SettlementTestSupport.verifiedBank(payer, old);
+        Person payee = SettlementTestSupport.newUser("payee");
+        String corrected = SettlementTestSupport.newAccount();
+        SIM.ach().changeEntriesTo(old, "C01", corrected);
+        SettlementTestSupport.send(payer, payee, 400);
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(entryInFile(lastDebitOf(payer))[0]).isEqualTo(old);
+
+        assertThat(run("achReturns").ok()).isTrue();
+        Map<String, Object> method =
+                db.queryForMap("SELECT last4, number_encrypted, account_type FROM payment_methods WHERE id = ?", bank);
+        assertThat(method.get("last4")).isEqualTo(corrected.substring(corrected.length() - 4));
+        assertThat(new String((byte[]) method.get("number_encrypted"), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("still encrypted")
+                .doesNotContain(corrected);
+        assertThat(count(
+                        "SELECT count(*) FROM ach_change_notices WHERE payment_method_id = ? AND status = 'applied'"
+                                + " AND corrected_encrypted IS NULL",
+                        bank))
+                .isEqualTo(1);
+
+        // the next debit goes to the corrected account; its bank then says the account is a savings account (C05)
+        SIM.ach().changeEntriesTo(corrected, "C05", "37");
+        SettlementTestSupport.send(payer, payee, 300);
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(entryInFile(lastDebitOf(payer))).containsExactly(corrected, "27", SettlementTestSupport.ROUTING);
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(db.queryForObject("SELECT account_type FROM payment_methods WHERE id = ?", String.class, bank))
+                .isEqualTo("savings");
+
+        // and the one after is a savings debit (37), in a file the independent validator accepts
+        SIM.ach().clearChangeRules();
+        SettlementTestSupport.send(payer, payee, 200);
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(entryInFile(lastDebitOf(payer))).containsExactly(corrected, "37", SettlementTestSupport.ROUTING);
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    @Test
+    void aChangeNoticeThatCannotBeAppliedIsRefusedAndReviewed() throws Exception {
+        run("achOrigination");
+        Person payer = SettlementTestSupport.newUser("noc");
+        String account = SettlementTestSupport.newAccount();
+        UUID bank = SettlementTestSupport.verifiedBank(payer, account);
+        Person other = SettlementTestSupport.newUser("noc");
+        String otherAccount = SettlementTestSupport.newAccount();
+        UUID otherBank = SettlementTestSupport.verifiedBank(other, otherAccount);
+        Person payee = SettlementTestSupport.newUser("payee");
+        SIM.ach().changeEntriesTo(account, "C02", "123456789"); // not a valid routing number (check digit)
+        SIM.ach().changeEntriesTo(otherAccount, "C09", "ID 42"); // individual id: not applied automatically
+        SettlementTestSupport.send(payer, payee, 250);
+        SettlementTestSupport.send(other, payee, 150);
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(run("achReturns").ok()).isTrue();
+
+        assertThat(db.queryForList(
+                        "SELECT n.reason FROM ach_change_notices n JOIN ach_review_cases c"
+                                + " ON c.change_sequence = n.sequence WHERE n.status = 'refused'"
+                                + " AND c.kind = 'refused_change' AND c.status = 'open' AND n.payment_method_id IN (?, ?)"
+                                + " ORDER BY n.change_code",
+                        String.class,
+                        bank,
+                        otherBank))
+                .satisfiesExactly(
+                        r -> assertThat(r).contains("routing number"),
+                        r -> assertThat(r).contains("C09"));
+        assertThat(db.queryForObject("SELECT routing_number FROM payment_methods WHERE id = ?", String.class, bank))
+                .isEqualTo(SettlementTestSupport.ROUTING);
+        SettlementTestSupport.send(payer, payee, 100);
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(entryInFile(lastDebitOf(payer))).containsExactly(account, "27", SettlementTestSupport.ROUTING);
+    }
+
+    private UUID card(Person user) {
+        return UUID.fromString(SettlementTestSupport.call(
+                        "POST",
+                        "/v1/me/payment-methods",
+                        user.token(),
+                        null,
+                        Map.of("type", "card", "card_number", "4242424242424242", "exp_month", 12, "exp_year", 2031))
+                .path("id")
+                .asString());
+    }
+
+    @Test
+    void theCardNetworksSettlementIsReconciledAndEveryDifferenceReported() {
+        // a card-funded payment and an instant payout today: the network's report of today matches them
+        Person payer = SettlementTestSupport.newUser("cardpayer");
+        card(payer);
+        Person payee = SettlementTestSupport.newUser("cardpayee");
+        UUID payeeCard = card(payee);
+        JsonNode paid = SettlementTestSupport.send(payer, payee, 1_000);
+        assertThat(paid.path("funding").path("card_cents").asLong()).isEqualTo(1_000);
+        UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
+        UUID payout = UUID.fromString(SettlementTestSupport.call(
+                        "POST",
+                        "/v1/cashouts",
+                        payee.token(),
+                        UUID.randomUUID().toString(),
+                        Map.of("amount_cents", 600, "speed", "instant", "payment_method_id", payeeCard.toString()))
+                .path("id")
+                .asString());
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        var report = SettlementTestSupport.sim("/card/settlement?date=" + today);
+        assertThat(report.path("items").toString()).contains(charge.toString(), payout.toString());
+        assertThat(report.path("net_cents").asLong())
+                .isEqualTo(report.path("captured_cents").asLong()
+                        - report.path("voided_cents").asLong()
+                        - report.path("paid_out_cents").asLong()
+                        - report.path("fees_cents").asLong());
+        assertThat(jobs.run("reconciliation", today).ok()).isTrue();
+
+        // a day of the network's own: a capture and a payout that are not ours, and our charge voided there
+        LocalDate elsewhere = LocalDate.of(2027, 3, 3);
+        SIM.card()
+                .clock(java.time.Clock.fixed(
+                        elsewhere.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC), java.time.ZoneOffset.UTC));
+        try {
+            String stranger = UUID.randomUUID().toString();
+            SIM.card().charge(stranger, "4000056655665556", 777);
+            SIM.card().payout(UUID.randomUUID().toString(), "4000056655665556", 333);
+            SIM.card().voidCharge(charge.toString());
+        } finally {
+            SIM.card().clock(java.time.Clock.systemUTC());
+        }
+        JobRunner.Result off = jobs.run("reconciliation", elsewhere);
+        assertThat(off.ok()).isFalse();
+        String findings = db.queryForObject(
+                "SELECT findings::text FROM reconciliation_reports WHERE business_date = ? ORDER BY id DESC LIMIT 1",
+                String.class,
+                elsewhere);
+        assertThat(findings)
+                .contains("card_capture_unknown", "card_payout_unknown", "card_status_mismatch", charge.toString())
+                .contains("\"network_cents\": 777");
+        // today's report is unchanged by a later void: still clean
+        assertThat(jobs.run("reconciliation", today).ok()).isTrue();
+    }
+
+    @Test
+    void aReturnComesBackOnItsBankingDayAndOneAfterItsDeadlineIsFlagged() {
+        LocalDate monday = LocalDate.of(2026, 12, 7);
+        jobs.run("achOrigination", monday);
+        Person onTime = SettlementTestSupport.newUser("payer");
+        String onTimeAccount = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(onTime, onTimeAccount);
+        Person tooLate = SettlementTestSupport.newUser("payer");
+        String tooLateAccount = SettlementTestSupport.newAccount();
+        SettlementTestSupport.verifiedBank(tooLate, tooLateAccount);
+        Person payee = SettlementTestSupport.newUser("payee");
+        SettlementTestSupport.send(onTime, payee, 310);
+        SettlementTestSupport.send(tooLate, payee, 320);
+        // effective Tuesday the 8th: one comes back on the second banking day after (Thursday, on time), the other on
+        // the third (Friday, after NACHA's two-day deadline)
+        SIM.ach().returnEntriesTo(onTimeAccount, "R03", 2);
+        SIM.ach().returnEntriesTo(tooLateAccount, "R03", 3);
+        assertThat(jobs.run("achOrigination", monday).ok()).isTrue();
+
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 12, 9)).ok()).isTrue();
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?", String.class, onTime.id()))
+                .as("not back yet on Wednesday")
+                .isEqualTo("submitted");
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 12, 10)).ok()).isTrue();
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?", String.class, onTime.id()))
+                .isEqualTo("returned");
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?", String.class, tooLate.id()))
+                .as("settled on Thursday, its return not back yet")
+                .isEqualTo("completed");
+
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 12, 11)).ok()).isTrue();
+        assertThat(count(
+                        "SELECT count(*) FROM ach_returns r JOIN ach_review_cases c ON c.return_sequence = r.sequence"
+                                + " WHERE r.late AND NOT r.matched AND c.kind = 'late_return' AND c.user_id = ?",
+                        tooLate.id()))
+                .isEqualTo(1);
+        assertThat(db.queryForObject(
+                        "SELECT status FROM external_charges WHERE user_id = ?", String.class, tooLate.id()))
+                .as("a late return is not applied by itself")
+                .isEqualTo("completed");
     }
 }

@@ -100,9 +100,21 @@ final class SettlementTestSupport {
                 "--settlement.output-dir=" + OUTPUT,
                 "--settlement.data-key=" + DATA_KEY,
                 "--settlement.ach.base-url=" + SIM.baseUrl(),
+                "--settlement.card.base-url=" + SIM.baseUrl(),
                 "--settlement.ach.retry-wait=PT0.2S",
                 "--settlement.ach.timeout=PT3S",
-                "--settlement.settlement-window=PT1H");
+                "--settlement.settlement-days=2");
+    }
+
+    /** The core schema migrated, and the settlement service's settings for a Spring test context. */
+    static void register(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        migrateCore();
+        for (String argument : arguments()) {
+            String[] kv = argument.substring(2).split("=", 2);
+            if (!kv[0].equals("spring.config.name")) {
+                registry.add(kv[0], () -> kv[1]);
+            }
+        }
     }
 
     record Person(UUID id, String token) {}
@@ -194,6 +206,24 @@ final class SettlementTestSupport {
                 user.token(),
                 UUID.randomUUID().toString(),
                 Map.of("amount_cents", cents, "speed", "standard", "payment_method_id", bank.toString()));
+    }
+
+    /** A GET of the simulator's HTTP API, as settlement's clients see it. */
+    static JsonNode sim(String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(SIM.baseUrl() + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+            }
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static JsonNode wallet(Person user) {

@@ -6,10 +6,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Writes a NACHA file: 94-character records, a file header and control, one batch per direction (service class 225
- * for debits, 220 for credits, SEC code PPD), entry hashes and totals, trace numbers, and 9-filled padding to a
+ * Writes a NACHA file: 94-character records, a file header and control, batches by direction (service class 225 for
+ * debits, SEC code WEB; 220 for credits, PPD), kind and effective entry date, entry hashes and totals, trace numbers, and 9-filled padding to a
  * multiple of the blocking factor 10. Pure: the same input gives the same bytes, so a file can be rewritten after a
  * crash.
  */
@@ -35,8 +37,11 @@ public final class NachaFile {
     }
 
     /**
-     * @param transactionCode 22 checking credit, 27 checking debit
+     * @param transactionCode 22 checking credit, 27 checking debit, 32 savings credit, 37 savings debit
      * @param rdfiRouting the receiver's 9-digit routing number (8 digits plus check digit)
+     * @param effectiveDate the day the entry is to settle: its batch's effective entry date
+     * @param retry a re-presentment of a debit returned for insufficient or uncollected funds: it goes in a batch
+     *     described {@code RETRY PYMT}, and its individual id is the original entry's trace number
      */
     public record Entry(
             int transactionCode,
@@ -45,12 +50,14 @@ public final class NachaFile {
             long amountCents,
             String individualId,
             String individualName,
-            String traceNumber) {
+            String traceNumber,
+            LocalDate effectiveDate,
+            boolean retry) {
 
         public Entry {
-            if (transactionCode != 22 && transactionCode != 27) {
+            if (transactionCode != 22 && transactionCode != 27 && transactionCode != 32 && transactionCode != 37) {
                 throw new IllegalArgumentException(
-                        "transaction code 22 (credit) or 27 (debit), was " + transactionCode);
+                        "transaction code 22/32 (credit) or 27/37 (debit), was " + transactionCode);
             }
             requireDigits("RDFI routing number", rdfiRouting, 9);
             requireDigits("trace number", traceNumber, 15);
@@ -60,10 +67,18 @@ public final class NachaFile {
             if (amountCents <= 0 || amountCents > 99_999_999_99L) {
                 throw new IllegalArgumentException("an entry amount is 1 to 9,999,999,999 cents, was " + amountCents);
             }
+            if (retry && transactionCode != 27 && transactionCode != 37) {
+                throw new IllegalArgumentException("only debits are re-presented");
+            }
         }
 
         boolean debit() {
-            return transactionCode == 27;
+            return transactionCode == 27 || transactionCode == 37;
+        }
+
+        /** Entries of one batch share direction, description and effective date. */
+        private String batchKey() {
+            return (debit() ? "0" : "1") + (retry ? "1" : "0") + effectiveDate;
         }
     }
 
@@ -74,13 +89,13 @@ public final class NachaFile {
 
     private NachaFile() {}
 
-    /** The file's records joined by {@code \n}, ending with one. */
+    /**
+     * The file's records joined by {@code \n}, ending with one. One batch per direction, kind (original or
+     * {@code RETRY PYMT}) and effective entry date: debits first, originals before re-presentments, earlier dates
+     * first.
+     */
     public static String write(
-            Originator originator,
-            LocalDateTime createdAt,
-            char fileIdModifier,
-            LocalDate effectiveDate,
-            List<Entry> entries) {
+            Originator originator, LocalDateTime createdAt, char fileIdModifier, List<Entry> entries) {
         List<String> records = new ArrayList<>();
         records.add(fileHeader(originator, createdAt, fileIdModifier));
         long fileHash = 0;
@@ -88,19 +103,26 @@ public final class NachaFile {
         long fileCredits = 0;
         int entryCount = 0;
         int batchNumber = 0;
-        for (boolean debits : new boolean[] {true, false}) {
-            List<Entry> batch =
-                    entries.stream().filter(e -> e.debit() == debits).toList();
-            if (batch.isEmpty()) {
-                continue;
-            }
+        Map<String, List<Entry>> batches = new TreeMap<>();
+        for (Entry e : entries) {
+            batches.computeIfAbsent(e.batchKey(), k -> new ArrayList<>()).add(e);
+        }
+        for (List<Entry> batch : batches.values()) {
+            Entry first = batch.get(0);
+            boolean debits = first.debit();
             batchNumber++;
             int serviceClass = debits ? 225 : 220;
-            String description = debits ? "FUNDING" : "CASHOUT";
+            String description = first.retry() ? "RETRY PYMT" : debits ? "FUNDING" : "CASHOUT";
             // debits were authorized online (linking and paying in the app): WEB; credits to consumers: PPD
             String sec = debits ? "WEB" : "PPD";
             records.add(batchHeader(
-                    originator, serviceClass, sec, description, createdAt.toLocalDate(), effectiveDate, batchNumber));
+                    originator,
+                    serviceClass,
+                    sec,
+                    description,
+                    createdAt.toLocalDate(),
+                    first.effectiveDate(),
+                    batchNumber));
             long hash = 0;
             long total = 0;
             for (Entry e : batch) {
@@ -113,9 +135,9 @@ public final class NachaFile {
             fileHash += hash;
             entryCount += batch.size();
             if (debits) {
-                fileDebits = total;
+                fileDebits = Math.addExact(fileDebits, total);
             } else {
-                fileCredits = total;
+                fileCredits = Math.addExact(fileCredits, total);
             }
         }
         int recordsWithControl = records.size() + 1;

@@ -1,9 +1,9 @@
 package com.wallet.settlement.origination;
 
+import com.wallet.common.bank.BankingCalendar;
 import com.wallet.common.crypto.DataCipher;
 import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
-import com.wallet.settlement.calendar.BankingCalendar;
 import com.wallet.settlement.nacha.NachaFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -56,10 +59,14 @@ public class AchFiles {
     }
 
     /**
-     * Fixes the next file: every pending bank debit and pending standard cashout that is in no file yet becomes one
-     * of its entries, with a trace number. Empty if there is nothing to send. Runs in the caller's transaction.
+     * Fixes the next file: every pending bank debit and pending standard cashout that is in no file yet, and every
+     * re-presentment due, becomes one of its entries, with a trace number and an effective entry date. Empty if there
+     * is nothing to send. Runs in the caller's transaction.
+     *
+     * @param runAt when the run is made: with same-day ACH on, a run on a banking day before one of the cut-offs
+     *     (Eastern time) sends its entries up to the per-entry limit for settlement that day
      */
-    public Optional<AchFile> collect(LocalDate businessDate) {
+    public Optional<AchFile> collect(LocalDate businessDate, Instant runAt) {
         int today = jdbc.sql("SELECT count(*) FROM ach_files WHERE business_date = ?")
                 .param(businessDate)
                 .query(Integer.class)
@@ -69,11 +76,13 @@ public class AchFiles {
                     + "; NACHA allows 36 a day (file id modifiers A-Z, 0-9)");
         }
         UUID id = UUID.randomUUID();
-        // settles on the next banking day (no same-day ACH yet): never a weekend or a Federal Reserve holiday
-        LocalDate effective = calendar.nextBankingDay(businessDate);
+        // the next banking day: never a weekend or a Federal Reserve holiday
+        LocalDate nextDay = calendar.nextBankingDay(businessDate);
+        Optional<LocalTime> cutoff = sameDayCutoff(businessDate, runAt);
         jdbc.sql("INSERT INTO ach_files (id, business_date, file_id_modifier, status, entry_count, total_debit_cents,"
-                        + " total_credit_cents, effective_date) VALUES (?, ?, ?, 'created', 0, 0, 0, ?)")
-                .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)), effective)
+                        + " total_credit_cents, effective_date, same_day_cutoff)"
+                        + " VALUES (?, ?, ?, 'created', 0, 0, 0, ?, ?)")
+                .params(id, businessDate, String.valueOf(MODIFIERS.charAt(today)), nextDay, cutoff.orElse(null))
                 .update();
         // trace numbers: the ODFI's 8 digits and a 7-digit count, unique within the file date (the business date,
         // which the file header carries as its creation date); what does not fit in a date's 9,999,999 waits for the
@@ -86,17 +95,30 @@ public class AchFiles {
                 .single();
         int entries = jdbc.sql("""
                         INSERT INTO ach_entries (trace_number, file_id, file_date, seq, source, source_id, user_id,
-                                                 payment_method_id, transaction_code, amount_cents, status)
-                        SELECT :odfi || lpad((:used + p.seq)::text, 7, '0'), :file, :fileDate, p.seq, source, id, user_id, payment_method_id, code,
-                               amount_cents, 'created'
-                          FROM (SELECT row_number() OVER (ORDER BY code DESC, created_at, id) AS seq, pending.*
+                                                 payment_method_id, transaction_code, amount_cents, status,
+                                                 effective_date, presentment, original_trace)
+                        SELECT :odfi || lpad((:used + p.seq)::text, 7, '0'), :file, :fileDate, p.seq, source, id,
+                               user_id, payment_method_id, code, amount_cents, 'created',
+                               CASE WHEN :sameDay AND amount_cents <= :sameDayLimit THEN :businessDate
+                                    ELSE :nextDay END,
+                               presentment, original_trace
+                          FROM (SELECT row_number() OVER (ORDER BY code DESC, presentment, created_at, id) AS seq,
+                                       pending.*
                           FROM (SELECT 'bank_debit' AS source, c.id, c.user_id, c.payment_method_id, 27 AS code,
-                                       c.amount_cents, c.created_at
+                                       c.amount_cents, c.created_at, 0 AS presentment, NULL AS original_trace
                                   FROM external_charges c
                                  WHERE c.kind = 'bank_debit' AND c.status = 'pending'
                                    AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = c.id)
                                 UNION ALL
-                                SELECT 'cashout', o.id, o.user_id, o.payment_method_id, 22, o.amount_cents, o.created_at
+                                SELECT 'bank_debit', c.id, c.user_id, c.payment_method_id, 27, c.amount_cents,
+                                       r.created_at, r.presentment, r.original_trace
+                                  FROM ach_representments r JOIN external_charges c ON c.id = r.source_id
+                                 WHERE r.not_before <= :businessDate AND c.status = 'submitted'
+                                   AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = r.source_id
+                                                   AND e.presentment = r.presentment)
+                                UNION ALL
+                                SELECT 'cashout', o.id, o.user_id, o.payment_method_id, 22, o.amount_cents,
+                                       o.created_at, 0, NULL
                                   FROM cashouts o
                                  WHERE o.speed = 'standard' AND o.status = 'pending'
                                    AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = o.id)) pending) p
@@ -106,6 +128,10 @@ public class AchFiles {
                 .param("file", id)
                 .param("fileDate", fileDate)
                 .param("used", used)
+                .param("sameDay", cutoff.isPresent())
+                .param("sameDayLimit", settings.sameDay().perEntryLimitCents())
+                .param("businessDate", businessDate)
+                .param("nextDay", nextDay)
                 .update();
         if (entries == 0) {
             jdbc.sql("DELETE FROM ach_files WHERE id = ?").param(id).update();
@@ -123,6 +149,24 @@ public class AchFiles {
         return find(id);
     }
 
+    /**
+     * The same-day window a run made at {@code runAt} for {@code businessDate} goes in: the first cut-off still ahead
+     * (Eastern time), if same-day ACH is on, the business date is a banking day and it is that day in New York.
+     */
+    Optional<LocalTime> sameDayCutoff(LocalDate businessDate, Instant runAt) {
+        SettlementSettings.SameDay sameDay = settings.sameDay();
+        ZonedDateTime eastern = runAt.atZone(BankingCalendar.EASTERN);
+        if (!sameDay.enabled()
+                || !calendar.isBankingDay(businessDate)
+                || !eastern.toLocalDate().equals(businessDate)) {
+            return Optional.empty();
+        }
+        return sameDay.cutoffs().stream()
+                .sorted()
+                .filter(c -> eastern.toLocalTime().isBefore(c))
+                .findFirst();
+    }
+
     public List<AchFile> withStatus(String status) {
         return jdbc.sql(select() + " WHERE status = ? ORDER BY created_at")
                 .param(status)
@@ -137,24 +181,37 @@ public class AchFiles {
                 .optional();
     }
 
-    /** The file's NACHA text: a pure function of its rows, so writing it again gives the same bytes. */
+    /**
+     * The file's NACHA text: a pure function of its rows and of the payment methods' current details (a change
+     * notice applied since is honoured by a file written afterwards), so writing it again gives the same bytes.
+     */
     public String render(AchFile file) {
         List<NachaFile.Entry> entries = jdbc.sql("""
                         SELECT e.trace_number, e.transaction_code, e.amount_cents, e.payment_method_id,
-                               m.routing_number, m.number_encrypted, u.username
+                               e.effective_date, e.presentment, e.original_trace, m.routing_number,
+                               m.number_encrypted, m.account_type, coalesce(m.holder_name, u.username) AS name
                           FROM ach_entries e JOIN payment_methods m ON m.id = e.payment_method_id
                           JOIN users u ON u.id = e.user_id
                          WHERE e.file_id = ? ORDER BY e.seq
                         """)
                 .param(file.id())
-                .query((rs, n) -> new NachaFile.Entry(
-                        rs.getInt("transaction_code"),
-                        rs.getString("routing_number"),
-                        cipher.decrypt(rs.getBytes("number_encrypted"), rs.getObject("payment_method_id", UUID.class)),
-                        rs.getLong("amount_cents"),
-                        rs.getString("trace_number").substring(8),
-                        rs.getString("username"),
-                        rs.getString("trace_number")))
+                .query((rs, n) -> {
+                    boolean retry = rs.getInt("presentment") > 0;
+                    String trace = rs.getString("trace_number");
+                    int code = rs.getInt("transaction_code");
+                    return new NachaFile.Entry(
+                            "savings".equals(rs.getString("account_type")) ? code + 10 : code,
+                            rs.getString("routing_number"),
+                            cipher.decrypt(
+                                    rs.getBytes("number_encrypted"), rs.getObject("payment_method_id", UUID.class)),
+                            rs.getLong("amount_cents"),
+                            // a re-presentment names the entry it presents again
+                            retry ? rs.getString("original_trace") : trace.substring(8),
+                            rs.getString("name"),
+                            trace,
+                            rs.getObject("effective_date", LocalDate.class),
+                            retry);
+                })
                 .list();
         return NachaFile.write(
                 settings.originator(),
@@ -162,7 +219,6 @@ public class AchFiles {
                         file.businessDate(),
                         file.createdAt().atZone(ZoneOffset.UTC).toLocalTime()),
                 file.modifier(),
-                file.effectiveDate() != null ? file.effectiveDate() : calendar.nextBankingDay(file.businessDate()),
                 entries);
     }
 
@@ -208,9 +264,10 @@ public class AchFiles {
                         + " AND status = 'created'")
                 .param(file.id())
                 .update();
+        // a re-presentment's debit is already submitted: it now carries the latest trace number
         jdbc.sql("UPDATE external_charges c SET status = 'submitted', trace_number = e.trace_number, updated_at = now()"
                         + " FROM ach_entries e WHERE e.file_id = ? AND e.source = 'bank_debit' AND e.source_id = c.id"
-                        + " AND c.status = 'pending'")
+                        + " AND c.status IN ('pending', 'submitted')")
                 .param(file.id())
                 .update();
         jdbc.sql("UPDATE cashouts c SET status = 'submitted', trace_number = e.trace_number,"

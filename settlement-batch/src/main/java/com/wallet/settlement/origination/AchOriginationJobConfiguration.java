@@ -1,8 +1,8 @@
 package com.wallet.settlement.origination;
 
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.settlement.StepParameters;
 import com.wallet.settlement.StepProgress;
-import java.time.LocalDate;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +44,7 @@ class AchOriginationJobConfiguration {
         return new StepBuilder("achCollect", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
-                            LocalDate date = chunk.getStepContext()
-                                    .getStepExecution()
-                                    .getJobParameters()
-                                    .getLocalDate("business_date");
-                            files.collect(date)
+                            files.collect(StepParameters.businessDate(chunk), StepParameters.runAt(chunk))
                                     .ifPresentOrElse(
                                             file -> {
                                                 for (int i = 0; i < file.entryCount(); i++) {

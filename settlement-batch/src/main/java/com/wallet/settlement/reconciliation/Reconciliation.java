@@ -1,11 +1,20 @@
 package com.wallet.settlement.reconciliation;
 
+import com.wallet.common.bank.BankingCalendar;
 import com.wallet.common.partners.PartnerClient;
 import com.wallet.ledger.LedgerInvariants;
+import com.wallet.settlement.StepParameters;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -16,24 +25,34 @@ import tools.jackson.databind.JsonNode;
  * First the ledger module's invariants ({@link LedgerInvariants}: zero sum, balanced entries, cached balances, holds
  * and unsettled sums); then clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum
  * of bank debits pending or submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of
- * instant cashouts completed (the card network's settlement with us is not modelled).
+ * instant cashouts completed; then the card network's settlement report of the day against our card charges and
+ * instant payouts.
  */
 @Component("reconciliationChecks")
 public class Reconciliation {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Reconciliation.class);
+
     private final JdbcClient jdbc;
     private final PartnerClient achProcessor;
     private final LedgerInvariants ledger;
-    private final com.wallet.settlement.SettlementSettings settings;
 
-    Reconciliation(JdbcClient jdbc, PartnerClient achProcessor, com.wallet.settlement.SettlementSettings settings) {
-        this.settings = settings;
+    /** Banking days a return may wait for its entry before reconciliation lists it. */
+    static final int UNMATCHED_BANKING_DAYS = 2;
+
+    private final BankingCalendar calendar;
+
+    private final PartnerClient cardNetwork;
+
+    Reconciliation(JdbcClient jdbc, PartnerClient achProcessor, PartnerClient cardNetwork, BankingCalendar calendar) {
+        this.cardNetwork = cardNetwork;
+        this.calendar = calendar;
         this.jdbc = jdbc;
         this.ledger = new LedgerInvariants(jdbc);
         this.achProcessor = achProcessor;
     }
 
-    public List<Map<String, Object>> findings() {
+    public List<Map<String, Object>> findings(LocalDate today) {
         List<Map<String, Object>> findings = new ArrayList<>();
         ledger.check().forEach(f -> findings.add(f.toMap()));
         compare(
@@ -56,19 +75,25 @@ public class Reconciliation {
                     orphans + " ACH entries disagree with their file about submission",
                     Map.of("entries", orphans)));
         }
-        // a return whose entry is not known as submitted yet is kept and applied later; past the settlement window it
-        // is a finding
-        long unmatched = jdbc.sql("SELECT count(*) FROM ach_returns WHERE NOT matched AND NOT late"
-                        + " AND processed_at < now() - ?::interval")
-                .param(settings.settlementWindow().toMillis() + " milliseconds")
-                .query(Long.class)
-                .single();
-        if (unmatched > 0) {
+        // a return whose entry is not known as submitted yet is kept and applied later; still unmatched two banking
+        // days after it came, it is a finding, listed
+        List<Long> unmatched = jdbc
+                .sql("SELECT sequence, coalesce(received_on, processed_at::date) FROM ach_returns"
+                        + " WHERE NOT matched AND NOT late ORDER BY sequence")
+                .query((rs, n) -> calendar.plusBankingDays(rs.getObject(2, LocalDate.class), UNMATCHED_BANKING_DAYS)
+                                .isBefore(today)
+                        ? rs.getLong(1)
+                        : null)
+                .list()
+                .stream()
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        if (!unmatched.isEmpty()) {
             findings.add(finding(
                     "unmatched_returns",
-                    unmatched + " returns from the processor still match none of our submitted entries after the"
-                            + " settlement window",
-                    Map.of("returns", unmatched)));
+                    unmatched.size() + " returns from the processor still match none of our submitted entries "
+                            + UNMATCHED_BANKING_DAYS + " banking days after they came",
+                    Map.of("returns", unmatched.size(), "sequences", unmatched)));
         }
         jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"
                         + " WHERE status = 'submitted' ORDER BY created_at")
@@ -87,7 +112,147 @@ public class Reconciliation {
                                 Map.of("file_id", f.id().toString())));
                     }
                 });
+        cardSettlement(findings, today);
         return findings;
+    }
+
+    /**
+     * The card network's settlement report of {@code day} (a UTC day, the network's) against our card charges and
+     * instant payouts: every capture, void and payout it reports must be ours with the same amount and status, and
+     * every charge we captured and payout we made that day must be in its report of that day or the next (an
+     * operation at midnight). Its fees are logged, not booked (README).
+     */
+    private void cardSettlement(List<Map<String, Object>> findings, LocalDate day) {
+        JsonNode report = cardNetwork.get("/card/settlement?date=" + day).orElseThrow();
+        log.info(
+                "card settlement for {}: captured {} cents, voided {}, paid out {}, fees {}, net {}",
+                day,
+                report.path("captured_cents").asLong(),
+                report.path("voided_cents").asLong(),
+                report.path("paid_out_cents").asLong(),
+                report.path("fees_cents").asLong(),
+                report.path("net_cents").asLong());
+        Set<String> reported = new HashSet<>();
+        for (JsonNode item : report.path("items")) {
+            String id = item.path("id").asString();
+            String type = item.path("type").asString();
+            long amount = item.path("amount_cents").asLong();
+            reported.add(type + ":" + id);
+            UUID uuid = StepParameters.uuidOrNull(id);
+            if (type.equals("payout")) {
+                Optional<long[]> ours = uuid == null
+                        ? Optional.empty()
+                        : jdbc.sql("SELECT amount_cents - fee_cents, CASE WHEN status = 'completed' THEN 1 ELSE 0 END"
+                                        + " FROM cashouts WHERE id = ? AND speed = 'instant'")
+                                .param(uuid)
+                                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                                .optional();
+                if (ours.isEmpty()) {
+                    findings.add(card(
+                            "card_payout_unknown",
+                            "the network paid out " + id + ", which is not ours",
+                            id,
+                            amount,
+                            null));
+                } else if (ours.get()[1] == 0) {
+                    findings.add(card(
+                            "card_status_mismatch",
+                            "the network paid out " + id + ", which we do not count as paid",
+                            id,
+                            amount,
+                            ours.get()[0]));
+                } else if (ours.get()[0] != amount) {
+                    findings.add(card(
+                            "card_amount_mismatch", "payout " + id + " differs in amount", id, amount, ours.get()[0]));
+                }
+                continue;
+            }
+            Optional<Map<String, Object>> ours = uuid == null
+                    ? Optional.empty()
+                    : jdbc.sql("SELECT status, amount_cents FROM card_charges WHERE id = ?")
+                            .param(uuid)
+                            .query((rs, n) ->
+                                    Map.<String, Object>of("status", rs.getString(1), "amount", rs.getLong(2)))
+                            .optional();
+            boolean capturedByUs =
+                    ours.map(o -> o.get("status").equals("captured")).orElse(false);
+            if (type.equals("capture")) {
+                if (ours.isEmpty()) {
+                    findings.add(card(
+                            "card_capture_unknown",
+                            "the network captured " + id + ", which is not ours",
+                            id,
+                            amount,
+                            null));
+                } else if (!capturedByUs) {
+                    findings.add(card(
+                            "card_status_mismatch",
+                            "the network captured " + id + ", which we hold as "
+                                    + ours.get().get("status"),
+                            id,
+                            amount,
+                            (Long) ours.get().get("amount")));
+                } else if ((Long) ours.get().get("amount") != amount) {
+                    findings.add(card("card_amount_mismatch", "charge " + id + " differs in amount", id, amount, (Long)
+                            ours.get().get("amount")));
+                }
+            } else if (type.equals("void") && capturedByUs) {
+                findings.add(card(
+                        "card_status_mismatch",
+                        "the network voided " + id + ", which we hold as captured",
+                        id,
+                        amount,
+                        (Long) ours.get().get("amount")));
+            }
+        }
+        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        List<String[]> ours = new ArrayList<>();
+        jdbc.sql("SELECT 'capture', id::text, amount_cents FROM card_charges WHERE status = 'captured'"
+                        + " AND created_at >= ? AND created_at < ?"
+                        + " UNION ALL SELECT 'payout', id::text, amount_cents - fee_cents FROM cashouts"
+                        + " WHERE speed = 'instant' AND status = 'completed' AND created_at >= ? AND created_at < ?")
+                .params(Timestamp.from(from), Timestamp.from(to), Timestamp.from(from), Timestamp.from(to))
+                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                .list()
+                .forEach(ours::add);
+        Set<String> nextDay = null;
+        for (String[] o : ours) {
+            String key = o[0] + ":" + o[1];
+            if (reported.contains(key)) {
+                continue;
+            }
+            if (nextDay == null) {
+                nextDay = new HashSet<>();
+                for (JsonNode item : cardNetwork
+                        .get("/card/settlement?date=" + day.plusDays(1))
+                        .orElseThrow()
+                        .path("items")) {
+                    nextDay.add(
+                            item.path("type").asString() + ":" + item.path("id").asString());
+                }
+            }
+            if (!nextDay.contains(key)) {
+                findings.add(card(
+                        "card_" + o[0] + "_missing_at_network",
+                        "our " + o[0] + " " + o[1] + " is not in the network's settlement",
+                        o[1],
+                        null,
+                        Long.parseLong(o[2])));
+            }
+        }
+    }
+
+    private static Map<String, Object> card(String check, String detail, String id, Long networkCents, Long ourCents) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("id", id);
+        if (networkCents != null) {
+            values.put("network_cents", networkCents);
+        }
+        if (ourCents != null) {
+            values.put("our_cents", ourCents);
+        }
+        return finding(check, detail, values);
     }
 
     private record SubmittedFile(UUID id, int entries, long debitCents, long creditCents) {}

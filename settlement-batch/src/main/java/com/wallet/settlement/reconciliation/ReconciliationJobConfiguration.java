@@ -3,6 +3,7 @@ package com.wallet.settlement.reconciliation;
 import com.wallet.settlement.JobRunner;
 import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
+import com.wallet.settlement.StepParameters;
 import com.wallet.settlement.StepProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -59,11 +60,8 @@ class ReconciliationJobConfiguration {
         return new StepBuilder("reconcile", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
-                            LocalDate date = chunk.getStepContext()
-                                    .getStepExecution()
-                                    .getJobParameters()
-                                    .getLocalDate("business_date");
-                            List<Map<String, Object>> findings = checks.findings();
+                            LocalDate date = StepParameters.businessDate(chunk);
+                            List<Map<String, Object>> findings = checks.findings(date);
                             String report = json.writerWithDefaultPrettyPrinter()
                                     .writeValueAsString(Map.of(
                                             "business_date", date.toString(),

@@ -1,5 +1,6 @@
 package com.wallet.settlement.returns;
 
+import com.wallet.common.bank.BankingCalendar;
 import com.wallet.common.partners.PartnerClient;
 import com.wallet.ledger.EntryKind;
 import com.wallet.ledger.Ledger;
@@ -9,8 +10,8 @@ import com.wallet.ledger.Ledger.Reference;
 import com.wallet.ledger.Money;
 import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.SettlementSettings;
+import com.wallet.settlement.StepParameters;
 import com.wallet.settlement.StepProgress;
-import com.wallet.settlement.calendar.BankingCalendar;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,7 +39,8 @@ import tools.jackson.databind.JsonNode;
  * recorded and reverses each matched entry once (the return's sequence is the key): a returned bank debit takes the
  * money back, first from the wallets still holding it as unsettled (funds availability: they could not cash it out),
  * then from the sender's wallet, restricting it if that leaves a debt; a returned cashout credit puts the money back
- * in the wallet. {@code achConfirm} then treats entries submitted longer ago than the settlement window as settled:
+ * in the wallet; an R01/R09 on a debit is presented again (at most twice) before the loss is booked. {@code achConfirm}
+ * then treats entries whose effective entry date is {@code settlement-days} banking days past as settled:
  * clearing moves to the settlement bank account, the debit's money becomes cashable wherever it is, and the debit or
  * cashout is completed. Every posting goes through the ledger module.
  */
@@ -48,10 +50,22 @@ class AchReturnsJobConfiguration {
     private static final Logger log = LoggerFactory.getLogger(AchReturnsJobConfiguration.class);
 
     record Entry(
-            UUID fileId, int seq, String trace, String source, UUID sourceId, UUID userId, long cents, String status) {}
+            UUID fileId,
+            int seq,
+            String trace,
+            String source,
+            UUID sourceId,
+            UUID userId,
+            long cents,
+            String status,
+            int presentment,
+            String originalTrace) {}
+
+    /** Presentments of a debit returned for insufficient or uncollected funds: the original and two retries. */
+    static final int MAX_PRESENTMENT = 2;
 
     private static final String ENTRY_COLUMNS =
-            "file_id, seq, trace_number, source, source_id, user_id, amount_cents, status";
+            "file_id, seq, trace_number, source, source_id, user_id, amount_cents, status, presentment, original_trace";
 
     private static Entry entry(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
         return new Entry(
@@ -62,14 +76,41 @@ class AchReturnsJobConfiguration {
                 rs.getObject("source_id", UUID.class),
                 rs.getObject("user_id", UUID.class),
                 rs.getLong("amount_cents"),
-                rs.getString("status"));
+                rs.getString("status"),
+                rs.getInt("presentment"),
+                rs.getString("original_trace"));
     }
 
     @Bean
-    Job achReturns(JobRepository jobs, Step achApplyReturns, Step achConfirm) {
+    Job achReturns(JobRepository jobs, Step achApplyReturns, Step achApplyChanges, Step achConfirm) {
         return new JobBuilder("achReturns", jobs)
                 .start(achApplyReturns)
+                .next(achApplyChanges)
                 .next(achConfirm)
+                .build();
+    }
+
+    /** Notifications of change: kept when fetched, applied to the payment method once their entry is known. */
+    @Bean
+    Step achApplyChanges(
+            JobRepository jobs,
+            PlatformTransactionManager tx,
+            StepProgress progress,
+            PartnerClient achProcessor,
+            ChangeNotices notices) {
+        return new StepBuilder("achApplyChanges", jobs)
+                .tasklet(
+                        (contribution, chunk) -> {
+                            LocalDate today = StepParameters.businessDate(chunk);
+                            int fetched = notices.fetch(achProcessor, today);
+                            for (int i = 0; i < fetched; i++) {
+                                contribution.incrementReadCount();
+                            }
+                            contribution.incrementWriteCount(notices.applyPending());
+                            return RepeatStatus.FINISHED;
+                        },
+                        tx)
+                .listener(progress)
                 .build();
     }
 
@@ -85,23 +126,21 @@ class AchReturnsJobConfiguration {
         return new StepBuilder("achApplyReturns", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
+                            LocalDate today = StepParameters.businessDate(chunk);
                             long after = jdbc.sql("SELECT coalesce(max(sequence), 0) FROM ach_returns")
                                     .query(Long.class)
                                     .single();
+                            // those that have come back by the business date
                             JsonNode returns = achProcessor
-                                    .get("/ach/returns?after=" + after)
+                                    .get("/ach/returns?after=" + after + "&as_of=" + today)
                                     .orElseThrow();
                             for (JsonNode r : returns.path("returns")) {
                                 contribution.incrementReadCount();
-                                record(r, jdbc);
+                                record(r, jdbc, today);
                             }
                             // every return not applied yet, new or kept from earlier runs: one whose entry was not
                             // known as submitted then (a crash between the processor's acknowledgement and our
                             // marking) is applied as soon as it is
-                            LocalDate today = chunk.getStepContext()
-                                    .getStepExecution()
-                                    .getJobParameters()
-                                    .getLocalDate("business_date");
                             List<PendingReturn> pending = jdbc.sql("SELECT sequence, file_id, trace_number,"
                                             + " return_code FROM ach_returns WHERE NOT matched AND NOT late"
                                             + " ORDER BY sequence FOR UPDATE")
@@ -130,15 +169,16 @@ class AchReturnsJobConfiguration {
     record PendingReturn(long sequence, UUID fileId, String trace, String code) {}
 
     /** Keeps a return the processor reported, once (its sequence is the key), to be applied when its entry is known. */
-    static void record(JsonNode r, JdbcClient jdbc) {
-        jdbc.sql("INSERT INTO ach_returns (sequence, trace_number, file_id, return_code, amount_cents, matched)"
-                        + " VALUES (?, ?, ?, ?, ?, false) ON CONFLICT DO NOTHING")
+    static void record(JsonNode r, JdbcClient jdbc, LocalDate today) {
+        jdbc.sql("INSERT INTO ach_returns (sequence, trace_number, file_id, return_code, amount_cents, matched,"
+                        + " received_on) VALUES (?, ?, ?, ?, ?, false, ?) ON CONFLICT DO NOTHING")
                 .params(
                         r.path("sequence").asLong(),
                         r.path("trace_number").asString(),
-                        uuidOrNull(r.path("file_id").asString()),
+                        StepParameters.uuidOrNull(r.path("file_id").asString()),
                         r.path("return_code").asString(),
-                        r.path("amount_cents").asLong())
+                        r.path("amount_cents").asLong(),
+                        today)
                 .update();
     }
 
@@ -161,8 +201,8 @@ class AchReturnsJobConfiguration {
         }
         ReturnKind kind = ReturnKind.of(code);
         Entry found = entry.get();
-        Origin origin = jdbc.sql("SELECT e.payment_method_id, coalesce(f.effective_date, f.business_date + 1)"
-                        + " FROM ach_entries e JOIN ach_files f ON f.id = e.file_id WHERE e.file_id = ? AND e.seq = ?")
+        Origin origin = jdbc.sql(
+                        "SELECT payment_method_id, effective_date FROM ach_entries WHERE file_id = ?" + " AND seq = ?")
                 .params(found.fileId(), found.seq())
                 .query((rs, n) -> new Origin(rs.getObject(1, UUID.class), rs.getObject(2, LocalDate.class)))
                 .single();
@@ -184,6 +224,13 @@ class AchReturnsJobConfiguration {
         jdbc.sql("UPDATE ach_returns SET matched = true, processed_at = now() WHERE sequence = ?")
                 .param(r.sequence())
                 .update();
+        if (kind == ReturnKind.INSUFFICIENT_FUNDS
+                && found.source().equals("bank_debit")
+                && found.status().equals("submitted")
+                && found.presentment() < MAX_PRESENTMENT) {
+            represent(jdbc, calendar, r, found, today);
+            return true;
+        }
         consequences(jdbc, r, kind, found, method);
         Entry e = entry.get();
         boolean settled = e.status().equals("completed");
@@ -244,6 +291,36 @@ class AchReturnsJobConfiguration {
         return true;
     }
 
+    /**
+     * An R01/R09 on a debit presented fewer than three times: nothing is reversed yet (the money stays where it went,
+     * unsettled, so it cannot be cashed out); the debit is presented again as a {@code RETRY PYMT} entry in the first
+     * file on or after the next banking day. Only the third return books the loss.
+     */
+    private static void represent(
+            JdbcClient jdbc, BankingCalendar calendar, PendingReturn r, Entry e, LocalDate today) {
+        LocalDate notBefore = calendar.nextBankingDay(today);
+        jdbc.sql("UPDATE ach_entries SET status = 'returned' WHERE file_id = ? AND seq = ?")
+                .params(e.fileId(), e.seq())
+                .update();
+        jdbc.sql("INSERT INTO ach_representments (source_id, presentment, not_before, original_trace,"
+                        + " return_sequence) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(
+                        e.sourceId(),
+                        e.presentment() + 1,
+                        notBefore,
+                        e.originalTrace() != null ? e.originalTrace() : e.trace(),
+                        r.sequence())
+                .update();
+        log.info(
+                "return {} {} of {} cents: bank debit {} presented again (presentment {}) from {}",
+                r.code(),
+                e.trace(),
+                e.cents(),
+                e.sourceId(),
+                e.presentment() + 1,
+                notBefore);
+    }
+
     /** What a return's kind does beyond the reversal (README "Returns by kind"). */
     private static void consequences(JdbcClient jdbc, PendingReturn r, ReturnKind kind, Entry e, UUID method) {
         if (kind == ReturnKind.ACCOUNT_PROBLEM || kind == ReturnKind.UNAUTHORIZED) {
@@ -276,14 +353,6 @@ class AchReturnsJobConfiguration {
                 .update();
     }
 
-    private static UUID uuidOrNull(String text) {
-        try {
-            return text == null || text.isEmpty() ? null : UUID.fromString(text);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
     /** One line per account (a sender may also hold some of the money unsettled), zero lines dropped. */
     private static List<Line> merge(List<Line> lines) {
         Map<com.wallet.ledger.AccountId, Money> byAccount = new java.util.LinkedHashMap<>();
@@ -301,17 +370,30 @@ class AchReturnsJobConfiguration {
             StepProgress progress,
             JdbcClient jdbc,
             Ledger ledger,
-            SettlementSettings settings) {
+            SettlementSettings settings,
+            BankingCalendar calendar) {
         return new StepBuilder("achConfirm", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
-                            List<Entry> due = jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM ach_entries"
-                                            + " WHERE status = 'submitted'"
-                                            + " AND submitted_at <= now() - ?::interval ORDER BY file_id, seq"
-                                            + " FOR UPDATE")
-                                    .param(settings.settlementWindow().toMillis() + " milliseconds")
-                                    .query(AchReturnsJobConfiguration::entry)
+                            // an entry settles once its return deadline is past: settlement-days banking days
+                            // after its effective entry date
+                            LocalDate today = StepParameters.businessDate(chunk);
+                            List<LocalDate> dates = jdbc.sql("SELECT DISTINCT effective_date FROM ach_entries"
+                                            + " WHERE status = 'submitted' ORDER BY 1")
+                                    .query(LocalDate.class)
                                     .list();
+                            List<Entry> due = new ArrayList<>();
+                            for (LocalDate effective : dates) {
+                                if (!calendar.plusBankingDays(effective, settings.settlementDays())
+                                        .isAfter(today)) {
+                                    due.addAll(jdbc.sql("SELECT " + ENTRY_COLUMNS + " FROM ach_entries"
+                                                    + " WHERE status = 'submitted' AND effective_date = ?"
+                                                    + " ORDER BY file_id, seq FOR UPDATE")
+                                            .param(effective)
+                                            .query(AchReturnsJobConfiguration::entry)
+                                            .list());
+                                }
+                            }
                             for (Entry e : due) {
                                 contribution.incrementReadCount();
                                 Money amount = Money.ofCents(e.cents());

@@ -59,6 +59,7 @@ public final class OriginationBench {
                             "--settlement.output-dir=" + out,
                             "--settlement.data-key=" + KEY,
                             "--settlement.ach.base-url=" + sim.baseUrl(),
+                            "--settlement.card.base-url=" + sim.baseUrl(),
                             "--settlement.ach.timeout=PT120S",
                             "--logging.level.root=WARN")) {
                 long started = System.nanoTime();
@@ -132,8 +133,8 @@ public final class OriginationBench {
                     PreparedStatement wallet =
                             c.prepareStatement("INSERT INTO ledger_accounts (kind, user_id) VALUES ('wallet', ?)");
                     PreparedStatement bank = c.prepareStatement("INSERT INTO payment_methods (id, user_id, type, last4,"
-                            + " routing_number, number_encrypted, verified, is_default)"
-                            + " VALUES (?, ?, 'bank', ?, '021000021', ?, true, true)")) {
+                            + " routing_number, number_encrypted, account_type, verified, is_default)"
+                            + " VALUES (?, ?, 'bank', ?, '021000021', ?, 'checking', true, true)")) {
                 for (int i = 0; i < USERS; i++) {
                     UUID id = UUID.randomUUID();
                     users.add(id);

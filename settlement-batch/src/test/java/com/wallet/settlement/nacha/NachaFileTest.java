@@ -15,18 +15,59 @@ class NachaFileTest {
             "091000019", "WELLS FARGO", "1234567890", "WALLET INC", "WALLET INC", "1234567890", "09100001");
 
     private static String file(List<NachaFile.Entry> entries) {
-        return NachaFile.write(US, LocalDateTime.of(2026, 11, 24, 17, 5), 'A', LocalDate.of(2026, 11, 25), entries);
+        return NachaFile.write(US, LocalDateTime.of(2026, 11, 24, 17, 5), 'A', entries);
     }
 
+    private static final LocalDate NEXT_DAY = LocalDate.of(2026, 11, 25);
+
     private static NachaFile.Entry entry(int code, String routing, long cents, int seq) {
+        return entry(code, routing, cents, seq, NEXT_DAY, null);
+    }
+
+    private static NachaFile.Entry entry(
+            int code, String routing, long cents, int seq, LocalDate effective, String retryOf) {
         return new NachaFile.Entry(
                 code,
                 routing,
                 "000123456789",
                 cents,
-                "ID" + seq,
+                retryOf != null ? retryOf : "ID" + seq,
                 "Alice Example",
-                "09100001" + String.format("%07d", seq));
+                "09100001" + String.format("%07d", seq),
+                effective,
+                retryOf != null);
+    }
+
+    @Test
+    void entriesAreBatchedByDirectionKindAndEffectiveDate() {
+        LocalDate sameDay = LocalDate.of(2026, 11, 24);
+        String original = "091000010000042";
+        String nacha = file(List.of(
+                entry(27, "021000021", 500, 1, sameDay, null),
+                entry(37, "021000021", 700, 2, NEXT_DAY, null),
+                entry(27, "011000015", 900, 3, NEXT_DAY, original),
+                entry(32, "011000015", 300, 4, sameDay, null),
+                entry(27, "011000015", 100, 5, sameDay, null)));
+
+        assertThat(NachaValidator.problems(nacha)).isEmpty();
+        List<String> headers = nacha.lines().filter(l -> l.startsWith("5")).toList();
+        assertThat(headers)
+                .extracting(h -> h.substring(1, 4) + " " + h.substring(53, 63).trim() + " " + h.substring(69, 75))
+                .containsExactly(
+                        "225 FUNDING 261124", "225 FUNDING 261125", "225 RETRY PYMT 261125", "220 CASHOUT 261124");
+        String retry = nacha.lines()
+                .filter(l -> l.startsWith("6") && l.endsWith("091000010000003"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(retry.substring(39, 54)).as("names the original entry").isEqualTo(original);
+        assertThat(nacha).contains("\n637").contains("\n632");
+        assertThatThrownBy(() -> entry(22, "021000021", 100, 6, NEXT_DAY, original))
+                .hasMessageContaining("only debits");
+
+        String retryAsCredit = nacha.replace("\n5225WALLET INC", "\n5220WALLET INC");
+        assertThat(NachaValidator.problems(retryAsCredit)).isNotEmpty();
+        String retryWithoutReference = nacha.replace(original, "ID3            ");
+        assertThat(NachaValidator.problems(retryWithoutReference)).anyMatch(p -> p.contains("RETRY PYMT"));
     }
 
     @Test

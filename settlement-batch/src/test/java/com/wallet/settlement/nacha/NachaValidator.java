@@ -55,6 +55,18 @@ public final class NachaValidator {
             String batchNumber = bh.substring(87, 94);
             expect(problems, List.of("200", "220", "225").contains(serviceClass), "service class " + serviceClass);
             String sec = bh.substring(50, 53);
+            String description = bh.substring(53, 63);
+            expect(
+                    problems,
+                    Integer.parseInt(batchNumber) == batches + 1,
+                    "batch " + batchNumber + " is not numbered after the one before");
+            expect(problems, date(bh.substring(69, 75)), "batch " + batchNumber + ": effective entry date");
+            // a re-presented debit (R01/R09) goes in a batch described RETRY PYMT, debits only
+            boolean retries = description.equals("RETRY PYMT");
+            expect(
+                    problems,
+                    !retries || serviceClass.equals("225"),
+                    "batch " + batchNumber + ": RETRY PYMT holds debits only");
             // debits authorized online are WEB; credits to consumers PPD
             expect(
                     problems,
@@ -91,6 +103,10 @@ public final class NachaValidator {
                             problems,
                             !sec.equals("WEB") || List.of("S ", "R ").contains(r.substring(76, 78)),
                             "entry " + (i + 1) + ": a WEB entry needs a payment type code (S or R)");
+                    expect(
+                            problems,
+                            !retries || r.substring(39, 54).matches("[0-9]{15}"),
+                            "entry " + (i + 1) + ": a RETRY PYMT entry names the original's trace number");
                     hash += Long.parseLong(r.substring(3, 11));
                     if (isDebit) {
                         debit += amount;
@@ -133,6 +149,15 @@ public final class NachaValidator {
             expect(problems, records[p].equals("9".repeat(94)), "record " + (p + 1) + " is not 9-filled padding");
         }
         return problems;
+    }
+
+    private static boolean date(String yymmdd) {
+        try {
+            java.time.LocalDate.parse("20" + yymmdd, java.time.format.DateTimeFormatter.BASIC_ISO_DATE);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     static boolean routingValid(String routing) {

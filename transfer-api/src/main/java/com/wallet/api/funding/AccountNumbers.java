@@ -1,5 +1,6 @@
 package com.wallet.api.funding;
 
+import com.wallet.common.bank.BankNumbers;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -11,20 +12,12 @@ public final class AccountNumbers {
 
     /** An ABA routing number: 9 digits whose weighted sum 3-7-1 is a multiple of 10. */
     public static boolean validRoutingNumber(String routing) {
-        if (routing == null || !routing.matches("[0-9]{9}")) {
-            return false;
-        }
-        int[] weights = {3, 7, 1, 3, 7, 1, 3, 7, 1};
-        int sum = 0;
-        for (int i = 0; i < 9; i++) {
-            sum += weights[i] * (routing.charAt(i) - '0');
-        }
-        return sum % 10 == 0;
+        return BankNumbers.validRoutingNumber(routing);
     }
 
     /** A US bank account number: 4 to 17 digits. */
     public static boolean validAccountNumber(String account) {
-        return account != null && account.matches("[0-9]{4,17}");
+        return BankNumbers.validAccountNumber(account);
     }
 
     /** A card number: 12 to 19 digits passing the Luhn check. */

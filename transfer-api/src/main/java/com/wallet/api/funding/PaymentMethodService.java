@@ -100,8 +100,8 @@ public class PaymentMethodService {
                         Map.of("window", "24h", "limit", limits.bankLinksPerDay()));
             }
             jdbc.sql("INSERT INTO payment_methods (id, user_id, type, last4, routing_number, number_encrypted,"
-                            + " fingerprint, verified, is_default, removed) VALUES (?, ?, 'bank', ?, ?, ?, ?, false,"
-                            + " false, true)")
+                            + " fingerprint, account_type, verified, is_default, removed) VALUES (?, ?, 'bank', ?, ?, ?,"
+                            + " ?, 'checking', false, false, true)")
                     .params(
                             id,
                             userId,

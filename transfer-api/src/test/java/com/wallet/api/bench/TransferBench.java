@@ -376,7 +376,8 @@ public final class TransferBench {
             s.execute("INSERT INTO ledger_accounts (kind, user_id) SELECT 'wallet', id FROM bench_users");
             s.execute("UPDATE bench_users b SET account = a.id FROM ledger_accounts a WHERE a.user_id = b.id");
             s.execute("INSERT INTO payment_methods (id, user_id, type, last4, routing_number, number_encrypted,"
-                    + " verified, is_default) SELECT bank, id, 'bank', '6789', '091000019', '\\x00', true, true"
+                    + " account_type, verified, is_default) SELECT bank, id, 'bank', '6789', '091000019', '\\x00',"
+                    + " 'checking', true, true"
                     + " FROM bench_users");
         }
         Path script = dir.resolve("transfer.sql");
@@ -504,8 +505,8 @@ public final class TransferBench {
                             // bank debits are only collected by settlement, which the bench does not run: the
                             // account number is a placeholder, never decrypted
                             "INSERT INTO payment_methods (id, user_id, type, last4, routing_number,"
-                                    + " number_encrypted, verified, is_default)"
-                                    + " VALUES (?, ?, 'bank', '6789', '091000019', '\\x00', true, true)")) {
+                                    + " number_encrypted, account_type, verified, is_default) VALUES (?, ?, 'bank',"
+                                    + " '6789', '091000019', '\\x00', 'checking', true, true)")) {
                 for (User u : users) {
                     insert.setObject(1, UUID.randomUUID());
                     insert.setObject(2, u.id());

@@ -1,4 +1,4 @@
-package com.wallet.settlement.calendar;
+package com.wallet.common.bank;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package com.wallet.settlement.calendar;
+package com.wallet.common.bank;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.time.Month;
+import java.time.ZoneId;
 import java.time.temporal.TemporalAdjusters;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,6 +17,9 @@ import java.util.TreeSet;
  * Monday of October), Veterans Day (November 11), Thanksgiving (fourth Thursday of November) and Christmas Day.
  */
 public final class BankingCalendar {
+
+    /** The zone the ACH operators' deadlines and business days are kept in. */
+    public static final ZoneId EASTERN = ZoneId.of("America/New_York");
 
     /** The Fed's holidays of a year, as observed (only those that close a weekday). */
     public Set<LocalDate> holidays(int year) {
