@@ -112,13 +112,14 @@ public final class FanoutApp implements AutoCloseable {
     }
 
     /**
-     * The user's friends as the fan-out currently sees them (the global friend-graph table this instance holds): what
-     * a transfer processed now would be fanned out with.
+     * The user's friends as the fan-out currently sees them (the global edge store this instance holds): what a
+     * transfer processed now would be fanned out with (all of them, not cut at the threshold).
      */
     public java.util.Set<java.util.UUID> friendsOf(java.util.UUID user) {
         var store = streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
-                "friend-graph", org.apache.kafka.streams.state.QueryableStoreTypes.<String, String>keyValueStore()));
-        return FanoutTopology.friends(store.get(user.toString()));
+                FanoutTopology.FRIEND_EDGES,
+                org.apache.kafka.streams.state.QueryableStoreTypes.<String, String>keyValueStore()));
+        return FanoutTopology.friendsOf(store, user, Integer.MAX_VALUE);
     }
 
     public CassandraSink sink() {
@@ -129,7 +130,7 @@ public final class FanoutApp implements AutoCloseable {
         FanoutSettings f = config.fanout();
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
         List<NewTopic> topics = List.of(
-                new NewTopic(f.friendGraphTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
+                new NewTopic(f.friendEdgesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
                 new NewTopic(f.usernamesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
                 new NewTopic(f.feedItemsTopic(), config.partitions(), config.replicationFactor()),
                 new NewTopic(f.transfersV1Topic(), config.partitions(), config.replicationFactor()),
@@ -148,9 +149,65 @@ public final class FanoutApp implements AutoCloseable {
                     }
                 }
             }
+            if (admin.listTopics().names().get().contains(f.friendGraphTopic())) {
+                seedEdgesFromFriendSets(config);
+                // seeded in full: the old topic goes, so that the next start does not seed again (a crash before
+                // this point seeds again, which is harmless: the streams have not changed an edge yet)
+                admin.deleteTopics(List.of(f.friendGraphTopic())).all().get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot upgrade the friend graph: " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * Upgrading from the fan-out that kept each user's friends as one record: its compacted topic is read to the end
+     * once and every friendship in it becomes its edge records, so the friends it knew are not lost (the change topics
+     * may no longer hold old friendships). Runs before the streams start, while the old topic exists.
+     */
+    private static void seedEdgesFromFriendSets(Config config) {
+        FanoutSettings f = config.fanout();
+        Map<String, String> latest = new java.util.HashMap<>();
+        Map<String, Object> common = Map.of("bootstrap.servers", config.bootstrapServers());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        common,
+                        new org.apache.kafka.common.serialization.StringDeserializer(),
+                        new org.apache.kafka.common.serialization.StringDeserializer());
+                var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                        Map.<String, Object>of(
+                                "bootstrap.servers",
+                                config.bootstrapServers(),
+                                "acks",
+                                "all",
+                                "enable.idempotence",
+                                true),
+                        new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.StringSerializer())) {
+            var partitions = consumer.partitionsFor(f.friendGraphTopic()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(java.time.Duration.ofMillis(500)).forEach(r -> latest.put(r.key(), r.value()));
+            }
+            long edges = 0;
+            for (var user : latest.entrySet()) {
+                if (user.getValue() == null) {
+                    continue;
+                }
+                for (var friend : Json.read(user.getValue())) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                            f.friendEdgesTopic(), user.getKey() + "|" + friend.asString(), "1"));
+                    edges++;
+                }
+            }
+            producer.flush();
+            log.info("friend graph upgraded: {} edges from {} users' friend sets", edges, latest.size());
         }
     }
 

@@ -1,15 +1,30 @@
 package com.wallet.fanout;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * The topics of the fan-out, derived from the change-topic prefix, and the degree above which a user's items are not
- * fanned out to each friend but kept on their own timeline (merged at read time).
+ * fanned out to each friend but kept on their own timeline (merged at read time), and how long replayed change
+ * events are recognised.
  */
-public record FanoutSettings(String prefix, int highDegreeThreshold) {
+public record FanoutSettings(String prefix, int highDegreeThreshold, Duration replayWindow) {
+
+    /**
+     * How long a transfer's id is remembered to drop a replayed change event: the connector replays at most what it
+     * published since its last offset commit (seconds), so an hour is ample.
+     */
+    public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofHours(1);
+
+    public FanoutSettings(String prefix, int highDegreeThreshold) {
+        this(prefix, highDegreeThreshold, DEFAULT_REPLAY_WINDOW);
+    }
 
     public FanoutSettings {
         Objects.requireNonNull(prefix, "prefix");
+        if (replayWindow == null || replayWindow.isNegative() || replayWindow.isZero()) {
+            throw new IllegalArgumentException("the replay window must be positive, was " + replayWindow);
+        }
         if (highDegreeThreshold < 1) {
             throw new IllegalArgumentException(
                     "the high-degree threshold must be at least 1, was " + highDegreeThreshold);
@@ -28,7 +43,15 @@ public record FanoutSettings(String prefix, int highDegreeThreshold) {
         return prefix + ".public.users";
     }
 
-    /** Each user's current friends, keyed by user id (compacted; internal to the fan-out). */
+    /** The friend graph, one record per directed edge {@code "user|friend"} (compacted; internal to the fan-out). */
+    public String friendEdgesTopic() {
+        return prefix + ".fanout.friend-edges";
+    }
+
+    /**
+     * Before the edges: each user's whole friend set as one record (compacted). Read once to seed the edges when a
+     * fan-out that used it is upgraded; never written any more.
+     */
     public String friendGraphTopic() {
         return prefix + ".fanout.friend-graph";
     }

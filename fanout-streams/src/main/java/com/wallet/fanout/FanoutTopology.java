@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -14,24 +13,31 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
-import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The fan-out as one Kafka Streams topology over the raw change topics:
  *
  * <ol>
- *   <li>friend graph: friendships become (user, +friend / -friend) edges, aggregated per user into the set of current
- *       friends, published to a compacted topic and read back by every instance as a global table;
+ *   <li>friend graph: friendships become directed edges, one compacted record each ({@code "user|friend"}, a
+ *       tombstone when unfriended), held by every instance in a global store and read by prefix scans, so that no
+ *       record or read grows with a user's friend count beyond the high-degree threshold;
  *   <li>usernames: users become (id, username), likewise a global table;
- *   <li>feed: each completed transfer, joined with both parties' friends and usernames as they are when it is
+ *   <li>feed: each completed transfer, once (a replayed change event is dropped, {@link FirstTime}), joined with both parties' friends and usernames as they are when it is
  *       processed, becomes its feed items ({@link Fanout#items}), and a curated transfer record.
  * </ol>
  *
@@ -50,21 +56,23 @@ public final class FanoutTopology {
         var strings = Consumed.with(Serdes.String(), Serdes.String());
         var out = Produced.with(Serdes.String(), Serdes.String());
 
+        // the friend graph, one record per directed edge ("user|friend"; a tombstone when unfriended), so that no
+        // record grows with a user's friend count; every instance holds all of it in a global store
         parsed(
                         builder,
                         settings.friendshipsTopic(),
                         settings,
                         "friendships",
                         change -> edges(change).forEach(edge -> UUID.fromString(edge.value.substring(1))))
-                .flatMap((key, change) -> edges(change.json()), Named.as("friendship-edges"))
-                .groupByKey(Grouped.with("friend-edges", Serdes.String(), Serdes.String()))
-                .aggregate(
-                        () -> "[]",
-                        (user, edge, friends) -> apply(friends, edge),
-                        Named.as("friend-sets"),
-                        Materialized.with(Serdes.String(), Serdes.String()))
-                .toStream(Named.as("friend-sets-out"))
-                .to(settings.friendGraphTopic(), out);
+                .flatMap((key, change) -> edgeRecords(change.json()), Named.as("friendship-edges"))
+                .to(settings.friendEdgesTopic(), out);
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(FRIEND_EDGES), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(),
+                settings.friendEdgesTopic(),
+                strings,
+                EdgeLoader::new);
 
         parsed(
                         builder,
@@ -75,16 +83,16 @@ public final class FanoutTopology {
                 .flatMap((key, change) -> username(change.json()), Named.as("usernames"))
                 .to(settings.usernamesTopic(), out);
 
-        GlobalKTable<String, String> graph =
-                builder.globalTable(settings.friendGraphTopic(), strings, Materialized.as("friend-graph"));
         GlobalKTable<String, String> usernames =
                 builder.globalTable(settings.usernamesTopic(), strings, Materialized.as("usernames"));
 
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SEEN_TRANSFERS), Serdes.String(), Serdes.Long()));
         KStream<String, Fanout.Transfer> transfers = parsed(
                         builder, settings.transfersTopic(), settings, "transfers", FanoutTopology::transfer)
                 .flatMapValues(change -> transfer(change.json()), Named.as("completed-transfers"))
-                .leftJoin(graph, (k, t) -> t.senderId().toString(), (t, f) -> t.withSenderFriends(friends(f)))
-                .leftJoin(graph, (k, t) -> t.receiverId().toString(), (t, f) -> t.withReceiverFriends(friends(f)))
+                .processValues(() -> new FirstTime(settings.replayWindow()), Named.as("transfers-once"), SEEN_TRANSFERS)
+                .processValues(() -> new WithFriends(settings.highDegreeThreshold() + 1), Named.as("with-friends"))
                 .leftJoin(usernames, (k, t) -> t.senderId().toString(), Fanout.Transfer::withSenderUsername)
                 .leftJoin(usernames, (k, t) -> t.receiverId().toString(), Fanout.Transfer::withReceiverUsername);
 
@@ -99,6 +107,120 @@ public final class FanoutTopology {
                 .map((key, t) -> KeyValue.pair(t.id().toString(), Json.write(curated(t))), Named.as("curated"))
                 .to(settings.transfersV1Topic(), out);
         return builder.build();
+    }
+
+    /** The global store of friend edges: key {@code "<user>|<friend>"}, value {@code "1"}. */
+    static final String FRIEND_EDGES = "friend-edges";
+
+    /** Keeps the global store of edges as the edges topic says (a tombstone removes an edge). */
+    static final class EdgeLoader implements Processor<String, String, Void, Void> {
+        private KeyValueStore<String, String> edges;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            this.edges = context.getStateStore(FRIEND_EDGES);
+        }
+
+        @Override
+        public void process(Record<String, String> record) {
+            if (record.value() == null) {
+                edges.delete(record.key());
+            } else {
+                edges.put(record.key(), record.value());
+            }
+        }
+    }
+
+    /**
+     * Adds both parties' friends as the graph stands now, each read by a prefix scan of the edge store and cut at
+     * {@code limit} (the high-degree threshold plus one): beyond the threshold only the fact that a party is
+     * high-degree matters, so a user with any number of friends costs a bounded read.
+     */
+    static final class WithFriends implements FixedKeyProcessor<String, Fanout.Transfer, Fanout.Transfer> {
+        private final int limit;
+        private FixedKeyProcessorContext<String, Fanout.Transfer> context;
+        private KeyValueStore<String, String> edges;
+
+        WithFriends(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Fanout.Transfer> context) {
+            this.context = context;
+            this.edges = context.getStateStore(FRIEND_EDGES);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, Fanout.Transfer> record) {
+            Fanout.Transfer t = record.value();
+            context.forward(record.withValue(t.withSenderFriends(friendsOf(edges, t.senderId(), limit))
+                    .withReceiverFriends(friendsOf(edges, t.receiverId(), limit))));
+        }
+    }
+
+    /** Up to {@code limit} of the user's friends in an edge store. */
+    public static Set<UUID> friendsOf(
+            org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, String> edges, UUID user, int limit) {
+        Set<UUID> friends = new LinkedHashSet<>();
+        String prefix = user + "|";
+        try (KeyValueIterator<String, String> it =
+                edges.prefixScan(prefix, new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext() && friends.size() < limit) {
+                friends.add(UUID.fromString(it.next().key.substring(prefix.length())));
+            }
+        }
+        return friends;
+    }
+
+    /** The ids of the transfers fanned out within the replay window, with when (stream time) each was first seen. */
+    static final String SEEN_TRANSFERS = "transfers-seen";
+
+    /**
+     * Passes each transfer once: the connector delivers at least once, so after a crash it replays what it had
+     * published since its last offset commit, and a replayed transfer would be fanned out and curated again. Every
+     * change of one row is in one partition (the key is its id), so this partition's store knows whether it was seen;
+     * with exactly-once processing the store and the outputs commit together. Ids older than the replay window (in
+     * stream time) are forgotten every minute, so the store stays bounded.
+     */
+    static final class FirstTime implements FixedKeyProcessor<String, Fanout.Transfer, Fanout.Transfer> {
+        private final java.time.Duration window;
+        private FixedKeyProcessorContext<String, Fanout.Transfer> context;
+        private KeyValueStore<String, Long> seen;
+
+        FirstTime(java.time.Duration window) {
+            this.window = window;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, Fanout.Transfer> context) {
+            this.context = context;
+            this.seen = context.getStateStore(SEEN_TRANSFERS);
+            context.schedule(java.time.Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> forget());
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, Fanout.Transfer> record) {
+            String id = record.value().id().toString();
+            if (seen.get(id) != null) {
+                return; // a replay
+            }
+            seen.put(id, record.timestamp());
+            context.forward(record);
+        }
+
+        private void forget() {
+            long before = context.currentStreamTimeMs() - window.toMillis();
+            List<String> old = new ArrayList<>();
+            try (KeyValueIterator<String, Long> all = seen.all()) {
+                all.forEachRemaining(kv -> {
+                    if (kv.value < before) {
+                        old.add(kv.key);
+                    }
+                });
+            }
+            old.forEach(seen::delete);
+        }
     }
 
     /** The topic's records that parse; the others go to the dead-letter topic. Tombstones are skipped. */
@@ -188,24 +310,14 @@ public final class FanoutTopology {
         return List.of(KeyValue.pair(a, sign + b), KeyValue.pair(b, sign + a));
     }
 
-    /** Applies "+id" or "-id" to a JSON array of ids, kept sorted so that equal sets are equal strings. */
-    static String apply(String friendsJson, String edge) {
-        Set<String> friends = new TreeSet<>();
-        Json.read(friendsJson).forEach(n -> friends.add(n.asString()));
-        if (edge.startsWith("+")) {
-            friends.add(edge.substring(1));
-        } else {
-            friends.remove(edge.substring(1));
+    /** The edge records of a friendship change: {@code "a|b"} and {@code "b|a"}, "1" when added, null when removed. */
+    static List<KeyValue<String, String>> edgeRecords(JsonNode change) {
+        List<KeyValue<String, String>> records = new ArrayList<>();
+        for (KeyValue<String, String> edge : edges(change)) {
+            String key = edge.key + "|" + edge.value.substring(1);
+            records.add(KeyValue.pair(key, edge.value.startsWith("+") ? "1" : null));
         }
-        return Json.write(friends);
-    }
-
-    static Set<UUID> friends(String friendsJson) {
-        Set<UUID> friends = new LinkedHashSet<>();
-        if (friendsJson != null) {
-            Json.read(friendsJson).forEach(n -> friends.add(UUID.fromString(n.asString())));
-        }
-        return friends;
+        return records;
     }
 
     private static List<KeyValue<String, String>> username(JsonNode change) {

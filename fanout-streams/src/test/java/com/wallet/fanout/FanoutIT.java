@@ -80,7 +80,8 @@ class FanoutIT {
                 }
                 // the friendship must be in the graph before the transfers are fanned out
                 await().atMost(Duration.ofSeconds(90)).until(app::healthy);
-                await().atMost(Duration.ofSeconds(60)).until(() -> friendGraphHas(stack, prefix, carol));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> app.friendsOf(carol).contains(alice));
                 try (var producer = producer(stack)) {
                     friends = transfer(producer, prefix, alice, bob, "friends", "2026-11-24T12:00:00.000001Z");
                     secret = transfer(producer, prefix, alice, bob, "private", "2026-11-24T12:00:01.000001Z");
@@ -180,28 +181,6 @@ class FanoutIT {
         }
     }
 
-    private static boolean friendGraphHas(Stack stack, String prefix, UUID user) {
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(
-                Map.of(
-                        "bootstrap.servers",
-                        stack.kafka().bootstrapServers(),
-                        "group.id",
-                        "probe-" + UUID.randomUUID(),
-                        "auto.offset.reset",
-                        "earliest"),
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.StringDeserializer())) {
-            consumer.subscribe(List.of(prefix + ".fanout.friend-graph"));
-            var records = consumer.poll(Duration.ofSeconds(2));
-            for (var r : records) {
-                if (r.key().equals(user.toString())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     /** The user's feed rows: transfer id to amount (null where the reader is not a party). */
     private static Map<UUID, Long> feed(CqlSession cql, String keyspace, UUID user) {
         Map<UUID, Long> rows = new java.util.HashMap<>();
@@ -264,5 +243,136 @@ class FanoutIT {
                         + "\",\"receiver_id\":\"" + to + "\",\"amount_cents\":100,\"note\":\"lunch\",\"visibility\":\""
                         + visibility + "\",\"status\":\"completed\",\"created_at\":\"" + createdAt + "\"}}");
         return id;
+    }
+
+    @Test
+    void aFanOutUpgradedFromWholeFriendSetsKeepsTheFriendsItKnew(Stack stack) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "up" + run;
+        String keyspace = "feed_up_" + run;
+        try (CqlSession cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
+                    .migrate();
+        }
+        FanoutSettings settings = new FanoutSettings(prefix, 100);
+        // what the earlier fan-out left: each user's whole friend set as one compacted record
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
+                        "bootstrap.servers", stack.kafka().bootstrapServers()));
+                var producer = producer(stack)) {
+            admin.createTopics(List.of(
+                            new org.apache.kafka.clients.admin.NewTopic(settings.friendGraphTopic(), 3, (short) 1)
+                                    .configs(Map.of("cleanup.policy", "compact"))))
+                    .all()
+                    .get();
+            send(producer, settings.friendGraphTopic(), alice.toString(), "[\"" + bob + "\",\"" + carol + "\"]");
+            send(producer, settings.friendGraphTopic(), bob.toString(), "[\"" + alice + "\"]");
+            send(producer, settings.friendGraphTopic(), carol.toString(), "[\"" + alice + "\"]");
+            producer.flush();
+        }
+        var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""), meters)) {
+            await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> app.friendsOf(alice).size() == 2);
+            assertThat(app.friendsOf(alice)).containsExactlyInAnyOrder(bob, carol);
+            assertThat(app.friendsOf(carol)).containsExactly(alice);
+        }
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", stack.kafka().bootstrapServers()))) {
+            assertThat(admin.listTopics().names().get())
+                    .as("seeded once: the old topic is gone")
+                    .doesNotContain(settings.friendGraphTopic())
+                    .contains(settings.friendEdgesTopic());
+        }
+    }
+
+    @Test
+    void aUserWithFiftyThousandFriendsDoesNotStopTheFeed(Stack stack) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "big" + run;
+        String keyspace = "feed_big_" + run;
+        UUID star = UUID.randomUUID();
+        int fans = 50_000;
+        try (CqlSession cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
+                    .migrate();
+            try (FanoutApp app = FanoutApp.start(
+                    config(stack, prefix, keyspace, ""),
+                    new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+                await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+                long started = System.nanoTime();
+                try (var producer = producer(stack)) {
+                    for (int i = 0; i < fans; i++) {
+                        UUID fan = UUID.randomUUID();
+                        UUID a = star.compareTo(fan) < 0 ? star : fan;
+                        UUID b = a.equals(star) ? fan : star;
+                        producer.send(new ProducerRecord<>(
+                                prefix + ".public.friendships",
+                                "{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}",
+                                "{\"op\":\"c\",\"before\":null,\"after\":{\"user_a\":\"" + a + "\",\"user_b\":\"" + b
+                                        + "\"}}"));
+                    }
+                    UUID a = alice.compareTo(carol) < 0 ? alice : carol;
+                    UUID b = a.equals(alice) ? carol : alice;
+                    send(
+                            producer,
+                            prefix + ".public.friendships",
+                            "{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}",
+                            "{\"op\":\"c\",\"before\":null,\"after\":{\"user_a\":\"" + a + "\",\"user_b\":\"" + b
+                                    + "\"}}");
+                    producer.flush();
+                }
+                await().atMost(Duration.ofSeconds(180))
+                        .until(() -> app.friendsOf(carol).contains(alice)
+                                && app.friendsOf(star).size() == fans);
+                UUID starPaid;
+                UUID alicePaid;
+                try (var producer = producer(stack)) {
+                    starPaid = transfer(producer, prefix, star, bob, "friends", "2026-11-24T14:00:00.000001Z");
+                    alicePaid = transfer(producer, prefix, alice, bob, "friends", "2026-11-24T14:00:01.000001Z");
+                    producer.flush();
+                }
+                // the feed keeps flowing: alice's friend gets her payment, the star's goes to the star's timeline
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> feed(cql, keyspace, carol).containsKey(alicePaid)
+                                && cql
+                                        .execute(
+                                                "SELECT transfer_id FROM " + keyspace
+                                                        + ".feed_by_author WHERE author_id = ?",
+                                                star)
+                                        .all()
+                                        .stream()
+                                        .anyMatch(r -> r.getUuid(0).equals(starPaid)));
+                assertThat(app.healthy()).isTrue();
+                System.out.printf(
+                        java.util.Locale.ROOT,
+                        "50,000 friends of one user taken in and the feed flowing in %.1f s%n",
+                        (System.nanoTime() - started) / 1e9);
+            }
+        }
+        // no record of the graph grows with the friend count
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "group.id",
+                        "probe-" + UUID.randomUUID(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(List.of(prefix + ".fanout.friend-edges"));
+            int[] seen = {0, 0};
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    seen[0]++;
+                    seen[1] = Math.max(seen[1], r.serializedKeySize() + Math.max(0, r.serializedValueSize()));
+                }
+                return seen[0] >= 2 * (fans + 1);
+            });
+            assertThat(seen[1]).isLessThan(100);
+        }
     }
 }

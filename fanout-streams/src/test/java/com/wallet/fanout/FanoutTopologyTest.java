@@ -91,15 +91,56 @@ class FanoutTopologyTest {
     }
 
     private UUID pay(UUID from, UUID to, long cents, String visibility) {
-        UUID id = UUID.randomUUID();
+        return pay(UUID.randomUUID(), from, to, cents, visibility, java.time.Instant.parse("2026-11-24T12:00:00Z"));
+    }
+
+    /** A transfer's change event, at a given record time (a replay sends the same event again). */
+    private UUID pay(UUID id, UUID from, UUID to, long cents, String visibility, java.time.Instant at) {
         transfers.pipeInput(
                 "{\"id\":\"" + id + "\"}",
                 "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + id
                         + "\",\"sender_id\":\"" + from + "\",\"receiver_id\":\"" + to + "\",\"amount_cents\":" + cents
                         + ",\"balance_cents\":" + cents + ",\"bank_cents\":0,\"card_cents\":0,\"fee_cents\":0,"
                         + "\"note\":\"tacos\",\"visibility\":\"" + visibility + "\",\"status\":\"completed\","
-                        + "\"created_at\":\"2026-11-24T12:00:00.123456Z\",\"payment_request_id\":null}}");
+                        + "\"created_at\":\"2026-11-24T12:00:00.123456Z\",\"payment_request_id\":null}}",
+                at);
         return id;
+    }
+
+    @Test
+    void aReplayedChangeEventIsFannedOutAndCuratedOnce() {
+        befriend(alice, carol);
+        // after every record the driver stamped with the wall clock (the users and friendships above)
+        java.time.Instant t0 = java.time.Instant.now().plus(java.time.Duration.ofDays(1));
+        UUID id = pay(UUID.randomUUID(), alice, bob, 900, "friends", t0);
+        UUID other = pay(UUID.randomUUID(), bob, alice, 100, "private", t0.plusSeconds(1));
+        int firstItems = items().size();
+        assertThat(curated.readValuesToList()).hasSize(2);
+
+        // the connector crashed before committing its offsets and sends both again, a few seconds later
+        pay(id, alice, bob, 900, "friends", t0.plusSeconds(5));
+        pay(other, bob, alice, 100, "private", t0.plusSeconds(6));
+        assertThat(curated.readValuesToList()).isEmpty();
+        assertThat(items()).isEmpty();
+        assertThat(firstItems).isPositive();
+
+        // the memory is bounded: past the replay window (stream time) and a minute's sweep, an id is forgotten
+        pay(
+                UUID.randomUUID(),
+                carol,
+                dave,
+                50,
+                "private",
+                t0.plus(FanoutSettings.DEFAULT_REPLAY_WINDOW).plusSeconds(120));
+        driver.advanceWallClockTime(java.time.Duration.ofMinutes(2));
+        try (var store = driver.<String, Long>getKeyValueStore(FanoutTopology.SEEN_TRANSFERS)
+                .all()) {
+            List<String> remembered = new java.util.ArrayList<>();
+            store.forEachRemaining(kv -> remembered.add(kv.key));
+            assertThat(remembered)
+                    .doesNotContain(id.toString(), other.toString())
+                    .hasSize(1);
+        }
     }
 
     private List<JsonNode> items() {
@@ -245,5 +286,43 @@ class FanoutTopologyTest {
         assertThat(t.path("amount_cents").asLong()).isEqualTo(4_200);
         assertThat(t.has("bank_cents") || t.has("card_cents") || t.has("fee_cents") || t.has("balance_cents"))
                 .isFalse();
+    }
+
+    @Test
+    void aUserWithThousandsOfFriendsCostsNoLargeRecordAndTheFeedFlowsForOthers() {
+        var d = new StringDeserializer();
+        var edgesOut = driver.createOutputTopic(SETTINGS.friendEdgesTopic(), d, d);
+        UUID celebrity = UUID.randomUUID();
+        users.pipeInput(
+                "{\"id\":\"" + celebrity + "\"}",
+                "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + celebrity + "\",\"username\":\"star\"}}");
+        int fans = 1_000;
+        for (int i = 0; i < fans; i++) {
+            befriend(celebrity, UUID.randomUUID());
+        }
+        befriend(alice, carol);
+        // one small record per directed edge, whatever the degree
+        int edges = 0;
+        int largest = 0;
+        while (!edgesOut.isEmpty()) {
+            var r = edgesOut.readKeyValue();
+            largest = Math.max(largest, r.key.length() + (r.value == null ? 0 : r.value.length()));
+            edges++;
+        }
+        assertThat(edges).isEqualTo(2 * (fans + 1));
+        assertThat(largest).isLessThan(100);
+
+        // the celebrity's payment: one author item, no item per fan; alice's payment reaches her friend as ever
+        pay(celebrity, bob, 500, "friends");
+        List<JsonNode> celebrityItems = items();
+        assertThat(targets(celebrityItems, "author")).containsExactly(celebrity.toString());
+        assertThat(targets(celebrityItems, "reader")).isEqualTo(sorted(celebrity, bob));
+        pay(alice, bob, 200, "friends");
+        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob, carol));
+
+        // unfriending removes the edge (a tombstone), and with it the next payment's reader
+        unfriend(alice, carol);
+        pay(alice, bob, 100, "friends");
+        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
     }
 }

@@ -145,6 +145,9 @@ class CrashRecoveryIT {
             payouts.drop(); // the payout never reaches the network
             assertThat(lost).failsWithin(Duration.ofSeconds(30));
             assertThat(lostCashout).failsWithin(Duration.ofSeconds(30));
+            // the held call goes on in the simulator's own thread once the gate opens
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> sim.card().findCharge(charge.toString()).isPresent());
             assertThat(sim.card().findCharge(charge.toString()).orElseThrow().status())
                     .isEqualTo(CardNetwork.Status.CAPTURED);
 

@@ -126,6 +126,7 @@ final class Pipeline implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
                 "--wallet.notifications.change-topic-prefix=" + id,
                 "--wallet.notifications.topic=" + id + ".notifications.v1",
+                "--wallet.notifications.dead-letter-topic=" + id + ".notifications.dlt.v1",
                 "--spring.batch.job.enabled=false",
                 "--logging.level.root=WARN");
     }
@@ -152,6 +153,11 @@ final class Pipeline implements AutoCloseable {
 
     /** A consumer of its own group that reads from the beginning: to look at a topic without disturbing anyone. */
     static KafkaConsumer<String, String> probe(Stack stack) {
+        return probe(stack, "read_uncommitted");
+    }
+
+    /** As {@link #probe(Stack)}, reading at this isolation level ({@code read_committed} or not). */
+    static KafkaConsumer<String, String> probe(Stack stack, String isolation) {
         return new KafkaConsumer<>(
                 Map.<String, Object>of(
                         "bootstrap.servers",
@@ -159,7 +165,9 @@ final class Pipeline implements AutoCloseable {
                         "group.id",
                         "probe-" + UUID.randomUUID(),
                         "auto.offset.reset",
-                        "earliest"),
+                        "earliest",
+                        "isolation.level",
+                        isolation),
                 new StringDeserializer(),
                 new StringDeserializer());
     }

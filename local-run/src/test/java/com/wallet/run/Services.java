@@ -38,9 +38,15 @@ final class Services implements AutoCloseable {
     final Path logs;
     final String api;
     final ApiClient client;
-    private final Stack stack;
+    final Stack stack;
     private final PostgresSettings pg;
     private final List<Process> processes = new ArrayList<>();
+
+    /** How a service was started and where it says it is healthy: to start it again after a kill. */
+    private record Spec(List<String> jvmArgs, String main, List<String> args, String health) {}
+
+    private final java.util.Map<String, Spec> specs = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Process> running = new java.util.LinkedHashMap<>();
 
     Services(Stack stack) throws Exception {
         this.stack = stack;
@@ -51,26 +57,26 @@ final class Services implements AutoCloseable {
             Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1)).migrate();
         }
         int apiPort = Ports.free();
-        start(
+        api = "http://localhost:" + apiPort;
+        client = new ApiClient(api);
+        service(
                 "transfer-api",
                 List.of(),
                 "com.wallet.api.TransferApiApplication",
-                Pipeline.apiArguments(stack, sim.baseUrl(), id, apiPort));
-        api = "http://localhost:" + apiPort;
-        client = new ApiClient(api);
-        awaitHealthy(api + "/actuator/health");
+                Pipeline.apiArguments(stack, sim.baseUrl(), id, apiPort),
+                api + "/actuator/health");
         int cdcPort = Ports.free();
-        start(
+        service(
                 "cdc-connector",
                 Pipeline.cdcSettings(stack, id, cdcPort).entrySet().stream()
                         .map(e -> "-D" + e.getKey() + "=" + e.getValue())
                         .toList(),
                 "com.wallet.cdc.CdcMain",
-                List.of());
-        awaitHealthy("http://127.0.0.1:" + cdcPort + "/health");
+                List.of(),
+                "http://127.0.0.1:" + cdcPort + "/health");
         Pipeline.awaitHeartbeat(stack, id);
         int fanoutPort = Ports.free();
-        start(
+        service(
                 "fanout-streams",
                 List.of(
                         "-Dfanout.prefix=" + id,
@@ -83,8 +89,32 @@ final class Services implements AutoCloseable {
                         "-Dfanout.topic.partitions=3",
                         "-Dfanout.http.port=" + fanoutPort),
                 "com.wallet.fanout.FanoutMain",
-                List.of());
-        awaitHealthy("http://127.0.0.1:" + fanoutPort + "/health");
+                List.of(),
+                "http://127.0.0.1:" + fanoutPort + "/health");
+    }
+
+    /** Starts a service in its own JVM and waits until it is healthy. */
+    private void service(String name, List<String> jvmArgs, String main, List<String> args, String health)
+            throws Exception {
+        specs.put(name, new Spec(jvmArgs, main, args, health));
+        Process process =
+                launch(name + (running.containsKey(name) ? "-" + System.nanoTime() : ""), jvmArgs, main, args);
+        processes.add(process);
+        running.put(name, process);
+        awaitHealthy(health);
+    }
+
+    /** SIGKILL to a service: no shutdown hook, no flush, no commit. */
+    void kill9(String name) throws InterruptedException {
+        Process process = running.get(name);
+        processes.remove(process);
+        process.destroyForcibly().waitFor();
+    }
+
+    /** Starts a killed service again, as it was started, and waits until it is healthy. */
+    void restart(String name) throws Exception {
+        Spec spec = specs.get(name);
+        service(name, spec.jvmArgs(), spec.main(), spec.args(), spec.health());
     }
 
     /** One settlement job as its own process; true if it exited 0 (completed, and clean for reconciliation). */
@@ -113,25 +143,22 @@ final class Services implements AutoCloseable {
         return p.exitValue() == 0;
     }
 
-    /** Whether the fan-out's friend graph (its compacted topic) lists {@code friend} among {@code user}'s friends. */
+    /** Whether the fan-out's friend graph (its compacted edge topic) has {@code user}'s edge to {@code friend}. */
     boolean fanoutKnows(UUID user, UUID friend) {
         try (var consumer = Pipeline.probe(stack)) {
-            consumer.subscribe(List.of(id + ".fanout.friend-graph"));
-            String latest = null;
+            consumer.subscribe(List.of(id + ".fanout.friend-edges"));
+            String edge = user + "|" + friend;
+            boolean known = false;
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             while (System.nanoTime() < until) {
                 for (var r : consumer.poll(Duration.ofMillis(300))) {
-                    if (r.key().equals(user.toString())) {
-                        latest = r.value();
+                    if (r.key().equals(edge)) {
+                        known = r.value() != null;
                     }
                 }
             }
-            return latest != null && latest.contains(friend.toString());
+            return known;
         }
-    }
-
-    private void start(String name, List<String> jvmArgs, String main, List<String> args) throws Exception {
-        processes.add(launch(name, jvmArgs, main, args));
     }
 
     private Process launch(String name, List<String> jvmArgs, String main, List<String> args) throws Exception {

@@ -146,6 +146,8 @@ public @interface ApiIT {
                     () -> SharedStack.get().kafka().bootstrapServers());
             registry.add("wallet.notifications.change-topic-prefix", () -> CHANGE_PREFIX);
             registry.add("wallet.notifications.topic", () -> CHANGE_PREFIX + ".notifications.v1");
+            registry.add("wallet.notifications.dead-letter-topic", () -> CHANGE_PREFIX + ".notifications.dlt.v1");
+            registry.add("wallet.notifications.retry-max-interval", () -> "PT2S");
             createChangeTopics();
             registry.add(
                     "wallet.feed.contact-point",

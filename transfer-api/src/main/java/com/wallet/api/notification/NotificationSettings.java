@@ -10,6 +10,9 @@ import org.springframework.validation.annotation.Validated;
  *     consumer group)
  * @param changeTopicPrefix the CDC connector's topic prefix
  * @param topic the notifications topic this service publishes to
+ * @param deadLetterTopic where a change event that can never be processed (it cannot be read) goes, with the reason
+ *     in its headers; every other failure (the database refusing writes, down, read-only) is retried, backing off up
+ *     to {@code retryMaxInterval}, until it succeeds: no notification is ever skipped
  */
 @Validated
 @ConfigurationProperties("wallet.notifications")
@@ -17,7 +20,9 @@ public record NotificationSettings(
         boolean enabled,
         @NotBlank String changeTopicPrefix,
         @NotBlank String groupId,
-        @NotBlank String topic) {
+        @NotBlank String topic,
+        @NotBlank String deadLetterTopic,
+        @jakarta.validation.constraints.NotNull java.time.Duration retryMaxInterval) {
 
     public static final List<String> TABLES =
             List.of("transfers", "payment_requests", "cashouts", "friend_requests", "friendships");

@@ -13,15 +13,19 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -33,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Notifications: a Kafka listener derives them from the change topics ({@link NotificationRules}), stores each once
  * (its event key is unique, so a replayed change event adds nothing) and publishes it to the notifications topic; a
- * stored one whose publication failed is published by a sweep. {@code GET /v1/me/notifications} lists them.
+ * stored one whose publication failed is published by a sweep. A change event is never skipped: a failure is retried
+ * until it succeeds, and an event that cannot be read goes to a dead-letter topic ({@link Topic}).
+ * {@code GET /v1/me/notifications} lists them.
  */
 @RestController
 class Notifications {
@@ -67,6 +73,50 @@ class Notifications {
         NewTopic notificationsTopic(NotificationSettings settings) {
             return new NewTopic(settings.topic(), 6, (short) 1);
         }
+
+        @Bean
+        NewTopic notificationsDeadLetterTopic(NotificationSettings settings) {
+            return new NewTopic(settings.deadLetterTopic(), 1, (short) 1);
+        }
+
+        /**
+         * The listener's error handling: an unreadable event goes to the dead-letter topic at once; anything else
+         * (the database refusing writes, down, read-only after a failover) is retried on the same record, the pause
+         * doubling from 0.5 s up to {@code retry-max-interval}, without end, so no notification is skipped. Each
+         * failed attempt counts in {@code wallet_notifications_failed_attempts_total}.
+         */
+        @Bean
+        DefaultErrorHandler notificationsErrorHandler(
+                NotificationSettings settings,
+                KafkaTemplate<String, String> kafka,
+                io.micrometer.core.instrument.MeterRegistry meters) {
+            var recoverer = new DeadLetterPublishingRecoverer(
+                    kafka, (record, e) -> new TopicPartition(settings.deadLetterTopic(), -1));
+            ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+            backOff.setMaxInterval(settings.retryMaxInterval().toMillis());
+            backOff.setMaxElapsedTime(Long.MAX_VALUE);
+            DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff);
+            handler.addNotRetryableExceptions(UnreadableChangeEvent.class);
+            var failures = meters.counter("wallet.notifications.failed.attempts");
+            handler.setRetryListeners((record, e, attempt) -> {
+                failures.increment();
+                log.warn(
+                        "change event {}-{}@{} failed (attempt {}); retrying: {}",
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        attempt,
+                        e.getCause() != null ? e.getCause().toString() : e.toString());
+            });
+            return handler;
+        }
+    }
+
+    /** A change event that cannot be read: retrying cannot help, it goes to the dead-letter topic. */
+    static final class UnreadableChangeEvent extends RuntimeException {
+        UnreadableChangeEvent(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     @KafkaListener(
@@ -85,12 +135,12 @@ class Notifications {
             derived = NotificationRules.derive(table, change);
         } catch (RuntimeException e) {
             log.error(
-                    "change event {}-{}@{} cannot be read; skipped: {}",
+                    "change event {}-{}@{} cannot be read; to the dead-letter topic: {}",
                     record.topic(),
                     record.partition(),
                     record.offset(),
                     e.toString());
-            return;
+            throw new UnreadableChangeEvent("change event cannot be read: " + e.getMessage(), e);
         }
         for (NotificationRules.Derived d : derived) {
             UUID id = UUID.randomUUID();
