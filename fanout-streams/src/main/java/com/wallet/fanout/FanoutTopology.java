@@ -88,10 +88,26 @@ public final class FanoutTopology {
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEEN_TRANSFERS), Serdes.String(), Serdes.Long()));
-        KStream<String, Fanout.Transfer> transfers = parsed(
-                        builder, settings.transfersTopic(), settings, "transfers", FanoutTopology::transfer)
+        KStream<String, Parsed> transferEvents =
+                parsed(builder, settings.transfersTopic(), settings, "transfers", FanoutTopology::transfer);
+        // a completed transfer changed afterwards (a party made it more private): the curated topic gets its new
+        // state under the same key, once per change
+        transferEvents
+                .flatMapValues(change -> changed(change.json()), Named.as("changed-transfers"))
+                .processValues(
+                        () -> new FirstTime<Changed>(settings.replayWindow(), Changed::key),
+                        Named.as("changes-once"),
+                        SEEN_TRANSFERS)
+                .map(
+                        (key, c) -> KeyValue.pair(c.transfer().id().toString(), Json.write(curated(c.transfer()))),
+                        Named.as("curated-changes"))
+                .to(settings.transfersV1Topic(), out);
+        KStream<String, Fanout.Transfer> transfers = transferEvents
                 .flatMapValues(change -> transfer(change.json()), Named.as("completed-transfers"))
-                .processValues(() -> new FirstTime(settings.replayWindow()), Named.as("transfers-once"), SEEN_TRANSFERS)
+                .processValues(
+                        () -> new FirstTime<Fanout.Transfer>(settings.replayWindow(), t -> t.id().toString()),
+                        Named.as("transfers-once"),
+                        SEEN_TRANSFERS)
                 .processValues(() -> new WithFriends(settings.highDegreeThreshold() + 1), Named.as("with-friends"))
                 .leftJoin(usernames, (k, t) -> t.senderId().toString(), Fanout.Transfer::withSenderUsername)
                 .leftJoin(usernames, (k, t) -> t.receiverId().toString(), Fanout.Transfer::withReceiverUsername);
@@ -183,25 +199,27 @@ public final class FanoutTopology {
      * with exactly-once processing the store and the outputs commit together. Ids older than the replay window (in
      * stream time) are forgotten every minute, so the store stays bounded.
      */
-    static final class FirstTime implements FixedKeyProcessor<String, Fanout.Transfer, Fanout.Transfer> {
+    static final class FirstTime<V> implements FixedKeyProcessor<String, V, V> {
         private final java.time.Duration window;
-        private FixedKeyProcessorContext<String, Fanout.Transfer> context;
+        private final java.util.function.Function<V, String> keyOf;
+        private FixedKeyProcessorContext<String, V> context;
         private KeyValueStore<String, Long> seen;
 
-        FirstTime(java.time.Duration window) {
+        FirstTime(java.time.Duration window, java.util.function.Function<V, String> keyOf) {
             this.window = window;
+            this.keyOf = keyOf;
         }
 
         @Override
-        public void init(FixedKeyProcessorContext<String, Fanout.Transfer> context) {
+        public void init(FixedKeyProcessorContext<String, V> context) {
             this.context = context;
             this.seen = context.getStateStore(SEEN_TRANSFERS);
             context.schedule(java.time.Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, now -> forget());
         }
 
         @Override
-        public void process(FixedKeyRecord<String, Fanout.Transfer> record) {
-            String id = record.value().id().toString();
+        public void process(FixedKeyRecord<String, V> record) {
+            String id = keyOf.apply(record.value());
             if (seen.get(id) != null) {
                 return; // a replay
             }
@@ -334,6 +352,23 @@ public final class FanoutTopology {
                 after.path("id").asString(), after.path("username").asString()));
     }
 
+    /** A completed transfer updated after it was created, and what identifies this change (for replays). */
+    record Changed(Fanout.Transfer transfer, String key) {}
+
+    /** An update of a completed transfer (its visibility); nothing for other changes. */
+    private static List<Changed> changed(JsonNode change) {
+        JsonNode after = change.path("after");
+        if (!change.path("op").asString().equals("u")
+                || !"completed".equals(after.path("status").asString())) {
+            return List.of();
+        }
+        JsonNode source = change.path("source");
+        String at = source.has("lsn")
+                ? "lsn" + source.path("lsn").asString()
+                : "ts" + change.path("ts_ms").asString();
+        return List.of(new Changed(of(after), after.path("id").asString() + "@" + at));
+    }
+
     /** A created (or snapshot-read) completed transfer; nothing for other changes. */
     private static List<Fanout.Transfer> transfer(JsonNode change) {
         String op = change.path("op").asString();
@@ -342,8 +377,11 @@ public final class FanoutTopology {
                 || !"completed".equals(after.path("status").asString())) {
             return List.of();
         }
-        List<Fanout.Transfer> one = new ArrayList<>();
-        one.add(new Fanout.Transfer(
+        return List.of(of(after));
+    }
+
+    private static Fanout.Transfer of(JsonNode after) {
+        return new Fanout.Transfer(
                 UUID.fromString(after.path("id").asString()),
                 UUID.fromString(after.path("sender_id").asString()),
                 UUID.fromString(after.path("receiver_id").asString()),
@@ -354,8 +392,7 @@ public final class FanoutTopology {
                 Set.of(),
                 Set.of(),
                 null,
-                null));
-        return one;
+                null);
     }
 
     /** The curated transfer: who paid whom, how much, when and how visible; no funding split, no fee. */

@@ -325,4 +325,25 @@ class FanoutTopologyTest {
         pay(alice, bob, 100, "friends");
         assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
     }
+
+    @Test
+    void aPaymentMadeMorePrivateIsCuratedAgainWithItsNewVisibilityOncePerChange() {
+        befriend(alice, carol);
+        UUID id = pay(alice, bob, 700, "friends");
+        assertThat(curated.readValuesToList()).hasSize(1);
+        items();
+        String update = "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + id + "\",\"sender_id\":\"" + alice
+                + "\",\"receiver_id\":\"" + bob
+                + "\",\"amount_cents\":700,\"note\":\"tacos\",\"visibility\":\"private\","
+                + "\"status\":\"completed\",\"created_at\":\"2026-11-24T12:00:00.123456Z\"},"
+                + "\"source\":{\"lsn\":4242}}";
+        transfers.pipeInput("{\"id\":\"" + id + "\"}", update);
+        transfers.pipeInput("{\"id\":\"" + id + "\"}", update); // the connector's replay of the same change
+        var records = curated.readKeyValuesToList();
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.key).isEqualTo(id.toString());
+            assertThat(Json.read(r.value).path("visibility").asString()).isEqualTo("private");
+        });
+        assertThat(items()).as("no new feed items for a change").isEmpty();
+    }
 }

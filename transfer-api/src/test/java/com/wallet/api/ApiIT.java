@@ -121,6 +121,11 @@ public @interface ApiIT {
                     "--wallet.notifications.enabled=false",
                     "--wallet.partners.card.base-url=" + Partners.SIM.baseUrl(),
                     "--wallet.partners.ach.base-url=" + Partners.SIM.baseUrl()));
+            // an override replaces the default of the same key (a key given twice would be read as a list)
+            for (String override : overrides) {
+                String key = override.substring(0, override.indexOf('=') + 1);
+                args.removeIf(a -> a.startsWith(key));
+            }
             args.addAll(java.util.List.of(overrides));
             return new org.springframework.boot.builder.SpringApplicationBuilder(TransferApiApplication.class)
                     .profiles("test")

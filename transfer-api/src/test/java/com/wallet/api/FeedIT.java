@@ -230,4 +230,112 @@ class FeedIT extends ApiIT.Base {
                         .asLong())
                 .isZero();
     }
+
+    private Api.Response changeVisibility(Api.Person as, UUID transfer, String visibility) {
+        return api.send(
+                "PATCH", "/v1/transfers/" + transfer, as.token(), null, java.util.Map.of("visibility", visibility));
+    }
+
+    @Test
+    void aPaymentMadeMorePrivateOrAnUnfriendingIsGoneFromEveryFeedAtOnceAndPagesStayFull() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol"); // alice's friend
+        Api.Person dave = api.newUser("dave"); // bob's friend
+        befriend(alice, carol);
+        befriend(bob, dave);
+        Instant t0 = Instant.parse("2026-11-24T13:00:00Z");
+        List<UUID> all = List.of(alice.id(), bob.id(), carol.id(), dave.id());
+        List<UUID> paid = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            paid.add(pay(alice, bob, 100 + i, "friends", t0.plusSeconds(i), all));
+        }
+        // the public feed looks back from now: the public payment is a minute old
+        Instant openAt = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        UUID open = pay(bob, alice, 50, "public", openAt, all);
+        cql.execute(
+                "INSERT INTO " + ApiIT.FEED_KEYSPACE
+                        + ".public_feed_by_hour (bucket, created_at, transfer_id, sender_id,"
+                        + " sender_username, receiver_id, receiver_username, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                openAt.truncatedTo(java.time.temporal.ChronoUnit.HOURS),
+                openAt,
+                open,
+                bob.id(),
+                bob.username(),
+                alice.id(),
+                alice.username(),
+                "for 50");
+
+        // the receiver narrows four of them to private: gone from carol's and dave's feeds, kept for the parties
+        for (UUID id : paid.subList(1, 5)) {
+            Api.Response r = changeVisibility(bob, id, "private");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().path("visibility").asString()).isEqualTo("private");
+        }
+        // pages of one stay full through the gaps, and end where the items end
+        List<String> carolSees = new java.util.ArrayList<>();
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            Api.Response r =
+                    api.get("/v1/me/feed?limit=1" + (cursor == null ? "" : "&cursor=" + cursor), carol.token());
+            carolSees.addAll(ids(r));
+            if (r.json().path("next_cursor").isNull()) {
+                break;
+            }
+            cursor = r.json().path("next_cursor").asString();
+        }
+        assertThat(carolSees)
+                .containsExactly(
+                        open.toString(), paid.get(5).toString(), paid.get(0).toString());
+        assertThat(ids(api.get("/v1/me/feed?limit=20", dave.token())))
+                .containsExactly(
+                        open.toString(), paid.get(5).toString(), paid.get(0).toString());
+        Api.Response alicesOwn = api.get("/v1/me/feed?limit=20", alice.token());
+        assertThat(ids(alicesOwn)).hasSize(7);
+        assertThat(alicesOwn
+                        .json()
+                        .path("items")
+                        .valueStream()
+                        .filter(i -> i.path("transfer_id")
+                                .asString()
+                                .equals(paid.get(1).toString()))
+                        .findFirst()
+                        .orElseThrow()
+                        .path("visibility")
+                        .asString())
+                .isEqualTo("private");
+        assertThat(ids(api.get("/v1/users/" + alice.id() + "/feed?limit=20", carol.token())))
+                .containsExactly(
+                        open.toString(), paid.get(5).toString(), paid.get(0).toString());
+
+        // only the sender makes a payment more visible; strangers are told it does not exist
+        assertThat(changeVisibility(bob, paid.get(1), "friends").status()).isEqualTo(403);
+        assertThat(changeVisibility(carol, paid.get(1), "private").status()).isEqualTo(404);
+        assertThat(changeVisibility(alice, paid.get(1), "everyone").status()).isEqualTo(400);
+        assertThat(changeVisibility(alice, paid.get(1), "friends").status()).isEqualTo(200);
+        assertThat(ids(api.get("/v1/me/feed?limit=20", carol.token())))
+                .contains(paid.get(1).toString());
+
+        // the public payment made friends-only leaves the public feed
+        assertThat(ids(api.get("/v1/feed/public?limit=20", carol.token()))).contains(open.toString());
+        assertThat(changeVisibility(alice, open, "friends").status())
+                .as("the receiver narrows")
+                .isEqualTo(200);
+        assertThat(ids(api.get("/v1/feed/public?limit=20", carol.token()))).doesNotContain(open.toString());
+
+        // unfriending: carol no longer sees alice's friends-only payments, backward too
+        assertThat(api.send("DELETE", "/v1/me/friends/" + alice.id(), carol.token(), null, null)
+                        .status())
+                .isLessThan(300);
+        assertThat(ids(api.get("/v1/me/feed?limit=20", carol.token()))).isEmpty();
+        assertThat(ids(api.get("/v1/me/feed?limit=20", dave.token())))
+                .as("dave is still bob's friend")
+                .contains(paid.get(0).toString(), open.toString());
+
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM audit_log WHERE action = 'transfer.visibility_changed' AND entity_id = ?",
+                        Long.class,
+                        paid.get(1).toString()))
+                .isEqualTo(2);
+    }
 }

@@ -59,16 +59,47 @@ public class FeedService {
         this.jdbc = jdbc;
     }
 
+    /**
+     * The caller's own partition merged with their high-degree friends' timelines, newest first. Rows are fetched in
+     * rounds: a round is complete down to the newest of the last rows of the sources that came back full (older rows
+     * of such a source were not fetched yet), and only rows the caller may still see are kept ({@link #current}), so
+     * a page is full whenever more items exist, however many were narrowed or unfriended away.
+     */
     public PageCursor.Page<FeedItemView> friendsFeed(UUID caller, int limit, String cursor) {
         PageCursor after = PageCursor.decode(cursor);
-        Map<UUID, FeedRow> merged = new LinkedHashMap<>();
-        store.userFeed(caller, after, limit + 1).forEach(r -> merged.putIfAbsent(r.transferId(), r));
-        for (UUID author : highDegreeFriends(caller)) {
-            store.authorFeed(author, after, limit + 1).forEach(r -> merged.putIfAbsent(r.transferId(), r));
+        Set<UUID> callersFriends = friendsOf(caller);
+        List<UUID> authors = highDegreeFriends(caller);
+        List<FeedRow> kept = new ArrayList<>();
+        int fetch = limit + 1;
+        for (int round = 0; round < MAX_ROUNDS; round++) {
+            List<List<FeedRow>> sources = new ArrayList<>();
+            sources.add(store.userFeed(caller, after, fetch));
+            for (UUID author : authors) {
+                sources.add(store.authorFeed(author, after, fetch));
+            }
+            Map<UUID, FeedRow> merged = new LinkedHashMap<>();
+            FeedRow horizon = null;
+            for (List<FeedRow> source : sources) {
+                source.forEach(r -> merged.putIfAbsent(r.transferId(), r));
+                if (source.size() == fetch) {
+                    FeedRow last = source.get(fetch - 1);
+                    horizon = horizon == null || NEWEST_FIRST.compare(last, horizon) < 0 ? last : horizon;
+                }
+            }
+            List<FeedRow> rows = new ArrayList<>(merged.values());
+            rows.sort(NEWEST_FIRST);
+            FeedRow cut = horizon;
+            if (cut != null) {
+                rows.removeIf(r -> NEWEST_FIRST.compare(r, cut) > 0);
+            }
+            kept.addAll(current(caller, callersFriends, rows, false));
+            if (kept.size() > limit || cut == null) {
+                break;
+            }
+            after = new PageCursor(cut.createdAt(), cut.transferId());
+            fetch = 4 * (limit + 1);
         }
-        List<FeedRow> rows = new ArrayList<>(merged.values());
-        rows.sort(NEWEST_FIRST);
-        return page(caller, rows, limit);
+        return page(caller, kept, limit);
     }
 
     public PageCursor.Page<FeedItemView> publicFeed(UUID caller, int limit, String cursor) {
@@ -78,7 +109,17 @@ public class FeedService {
         Instant bucket = newest.truncatedTo(ChronoUnit.HOURS);
         List<FeedRow> rows = new ArrayList<>();
         for (int hour = 0; hour < settings.publicLookbackHours() && rows.size() <= limit; hour++) {
-            rows.addAll(store.publicBucket(bucket.minus(hour, ChronoUnit.HOURS), after, limit + 1 - rows.size()));
+            PageCursor within = after;
+            for (int round = 0; round < MAX_ROUNDS && rows.size() <= limit; round++) {
+                int want = limit + 1 - rows.size();
+                List<FeedRow> batch = store.publicBucket(bucket.minus(hour, ChronoUnit.HOURS), within, want);
+                rows.addAll(current(caller, Set.of(), batch, true));
+                if (batch.size() < want) {
+                    break; // this hour has no more
+                }
+                FeedRow last = batch.get(batch.size() - 1);
+                within = new PageCursor(last.createdAt(), last.transferId());
+            }
         }
         return page(caller, rows, limit);
     }
@@ -88,14 +129,12 @@ public class FeedService {
         Set<UUID> callersFriends = friendsOf(caller);
         PageCursor after = PageCursor.decode(cursor);
         List<FeedRow> rows = new ArrayList<>();
-        for (int round = 0; round < 10 && rows.size() <= limit; round++) {
+        for (int round = 0; round < MAX_ROUNDS && rows.size() <= limit; round++) {
             List<FeedRow> batch = store.userFeed(target, after, 4 * (limit + 1));
-            for (FeedRow r : batch) {
-                boolean own = r.senderId().equals(target) || r.receiverId().equals(target);
-                if (own && maySee(caller, callersFriends, r)) {
-                    rows.add(r);
-                }
-            }
+            List<FeedRow> own = batch.stream()
+                    .filter(r -> r.senderId().equals(target) || r.receiverId().equals(target))
+                    .toList();
+            rows.addAll(current(caller, callersFriends, own, false));
             if (batch.size() < 4 * (limit + 1)) {
                 break;
             }
@@ -103,6 +142,47 @@ public class FeedService {
             after = new PageCursor(last.createdAt(), last.transferId());
         }
         return page(caller, rows, limit);
+    }
+
+    /** Rounds of reads a page may take when items are filtered out. */
+    private static final int MAX_ROUNDS = 10;
+
+    /**
+     * The rows the caller may see now, with the visibility they have now: each payment's current visibility is read
+     * from PostgreSQL (a party may have made it more private since it was fanned out) and judged against the caller's
+     * current friendships (an unfriended party's friends-only payments are gone). {@code publicOnly}: the public
+     * feed, where only payments still public stay.
+     */
+    private List<FeedRow> current(UUID caller, Set<UUID> callersFriends, List<FeedRow> rows, boolean publicOnly) {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<UUID, String> now = new HashMap<>();
+        jdbc.sql("SELECT id, visibility FROM transfers WHERE id = ANY(?)")
+                .param(rows.stream().map(FeedRow::transferId).toArray(UUID[]::new))
+                .query((rs, n) -> now.put(rs.getObject(1, UUID.class), rs.getString(2)))
+                .list();
+        List<FeedRow> kept = new ArrayList<>();
+        for (FeedRow r : rows) {
+            String visibility = now.get(r.transferId());
+            if (visibility == null) {
+                continue;
+            }
+            FeedRow row = new FeedRow(
+                    r.transferId(),
+                    r.createdAt(),
+                    r.senderId(),
+                    r.senderUsername(),
+                    r.receiverId(),
+                    r.receiverUsername(),
+                    r.note(),
+                    visibility,
+                    r.amountCents());
+            if (publicOnly ? visibility.equals("public") : maySee(caller, callersFriends, row)) {
+                kept.add(row);
+            }
+        }
+        return kept;
     }
 
     private static boolean maySee(UUID caller, Set<UUID> callersFriends, FeedRow r) {

@@ -64,6 +64,14 @@ public class FeedStore {
                 .toList();
     }
 
+    /** Asks Cassandra for its release version (opening the session if need be): its health. */
+    public String ping(java.time.Duration timeout) {
+        var statement = com.datastax.oss.driver.api.core.cql.SimpleStatement.newInstance(
+                        "SELECT release_version FROM system.local")
+                .setTimeout(timeout);
+        return session().cql().execute(statement).one().getString(0);
+    }
+
     private static FeedRow row(Row r, boolean hasVisibility, boolean hasAmount) {
         return new FeedRow(
                 r.getUuid("transfer_id"),

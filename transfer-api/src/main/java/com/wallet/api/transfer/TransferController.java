@@ -38,6 +38,7 @@ class TransferController {
             String visibility) {}
 
     private final TransferService transfers;
+    private final TransferVisibility visibility;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
     private final Pins pins;
@@ -48,7 +49,9 @@ class TransferController {
             IdempotentExecutor idempotency,
             RateLimiter rateLimiter,
             JsonMapper json,
-            Pins pins) {
+            Pins pins,
+            TransferVisibility visibility) {
+        this.visibility = visibility;
         this.pins = pins;
         this.transfers = transfers;
         this.idempotency = idempotency;
@@ -83,6 +86,20 @@ class TransferController {
                         Optional.of(payment),
                         card -> idempotency.json(201, transfers.send(me, payment, card)))
                 .toResponseEntity();
+    }
+
+    record VisibilityChange(
+            @jakarta.validation.constraints.NotNull
+            @Pattern(regexp = "public|friends|private", message = "must be public, friends or private")
+            String visibility) {}
+
+    /** Either party narrows a payment's visibility; only the sender widens it. */
+    @org.springframework.web.bind.annotation.PatchMapping("/v1/transfers/{id}")
+    TransferView changeVisibility(
+            @AuthenticationPrincipal Jwt token, @PathVariable UUID id, @Valid @RequestBody VisibilityChange body) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        return visibility.change(me, id, Visibility.of(body.visibility()));
     }
 
     @GetMapping("/v1/transfers/{id}")
