@@ -64,6 +64,7 @@ public final class FanoutApp implements AutoCloseable {
     public static FanoutApp start(Config config, io.micrometer.core.instrument.MeterRegistry meters) {
         FanoutSettings f = config.fanout();
         ensureTopics(config);
+        forgetStaleGlobalState(config);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, f.prefix() + "-fanout" + config.instance());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -160,6 +161,39 @@ public final class FanoutApp implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot upgrade the friend graph: " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * Global stores are rebuilt from their topics, so their local copy can always go; it must when its checkpoint
+     * names a topic no global store reads any more (the per-user friend graph before the edges), or Kafka Streams
+     * refuses to start. Runs before the streams start.
+     */
+    private static void forgetStaleGlobalState(Config config) {
+        FanoutSettings f = config.fanout();
+        java.nio.file.Path global = config.stateDir()
+                .resolve(f.prefix() + "-fanout" + config.instance())
+                .resolve("global");
+        java.nio.file.Path checkpoint = global.resolve(".checkpoint");
+        if (!java.nio.file.Files.exists(checkpoint)) {
+            return;
+        }
+        try {
+            java.util.Set<String> current = java.util.Set.of(f.usernamesTopic(), f.friendEdgesTopic());
+            boolean stale = java.nio.file.Files.readAllLines(checkpoint).stream()
+                    .map(line -> line.trim().split("\\s+"))
+                    .anyMatch(parts -> parts.length == 3 && !current.contains(parts[0]));
+            if (stale) {
+                try (var paths = java.nio.file.Files.walk(global)) {
+                    for (java.nio.file.Path path :
+                            paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.delete(path);
+                    }
+                }
+                log.info("global state in {} named topics no global store reads; removed, to be restored", global);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot clean the fan-out's global state in " + global, e);
         }
     }
 

@@ -271,7 +271,15 @@ class FanoutIT {
             producer.flush();
         }
         var meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        try (FanoutApp app = FanoutApp.start(config(stack, prefix, keyspace, ""), meters)) {
+        // and its global state, whose checkpoint names the old topic (Kafka Streams would refuse to start)
+        FanoutApp.Config config = config(stack, prefix, keyspace, "");
+        java.nio.file.Path global =
+                config.stateDir().resolve(prefix + "-fanout").resolve("global");
+        Files.createDirectories(global);
+        Files.writeString(
+                global.resolve(".checkpoint"),
+                "0\n2\n" + settings.usernamesTopic() + " 0 0\n" + settings.friendGraphTopic() + " 0 3\n");
+        try (FanoutApp app = FanoutApp.start(config, meters)) {
             await().atMost(Duration.ofSeconds(90)).until(app::healthy);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> app.friendsOf(alice).size() == 2);
