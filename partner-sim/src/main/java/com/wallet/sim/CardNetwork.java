@@ -76,7 +76,12 @@ public final class CardNetwork {
 
     /** Puts back a change read from the state journal. */
     void restore(String type, Operation op) {
-        (type.equals("charge") ? charges : payouts).put(op.id(), op);
+        Operation dated = op;
+        if (op.date() == null && op.amountCents() > 0 && op.status() != Status.CANCELLED) {
+            // written by a simulator that did not date its operations: they settle on the day they are read back
+            dated = new Operation(op.id(), op.last4(), op.amountCents(), op.status(), today(), op.voidedOn());
+        }
+        (type.equals("charge") ? charges : payouts).put(op.id(), dated);
     }
 
     /** The clock that dates operations (tests move it to make a day of their own). */
