@@ -78,8 +78,16 @@ public final class CardNetwork {
     void restore(String type, Operation op) {
         Operation dated = op;
         if (op.date() == null && op.amountCents() > 0 && op.status() != Status.CANCELLED) {
-            // written by a simulator that did not date its operations: they settle on the day they are read back
-            dated = new Operation(op.id(), op.last4(), op.amountCents(), op.status(), today(), op.voidedOn());
+            // written by a simulator that did not date its operations: they settle on the day they are read back, and
+            // one voided then is voided that same day (so it settles as neither a capture nor a void)
+            LocalDate day = today();
+            dated = new Operation(
+                    op.id(),
+                    op.last4(),
+                    op.amountCents(),
+                    op.status(),
+                    day,
+                    op.status() == Status.VOIDED && op.voidedOn() == null ? day : op.voidedOn());
         }
         (type.equals("charge") ? charges : payouts).put(op.id(), dated);
     }

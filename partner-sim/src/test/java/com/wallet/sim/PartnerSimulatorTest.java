@@ -172,6 +172,32 @@ class PartnerSimulatorTest {
     }
 
     @Test
+    void cardOperationsFromAJournalThatDidNotDateThemSettleTheDayTheyAreReadBack(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // as the simulator wrote them before operations carried their day
+        java.nio.file.Files.writeString(
+                dir.resolve("state.jsonl"),
+                String.join(
+                        "\n",
+                        "{\"value\":{\"id\":\"old-1\",\"last4\":\"4242\",\"amount_cents\":1288,\"status\":\"CAPTURED\"},"
+                                + "\"type\":\"charge\"}",
+                        "{\"value\":{\"id\":\"old-2\",\"last4\":\"4242\",\"amount_cents\":500,\"status\":\"VOIDED\"},"
+                                + "\"type\":\"charge\"}",
+                        "{\"value\":{\"id\":\"old-3\",\"last4\":\"4242\",\"amount_cents\":300,\"status\":\"PAID\"},"
+                                + "\"type\":\"payout\"}",
+                        ""));
+        try (PartnerSimulator restored = PartnerSimulator.start(0, dir)) {
+            var report = restored.card().settlement(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+            assertThat(report.items())
+                    .extracting(i -> i.type() + ":" + i.id())
+                    .as("the voided one settles as neither a capture nor a void")
+                    .containsExactly("capture:old-1", "payout:old-3");
+            assertThat(report.capturedCents()).isEqualTo(1288);
+            assertThat(report.voidedCents()).isZero();
+        }
+    }
+
+    @Test
     void aFileWithAShortRecordIsRejected() throws Exception {
         HttpRequest upload = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/ach/files"))
                 .header("X-File-Id", "file-bad")
