@@ -50,10 +50,7 @@ class FanoutIT {
         String run = Long.toString(System.nanoTime(), 36);
         String prefix = "fan" + run;
         String keyspace = "feed_" + run;
-        try (CqlSession cql = CqlSessions.open(
-                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
-            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
-                    .migrate();
+        try (CqlSession cql = migrated(stack, keyspace)) {
             UUID friends;
             UUID secret;
             UUID open;
@@ -140,11 +137,7 @@ class FanoutIT {
         String run = Long.toString(System.nanoTime(), 36);
         String prefix = "out" + run;
         String keyspace = "outage_" + run;
-        try (CqlSession cql = CqlSessions.open(
-                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
-            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
-                    .migrate();
-        }
+        migrated(stack, keyspace).close();
         List<UUID> sent = new java.util.ArrayList<>();
         try (FanoutApp app = FanoutApp.start(
                 config(stack, prefix, keyspace, ""), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
@@ -214,6 +207,28 @@ class FanoutIT {
         return line.toString();
     }
 
+    /** A session on a keyspace of its own with the feed tables migrated; the caller closes it. */
+    private static CqlSession migrated(Stack stack, String keyspace) {
+        CqlSession cql = CqlSessions.open(
+                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter());
+        Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1)).migrate();
+        return cql;
+    }
+
+    /** A consumer of its own group reading from the beginning: to look at a topic without disturbing anyone. */
+    private static org.apache.kafka.clients.consumer.KafkaConsumer<String, String> probe(Stack stack) {
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                Map.<String, Object>of(
+                        "bootstrap.servers",
+                        stack.kafka().bootstrapServers(),
+                        "group.id",
+                        "probe-" + UUID.randomUUID(),
+                        "auto.offset.reset",
+                        "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.StringDeserializer());
+    }
+
     private static KafkaProducer<String, String> producer(Stack stack) {
         return new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers()),
@@ -250,11 +265,7 @@ class FanoutIT {
         String run = Long.toString(System.nanoTime(), 36);
         String prefix = "up" + run;
         String keyspace = "feed_up_" + run;
-        try (CqlSession cql = CqlSessions.open(
-                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
-            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
-                    .migrate();
-        }
+        migrated(stack, keyspace).close();
         FanoutSettings settings = new FanoutSettings(prefix, 100);
         // what the earlier fan-out left: each user's whole friend set as one compacted record
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
@@ -302,10 +313,7 @@ class FanoutIT {
         String keyspace = "feed_big_" + run;
         UUID star = UUID.randomUUID();
         int fans = 50_000;
-        try (CqlSession cql = CqlSessions.open(
-                stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
-            Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1))
-                    .migrate();
+        try (CqlSession cql = migrated(stack, keyspace)) {
             try (FanoutApp app = FanoutApp.start(
                     config(stack, prefix, keyspace, ""),
                     new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
@@ -361,16 +369,7 @@ class FanoutIT {
             }
         }
         // no record of the graph grows with the friend count
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                Map.<String, Object>of(
-                        "bootstrap.servers",
-                        stack.kafka().bootstrapServers(),
-                        "group.id",
-                        "probe-" + UUID.randomUUID(),
-                        "auto.offset.reset",
-                        "earliest"),
-                new org.apache.kafka.common.serialization.StringDeserializer(),
-                new org.apache.kafka.common.serialization.StringDeserializer())) {
+        try (var consumer = probe(stack)) {
             consumer.subscribe(List.of(prefix + ".fanout.friend-edges"));
             int[] seen = {0, 0};
             await().atMost(Duration.ofSeconds(60)).until(() -> {

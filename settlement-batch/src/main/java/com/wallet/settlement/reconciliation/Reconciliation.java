@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -132,52 +131,52 @@ public class Reconciliation {
                 report.path("paid_out_cents").asLong(),
                 report.path("fees_cents").asLong(),
                 report.path("net_cents").asLong());
-        Set<String> reported = new HashSet<>();
+        Set<String> reported = keys(report);
+        // ours for every id the report names, read at once: card charges, and instant cashouts as payouts
+        UUID[] ids = report.path("items")
+                .valueStream()
+                .map(item -> StepParameters.uuidOrNull(item.path("id").asString()))
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .toArray(UUID[]::new);
+        Map<String, Ours> ours = new java.util.HashMap<>();
+        jdbc.sql("SELECT 'charge', id::text, status, amount_cents FROM card_charges WHERE id = ANY(?)"
+                        + " UNION ALL SELECT 'payout', id::text, status, amount_cents - fee_cents FROM cashouts"
+                        + " WHERE speed = 'instant' AND id = ANY(?)")
+                .params(ids, ids)
+                .query((rs, n) ->
+                        ours.put(rs.getString(1) + ":" + rs.getString(2), new Ours(rs.getString(3), rs.getLong(4))))
+                .list();
         for (JsonNode item : report.path("items")) {
             String id = item.path("id").asString();
             String type = item.path("type").asString();
             long amount = item.path("amount_cents").asLong();
-            reported.add(type + ":" + id);
-            UUID uuid = StepParameters.uuidOrNull(id);
             if (type.equals("payout")) {
-                Optional<long[]> ours = uuid == null
-                        ? Optional.empty()
-                        : jdbc.sql("SELECT amount_cents - fee_cents, CASE WHEN status = 'completed' THEN 1 ELSE 0 END"
-                                        + " FROM cashouts WHERE id = ? AND speed = 'instant'")
-                                .param(uuid)
-                                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
-                                .optional();
-                if (ours.isEmpty()) {
+                Ours payout = ours.get("payout:" + id);
+                if (payout == null) {
                     findings.add(card(
                             "card_payout_unknown",
                             "the network paid out " + id + ", which is not ours",
                             id,
                             amount,
                             null));
-                } else if (ours.get()[1] == 0) {
+                } else if (!payout.status().equals("completed")) {
                     findings.add(card(
                             "card_status_mismatch",
                             "the network paid out " + id + ", which we do not count as paid",
                             id,
                             amount,
-                            ours.get()[0]));
-                } else if (ours.get()[0] != amount) {
+                            payout.cents()));
+                } else if (payout.cents() != amount) {
                     findings.add(card(
-                            "card_amount_mismatch", "payout " + id + " differs in amount", id, amount, ours.get()[0]));
+                            "card_amount_mismatch", "payout " + id + " differs in amount", id, amount, payout.cents()));
                 }
                 continue;
             }
-            Optional<Map<String, Object>> ours = uuid == null
-                    ? Optional.empty()
-                    : jdbc.sql("SELECT status, amount_cents FROM card_charges WHERE id = ?")
-                            .param(uuid)
-                            .query((rs, n) ->
-                                    Map.<String, Object>of("status", rs.getString(1), "amount", rs.getLong(2)))
-                            .optional();
-            boolean capturedByUs =
-                    ours.map(o -> o.get("status").equals("captured")).orElse(false);
+            Ours charge = ours.get("charge:" + id);
+            boolean capturedByUs = charge != null && charge.status().equals("captured");
             if (type.equals("capture")) {
-                if (ours.isEmpty()) {
+                if (charge == null) {
                     findings.add(card(
                             "card_capture_unknown",
                             "the network captured " + id + ", which is not ours",
@@ -187,14 +186,13 @@ public class Reconciliation {
                 } else if (!capturedByUs) {
                     findings.add(card(
                             "card_status_mismatch",
-                            "the network captured " + id + ", which we hold as "
-                                    + ours.get().get("status"),
+                            "the network captured " + id + ", which we hold as " + charge.status(),
                             id,
                             amount,
-                            (Long) ours.get().get("amount")));
-                } else if ((Long) ours.get().get("amount") != amount) {
-                    findings.add(card("card_amount_mismatch", "charge " + id + " differs in amount", id, amount, (Long)
-                            ours.get().get("amount")));
+                            charge.cents()));
+                } else if (charge.cents() != amount) {
+                    findings.add(card(
+                            "card_amount_mismatch", "charge " + id + " differs in amount", id, amount, charge.cents()));
                 }
             } else if (type.equals("void") && capturedByUs) {
                 findings.add(card(
@@ -202,45 +200,54 @@ public class Reconciliation {
                         "the network voided " + id + ", which we hold as captured",
                         id,
                         amount,
-                        (Long) ours.get().get("amount")));
+                        charge.cents()));
             }
         }
         Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        List<String[]> ours = new ArrayList<>();
-        jdbc.sql("SELECT 'capture', id::text, amount_cents FROM card_charges WHERE status = 'captured'"
-                        + " AND created_at >= ? AND created_at < ?"
-                        + " UNION ALL SELECT 'payout', id::text, amount_cents - fee_cents FROM cashouts"
-                        + " WHERE speed = 'instant' AND status = 'completed' AND created_at >= ? AND created_at < ?")
+        List<OfTheDay> ofTheDay = jdbc.sql(
+                        "SELECT 'capture', id::text, amount_cents FROM card_charges WHERE status = 'captured'"
+                                + " AND created_at >= ? AND created_at < ?"
+                                + " UNION ALL SELECT 'payout', id::text, amount_cents - fee_cents FROM cashouts"
+                                + " WHERE speed = 'instant' AND status = 'completed' AND created_at >= ? AND created_at < ?")
                 .params(Timestamp.from(from), Timestamp.from(to), Timestamp.from(from), Timestamp.from(to))
-                .query((rs, n) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
-                .list()
-                .forEach(ours::add);
+                .query((rs, n) -> new OfTheDay(rs.getString(1), rs.getString(2), rs.getLong(3)))
+                .list();
         Set<String> nextDay = null;
-        for (String[] o : ours) {
-            String key = o[0] + ":" + o[1];
+        for (OfTheDay o : ofTheDay) {
+            String key = o.type() + ":" + o.id();
             if (reported.contains(key)) {
                 continue;
             }
             if (nextDay == null) {
-                nextDay = new HashSet<>();
-                for (JsonNode item : cardNetwork
+                nextDay = keys(cardNetwork
                         .get("/card/settlement?date=" + day.plusDays(1))
-                        .orElseThrow()
-                        .path("items")) {
-                    nextDay.add(
-                            item.path("type").asString() + ":" + item.path("id").asString());
-                }
+                        .orElseThrow());
             }
             if (!nextDay.contains(key)) {
                 findings.add(card(
-                        "card_" + o[0] + "_missing_at_network",
-                        "our " + o[0] + " " + o[1] + " is not in the network's settlement",
-                        o[1],
+                        "card_" + o.type() + "_missing_at_network",
+                        "our " + o.type() + " " + o.id() + " is not in the network's settlement",
+                        o.id(),
                         null,
-                        Long.parseLong(o[2])));
+                        o.cents()));
             }
         }
+    }
+
+    /** Our side of a reported item: its status and amount (a payout's net of our fee). */
+    private record Ours(String status, long cents) {}
+
+    /** A capture or payout of ours on the reconciled day. */
+    private record OfTheDay(String type, String id, long cents) {}
+
+    /** A report's items as {@code type:id}. */
+    private static Set<String> keys(JsonNode report) {
+        Set<String> keys = new HashSet<>();
+        report.path("items")
+                .forEach(item -> keys.add(
+                        item.path("type").asString() + ":" + item.path("id").asString()));
+        return keys;
     }
 
     private static Map<String, Object> card(String check, String detail, String id, Long networkCents, Long ourCents) {

@@ -68,7 +68,7 @@ public class FeedService {
     public PageCursor.Page<FeedItemView> friendsFeed(UUID caller, int limit, String cursor) {
         PageCursor after = PageCursor.decode(cursor);
         Set<UUID> callersFriends = friendsOf(caller);
-        List<UUID> authors = highDegreeFriends(caller);
+        List<UUID> authors = highDegreeAmong(callersFriends);
         List<FeedRow> kept = new ArrayList<>();
         int fetch = limit + 1;
         for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -265,15 +265,17 @@ public class FeedService {
                 .list());
     }
 
-    private List<UUID> highDegreeFriends(UUID user) {
+    /** Those of {@code friends} with more friends than the high-degree threshold (their timelines are merged in). */
+    private List<UUID> highDegreeAmong(Set<UUID> friends) {
+        if (friends.isEmpty()) {
+            return List.of();
+        }
         return jdbc.sql("""
-                        WITH mine AS (SELECT CASE WHEN user_a = :u THEN user_b ELSE user_a END AS friend
-                                        FROM friendships WHERE user_a = :u OR user_b = :u)
-                        SELECT m.friend FROM mine m
+                        SELECT m.friend FROM unnest(:friends) AS m (friend)
                          WHERE (SELECT count(*) FROM friendships f WHERE f.user_a = m.friend OR f.user_b = m.friend)
                                > :threshold
                         """)
-                .param("u", user)
+                .param("friends", friends.toArray(UUID[]::new))
                 .param("threshold", settings.highDegreeThreshold())
                 .query(UUID.class)
                 .list();
