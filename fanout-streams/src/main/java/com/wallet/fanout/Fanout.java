@@ -21,7 +21,8 @@ public final class Fanout {
             Set<UUID> senderFriends,
             Set<UUID> receiverFriends,
             String senderUsername,
-            String receiverUsername) {
+            String receiverUsername,
+            UUID refundOf) {
 
         Transfer withSenderFriends(Set<UUID> friends) {
             return new Transfer(
@@ -35,7 +36,8 @@ public final class Fanout {
                     friends,
                     receiverFriends,
                     senderUsername,
-                    receiverUsername);
+                    receiverUsername,
+                    refundOf);
         }
 
         Transfer withReceiverFriends(Set<UUID> friends) {
@@ -50,7 +52,8 @@ public final class Fanout {
                     senderFriends,
                     friends,
                     senderUsername,
-                    receiverUsername);
+                    receiverUsername,
+                    refundOf);
         }
 
         Transfer withSenderUsername(String username) {
@@ -65,7 +68,8 @@ public final class Fanout {
                     senderFriends,
                     receiverFriends,
                     username,
-                    receiverUsername);
+                    receiverUsername,
+                    refundOf);
         }
 
         Transfer withReceiverUsername(String username) {
@@ -80,7 +84,8 @@ public final class Fanout {
                     senderFriends,
                     receiverFriends,
                     senderUsername,
-                    username);
+                    username,
+                    refundOf);
         }
     }
 

@@ -392,10 +392,13 @@ public final class FanoutTopology {
                 Set.of(),
                 Set.of(),
                 null,
-                null);
+                null,
+                after.path("refund_of").isString()
+                        ? UUID.fromString(after.path("refund_of").asString())
+                        : null);
     }
 
-    /** The curated transfer: who paid whom, how much, when and how visible; no funding split, no fee. */
+    /** The curated transfer: who paid whom, how much, when and how visible, and the payment a refund gives back. */
     record CuratedTransfer(
             int version,
             UUID transferId,
@@ -404,10 +407,19 @@ public final class FanoutTopology {
             long amountCents,
             String note,
             String visibility,
-            String createdAt) {}
+            String createdAt,
+            UUID refundOf) {}
 
     private static CuratedTransfer curated(Fanout.Transfer t) {
         return new CuratedTransfer(
-                1, t.id(), t.senderId(), t.receiverId(), t.amountCents(), t.note(), t.visibility(), t.createdAt());
+                1,
+                t.id(),
+                t.senderId(),
+                t.receiverId(),
+                t.amountCents(),
+                t.note(),
+                t.visibility(),
+                t.createdAt(),
+                t.refundOf());
     }
 }

@@ -289,6 +289,31 @@ class FanoutTopologyTest {
     }
 
     @Test
+    void aCuratedRefundNamesThePaymentItGivesBack() {
+        UUID payment = pay(alice, bob, 1_000, "friends");
+        UUID refund = UUID.randomUUID();
+        transfers.pipeInput(
+                "{\"id\":\"" + refund + "\"}",
+                "{\"op\":\"c\",\"before\":null,\"after\":{\"id\":\"" + refund + "\",\"sender_id\":\"" + bob
+                        + "\",\"receiver_id\":\"" + alice + "\",\"amount_cents\":400,\"balance_cents\":400,"
+                        + "\"bank_cents\":0,\"card_cents\":0,\"fee_cents\":0,\"note\":\"Refund: tacos\","
+                        + "\"visibility\":\"friends\",\"status\":\"completed\","
+                        + "\"created_at\":\"2026-11-24T12:01:00Z\",\"payment_request_id\":null,"
+                        + "\"refund_of\":\"" + payment + "\"}}",
+                java.time.Instant.parse("2026-11-24T12:01:00Z"));
+
+        List<JsonNode> out = curated.readValuesToList().stream().map(Json::read).toList();
+
+        assertThat(out).hasSize(2);
+        assertThat(out.get(0).path("refund_of").isNull())
+                .as("a payment refunds nothing")
+                .isTrue();
+        assertThat(out.get(1).path("transfer_id").asString()).isEqualTo(refund.toString());
+        assertThat(out.get(1).path("refund_of").asString()).isEqualTo(payment.toString());
+        assertThat(out.get(1).path("sender_id").asString()).isEqualTo(bob.toString());
+    }
+
+    @Test
     void aUserWithThousandsOfFriendsCostsNoLargeRecordAndTheFeedFlowsForOthers() {
         var d = new StringDeserializer();
         var edgesOut = driver.createOutputTopic(SETTINGS.friendEdgesTopic(), d, d);

@@ -27,20 +27,21 @@ public final class NotificationRules {
             case "transfers" -> {
                 if (op.equals("c") && "completed".equals(row.path("status").asString())) {
                     UUID id = uuid(row, "id");
-                    out.add(new Derived(
-                            uuid(row, "receiver_id"),
-                            "payment_received",
+                    Map<String, Object> p = payload(
+                            "transfer_id",
                             id,
-                            "payment_received:" + id,
-                            payload(
-                                    "transfer_id",
-                                    id,
-                                    "sender_id",
-                                    uuid(row, "sender_id"),
-                                    "amount_cents",
-                                    row.path("amount_cents").asLong(),
-                                    "note",
-                                    row.path("note").asString())));
+                            "sender_id",
+                            uuid(row, "sender_id"),
+                            "amount_cents",
+                            row.path("amount_cents").asLong(),
+                            "note",
+                            row.path("note").asString());
+                    // a refund gives a payment back: its payer is told so, with the payment it refunds
+                    String kind = row.path("refund_of").isString() ? "refund_received" : "payment_received";
+                    if (kind.equals("refund_received")) {
+                        p.put("refund_of", uuid(row, "refund_of"));
+                    }
+                    out.add(new Derived(uuid(row, "receiver_id"), kind, id, kind + ":" + id, p));
                 }
             }
             case "payment_requests" -> {

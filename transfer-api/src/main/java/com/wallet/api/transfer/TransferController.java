@@ -37,7 +37,10 @@ class TransferController {
             @Pattern(regexp = "public|friends|private", message = "must be public, friends or private")
             String visibility) {}
 
+    record RefundRequest(@NotNull @Min(1) Long amountCents, String note) {}
+
     private final TransferService transfers;
+    private final RefundService refunds;
     private final TransferVisibility visibility;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
@@ -50,7 +53,9 @@ class TransferController {
             RateLimiter rateLimiter,
             JsonMapper json,
             Pins pins,
-            TransferVisibility visibility) {
+            TransferVisibility visibility,
+            RefundService refunds) {
+        this.refunds = refunds;
         this.visibility = visibility;
         this.pins = pins;
         this.transfers = transfers;
@@ -86,6 +91,37 @@ class TransferController {
                         Optional.of(payment),
                         card -> idempotency.json(201, transfers.send(me, payment, card)))
                 .toResponseEntity();
+    }
+
+    /** The receiver of a payment gives back part or all of it (from the wallet balance) to the payer's wallet. */
+    @PostMapping("/v1/transfers/{id}/refunds")
+    ResponseEntity<String> refund(
+            @AuthenticationPrincipal Jwt token,
+            @RequestHeader("Idempotency-Key") String key,
+            @RequestHeader(value = Pins.HEADER, required = false) String pin,
+            @PathVariable UUID id,
+            @Valid @RequestBody RefundRequest body) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        if (body.note() != null) {
+            Notes.check(body.note());
+        }
+        if (pins.neededFor(body.amountCents())) {
+            pins.require(me, pin, "transfer.refund");
+        }
+        String request = "POST /v1/transfers/" + id + "/refunds " + json.writeValueAsString(body);
+        return idempotency
+                .execute(
+                        me,
+                        key,
+                        request,
+                        () -> idempotency.json(201, refunds.refund(me, id, body.amountCents(), body.note())))
+                .toResponseEntity();
+    }
+
+    @GetMapping("/v1/transfers/{id}/refunds")
+    RefundService.RefundsView refunds(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        return refunds.refunds(CurrentUser.id(token), id);
     }
 
     record VisibilityChange(

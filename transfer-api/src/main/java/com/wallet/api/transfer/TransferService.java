@@ -271,7 +271,8 @@ public class TransferService {
                             funding.bank().cents(),
                             funding.card().cents(),
                             funding.fee().cents()),
-                    request.paymentRequestId());
+                    request.paymentRequestId(),
+                    null);
             var createdAt = transfers.insert(
                     draft,
                     sources.bank()
@@ -301,17 +302,7 @@ public class TransferService {
                     senderId,
                     to.userId(),
                     funding.source());
-            return new TransferView(
-                    draft.id(),
-                    draft.senderId(),
-                    draft.receiverId(),
-                    draft.amountCents(),
-                    draft.note(),
-                    draft.visibility(),
-                    draft.status(),
-                    createdAt,
-                    draft.funding(),
-                    draft.paymentRequestId());
+            return draft.createdAt(createdAt);
         } finally {
             MDC.remove("transfer_id");
         }
@@ -361,7 +352,7 @@ public class TransferService {
      * The transfer as {@code caller} may see it: the funding split (how much came from the balance, the bank, the
      * card, and the fee) is the sender's business only; shown to the receiver it would reveal the sender's balance.
      */
-    private static TransferView asSeenBy(UUID caller, TransferView t) {
+    static TransferView asSeenBy(UUID caller, TransferView t) {
         if (t.senderId().equals(caller)) {
             return t;
         }
@@ -375,7 +366,8 @@ public class TransferService {
                 t.status(),
                 t.createdAt(),
                 null,
-                t.paymentRequestId());
+                t.paymentRequestId(),
+                t.refundOf());
     }
 
     /** A transfer, if the caller is its sender or receiver; anyone else is told it does not exist. */

@@ -2,12 +2,15 @@ package com.wallet.api.transfer;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Limits and fees of sending money. Daily and weekly limits are rolling windows over what the user sent (24 hours and
- * 7 days). The card fee is in basis points of the card-funded part (300 = 3%), rounded half up to the cent.
+ * 7 days). The card fee is in basis points of the card-funded part (300 = 3%), rounded half up to the cent. A payment
+ * may be refunded by its receiver for {@code refundWindow} after it was made.
  */
 @Validated
 @ConfigurationProperties("wallet.transfers")
@@ -16,12 +19,16 @@ public record TransferSettings(
         @Min(1) long maxAmountCents,
         @Min(1) long dailyLimitCents,
         @Min(1) long weeklyLimitCents,
-        @Min(0) @Max(10_000) long cardFeeBasisPoints) {
+        @Min(0) @Max(10_000) long cardFeeBasisPoints,
+        @DefaultValue("P180D") Duration refundWindow) {
 
     public TransferSettings {
         if (minAmountCents > maxAmountCents) {
             throw new IllegalArgumentException("wallet.transfers.min-amount-cents (" + minAmountCents
                     + ") exceeds max-amount-cents (" + maxAmountCents + ")");
+        }
+        if (refundWindow.isNegative()) {
+            throw new IllegalArgumentException("wallet.transfers.refund-window must not be negative: " + refundWindow);
         }
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Privacy that can be taken back: either party may make a payment more private (public → friends → private); only
  * the sender may make it more visible. The feed reads apply the current visibility (and the current friendships) to
- * every item they serve, so a narrowed payment is gone from every feed at once (README "Feed").
+ * every item they serve, so a narrowed payment is gone from every feed at once (README "Feed"). A payment's refunds
+ * follow its visibility: changing either changes all of them, by the rule of the payment's sender.
  */
 @Service
 public class TransferVisibility {
@@ -28,7 +29,7 @@ public class TransferVisibility {
         this.transfers = transfers;
     }
 
-    private record Row(UUID senderId, UUID receiverId, Visibility visibility) {}
+    private record Row(UUID id, UUID senderId, UUID receiverId, Visibility visibility) {}
 
     /** How far a visibility shows a payment: private 0, friends 1, public 2. */
     private static int reach(Visibility v) {
@@ -47,10 +48,15 @@ public class TransferVisibility {
 
     @Transactional
     public TransferView change(UUID caller, UUID transferId, Visibility wanted) {
-        Row row = jdbc.sql("SELECT sender_id, receiver_id, visibility FROM transfers WHERE id = ? FOR UPDATE")
+        // a payment and its refunds share one visibility: the payment's row decides, locked, for all of them
+        Row row = jdbc.sql("SELECT p.id, p.sender_id, p.receiver_id, p.visibility FROM transfers t"
+                        + " JOIN transfers p ON p.id = coalesce(t.refund_of, t.id) WHERE t.id = ? FOR UPDATE OF p")
                 .param(transferId)
                 .query((rs, n) -> new Row(
-                        rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), Visibility.of(rs.getString(3))))
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class),
+                        Visibility.of(rs.getString(4))))
                 .optional()
                 .filter(r -> r.senderId().equals(caller) || r.receiverId().equals(caller))
                 .orElseThrow(() -> new DomainException(
@@ -66,8 +72,8 @@ public class TransferVisibility {
                             row.visibility().wire()));
         }
         if (wanted != row.visibility()) {
-            jdbc.sql("UPDATE transfers SET visibility = ? WHERE id = ?")
-                    .params(wanted.wire(), transferId)
+            jdbc.sql("UPDATE transfers SET visibility = ? WHERE id = ? OR refund_of = ?")
+                    .params(wanted.wire(), row.id(), row.id())
                     .update();
             audit.record(
                     caller,

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 public class TransferRepository {
 
     private static final String COLUMNS = "id, sender_id, receiver_id, amount_cents, note, visibility, status,"
-            + " created_at, balance_cents, bank_cents, card_cents, fee_cents, payment_request_id";
+            + " created_at, balance_cents, bank_cents, card_cents, fee_cents, payment_request_id, refund_of";
 
     /** What the waterfall may use beyond the wallet: the default verified bank account and the default card. */
     public record FundingSources(Optional<UUID> bank, Optional<UUID> card) {}
@@ -105,6 +105,7 @@ public class TransferRepository {
     private static String window(String name) {
         return "((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour WHERE user_id = :u AND hour > h." + name
                 + "_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM transfers WHERE sender_id = :u"
+                + " AND refund_of IS NULL"
                 + " AND created_at > h." + name + "_start AND created_at < to_timestamp((h." + name
                 + "_hour + 1) * 3600)))";
     }
@@ -115,8 +116,8 @@ public class TransferRepository {
      */
     public Instant insert(TransferView t, Optional<BankDebit> bankDebit) {
         return jdbc.sql("WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
-                        + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, sender_id, created_at),"
+                        + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id, refund_of)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, sender_id, created_at),"
                         + " debit AS (INSERT INTO external_charges (id, transfer_id, user_id, payment_method_id, kind,"
                         + " amount_cents) SELECT ?::uuid, t.id, t.sender_id, ?::uuid, 'bank_debit', ?::bigint FROM t"
                         + " WHERE ?::uuid IS NOT NULL)"
@@ -134,6 +135,7 @@ public class TransferRepository {
                         t.visibility().wire(),
                         t.status().wire(),
                         t.paymentRequestId(),
+                        t.refundOf(),
                         bankDebit.map(BankDebit::id).orElse(null),
                         bankDebit.map(BankDebit::paymentMethodId).orElse(null),
                         bankDebit.map(BankDebit::amountCents).orElse(null),
@@ -147,6 +149,46 @@ public class TransferRepository {
                 .param(id)
                 .query(TransferRepository::map)
                 .optional();
+    }
+
+    /**
+     * A payment as a refund sees it: the payment, what its refunds add up to, and until when it may be refunded
+     * ({@code windowOpen} by the database's clock, which dated the payment).
+     */
+    public record Refundable(TransferView payment, long refundedCents, Instant refundableUntil, boolean windowOpen) {}
+
+    /**
+     * The payment with what its refunds add up to; with {@code lock}, under its row lock (so its refunds are decided
+     * one at a time). Lock order: this row before any wallet.
+     */
+    public Optional<Refundable> refundable(UUID id, java.time.Duration window, boolean lock) {
+        if (lock) {
+            // locked by a statement of its own: a statement that waits for the lock keeps the snapshot it started
+            // with, so a sum read in it would miss the refund committed by the transaction it waited for
+            jdbc.sql("SELECT 1 FROM transfers WHERE id = ? FOR NO KEY UPDATE")
+                    .param(id)
+                    .query(Integer.class)
+                    .optional();
+        }
+        return jdbc.sql("SELECT " + COLUMNS + ", (SELECT coalesce(sum(r.amount_cents), 0) FROM transfers r"
+                        + " WHERE r.refund_of = t.id) AS refunded, t.created_at + ?::interval AS until,"
+                        + " t.created_at + ?::interval > clock_timestamp() AS open"
+                        + " FROM transfers t WHERE t.id = ?")
+                .params(window.toMillis() + " milliseconds", window.toMillis() + " milliseconds", id)
+                .query((rs, n) -> new Refundable(
+                        map(rs, n),
+                        rs.getLong("refunded"),
+                        rs.getTimestamp("until").toInstant(),
+                        rs.getBoolean("open")))
+                .optional();
+    }
+
+    /** The refunds of a payment, oldest first. */
+    public List<TransferView> refundsOf(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM transfers WHERE refund_of = ? ORDER BY created_at, id")
+                .param(id)
+                .query(TransferRepository::map)
+                .list();
     }
 
     /** The user's transfers, sent or received, newest first, strictly before the (createdAt, id) cursor. */
@@ -178,6 +220,7 @@ public class TransferRepository {
                         rs.getLong("bank_cents"),
                         rs.getLong("card_cents"),
                         rs.getLong("fee_cents")),
-                rs.getObject("payment_request_id", UUID.class));
+                rs.getObject("payment_request_id", UUID.class),
+                rs.getObject("refund_of", UUID.class));
     }
 }
