@@ -14,6 +14,7 @@ import com.wallet.api.web.Problem;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,7 @@ public class PaymentRequestService {
     public static final Set<String> STATUSES = Set.of("pending", "paid", "declined", "cancelled");
 
     private static final String COLUMNS = "r.id, r.requester_id, r.payer_id, r.amount_cents, r.note, r.visibility,"
-            + " r.status, r.created_at, r.updated_at, t.id AS transfer_id";
+            + " r.status, r.created_at, r.updated_at, t.id AS transfer_id, r.group_id";
     private static final String FROM = " FROM payment_requests r LEFT JOIN transfers t ON t.payment_request_id = r.id";
 
     private final JdbcClient jdbc;
@@ -86,6 +87,172 @@ public class PaymentRequestService {
                 .update();
         audit.record(requesterId, "payment_request.created", "payment_request", id, Map.of("payer_id", payerId));
         return find(id);
+    }
+
+    /** One payer's share of a split request. */
+    public record Share(UUID payerId, long amountCents) {}
+
+    /** A split: the requests of its payers, what they add up to and what of it is paid. */
+    public record GroupView(
+            UUID id,
+            UUID requesterId,
+            String split,
+            long totalCents,
+            long requesterShareCents,
+            long requestedCents,
+            long paidCents,
+            String note,
+            Instant createdAt,
+            List<PaymentRequestView> requests) {}
+
+    /** The most payers one split may ask. */
+    public static final int MAX_PAYERS = 50;
+
+    /**
+     * {@code total} in {@code n} shares as equal as cents allow: the first {@code total mod n} shares get one cent
+     * more. Refused when a share would be 0.
+     */
+    public static List<Long> equalShares(long total, int n) {
+        if (n < 1 || total < n) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST,
+                    "total_cents " + total + " cannot be split into " + n + " shares of at least one cent",
+                    Map.of("total_cents", total, "shares", n));
+        }
+        long base = total / n;
+        long rest = total % n;
+        List<Long> shares = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            shares.add(i < rest ? base + 1 : base);
+        }
+        return shares;
+    }
+
+    /**
+     * Creates one pending request per share under a new group, all or none.
+     *
+     * @param split {@code equal} or {@code custom}
+     * @param requesterShare the part of the total the requester bears (an equal split including them), asked of nobody
+     */
+    @Transactional
+    public GroupView createGroup(
+            UUID requesterId,
+            List<Share> shares,
+            String split,
+            long requesterShare,
+            String note,
+            Visibility visibility) {
+        if (shares.isEmpty() || shares.size() > MAX_PAYERS) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST,
+                    "a split asks 1 to " + MAX_PAYERS + " payers, not " + shares.size(),
+                    Map.of("max_payers", MAX_PAYERS));
+        }
+        Set<UUID> payers = new java.util.HashSet<>();
+        long requested = 0;
+        for (Share share : shares) {
+            if (!payers.add(share.payerId())) {
+                throw new DomainException(
+                        Problem.INVALID_REQUEST,
+                        "payer " + share.payerId() + " is listed twice",
+                        Map.of("payer_id", share.payerId()));
+            }
+            if (share.payerId().equals(requesterId)) {
+                throw new DomainException(Problem.SELF_REQUEST, "requester and payer are the same user");
+            }
+            if (share.amountCents() < 1 || share.amountCents() > limits.maxAmountCents()) {
+                throw new DomainException(
+                        Problem.LIMIT_EXCEEDED,
+                        "each share must be from 1 to " + limits.maxAmountCents() + " cents, was "
+                                + share.amountCents(),
+                        Map.of("payer_id", share.payerId(), "max_amount_cents", limits.maxAmountCents()));
+            }
+            requested = Math.addExact(requested, share.amountCents());
+        }
+        List<UUID> known = jdbc.sql("SELECT id FROM users WHERE id = ANY(?)")
+                .param(payers.toArray(UUID[]::new))
+                .query(UUID.class)
+                .list();
+        for (Share share : shares) {
+            if (!known.contains(share.payerId())) {
+                throw new DomainException(
+                        Problem.UNKNOWN_PAYER, "no user " + share.payerId(), Map.of("payer_id", share.payerId()));
+            }
+        }
+        User requester = users.get(requesterId);
+        Visibility shown = visibility != null
+                ? visibility
+                : requester.defaultVisibility() != null
+                        ? Visibility.of(requester.defaultVisibility())
+                        : Visibility.FRIENDS;
+        UUID groupId = UUID.randomUUID();
+        // the group and its requests in one statement
+        jdbc.sql("WITH g AS (INSERT INTO payment_request_groups (id, requester_id, total_cents, split,"
+                        + " requester_share, note) VALUES (?, ?, ?, ?, ?, ?))"
+                        + " INSERT INTO payment_requests (id, requester_id, payer_id, amount_cents, note, visibility,"
+                        + " group_id) SELECT gen_random_uuid(), ?, payer, amount, ?, ?, ?"
+                        + " FROM unnest(?::uuid[], ?::bigint[]) WITH ORDINALITY AS s(payer, amount, n) ORDER BY n")
+                .params(
+                        groupId,
+                        requesterId,
+                        Math.addExact(requested, requesterShare),
+                        split,
+                        requesterShare,
+                        note,
+                        requesterId,
+                        note,
+                        shown.wire(),
+                        groupId,
+                        shares.stream().map(Share::payerId).toArray(UUID[]::new),
+                        shares.stream().map(Share::amountCents).toArray(Long[]::new))
+                .update();
+        audit.record(
+                requesterId,
+                "payment_request_group.created",
+                "payment_request_group",
+                groupId,
+                Map.of("payers", shares.size(), "requested_cents", requested, "split", split));
+        return group(requesterId, groupId);
+    }
+
+    /** A split, for its requester or any of its payers; anyone else is told it does not exist. */
+    @Transactional(readOnly = true)
+    public GroupView group(UUID caller, UUID groupId) {
+        List<PaymentRequestView> requests = jdbc.sql(
+                        "SELECT " + COLUMNS + FROM + " WHERE r.group_id = ? ORDER BY r.created_at, r.id")
+                .param(groupId)
+                .query(PaymentRequestService::map)
+                .list();
+        record Head(UUID requester, String split, long total, long requesterShare, String note, Instant at) {}
+        Head head = jdbc.sql("SELECT requester_id, split, total_cents, requester_share, note, created_at"
+                        + " FROM payment_request_groups WHERE id = ?")
+                .param(groupId)
+                .query((rs, n) -> new Head(
+                        rs.getObject(1, UUID.class),
+                        rs.getString(2),
+                        rs.getLong(3),
+                        rs.getLong(4),
+                        rs.getString(5),
+                        rs.getTimestamp(6).toInstant()))
+                .optional()
+                .filter(h -> h.requester().equals(caller)
+                        || requests.stream().anyMatch(r -> r.payerId().equals(caller)))
+                .orElseThrow(() -> new DomainException(
+                        Problem.NOT_FOUND, "no payment request group " + groupId, Map.of("group_id", groupId)));
+        return new GroupView(
+                groupId,
+                head.requester(),
+                head.split(),
+                head.total(),
+                head.requesterShare(),
+                requests.stream().mapToLong(PaymentRequestView::amountCents).sum(),
+                requests.stream()
+                        .filter(r -> r.status() == PaymentRequestStatus.PAID)
+                        .mapToLong(PaymentRequestView::amountCents)
+                        .sum(),
+                head.note(),
+                head.at(),
+                requests);
     }
 
     /**
@@ -174,7 +341,7 @@ public class PaymentRequestService {
      */
     private PaymentRequestView lockPending(UUID caller, UUID requestId, Role role, String action) {
         PaymentRequestView request = jdbc.sql("SELECT r.id, r.requester_id, r.payer_id, r.amount_cents, r.note,"
-                        + " r.visibility, r.status, r.created_at, r.updated_at, NULL::uuid AS transfer_id"
+                        + " r.visibility, r.status, r.created_at, r.updated_at, NULL::uuid AS transfer_id, r.group_id"
                         + " FROM payment_requests r WHERE r.id = ? FOR UPDATE")
                 .param(requestId)
                 .query(PaymentRequestService::map)
@@ -242,6 +409,7 @@ public class PaymentRequestService {
                 PaymentRequestStatus.of(rs.getString("status")),
                 rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("updated_at").toInstant(),
-                rs.getObject("transfer_id", UUID.class));
+                rs.getObject("transfer_id", UUID.class),
+                rs.getObject("group_id", UUID.class));
     }
 }

@@ -5,7 +5,7 @@ import com.wallet.api.domain.Visibility;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A payment request as its requester and payer see it. */
+/** A payment request as its requester and payer see it; {@code groupId} names the split it is part of, if any. */
 public record PaymentRequestView(
         UUID id,
         UUID requesterId,
@@ -16,4 +16,5 @@ public record PaymentRequestView(
         PaymentRequestStatus status,
         Instant createdAt,
         Instant updatedAt,
-        UUID transferId) {}
+        UUID transferId,
+        UUID groupId) {}
