@@ -5,6 +5,8 @@ import java.util.Locale;
 /** What a ledger entry records; stored in {@code ledger_entries.kind} as the lower-case name. */
 public enum EntryKind {
     TRANSFER,
+    /** Money added to a wallet from the user's own bank by an ACH debit (unsettled until the debit settles). */
+    TOP_UP,
     /** A payment given back (in full or in part) by its receiver to its payer. */
     REFUND,
     /** A standard cashout leaving the wallet when requested. */

@@ -56,16 +56,21 @@ public final class Ledger {
         }
     }
 
-    /** What an entry belongs to: a transfer, a cashout, or neither (settlement of clearing accounts). */
-    public record Reference(UUID transferId, UUID cashoutId) {
-        public static final Reference NONE = new Reference(null, null);
+    /** What an entry belongs to: a transfer, a cashout, a top-up, or none (settlement of clearing accounts). */
+    public record Reference(UUID transferId, UUID cashoutId, UUID topUpId) {
+        public static final Reference NONE = new Reference(null, null, null);
 
         public static Reference transfer(UUID id) {
-            return new Reference(id, null);
+            return new Reference(id, null, null);
         }
 
         public static Reference cashout(UUID id) {
-            return new Reference(null, id);
+            return new Reference(null, id, null);
+        }
+
+        /** A top-up: money added to a wallet from the user's bank (its id is the bank debit's). */
+        public static Reference topUp(UUID id) {
+            return new Reference(null, null, id);
         }
     }
 
@@ -166,7 +171,8 @@ public final class Ledger {
                     + lines.size() + " summing to " + sum);
         }
         // the entry and its lines in one statement (one round trip); the lines go in the order given
-        jdbc.sql("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id) VALUES (?, ?, ?, ?))"
+        jdbc.sql("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id, top_up_id)"
+                        + " VALUES (?, ?, ?, ?, ?))"
                         + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
                         + " SELECT ?, account_id, amount_cents"
                         + " FROM unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY AS l(account_id, amount_cents, n)"
@@ -176,6 +182,7 @@ public final class Ledger {
                         kind.dbName(),
                         reference.transferId(),
                         reference.cashoutId(),
+                        reference.topUpId(),
                         entryId,
                         lines.stream().map(l -> l.account().value()).toArray(Long[]::new),
                         lines.stream().map(l -> l.amount().cents()).toArray(Long[]::new))

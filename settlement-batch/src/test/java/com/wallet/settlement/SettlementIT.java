@@ -408,6 +408,64 @@ class SettlementIT {
     }
 
     @Test
+    void aTopUpGoesOutInTheNextFileSettlesIntoCashableMoneyAndAReturnTakesItBackWhereItSits() {
+        run("achOrigination");
+        Person saver = SettlementTestSupport.newUser("saver");
+        UUID saverBank = SettlementTestSupport.verifiedBank(saver, SettlementTestSupport.newAccount());
+        UUID saved = topUp(saver, saverBank, 3_000);
+        Person risky = SettlementTestSupport.newUser("risky");
+        String riskyAccount = SettlementTestSupport.newAccount();
+        UUID riskyBank = SettlementTestSupport.verifiedBank(risky, riskyAccount);
+        UUID risked = topUp(risky, riskyBank, 2_000);
+        Person friend = SettlementTestSupport.newUser("friend");
+        SettlementTestSupport.send(risky, friend, 500); // from the balance: unsettled money moves with it
+        assertThat(SettlementTestSupport.wallet(saver).path("cashable_cents").asLong())
+                .isZero();
+        SIM.ach().returnEntriesTo(riskyAccount, "R10");
+
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(count(
+                        "SELECT count(*) FROM ach_entries WHERE source_id = ? AND transaction_code = 27"
+                                + " AND amount_cents = 3000",
+                        saved))
+                .as("a debit of the saver's bank in the file")
+                .isEqualTo(1);
+        assertThat(topUpStatus(saver, saved)).isEqualTo("submitted");
+        assertThat(run("achReturns").ok()).isTrue();
+        assertThat(topUpStatus(risky, risked)).isEqualTo("returned");
+        assertThat(SettlementTestSupport.wallet(risky).path("balance_cents").asLong())
+                .isZero();
+        assertThat(SettlementTestSupport.wallet(friend).path("balance_cents").asLong())
+                .as("taken back where it sat unsettled")
+                .isZero();
+        assertThat(count("SELECT count(*) FROM ledger_entries WHERE kind = 'ach_return' AND top_up_id = ?", risked))
+                .isEqualTo(1);
+
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 30)).ok()).isTrue();
+        assertThat(topUpStatus(saver, saved)).isEqualTo("completed");
+        assertThat(SettlementTestSupport.wallet(saver).path("cashable_cents").asLong())
+                .isEqualTo(3_000);
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    private static UUID topUp(Person who, UUID bank, long cents) {
+        return UUID.fromString(SettlementTestSupport.call(
+                        "POST",
+                        "/v1/me/wallet/top-ups",
+                        who.token(),
+                        UUID.randomUUID().toString(),
+                        java.util.Map.of("amount_cents", cents, "payment_method_id", bank.toString()))
+                .path("id")
+                .asString());
+    }
+
+    private static String topUpStatus(Person who, UUID id) {
+        return SettlementTestSupport.call("GET", "/v1/me/wallet/top-ups/" + id, who.token(), null, null)
+                .path("status")
+                .asString();
+    }
+
+    @Test
     void filesAskForTheNextBankingDay() throws Exception {
         // a Friday, the day before Thanksgiving, and New Year's Eve (New Year's Day 2027 is a Friday)
         Map<String, String> expected = Map.of(

@@ -243,8 +243,9 @@ class AchReturnsJobConfiguration {
         if (e.source().equals("bank_debit")) {
             UUID transfer = jdbc.sql("SELECT transfer_id FROM external_charges WHERE id = ?")
                     .param(e.sourceId())
-                    .query(UUID.class)
-                    .single();
+                    .query((rs, n) -> java.util.Optional.ofNullable(rs.getObject(1, UUID.class)))
+                    .single()
+                    .orElse(null);
             List<Ledger.Unsettled> unsettled = ledger.unsettledOf(e.sourceId());
             Set<UUID> owners = new LinkedHashSet<>();
             owners.add(e.userId());
@@ -268,7 +269,11 @@ class AchReturnsJobConfiguration {
                 lines.add(new Line(sender.accountId(), rest.negate()));
             }
             lines.add(Line.of(counter, amount));
-            ledger.post(EntryKind.ACH_RETURN, Reference.transfer(transfer), merge(lines));
+            // a debit that funded no transfer is a top-up (its id is the top-up's)
+            ledger.post(
+                    EntryKind.ACH_RETURN,
+                    transfer != null ? Reference.transfer(transfer) : Reference.topUp(e.sourceId()),
+                    merge(lines));
             ledger.release(e.sourceId());
             jdbc.sql("UPDATE external_charges SET status = 'returned', updated_at = now() WHERE id = ?")
                     .param(e.sourceId())

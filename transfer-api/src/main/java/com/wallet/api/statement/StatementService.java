@@ -101,7 +101,7 @@ public class StatementService {
         List<Movement> movements = jdbc.sql("SELECT l.created_at, e.kind, l.amount_cents,"
                         + " CASE WHEN t.id IS NULL THEN NULL WHEN t.sender_id = :u THEN ru.username"
                         + " ELSE su.username END AS counterparty,"
-                        + " coalesce(e.transfer_id, e.cashout_id, e.id) AS reference, t.note"
+                        + " coalesce(e.transfer_id, e.cashout_id, e.top_up_id, e.id) AS reference, t.note"
                         + " FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id"
                         + " LEFT JOIN transfers t ON t.id = e.transfer_id"
                         + " LEFT JOIN users su ON su.id = t.sender_id LEFT JOIN users ru ON ru.id = t.receiver_id"
