@@ -31,6 +31,7 @@ public enum Problem {
     NOT_REFUNDABLE("not-refundable", "That transfer cannot be refunded"),
     REFUND_WINDOW_CLOSED("refund-window-closed", "The payment is too old to be refunded"),
     REFUND_EXCEEDS_PAYMENT("refund-exceeds-payment", "Refunds cannot add up to more than the payment"),
+    SCHEDULE_NOT_ACTIVE("schedule-not-active", "The scheduled payment has finished or was cancelled"),
     PAYMENT_METHOD_IN_USE("payment-method-in-use", "The payment method has money that is not settled yet"),
     PAYMENT_METHOD_UNSUITABLE("payment-method-unsuitable", "That payment method cannot be used for this"),
     NOT_VERIFIABLE("not-verifiable", "That payment method cannot be verified"),

@@ -26,6 +26,7 @@ public final class ProblemBody {
                     EMAIL_TAKEN,
                     IDEMPOTENCY_KEY_IN_FLIGHT,
                     REQUEST_NOT_PENDING,
+                    SCHEDULE_NOT_ACTIVE,
                     PAYMENT_METHOD_IN_USE,
                     NOT_VERIFIABLE,
                     FUNDING_CHANGED -> HttpStatus.CONFLICT;
