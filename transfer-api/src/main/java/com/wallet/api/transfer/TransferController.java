@@ -1,11 +1,15 @@
 package com.wallet.api.transfer;
 
+import com.wallet.api.claim.ClaimService;
+import com.wallet.api.claim.Contact;
 import com.wallet.api.domain.Visibility;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.identity.Pins;
+import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Notes;
 import com.wallet.api.web.PageCursor;
+import com.wallet.api.web.Problem;
 import com.wallet.api.web.RateLimiter;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -29,8 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 class TransferController {
 
+    /** To a user ({@code receiver_id}), or to an email address or phone number (a user who proved it, else a claim). */
     record SendRequest(
-            @NotNull UUID receiverId,
+            UUID receiverId,
+            String receiverEmail,
+            String receiverPhone,
             @NotNull @Min(1) Long amountCents,
             @NotNull String note,
 
@@ -41,6 +48,7 @@ class TransferController {
 
     private final TransferService transfers;
     private final RefundService refunds;
+    private final ClaimService claims;
     private final TransferVisibility visibility;
     private final IdempotentExecutor idempotency;
     private final RateLimiter rateLimiter;
@@ -54,7 +62,9 @@ class TransferController {
             JsonMapper json,
             Pins pins,
             TransferVisibility visibility,
-            RefundService refunds) {
+            RefundService refunds,
+            ClaimService claims) {
+        this.claims = claims;
         this.refunds = refunds;
         this.visibility = visibility;
         this.pins = pins;
@@ -77,12 +87,32 @@ class TransferController {
             pins.require(me, pin, "transfer");
         }
         String request = "POST /v1/transfers " + json.writeValueAsString(body);
-        TransferService.SendMoney payment = new TransferService.SendMoney(
-                body.receiverId(),
-                body.amountCents(),
-                body.note(),
-                body.visibility() == null ? null : Visibility.of(body.visibility()),
-                null);
+        Visibility shown = body.visibility() == null ? null : Visibility.of(body.visibility());
+        UUID receiver = body.receiverId();
+        if (receiver == null) {
+            if (body.receiverEmail() == null && body.receiverPhone() == null) {
+                throw new DomainException(
+                        Problem.INVALID_REQUEST, "give one of receiver_id, receiver_email or receiver_phone");
+            }
+            Contact contact = Contact.of(body.receiverEmail(), body.receiverPhone());
+            Optional<UUID> owner = claims.owner(contact);
+            if (owner.isEmpty()) {
+                return idempotency
+                        .execute(
+                                me,
+                                key,
+                                request,
+                                () -> idempotency.json(
+                                        201, claims.pay(me, contact, body.amountCents(), body.note(), shown)))
+                        .toResponseEntity();
+            }
+            receiver = owner.get();
+        } else if (body.receiverEmail() != null || body.receiverPhone() != null) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST, "give one of receiver_id, receiver_email or receiver_phone");
+        }
+        TransferService.SendMoney payment =
+                new TransferService.SendMoney(receiver, body.amountCents(), body.note(), shown, null);
         return transfers
                 .execute(
                         me,

@@ -233,8 +233,7 @@ public class TransferService {
 
         // Under the sender's wallet lock: no concurrent transfer of this sender can slip past the limits.
         TransferRepository.Sender sender = transfers.sender(senderId);
-        checkLimit("daily", sender.sent().lastDayCents(), amount, settings.dailyLimitCents());
-        checkLimit("weekly", sender.sent().lastWeekCents(), amount, settings.weeklyLimitCents());
+        checkLimits(sender.sent(), amount, settings);
 
         TransferRepository.FundingSources sources = sender.sources();
         Funding funding = Funding.plan(
@@ -336,6 +335,12 @@ public class TransferService {
                 "a returned bank payment left this wallet "
                         + wallet.balance().negate().cents() + " cents in debt; money received repays it",
                 Map.of("user_id", userId, "balance_cents", wallet.balance().cents()));
+    }
+
+    /** Refuses an amount that would take the sender past the daily or weekly limit (call under the sender's lock). */
+    public static void checkLimits(TransferRepository.Sent sent, Money amount, TransferSettings settings) {
+        checkLimit("daily", sent.lastDayCents(), amount, settings.dailyLimitCents());
+        checkLimit("weekly", sent.lastWeekCents(), amount, settings.weeklyLimitCents());
     }
 
     private static void checkLimit(String window, long alreadySent, Money amount, long limit) {

@@ -27,6 +27,8 @@ public final class ProblemBody {
                     IDEMPOTENCY_KEY_IN_FLIGHT,
                     REQUEST_NOT_PENDING,
                     SCHEDULE_NOT_ACTIVE,
+                    CLAIM_NOT_PENDING,
+                    CONTACT_TAKEN,
                     PAYMENT_METHOD_IN_USE,
                     NOT_VERIFIABLE,
                     FUNDING_CHANGED -> HttpStatus.CONFLICT;
@@ -44,6 +46,7 @@ public final class ProblemBody {
                     NOT_REFUNDABLE,
                     REFUND_WINDOW_CLOSED,
                     REFUND_EXCEEDS_PAYMENT,
+                    CODE_INCORRECT,
                     PAYMENT_METHOD_UNSUITABLE,
                     VERIFICATION_FAILED,
                     CARD_DECLINED,

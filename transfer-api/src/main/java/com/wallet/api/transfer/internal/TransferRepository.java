@@ -101,13 +101,17 @@ public class TransferRepository {
                         false, Money.ZERO, false, new FundingSources(Optional.empty(), Optional.empty())));
     }
 
-    /** The sum over one window: whole hours from the hourly totals, the partial first hour from the transfers. */
+    /**
+     * The sum over one window: whole hours from the hourly totals, the partial first hour from the transfers and the
+     * payments to people not yet users (claims, counted when made; their transfers when claimed are not counted).
+     */
     private static String window(String name) {
+        String partial = " AND created_at > h." + name + "_start AND created_at < to_timestamp((h." + name
+                + "_hour + 1) * 3600)";
         return "((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour WHERE user_id = :u AND hour > h." + name
                 + "_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM transfers WHERE sender_id = :u"
-                + " AND refund_of IS NULL"
-                + " AND created_at > h." + name + "_start AND created_at < to_timestamp((h." + name
-                + "_hour + 1) * 3600)))";
+                + " AND refund_of IS NULL AND claim_id IS NULL" + partial + ")"
+                + " + (SELECT coalesce(sum(amount_cents), 0) FROM claims WHERE payer_id = :u" + partial + "))";
     }
 
     /**
