@@ -445,7 +445,131 @@ class SettlementIT {
         assertThat(topUpStatus(saver, saved)).isEqualTo("completed");
         assertThat(SettlementTestSupport.wallet(saver).path("cashable_cents").asLong())
                 .isEqualTo(3_000);
+        assertThat(count(
+                        "SELECT count(*) FROM notifications WHERE event_key IN (?, ?)",
+                        "top_up_completed:" + saved,
+                        "top_up_returned:" + risked))
+                .as("each told of their top-up's outcome")
+                .isEqualTo(2);
         assertThat(run("reconciliation").ok()).isTrue();
+    }
+
+    /**
+     * Every way money moves besides plain sends (issue 17): top-ups, refunds, a split request, a scheduled payment,
+     * a payment claimed by a new user and one that expires back; then the files, the settlement and reconciliation.
+     */
+    @Test
+    void reconciliationStaysCleanAfterAWorkloadUsingEveryMoneyFeature() {
+        run("achOrigination");
+        Person ann = SettlementTestSupport.newUser("ann");
+        Person ben = SettlementTestSupport.newUser("ben");
+        Person cat = SettlementTestSupport.newUser("cat");
+        topUp(ann, SettlementTestSupport.verifiedBank(ann, SettlementTestSupport.newAccount()), 5_000);
+        topUp(ben, SettlementTestSupport.verifiedBank(ben, SettlementTestSupport.newAccount()), 3_000);
+
+        String paid = SettlementTestSupport.send(ann, ben, 1_000).path("id").asString();
+        SettlementTestSupport.call(
+                "POST",
+                "/v1/transfers/" + paid + "/refunds",
+                ben.token(),
+                UUID.randomUUID().toString(),
+                java.util.Map.of("amount_cents", 400));
+        var split = SettlementTestSupport.call(
+                "POST",
+                "/v1/payment-requests",
+                cat.token(),
+                null,
+                java.util.Map.of(
+                        "split",
+                        "equal",
+                        "total_cents",
+                        901,
+                        "note",
+                        "dinner",
+                        "payers",
+                        java.util.List.of(
+                                java.util.Map.of("user_id", ann.id().toString()),
+                                java.util.Map.of("user_id", ben.id().toString()))));
+        for (var request : split.path("requests")) {
+            Person payer = request.path("payer_id").asString().equals(ann.id().toString()) ? ann : ben;
+            SettlementTestSupport.call(
+                    "POST",
+                    "/v1/payment-requests/" + request.path("id").asString() + "/pay",
+                    payer.token(),
+                    UUID.randomUUID().toString(),
+                    null);
+        }
+        LocalDate tomorrow = LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+        SettlementTestSupport.call(
+                "POST",
+                "/v1/scheduled-payments",
+                ann.token(),
+                UUID.randomUUID().toString(),
+                java.util.Map.of(
+                        "receiver_id",
+                        cat.id().toString(),
+                        "amount_cents",
+                        250,
+                        "note",
+                        "lessons",
+                        "repeat",
+                        "weekly",
+                        "start_date",
+                        tomorrow.toString()));
+        var report = SettlementTestSupport.apiBean(com.wallet.api.schedule.ScheduledPaymentRunner.class)
+                .runAt(tomorrow.atTime(9, 0).toInstant(java.time.ZoneOffset.UTC));
+        assertThat(report.paid()).isGreaterThanOrEqualTo(1);
+        String newcomer = "newcomer." + UUID.randomUUID() + "@example.com";
+        SettlementTestSupport.call(
+                "POST",
+                "/v1/transfers",
+                ann.token(),
+                UUID.randomUUID().toString(),
+                java.util.Map.of("receiver_email", newcomer, "amount_cents", 300, "note", "welcome"));
+        SettlementTestSupport.call(
+                "POST",
+                "/v1/transfers",
+                ben.token(),
+                UUID.randomUUID().toString(),
+                java.util.Map.of(
+                        "receiver_email",
+                        "nobody." + UUID.randomUUID() + "@example.com",
+                        "amount_cents",
+                        150,
+                        "note",
+                        "hello"));
+        Person dee = SettlementTestSupport.newUser("dee");
+        SettlementTestSupport.call("POST", "/v1/me/contacts", dee.token(), null, java.util.Map.of("email", newcomer));
+        String message = db.queryForObject(
+                "SELECT body FROM contact_messages WHERE contact = ? AND kind = 'verification_code'"
+                        + " ORDER BY id DESC LIMIT 1",
+                String.class,
+                newcomer);
+        String code = message.replaceAll(".*code is ([0-9]{6}).*", "$1");
+        SettlementTestSupport.call(
+                "POST", "/v1/me/contacts/verify", dee.token(), null, java.util.Map.of("email", newcomer, "code", code));
+        SettlementTestSupport.apiBean(com.wallet.api.claim.ClaimService.class)
+                .expireAt(
+                        java.time.Instant.now().plus(java.time.Duration.ofDays(31)),
+                        SettlementTestSupport.apiBean(
+                                org.springframework.transaction.support.TransactionTemplate.class));
+
+        assertThat(SettlementTestSupport.wallet(dee).path("balance_cents").asLong())
+                .isEqualTo(300);
+        assertThat(SettlementTestSupport.wallet(ann).path("balance_cents").asLong())
+                .as("5,000 in, 1,000 out, 400 back, 451 split, 250 scheduled, 300 claimed")
+                .isEqualTo(5_000 - 1_000 + 400 - 451 - 250 - 300);
+        assertThat(SettlementTestSupport.wallet(ben).path("balance_cents").asLong())
+                .as("3,000 in, 1,000 received, 400 refunded, 450 split; 150 expired back")
+                .isEqualTo(3_000 + 1_000 - 400 - 450);
+        assertThat(run("reconciliation").ok())
+                .as("clean with everything pending")
+                .isTrue();
+        assertThat(run("achOrigination").ok()).isTrue();
+        assertThat(jobs.run("achReturns", LocalDate.of(2026, 11, 30)).ok()).isTrue();
+        assertThat(SettlementTestSupport.wallet(ann).path("unsettled_cents").asLong())
+                .isZero();
+        assertThat(run("reconciliation").ok()).as("clean once settled").isTrue();
     }
 
     private static UUID topUp(Person who, UUID bank, long cents) {

@@ -72,10 +72,18 @@ final class SettlementTestSupport {
                             "--wallet.partners.ach.base-url=" + SIM.baseUrl(),
                             "--spring.batch.job.enabled=false",
                             "--wallet.notifications.enabled=false",
+                            // the tests run the scheduler at the moments they choose (apiBean)
+                            "--wallet.scheduled-payments.enabled=false",
                             "--logging.level.root=WARN");
         }
         String port = api.getEnvironment().getProperty("local.server.port");
         return "http://localhost:" + port;
+    }
+
+    /** A bean of the running transfer-api (its scheduler, say), started if it is not yet. */
+    static <T> T apiBean(Class<T> type) {
+        api();
+        return api.getBean(type);
     }
 
     /** The core schema without starting the API (for a settlement context that starts first). */

@@ -278,6 +278,7 @@ class AchReturnsJobConfiguration {
             jdbc.sql("UPDATE external_charges SET status = 'returned', updated_at = now() WHERE id = ?")
                     .param(e.sourceId())
                     .update();
+            notifyTopUp(jdbc, e, "top_up_returned");
         } else {
             LockedWallet wallet = ledger.lockWallet(e.userId());
             ledger.post(
@@ -349,6 +350,20 @@ class AchReturnsJobConfiguration {
                 .update();
     }
 
+    /**
+     * The user hears that money they added from their bank settled (it is now cashable) or was returned (taken back);
+     * nothing for a bank debit that funded a transfer. Once per debit and outcome.
+     */
+    private static void notifyTopUp(JdbcClient jdbc, Entry e, String kind) {
+        jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload)"
+                        + " SELECT gen_random_uuid(), c.user_id, ?, c.id, ? || ':' || c.id,"
+                        + " jsonb_build_object('top_up_id', c.id, 'amount_cents', c.amount_cents)"
+                        + " FROM external_charges c WHERE c.id = ? AND c.transfer_id IS NULL"
+                        + " ON CONFLICT (event_key) DO NOTHING")
+                .params(kind, kind, e.sourceId())
+                .update();
+    }
+
     /** The owner hears that the method was disabled (listed by GET /v1/me/notifications, published by its sweep). */
     private static void notifyOwner(JdbcClient jdbc, PendingReturn r, UUID user, UUID method) {
         jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload)"
@@ -414,6 +429,7 @@ class AchReturnsJobConfiguration {
                                                     + " WHERE id = ?")
                                             .param(e.sourceId())
                                             .update();
+                                    notifyTopUp(jdbc, e, "top_up_completed");
                                 } else {
                                     ledger.post(
                                             EntryKind.ACH_SETTLED,
