@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * null (which would be a tombstone to read past). A poll's offsets are committed once its writes and those of every
  * earlier poll succeeded. If any failed (Cassandra away), the sink waits for the rest, goes back to the first offsets
  * not committed and tries again after a pause, reporting itself stalled until a poll goes through: nothing is lost,
- * and the rows' keys (the transfer's own time and id) make writing an item again harmless.
+ * and the rows' keys (the transfer's own time and id) make writing an item again harmless. A retracted item (its
+ * payment made more private) deletes its row.
  */
 public final class CassandraSink implements Runnable, AutoCloseable {
 
@@ -71,6 +72,9 @@ public final class CassandraSink implements Runnable, AutoCloseable {
     private final PreparedStatement reader;
     private final PreparedStatement author;
     private final PreparedStatement publicItem;
+    private final PreparedStatement deleteReader;
+    private final PreparedStatement deleteAuthor;
+    private final PreparedStatement deletePublic;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicLong written = new AtomicLong();
@@ -107,6 +111,10 @@ public final class CassandraSink implements Runnable, AutoCloseable {
                 + ", visibility) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.publicItem = session.prepare("INSERT INTO " + keyspace + ".public_feed_by_hour (bucket, " + columns
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        String row = " AND created_at = ? AND transfer_id = ?";
+        this.deleteReader = session.prepare("DELETE FROM " + keyspace + ".feed_by_user WHERE user_id = ?" + row);
+        this.deleteAuthor = session.prepare("DELETE FROM " + keyspace + ".feed_by_author WHERE author_id = ?" + row);
+        this.deletePublic = session.prepare("DELETE FROM " + keyspace + ".public_feed_by_hour WHERE bucket = ?" + row);
     }
 
     /** The sink's counters, and its consumer's metrics (lag among them). */
@@ -286,6 +294,17 @@ public final class CassandraSink implements Runnable, AutoCloseable {
             }
             Object replicas = tokens.<Object>map(t -> t.getReplicas(keyspace, statement.getRoutingKey()))
                     .orElse("unknown");
+            if (Boolean.TRUE.equals(item.retracted())) {
+                // a delete goes alone, after the rows queued before it for the same replicas: the driver's
+                // timestamps grow in the order requests are sent, so an earlier write of the row never outlives it
+                // and a later one (widened again) does
+                Batch queued = open.remove(replicas);
+                if (queued != null && !queued.rows.isEmpty()) {
+                    writes.add(send(queued.rows, failed));
+                }
+                writes.add(send(List.of(statement), failed));
+                continue;
+            }
             Batch batch = open.computeIfAbsent(replicas, r -> new Batch());
             int text = textBytes(item);
             if (!batch.rows.isEmpty()
@@ -339,6 +358,14 @@ public final class CassandraSink implements Runnable, AutoCloseable {
 
     private BoundStatement bind(FeedItem item) {
         Instant created = Instant.parse(item.createdAt());
+        if (Boolean.TRUE.equals(item.retracted())) {
+            return switch (item.kind()) {
+                case "reader" -> deleteReader.bind(item.target(), created, item.transferId());
+                case "author" -> deleteAuthor.bind(item.target(), created, item.transferId());
+                case "public" -> deletePublic.bind(created.truncatedTo(ChronoUnit.HOURS), created, item.transferId());
+                default -> throw new IllegalArgumentException("unknown feed item kind " + item.kind());
+            };
+        }
         BoundStatement bound = switch (item.kind()) {
             case "reader" ->
                 reader.bind(

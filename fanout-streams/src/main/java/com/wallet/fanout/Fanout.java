@@ -22,7 +22,9 @@ public final class Fanout {
             Set<UUID> receiverFriends,
             String senderUsername,
             String receiverUsername,
-            UUID refundOf) {
+            UUID refundOf,
+            String senderAvatarUrl,
+            String receiverAvatarUrl) {
 
         Transfer withSenderFriends(Set<UUID> friends) {
             return new Transfer(
@@ -37,7 +39,9 @@ public final class Fanout {
                     receiverFriends,
                     senderUsername,
                     receiverUsername,
-                    refundOf);
+                    refundOf,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
         }
 
         Transfer withReceiverFriends(Set<UUID> friends) {
@@ -53,7 +57,9 @@ public final class Fanout {
                     friends,
                     senderUsername,
                     receiverUsername,
-                    refundOf);
+                    refundOf,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
         }
 
         Transfer withSenderUsername(String username) {
@@ -69,7 +75,53 @@ public final class Fanout {
                     receiverFriends,
                     username,
                     receiverUsername,
-                    refundOf);
+                    refundOf,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
+        }
+
+        Transfer withAvatars(String sender, String receiver) {
+            return new Transfer(
+                    id,
+                    senderId,
+                    receiverId,
+                    amountCents,
+                    note,
+                    visibility,
+                    createdAt,
+                    senderFriends,
+                    receiverFriends,
+                    senderUsername,
+                    receiverUsername,
+                    refundOf,
+                    sender,
+                    receiver);
+        }
+
+        Transfer withSenderAvatar(String url) {
+            return withAvatars(url, receiverAvatarUrl);
+        }
+
+        Transfer withReceiverAvatar(String url) {
+            return withAvatars(senderAvatarUrl, url);
+        }
+
+        Transfer withVisibility(String wider) {
+            return new Transfer(
+                    id,
+                    senderId,
+                    receiverId,
+                    amountCents,
+                    note,
+                    wider,
+                    createdAt,
+                    senderFriends,
+                    receiverFriends,
+                    senderUsername,
+                    receiverUsername,
+                    refundOf,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
         }
 
         Transfer withReceiverUsername(String username) {
@@ -85,7 +137,9 @@ public final class Fanout {
                     receiverFriends,
                     senderUsername,
                     username,
-                    refundOf);
+                    refundOf,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
         }
     }
 
@@ -137,8 +191,31 @@ public final class Fanout {
                 t.senderUsername(),
                 t.receiverId(),
                 t.receiverUsername(),
+                t.senderAvatarUrl(),
+                t.receiverAvatarUrl(),
                 t.note(),
                 t.visibility(),
-                amount);
+                amount,
+                null);
+    }
+
+    /**
+     * The feed items of a payment whose visibility changed to {@code t.visibility()}: each item it has now (written
+     * again: new rows for a wider audience, the new visibility on the rows that stay), and a retraction of each item
+     * it would have had at its widest (public) that it no longer has. (A change event carries no earlier visibility;
+     * retracting what was never written is harmless.)
+     */
+    public static List<FeedItem> changedItems(Transfer t, int highDegreeThreshold) {
+        List<FeedItem> now = items(t, highDegreeThreshold);
+        Set<String> kept = new java.util.HashSet<>();
+        now.forEach(i -> kept.add(i.slot()));
+        List<FeedItem> out = new ArrayList<>();
+        for (FeedItem widest : items(t.withVisibility("public"), highDegreeThreshold)) {
+            if (!kept.contains(widest.slot())) {
+                out.add(widest.retraction());
+            }
+        }
+        out.addAll(now);
+        return out;
     }
 }

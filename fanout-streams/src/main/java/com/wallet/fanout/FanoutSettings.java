@@ -61,6 +61,11 @@ public record FanoutSettings(String prefix, int highDegreeThreshold, Duration re
         return prefix + ".fanout.usernames";
     }
 
+    /** Each user's avatar URL, keyed by user id, a tombstone when removed (compacted; internal to the fan-out). */
+    public String avatarsTopic() {
+        return prefix + ".fanout.avatars";
+    }
+
     /** Curated: one record per feed item, keyed by the reader (or author, or transfer for the public feed). */
     public String feedItemsTopic() {
         return prefix + ".feed-items.v1";

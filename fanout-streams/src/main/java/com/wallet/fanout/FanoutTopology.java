@@ -74,17 +74,25 @@ public final class FanoutTopology {
                 strings,
                 EdgeLoader::new);
 
-        parsed(
-                        builder,
-                        settings.usersTopic(),
-                        settings,
-                        "users",
-                        change -> username(change).forEach(kv -> UUID.fromString(kv.key)))
+        KStream<String, Parsed> userEvents = parsed(
+                builder,
+                settings.usersTopic(),
+                settings,
+                "users",
+                change -> username(change).forEach(kv -> UUID.fromString(kv.key)));
+        userEvents
                 .flatMap((key, change) -> username(change.json()), Named.as("usernames"))
                 .to(settings.usernamesTopic(), out);
 
         GlobalKTable<String, String> usernames =
                 builder.globalTable(settings.usernamesTopic(), strings, Materialized.as("usernames"));
+
+        // avatars, likewise: user id -> https URL, a tombstone when removed
+        userEvents
+                .flatMap((key, change) -> avatar(change.json()), Named.as("avatar-urls"))
+                .to(settings.avatarsTopic(), out);
+        GlobalKTable<String, String> avatars =
+                builder.globalTable(settings.avatarsTopic(), strings, Materialized.as("avatars"));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEEN_TRANSFERS), Serdes.String(), Serdes.Long()));
@@ -92,16 +100,46 @@ public final class FanoutTopology {
                 parsed(builder, settings.transfersTopic(), settings, "transfers", FanoutTopology::transfer);
         // a completed transfer changed afterwards (a party made it more private): the curated topic gets its new
         // state under the same key, once per change
-        transferEvents
+        KStream<String, Changed> changes = transferEvents
                 .flatMapValues(change -> changed(change.json()), Named.as("changed-transfers"))
                 .processValues(
                         () -> new FirstTime<Changed>(settings.replayWindow(), Changed::key),
                         Named.as("changes-once"),
-                        SEEN_TRANSFERS)
-                .map(
+                        SEEN_TRANSFERS);
+        changes.map(
                         (key, c) -> KeyValue.pair(c.transfer().id().toString(), Json.write(curated(c.transfer()))),
                         Named.as("curated-changes"))
                 .to(settings.transfersV1Topic(), out);
+        // and every copy in the feeds follows: items for the audience it has now, retractions for the rest
+        changes.mapValues(Changed::transfer, Named.as("changed-transfer"))
+                .processValues(
+                        () -> new WithFriends(settings.highDegreeThreshold() + 1), Named.as("changed-with-friends"))
+                .leftJoin(
+                        usernames,
+                        (k, t) -> t.senderId().toString(),
+                        Fanout.Transfer::withSenderUsername,
+                        Named.as("changed-sender-username"))
+                .leftJoin(
+                        usernames,
+                        (k, t) -> t.receiverId().toString(),
+                        Fanout.Transfer::withReceiverUsername,
+                        Named.as("changed-receiver-username"))
+                .leftJoin(
+                        avatars,
+                        (k, t) -> t.senderId().toString(),
+                        Fanout.Transfer::withSenderAvatar,
+                        Named.as("changed-sender-avatar"))
+                .leftJoin(
+                        avatars,
+                        (k, t) -> t.receiverId().toString(),
+                        Fanout.Transfer::withReceiverAvatar,
+                        Named.as("changed-receiver-avatar"))
+                .flatMap(
+                        (key, t) -> Fanout.changedItems(t, settings.highDegreeThreshold()).stream()
+                                .map(item -> KeyValue.pair(item.key(), Json.write(item)))
+                                .toList(),
+                        Named.as("changed-feed-items"))
+                .to(settings.feedItemsTopic(), out);
         KStream<String, Fanout.Transfer> transfers = transferEvents
                 .flatMapValues(change -> transfer(change.json()), Named.as("completed-transfers"))
                 .processValues(
@@ -110,7 +148,9 @@ public final class FanoutTopology {
                         SEEN_TRANSFERS)
                 .processValues(() -> new WithFriends(settings.highDegreeThreshold() + 1), Named.as("with-friends"))
                 .leftJoin(usernames, (k, t) -> t.senderId().toString(), Fanout.Transfer::withSenderUsername)
-                .leftJoin(usernames, (k, t) -> t.receiverId().toString(), Fanout.Transfer::withReceiverUsername);
+                .leftJoin(usernames, (k, t) -> t.receiverId().toString(), Fanout.Transfer::withReceiverUsername)
+                .leftJoin(avatars, (k, t) -> t.senderId().toString(), Fanout.Transfer::withSenderAvatar)
+                .leftJoin(avatars, (k, t) -> t.receiverId().toString(), Fanout.Transfer::withReceiverAvatar);
 
         transfers
                 .flatMap(
@@ -352,6 +392,19 @@ public final class FanoutTopology {
                 after.path("id").asString(), after.path("username").asString()));
     }
 
+    /** A user's avatar: its URL, or a tombstone when the user has none (or was deleted). */
+    private static List<KeyValue<String, String>> avatar(JsonNode change) {
+        String op = change.path("op").asString();
+        JsonNode row = op.equals("d") ? change.path("before") : change.path("after");
+        String id = row.path("id").asString(null);
+        if (id == null || !(op.equals("d") || row.has("avatar_url"))) {
+            return List.of();
+        }
+        JsonNode url = row.path("avatar_url");
+        return java.util.Collections.singletonList(
+                KeyValue.pair(id, op.equals("d") || !url.isString() ? null : url.asString()));
+    }
+
     /** A completed transfer updated after it was created, and what identifies this change (for replays). */
     record Changed(Fanout.Transfer transfer, String key) {}
 
@@ -395,10 +448,15 @@ public final class FanoutTopology {
                 null,
                 after.path("refund_of").isString()
                         ? UUID.fromString(after.path("refund_of").asString())
-                        : null);
+                        : null,
+                null,
+                null);
     }
 
-    /** The curated transfer: who paid whom, how much, when and how visible, and the payment a refund gives back. */
+    /**
+     * The curated transfer: who paid whom (with their avatars when it was processed), how much, when and how visible,
+     * and the payment a refund gives back.
+     */
     record CuratedTransfer(
             int version,
             UUID transferId,
@@ -408,7 +466,9 @@ public final class FanoutTopology {
             String note,
             String visibility,
             String createdAt,
-            UUID refundOf) {}
+            UUID refundOf,
+            String senderAvatarUrl,
+            String receiverAvatarUrl) {}
 
     private static CuratedTransfer curated(Fanout.Transfer t) {
         return new CuratedTransfer(
@@ -420,6 +480,8 @@ public final class FanoutTopology {
                 t.note(),
                 t.visibility(),
                 t.createdAt(),
-                t.refundOf());
+                t.refundOf(),
+                t.senderAvatarUrl(),
+                t.receiverAvatarUrl());
     }
 }

@@ -130,6 +130,75 @@ class FanoutIT {
     }
 
     @Test
+    void aPaymentMadeMorePrivateIsDeletedFromEveryFeedButItsPartiesAndComesBackWhenWidened(Stack stack)
+            throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "vis" + run;
+        String keyspace = "vis_" + run;
+        java.time.Instant bucket = java.time.Instant.parse("2026-11-24T12:00:00Z");
+        try (CqlSession cql = migrated(stack, keyspace);
+                FanoutApp app = FanoutApp.start(
+                        config(stack, prefix, keyspace, ""),
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                var producer = producer(stack)) {
+            UUID a = alice.compareTo(carol) < 0 ? alice : carol;
+            UUID b = a.equals(alice) ? carol : alice;
+            send(
+                    producer,
+                    prefix + ".public.friendships",
+                    "{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}",
+                    "{\"op\":\"c\",\"before\":null,\"after\":{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}}");
+            await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> app.friendsOf(carol).contains(alice));
+            UUID id = transfer(producer, prefix, alice, bob, "public", "2026-11-24T12:00:00.000001Z");
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> feed(cql, keyspace, carol).containsKey(id)
+                            && publicIds(cql, keyspace, bucket).contains(id));
+
+            visibility(producer, prefix, id, "private", 1);
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !feed(cql, keyspace, carol).containsKey(id)
+                            && !publicIds(cql, keyspace, bucket).contains(id));
+            assertThat(feed(cql, keyspace, alice)).containsKey(id);
+            assertThat(feed(cql, keyspace, bob)).containsKey(id);
+            assertThat(cql.execute("SELECT visibility FROM " + keyspace + ".feed_by_user WHERE user_id = ?", alice)
+                            .one()
+                            .getString(0))
+                    .isEqualTo("private");
+
+            visibility(producer, prefix, id, "friends", 2);
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> feed(cql, keyspace, carol).containsKey(id));
+            assertThat(publicIds(cql, keyspace, bucket)).doesNotContain(id);
+        }
+    }
+
+    private static List<UUID> publicIds(CqlSession cql, String keyspace, java.time.Instant bucket) {
+        return cql
+                .execute("SELECT transfer_id FROM " + keyspace + ".public_feed_by_hour WHERE bucket = ?", bucket)
+                .all()
+                .stream()
+                .map(r -> r.getUuid(0))
+                .toList();
+    }
+
+    /** A party changes the payment's visibility: the change event the connector would publish. */
+    private void visibility(KafkaProducer<String, String> producer, String prefix, UUID id, String to, int lsn)
+            throws Exception {
+        send(
+                producer,
+                prefix + ".public.transfers",
+                "{\"id\":\"" + id + "\"}",
+                "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + id + "\",\"sender_id\":\"" + alice
+                        + "\",\"receiver_id\":\"" + bob + "\",\"amount_cents\":100,\"note\":\"lunch\",\"visibility\":\""
+                        + to + "\",\"status\":\"completed\",\"created_at\":\"2026-11-24T12:00:00.000001Z\"},"
+                        + "\"source\":{\"lsn\":" + lsn + "}}");
+    }
+
+    @Test
     void aCassandraOutageStallsTheSinkWithoutLosingItemsAndItCatchesUp(Stack stack) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 stack instanceof com.wallet.stack.EmbeddedStack, "stopping Cassandra needs the embedded stack");

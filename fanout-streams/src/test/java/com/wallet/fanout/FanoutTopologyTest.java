@@ -289,6 +289,33 @@ class FanoutTopologyTest {
     }
 
     @Test
+    void feedItemsAndCuratedTransfersCarryThePartiesAvatars() {
+        String url = "https://img.example.com/alice.png";
+        users.pipeInput(
+                "{\"id\":\"" + alice + "\"}",
+                "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + alice
+                        + "\",\"username\":\"alice\",\"avatar_url\":\"" + url + "\"}}");
+
+        pay(alice, bob, 100, "private");
+
+        assertThat(items()).allSatisfy(i -> {
+            assertThat(i.path("sender_avatar_url").asString()).isEqualTo(url);
+            assertThat(i.path("receiver_avatar_url").isNull()).isTrue();
+        });
+        assertThat(Json.read(curated.readValue()).path("sender_avatar_url").asString())
+                .isEqualTo(url);
+
+        users.pipeInput(
+                "{\"id\":\"" + alice + "\"}",
+                "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + alice
+                        + "\",\"username\":\"alice\",\"avatar_url\":null}}");
+        pay(alice, bob, 200, "private");
+        assertThat(items())
+                .allSatisfy(
+                        i -> assertThat(i.path("sender_avatar_url").isNull()).isTrue());
+    }
+
+    @Test
     void aCuratedRefundNamesThePaymentItGivesBack() {
         UUID payment = pay(alice, bob, 1_000, "friends");
         UUID refund = UUID.randomUUID();
@@ -369,6 +396,29 @@ class FanoutTopologyTest {
             assertThat(r.key).isEqualTo(id.toString());
             assertThat(Json.read(r.value).path("visibility").asString()).isEqualTo("private");
         });
-        assertThat(items()).as("no new feed items for a change").isEmpty();
+        // every copy follows, once: carol's row and a public item (never written, harmless) are retracted, the
+        // parties' rows are written again with the new visibility
+        List<JsonNode> changed = items();
+        assertThat(changed)
+                .filteredOn(i -> i.path("retracted").asBoolean(false))
+                .extracting(
+                        i -> i.path("kind").asString() + ":" + i.path("target").asString())
+                .containsExactlyInAnyOrder("reader:" + carol, "public:");
+        assertThat(changed)
+                .filteredOn(i -> !i.path("retracted").asBoolean(false))
+                .allSatisfy(i -> assertThat(i.path("visibility").asString()).isEqualTo("private"))
+                .extracting(i -> i.path("target").asString())
+                .containsExactlyInAnyOrder(alice.toString(), bob.toString());
+
+        // widened again by the sender: carol's row and the public item come back
+        transfers.pipeInput(
+                "{\"id\":\"" + id + "\"}",
+                update.replace("\"private\"", "\"public\"").replace("4242", "4343"));
+        List<JsonNode> widened = items();
+        assertThat(widened).noneMatch(i -> i.path("retracted").asBoolean(false));
+        assertThat(targets(widened, "reader")).isEqualTo(sorted(alice, bob, carol));
+        assertThat(widened)
+                .filteredOn(i -> i.path("kind").asString().equals("public"))
+                .hasSize(1);
     }
 }

@@ -338,4 +338,82 @@ class FeedIT extends ApiIT.Base {
                         paid.get(1).toString()))
                 .isEqualTo(2);
     }
+
+    @Test
+    void whetherUnfriendingHidesOlderPaymentsIsConfigurable() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        befriend(alice, carol);
+        UUID id = pay(alice, bob, 300, "friends", Instant.now(), List.of(alice.id(), bob.id(), carol.id()));
+        assertThat(api.send("DELETE", "/v1/me/friends/" + alice.id(), carol.token(), null, null)
+                        .status())
+                .isLessThan(300);
+
+        assertThat(ids(api.get("/v1/me/feed?limit=20", carol.token())))
+                .as("hidden by default")
+                .doesNotContain(id.toString());
+        var cassandra = com.wallet.stack.SharedStack.get().cassandra();
+        try (var lenient = anotherInstance(
+                "--wallet.feed.hide-unfriended=false",
+                "--wallet.feed.contact-point=" + cassandra.host() + ":" + cassandra.port(),
+                "--wallet.feed.datacenter=" + cassandra.localDatacenter(),
+                "--wallet.feed.keyspace=" + ApiIT.FEED_KEYSPACE)) {
+            Api other = new Api(portOf(lenient), db, sim);
+            assertThat(ids(other.get("/v1/me/feed?limit=20", carol.token())))
+                    .as("kept when configured so")
+                    .contains(id.toString());
+            assertThat(ids(other.get("/v1/users/" + alice.id() + "/feed?limit=20", carol.token())))
+                    .as("but never in alice's own feed for a non-friend")
+                    .doesNotContain(id.toString());
+        }
+    }
+
+    @Test
+    void anAvatarIsAnHttpsUrlTheOwnerSetsAndTheFeedShowsItAsItIsNow() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        for (String bad : List.of(
+                "http://img.example.com/a.png",
+                "javascript:alert(1)",
+                "https:///nohost.png",
+                "https://user:secret@img.example.com/a.png",
+                "not a url")) {
+            assertThat(api.send("PUT", "/v1/me/avatar", alice.token(), null, java.util.Map.of("url", bad))
+                            .status())
+                    .as(bad)
+                    .isEqualTo(400);
+        }
+        String url = "https://img.example.com/alice.png";
+        Api.Response set = api.send("PUT", "/v1/me/avatar", alice.token(), null, java.util.Map.of("url", url));
+        assertThat(set.status()).isEqualTo(200);
+        assertThat(set.json().path("avatar_url").asString()).isEqualTo(url);
+        assertThat(api.get("/v1/users?username=" + alice.username(), bob.token())
+                        .json()
+                        .path("avatar_url")
+                        .asString())
+                .isEqualTo(url);
+        UUID id = pay(alice, bob, 100, "private", Instant.now(), List.of(alice.id(), bob.id()));
+
+        var item =
+                api.get("/v1/me/feed?limit=5", bob.token()).json().path("items").get(0);
+        assertThat(item.path("transfer_id").asString()).isEqualTo(id.toString());
+        assertThat(item.path("sender").path("avatar_url").asString()).isEqualTo(url);
+        assertThat(item.path("receiver").path("avatar_url").isNull()).isTrue();
+
+        assertThat(api.send("DELETE", "/v1/me/avatar", alice.token(), null, null)
+                        .json()
+                        .path("avatar_url")
+                        .isNull())
+                .isTrue();
+        assertThat(api.get("/v1/me/feed?limit=5", bob.token())
+                        .json()
+                        .path("items")
+                        .get(0)
+                        .path("sender")
+                        .path("avatar_url")
+                        .isNull())
+                .as("as it is now")
+                .isTrue();
+    }
 }

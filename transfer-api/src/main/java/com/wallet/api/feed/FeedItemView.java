@@ -16,5 +16,6 @@ public record FeedItemView(
         long commentCount,
         @JsonInclude(JsonInclude.Include.NON_NULL) Long amountCents) {
 
-    public record Party(UUID id, String username) {}
+    /** A party, with their avatar as it is now (null: none). */
+    public record Party(UUID id, String username, String avatarUrl) {}
 }

@@ -92,7 +92,7 @@ public class FeedService {
             if (cut != null) {
                 rows.removeIf(r -> NEWEST_FIRST.compare(r, cut) > 0);
             }
-            kept.addAll(current(caller, callersFriends, rows, false));
+            kept.addAll(current(caller, callersFriends, rows, false, !settings.hideUnfriended()));
             if (kept.size() > limit || cut == null) {
                 break;
             }
@@ -113,7 +113,7 @@ public class FeedService {
             for (int round = 0; round < MAX_ROUNDS && rows.size() <= limit; round++) {
                 int want = limit + 1 - rows.size();
                 List<FeedRow> batch = store.publicBucket(bucket.minus(hour, ChronoUnit.HOURS), within, want);
-                rows.addAll(current(caller, Set.of(), batch, true));
+                rows.addAll(current(caller, Set.of(), batch, true, false));
                 if (batch.size() < want) {
                     break; // this hour has no more
                 }
@@ -134,7 +134,7 @@ public class FeedService {
             List<FeedRow> own = batch.stream()
                     .filter(r -> r.senderId().equals(target) || r.receiverId().equals(target))
                     .toList();
-            rows.addAll(current(caller, callersFriends, own, false));
+            rows.addAll(current(caller, callersFriends, own, false, false));
             if (batch.size() < 4 * (limit + 1)) {
                 break;
             }
@@ -151,9 +151,11 @@ public class FeedService {
      * The rows the caller may see now, with the visibility they have now: each payment's current visibility is read
      * from PostgreSQL (a party may have made it more private since it was fanned out) and judged against the caller's
      * current friendships (an unfriended party's friends-only payments are gone). {@code publicOnly}: the public
-     * feed, where only payments still public stay.
+     * feed, where only payments still public stay. {@code keepUnfriended}: friends-only payments in the caller's own
+     * feed stay after an unfriending ({@code wallet.feed.hide-unfriended: false}).
      */
-    private List<FeedRow> current(UUID caller, Set<UUID> callersFriends, List<FeedRow> rows, boolean publicOnly) {
+    private List<FeedRow> current(
+            UUID caller, Set<UUID> callersFriends, List<FeedRow> rows, boolean publicOnly, boolean keepUnfriended) {
         if (rows.isEmpty()) {
             return rows;
         }
@@ -178,7 +180,10 @@ public class FeedService {
                     r.note(),
                     visibility,
                     r.amountCents());
-            if (publicOnly ? visibility.equals("public") : maySee(caller, callersFriends, row)) {
+            boolean visible = publicOnly
+                    ? visibility.equals("public")
+                    : maySee(caller, callersFriends, row) || (keepUnfriended && visibility.equals("friends"));
+            if (visible) {
                 kept.add(row);
             }
         }
@@ -230,11 +235,21 @@ public class FeedService {
         UUID[] ids = page.items().stream().map(FeedRow::transferId).toArray(UUID[]::new);
         Map<UUID, Long> likes = counts("feed_likes", ids);
         Map<UUID, Long> comments = counts("feed_comments", ids);
+        Map<UUID, String> avatars = new HashMap<>();
+        if (ids.length > 0) {
+            jdbc.sql("SELECT id, avatar_url FROM users WHERE avatar_url IS NOT NULL AND id = ANY(?)")
+                    .param(page.items().stream()
+                            .flatMap(r -> java.util.stream.Stream.of(r.senderId(), r.receiverId()))
+                            .distinct()
+                            .toArray(UUID[]::new))
+                    .query((rs, n) -> avatars.put(rs.getObject(1, UUID.class), rs.getString(2)))
+                    .list();
+        }
         List<FeedItemView> items = page.items().stream()
                 .map(r -> new FeedItemView(
                         r.transferId(),
-                        new FeedItemView.Party(r.senderId(), r.senderUsername()),
-                        new FeedItemView.Party(r.receiverId(), r.receiverUsername()),
+                        new FeedItemView.Party(r.senderId(), r.senderUsername(), avatars.get(r.senderId())),
+                        new FeedItemView.Party(r.receiverId(), r.receiverUsername(), avatars.get(r.receiverId())),
                         r.note(),
                         r.visibility(),
                         r.createdAt(),

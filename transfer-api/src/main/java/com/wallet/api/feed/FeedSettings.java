@@ -11,6 +11,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param contactPoint host:port of a Cassandra node
  * @param publicLookbackHours how far back the public feed walks its hourly partitions
+ * @param hideUnfriended whether unfriending hides the other's friends-only payments already in one's feed (going
+ *     backward as well as forward); new ones never reach an ex-friend either way
  */
 @Validated
 @ConfigurationProperties("wallet.feed")
@@ -19,4 +21,7 @@ public record FeedSettings(
         @NotBlank String datacenter,
         @NotBlank String keyspace,
         @Min(1) int highDegreeThreshold,
-        @Min(1) int publicLookbackHours) {}
+        @Min(1) int publicLookbackHours,
+
+        @org.springframework.boot.context.properties.bind.DefaultValue("true")
+        boolean hideUnfriended) {}

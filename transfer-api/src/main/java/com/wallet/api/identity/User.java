@@ -12,7 +12,8 @@ public record User(
         String displayName,
         String status,
         String defaultVisibility,
-        Instant createdAt) {
+        Instant createdAt,
+        String avatarUrl) {
 
     public boolean frozen() {
         return "frozen".equals(status);

@@ -52,17 +52,28 @@ class UserController {
             @NotBlank @Size(max = 30) String username,
             @NotBlank @Size(max = 72) String password) {}
 
-    record UserView(UUID id, String username, String email, String phone, String displayName, Instant createdAt) {
+    record UserView(
+            UUID id,
+            String username,
+            String email,
+            String phone,
+            String displayName,
+            Instant createdAt,
+            String avatarUrl) {
         static UserView of(User u) {
-            return new UserView(u.id(), u.username(), u.email(), u.phone(), u.displayName(), u.createdAt());
+            return new UserView(
+                    u.id(), u.username(), u.email(), u.phone(), u.displayName(), u.createdAt(), u.avatarUrl());
         }
     }
 
-    record PublicUserView(UUID id, String username, String displayName) {
+    record PublicUserView(UUID id, String username, String displayName, String avatarUrl) {
         static PublicUserView of(User u) {
-            return new PublicUserView(u.id(), u.username(), u.displayName());
+            return new PublicUserView(u.id(), u.username(), u.displayName(), u.avatarUrl());
         }
     }
+
+    record AvatarChange(
+            @jakarta.validation.constraints.NotNull String url) {}
 
     private final UserService users;
     private final TokenService tokens;
@@ -98,6 +109,19 @@ class UserController {
     @PostMapping("/v1/auth/token")
     TokenService.Token token(@Valid @RequestBody Credentials body, jakarta.servlet.http.HttpServletRequest request) {
         return tokens.issue(body.username(), body.password(), request.getRemoteAddr());
+    }
+
+    /** Sets the caller's avatar (an https URL). */
+    @PutMapping("/v1/me/avatar")
+    UserView setAvatar(@AuthenticationPrincipal Jwt token, @Valid @RequestBody AvatarChange body) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        return UserView.of(users.setAvatar(me, body.url()));
+    }
+
+    @org.springframework.web.bind.annotation.DeleteMapping("/v1/me/avatar")
+    UserView removeAvatar(@AuthenticationPrincipal Jwt token) {
+        return UserView.of(users.setAvatar(CurrentUser.id(token), null));
     }
 
     @GetMapping("/v1/me")

@@ -55,7 +55,8 @@ public class UserService {
                 displayName == null || displayName.isBlank() ? username : displayName.strip(),
                 "active",
                 null,
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null);
         try {
             users.insert(user, passwords.encode(password));
         } catch (DuplicateKeyException e) {
@@ -84,6 +85,35 @@ public class UserService {
     public User byUsername(String username) {
         return users.findByUsername(username)
                 .orElseThrow(() -> new DomainException(Problem.NOT_FOUND, "no user named '" + username + "'"));
+    }
+
+    /**
+     * Sets (or, with null, removes) the caller's avatar: an https URL of at most 2,048 characters, with a host and no
+     * user name or password in it. Audited; the change reaches the change topic like any of the user's columns.
+     */
+    @org.springframework.transaction.annotation.Transactional
+    public User setAvatar(UUID id, String url) {
+        if (url != null) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(url);
+            } catch (java.net.URISyntaxException e) {
+                throw new DomainException(Problem.INVALID_REQUEST, "avatar url is not a URL: " + e.getReason());
+            }
+            if (url.length() > 2048
+                    || !"https".equals(uri.getScheme())
+                    || uri.getHost() == null
+                    || uri.getRawUserInfo() != null) {
+                throw new DomainException(
+                        Problem.INVALID_REQUEST,
+                        "avatar url must be an https URL with a host (and no user name or password), at most 2048"
+                                + " characters");
+            }
+        }
+        get(id);
+        users.setAvatar(id, url);
+        audit.record(id, "user.avatar_changed", "user", id, Map.of("removed", url == null));
+        return get(id);
     }
 
     public static DomainException notFound(UUID id) {

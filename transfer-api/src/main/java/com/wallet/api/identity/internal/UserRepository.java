@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 public class UserRepository {
 
     private static final String COLUMNS =
-            "id, username, email, phone, display_name, status, default_visibility, created_at";
+            "id, username, email, phone, display_name, status, default_visibility, created_at, avatar_url";
 
     private final JdbcClient jdbc;
 
@@ -98,6 +98,12 @@ public class UserRepository {
                 rs.getString("display_name"),
                 rs.getString("status"),
                 rs.getString("default_visibility"),
-                rs.getTimestamp("created_at").toInstant());
+                rs.getTimestamp("created_at").toInstant(),
+                rs.getString("avatar_url"));
+    }
+
+    /** Sets the user's avatar (null: none). */
+    public void setAvatar(UUID id, String url) {
+        jdbc.sql("UPDATE users SET avatar_url = ? WHERE id = ?").params(url, id).update();
     }
 }
