@@ -56,6 +56,7 @@ public final class FeedBench {
     private static final int WARMUP = Integer.getInteger("bench.feed.warmup", 20);
     private static final int SKEWED_USERS = Integer.getInteger("bench.feed.skewed-users", 2_000);
     private static final int HIGH_DEGREE = 500;
+    private static final int CHANGE_RATE = Integer.getInteger("bench.feed.change-rate", 50);
 
     private FeedBench() {}
 
@@ -149,6 +150,7 @@ public final class FeedBench {
                         steady(pg, cql, id, users, fanout, "~" + FRIENDS + " friends each", WARMUP);
                         // the pipeline is warm by now
                         steady(pg, cql, id, skewed, fanout, "heavy-tailed friend counts", 0);
+                        changes(pg, cql, id, users, fanout);
                         burst(pg, fanout, users);
                         reads(base, pg, users);
                     }
@@ -352,6 +354,118 @@ public final class FeedBench {
                         pct(ms, 99),
                         ms[ms.length - 1],
                         missing);
+    }
+
+    /**
+     * Payments made private at a steady rate ({@code bench.feed.change-rate}, 50/s): for each, the time from the
+     * change's commit until the row of a friend of the sender is gone from Cassandra (found by a poller that looks
+     * every 10 ms, so the figure includes up to that much), and the rows the sink wrote or deleted per change.
+     */
+    private static void changes(PostgresSettings pg, CqlSession cql, String ks, List<UUID> users, FanoutApp fanout)
+            throws Exception {
+        Random random = new Random(13);
+        int count = CHANGE_RATE * SECONDS;
+        record Target(UUID id, UUID witness, Instant createdAt) {}
+        List<Target> targets = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO transfers (id, sender_id, receiver_id,"
+                                + " amount_cents, balance_cents, bank_cents, card_cents, fee_cents, note, visibility, status)"
+                                + " VALUES (?, ?, ?, 100, 100, 0, 0, 0, 'bench', 'friends', 'completed') RETURNING created_at")) {
+            while (targets.size() < count) {
+                UUID from = users.get(random.nextInt(users.size()));
+                UUID to = users.get(random.nextInt(users.size()));
+                Set<UUID> friends = fanout.friendsOf(from);
+                friends.remove(to);
+                if (from.equals(to) || friends.isEmpty() || friends.size() > HIGH_DEGREE) {
+                    continue;
+                }
+                UUID id = UUID.randomUUID();
+                bind(insert, id, from, to);
+                try (var rs = insert.executeQuery()) {
+                    rs.next();
+                    targets.add(new Target(
+                            id, friends.iterator().next(), rs.getTimestamp(1).toInstant()));
+                }
+            }
+        }
+        var row = cql.prepare("SELECT transfer_id FROM " + ks + ".feed_by_user WHERE user_id = ? AND created_at = ?"
+                + " AND transfer_id = ?");
+        java.util.function.Predicate<Target> present =
+                t -> cql.execute(row.bind(t.witness(), t.createdAt(), t.id())).one() != null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (Target t : targets) {
+            while (!present.test(t)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the payments to change did not reach the feeds");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // waiting for the fan-out
+            }
+        }
+        long rowsBefore = fanout.sink().itemsWritten();
+        java.util.concurrent.ConcurrentHashMap<Target, Long> outstanding =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean changing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread poller = new Thread(() -> {
+            long giveUp = Long.MAX_VALUE;
+            while (changing.get() || (!outstanding.isEmpty() && System.nanoTime() < giveUp)) {
+                if (!changing.get() && giveUp == Long.MAX_VALUE) {
+                    giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                }
+                for (var e : outstanding.entrySet()) {
+                    if (!present.test(e.getKey())) {
+                        latencies.add((System.nanoTime() - e.getValue()) / 1e6);
+                        outstanding.remove(e.getKey());
+                    }
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // the poll interval
+            }
+        });
+        poller.start();
+        long interval = TimeUnit.SECONDS.toNanos(1) / CHANGE_RATE;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.username(), pg.password());
+                PreparedStatement change =
+                        c.prepareStatement("UPDATE transfers SET visibility = 'private' WHERE id = ?")) {
+            long next = System.nanoTime();
+            for (Target t : targets) {
+                LockSupport.parkNanos(next - System.nanoTime()); // pacing the load, not synchronization
+                next += interval;
+                change.setObject(1, t.id());
+                change.executeUpdate();
+                outstanding.put(t, System.nanoTime());
+            }
+        } finally {
+            changing.set(false);
+        }
+        poller.join();
+        // the sink's count settles once the retractions and the parties' rewritten rows are all written
+        long last = fanout.sink().itemsWritten();
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() - lastChange < TimeUnit.SECONDS.toNanos(2)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // sampling the counter
+            long now = fanout.sink().itemsWritten();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            }
+        }
+        double[] ms =
+                latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        com.wallet.stack.BenchResults.out()
+                .printf(
+                        "change-to-gone at %d visibility changes/s for %d s (friends -> private, ~%d friends each):"
+                                + " p50 %.0f ms, p95 %.0f ms, p99 %.0f ms, max %.0f ms, %d still there after 60 s;"
+                                + " %.1f rows written or deleted per change%n",
+                        CHANGE_RATE,
+                        SECONDS,
+                        FRIENDS,
+                        pct(ms, 50),
+                        pct(ms, 95),
+                        pct(ms, 99),
+                        ms.length == 0 ? Double.NaN : ms[ms.length - 1],
+                        outstanding.size(),
+                        (last - rowsBefore) / (double) count);
     }
 
     /** A burst inserted as fast as one connection can; rows written per second while the sink drains it. */
