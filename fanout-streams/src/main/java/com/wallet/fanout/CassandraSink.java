@@ -75,6 +75,7 @@ public final class CassandraSink implements Runnable, AutoCloseable {
     private final PreparedStatement deleteReader;
     private final PreparedStatement deleteAuthor;
     private final PreparedStatement deletePublic;
+    private final PreparedStatement scanFeed;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicLong written = new AtomicLong();
@@ -115,6 +116,8 @@ public final class CassandraSink implements Runnable, AutoCloseable {
         this.deleteReader = session.prepare("DELETE FROM " + keyspace + ".feed_by_user WHERE user_id = ?" + row);
         this.deleteAuthor = session.prepare("DELETE FROM " + keyspace + ".feed_by_author WHERE author_id = ?" + row);
         this.deletePublic = session.prepare("DELETE FROM " + keyspace + ".public_feed_by_hour WHERE bucket = ?" + row);
+        this.scanFeed = session.prepare("SELECT created_at, transfer_id, sender_id, receiver_id, visibility FROM "
+                + keyspace + ".feed_by_user WHERE user_id = ?");
     }
 
     /** The sink's counters, and its consumer's metrics (lag among them). */
@@ -281,7 +284,23 @@ public final class CassandraSink implements Runnable, AutoCloseable {
             FeedItem item;
             BoundStatement statement;
             try {
-                item = Json.MAPPER.readValue(record.value(), FeedItem.class);
+                tools.jackson.databind.JsonNode json = Json.read(record.value());
+                if (Unfriended.KIND.equals(json.path("kind").asString())) {
+                    // reads the target's feed: what was queued and sent before it must have landed first
+                    open.values().stream()
+                            .filter(b -> !b.rows.isEmpty())
+                            .toList()
+                            .forEach(b -> writes.add(sendOrFail(b.rows, failed)));
+                    open.clear();
+                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                            .exceptionally(e -> null)
+                            .join();
+                    if (!failed.get()) {
+                        unfriended(Json.MAPPER.treeToValue(json, Unfriended.class), failed);
+                    }
+                    continue;
+                }
+                item = Json.MAPPER.treeToValue(json, FeedItem.class);
                 statement = bind(item);
             } catch (RuntimeException e) {
                 log.error(
@@ -354,6 +373,45 @@ public final class CassandraSink implements Runnable, AutoCloseable {
                 written.addAndGet(rows.size());
             }
         });
+    }
+
+    private CompletableFuture<AsyncResultSet> sendOrFail(List<BoundStatement> rows, AtomicBoolean failed) {
+        try {
+            return send(rows, failed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.set(true);
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Deletes from the target's feed the friends-only rows of the party they are no longer friends with, unless the
+     * row's other party is the target or still a friend of theirs. Synchronous: unfriendings are rare, and the read
+     * must see the rows written before it. A failure marks the poll failed (it is retried from its first offsets).
+     */
+    private void unfriended(Unfriended u, AtomicBoolean failed) {
+        java.util.Set<java.util.UUID> stillFriends = new java.util.HashSet<>(u.friends());
+        try {
+            for (var row : session.execute(scanFeed.bind(u.target()))) {
+                java.util.UUID sender = row.getUuid("sender_id");
+                java.util.UUID receiver = row.getUuid("receiver_id");
+                boolean involves = u.party().equals(sender) || u.party().equals(receiver);
+                java.util.UUID other = u.party().equals(sender) ? receiver : sender;
+                if (involves
+                        && "friends".equals(row.getString("visibility"))
+                        && !u.target().equals(other)
+                        && !stillFriends.contains(other)) {
+                    session.execute(
+                            deleteReader.bind(u.target(), row.getInstant("created_at"), row.getUuid("transfer_id")));
+                    written.incrementAndGet();
+                }
+            }
+        } catch (RuntimeException e) {
+            failed.set(true);
+            failures.incrementAndGet();
+            lastError.set(e.toString());
+        }
     }
 
     private BoundStatement bind(FeedItem item) {

@@ -44,7 +44,8 @@ public final class FanoutMain {
                 new FanoutSettings(
                         get.apply(new String[] {"fanout.prefix", "wallet"}),
                         Integer.parseInt(get.apply(new String[] {"fanout.high-degree-threshold", "500"})),
-                        java.time.Duration.parse(get.apply(new String[] {"fanout.replay-window", "PT1H"}))),
+                        java.time.Duration.parse(get.apply(new String[] {"fanout.replay-window", "PT1H"})),
+                        Boolean.parseBoolean(get.apply(new String[] {"fanout.remove-on-unfriend", "true"}))),
                 "",
                 get.apply(new String[] {"fanout.kafka.bootstrap-servers", "127.0.0.1:19092"}),
                 new InetSocketAddress(cassandra[0], Integer.parseInt(cassandra[1])),

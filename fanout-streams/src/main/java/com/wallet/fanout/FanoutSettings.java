@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * The topics of the fan-out, derived from the change-topic prefix, and the degree above which a user's items are not
  * fanned out to each friend but kept on their own timeline (merged at read time), and how long replayed change
- * events are recognised.
+ * events are recognised, and whether unfriending removes the other's friends-only items already in each feed.
  */
-public record FanoutSettings(String prefix, int highDegreeThreshold, Duration replayWindow) {
+public record FanoutSettings(String prefix, int highDegreeThreshold, Duration replayWindow, boolean removeOnUnfriend) {
 
     /**
      * How long a transfer's id is remembered to drop a replayed change event: the connector replays at most what it
@@ -18,6 +18,11 @@ public record FanoutSettings(String prefix, int highDegreeThreshold, Duration re
 
     public FanoutSettings(String prefix, int highDegreeThreshold) {
         this(prefix, highDegreeThreshold, DEFAULT_REPLAY_WINDOW);
+    }
+
+    /** Unfriending removes the other's friends-only items from each feed (the default). */
+    public FanoutSettings(String prefix, int highDegreeThreshold, Duration replayWindow) {
+        this(prefix, highDegreeThreshold, replayWindow, true);
     }
 
     public FanoutSettings {

@@ -58,12 +58,13 @@ public final class FanoutTopology {
 
         // the friend graph, one record per directed edge ("user|friend"; a tombstone when unfriended), so that no
         // record grows with a user's friend count; every instance holds all of it in a global store
-        parsed(
-                        builder,
-                        settings.friendshipsTopic(),
-                        settings,
-                        "friendships",
-                        change -> edges(change).forEach(edge -> UUID.fromString(edge.value.substring(1))))
+        KStream<String, Parsed> friendshipEvents = parsed(
+                builder,
+                settings.friendshipsTopic(),
+                settings,
+                "friendships",
+                change -> edges(change).forEach(edge -> UUID.fromString(edge.value.substring(1))));
+        friendshipEvents
                 .flatMap((key, change) -> edgeRecords(change.json()), Named.as("friendship-edges"))
                 .to(settings.friendEdgesTopic(), out);
         builder.addGlobalStore(
@@ -73,6 +74,13 @@ public final class FanoutTopology {
                 settings.friendEdgesTopic(),
                 strings,
                 EdgeLoader::new);
+        if (settings.removeOnUnfriend()) {
+            // an unfriending takes each one's friends-only payments out of the other's feed (the sink deletes them)
+            friendshipEvents
+                    .flatMap((key, change) -> unfriendings(change.json()), Named.as("unfriendings"))
+                    .processValues(() -> new WithTargetsFriends(settings.highDegreeThreshold()), Named.as("unfriended"))
+                    .to(settings.feedItemsTopic(), out);
+        }
 
         KStream<String, Parsed> userEvents = parsed(
                 builder,
@@ -212,6 +220,50 @@ public final class FanoutTopology {
             Fanout.Transfer t = record.value();
             context.forward(record.withValue(t.withSenderFriends(friendsOf(edges, t.senderId(), limit))
                     .withReceiverFriends(friendsOf(edges, t.receiverId(), limit))));
+        }
+    }
+
+    /** For a deleted friendship, each side as the target of an unfriending: key the target, value the other. */
+    static List<KeyValue<String, String>> unfriendings(JsonNode change) {
+        List<KeyValue<String, String>> out = new ArrayList<>();
+        for (KeyValue<String, String> edge : edges(change)) {
+            if (edge.value.startsWith("-")) {
+                out.add(KeyValue.pair(edge.key, edge.value.substring(1)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The unfriending record of a target, with the target's remaining friends (read from the edge store, the party
+     * left out whether or not its removal has reached the store yet). A target with more friends than the threshold
+     * gets none: its feed is still filtered at every read, and such a list would be a record that grows.
+     */
+    static final class WithTargetsFriends implements FixedKeyProcessor<String, String, String> {
+        private final int threshold;
+        private FixedKeyProcessorContext<String, String> context;
+        private KeyValueStore<String, String> edges;
+
+        WithTargetsFriends(int threshold) {
+            this.threshold = threshold;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, String> context) {
+            this.context = context;
+            this.edges = context.getStateStore(FRIEND_EDGES);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, String> record) {
+            UUID target = UUID.fromString(record.key());
+            UUID party = UUID.fromString(record.value());
+            Set<UUID> friends = friendsOf(edges, target, threshold + 2);
+            friends.remove(party);
+            if (friends.size() > threshold) {
+                return;
+            }
+            context.forward(record.withValue(Json.write(new Unfriended(target, party, List.copyOf(friends)))));
         }
     }
 

@@ -176,6 +176,55 @@ class FanoutIT {
         }
     }
 
+    @Test
+    void unfriendingDeletesTheOthersFriendsOnlyPaymentsFromEachFeed(Stack stack) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "unf" + run;
+        String keyspace = "unf_" + run;
+        try (CqlSession cql = migrated(stack, keyspace);
+                FanoutApp app = FanoutApp.start(
+                        config(stack, prefix, keyspace, ""),
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                var producer = producer(stack)) {
+            friendship(producer, prefix, alice, carol, "c");
+            friendship(producer, prefix, bob, carol, "c");
+            await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> app.friendsOf(carol).containsAll(List.of(alice, bob)));
+            UUID aliceToStranger =
+                    transfer(producer, prefix, alice, stranger, "friends", "2026-11-24T12:00:00.000001Z");
+            UUID aliceToBob = transfer(producer, prefix, alice, bob, "friends", "2026-11-24T12:00:01.000001Z");
+            UUID open = transfer(producer, prefix, alice, stranger, "public", "2026-11-24T12:00:02.000001Z");
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() ->
+                            feed(cql, keyspace, carol).keySet().containsAll(List.of(aliceToStranger, aliceToBob, open))
+                                    && feed(cql, keyspace, alice).size() == 3);
+
+            friendship(producer, prefix, alice, carol, "d");
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> !feed(cql, keyspace, carol).containsKey(aliceToStranger));
+            assertThat(feed(cql, keyspace, carol).keySet())
+                    .as("kept: one with bob, still carol's friend, and a public one")
+                    .containsExactlyInAnyOrder(aliceToBob, open);
+            assertThat(feed(cql, keyspace, alice)).hasSize(3);
+        }
+    }
+
+    private static void friendship(KafkaProducer<String, String> producer, String prefix, UUID x, UUID y, String op)
+            throws Exception {
+        UUID a = x.compareTo(y) < 0 ? x : y;
+        UUID b = a.equals(x) ? y : x;
+        String row = "{\"user_a\":\"" + a + "\",\"user_b\":\"" + b + "\"}";
+        send(
+                producer,
+                prefix + ".public.friendships",
+                row,
+                op.equals("d")
+                        ? "{\"op\":\"d\",\"before\":" + row + ",\"after\":null}"
+                        : "{\"op\":\"c\",\"before\":null,\"after\":" + row + "}");
+    }
+
     private static List<UUID> publicIds(CqlSession cql, String keyspace, java.time.Instant bucket) {
         return cql
                 .execute("SELECT transfer_id FROM " + keyspace + ".public_feed_by_hour WHERE bucket = ?", bucket)

@@ -220,11 +220,40 @@ class FanoutTopologyTest {
         pay(alice, bob, 100, "friends");
         assertThat(targets(items(), "reader")).contains(carol.toString());
 
+        befriend(carol, dave);
         unfriend(alice, carol);
         pay(alice, bob, 200, "friends");
 
-        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
+        List<JsonNode> after = items();
+        assertThat(targets(after, "reader")).isEqualTo(sorted(alice, bob));
+        // each side is told to drop the other's friends-only items, with who else they still see items through
+        assertThat(after)
+                .filteredOn(i -> i.path("kind").asString().equals("unfriended"))
+                .extracting(
+                        i -> i.path("target").asString() + ">" + i.path("party").asString() + ":"
+                                + i.path("friends")
+                                        .valueStream()
+                                        .map(JsonNode::asString)
+                                        .toList())
+                .containsExactlyInAnyOrder(
+                        carol + ">" + alice + ":" + List.of(dave.toString()), alice + ">" + carol + ":[]");
         assertThat(dead.isEmpty()).as("a tombstone is not a poison record").isTrue();
+    }
+
+    @Test
+    void unfriendingLeavesFeedsAloneWhenConfiguredSo() {
+        driver.close();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fanout-test-keep");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        FanoutSettings keep = new FanoutSettings("wallet", 3, FanoutSettings.DEFAULT_REPLAY_WINDOW, false);
+        driver = new TopologyTestDriver(FanoutTopology.build(keep), props);
+        var s = new StringSerializer();
+        friendships = driver.createInputTopic(keep.friendshipsTopic(), s, s);
+        feed = driver.createOutputTopic(keep.feedItemsTopic(), new StringDeserializer(), new StringDeserializer());
+        befriend(alice, carol);
+        unfriend(alice, carol);
+        assertThat(feed.isEmpty()).isTrue();
     }
 
     @Test
