@@ -106,6 +106,21 @@ class PipelineIT {
                             .path("items")
                             .valueStream()
                             .anyMatch(n -> n.path("kind").asString().equals("payment_received")));
+
+            // the receiver makes it private: through CDC and the fan-out, the friends' rows leave Cassandra
+            p.call("PATCH", "/v1/transfers/" + shared, bob, null, Map.of("visibility", "private"));
+            assertThat(p.feed(carol)).as("hidden at once by the read").isEmpty();
+            try (var cql = com.wallet.cassandra.schema.CqlSessions.open(
+                    stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
+                java.util.function.Function<Person, Boolean> hasRow = reader -> cql
+                        .execute("SELECT transfer_id FROM " + p.id + ".feed_by_user WHERE user_id = ?", reader.id())
+                        .all()
+                        .stream()
+                        .anyMatch(r -> r.getUuid(0).toString().equals(shared));
+                await().atMost(Duration.ofSeconds(60)).until(() -> !hasRow.apply(carol) && !hasRow.apply(dave));
+                assertThat(hasRow.apply(alice)).isTrue();
+                assertThat(hasRow.apply(bob)).isTrue();
+            }
         }
     }
 }
