@@ -28,7 +28,7 @@ class Partners {
     private static PartnerClient export(PartnerClient client, MeterRegistry meters) {
         Gauge.builder("venmo.circuit.breaker.state", client.breaker(), Partners::stateValue)
                 .tag("service", client.service())
-                .description("0 closed, 1 open, 2 half-open")
+                .description("0 closed, 1 half-open, 2 open")
                 .register(meters);
         return client;
     }
