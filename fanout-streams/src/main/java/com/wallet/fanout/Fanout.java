@@ -27,104 +27,85 @@ public final class Fanout {
             String receiverAvatarUrl) {
 
         Transfer withSenderFriends(Set<UUID> friends) {
-            return new Transfer(
-                    id,
-                    senderId,
-                    receiverId,
-                    amountCents,
-                    note,
+            return copy(
                     visibility,
-                    createdAt,
                     friends,
                     receiverFriends,
                     senderUsername,
                     receiverUsername,
-                    refundOf,
                     senderAvatarUrl,
                     receiverAvatarUrl);
         }
 
         Transfer withReceiverFriends(Set<UUID> friends) {
-            return new Transfer(
-                    id,
-                    senderId,
-                    receiverId,
-                    amountCents,
-                    note,
+            return copy(
                     visibility,
-                    createdAt,
                     senderFriends,
                     friends,
                     senderUsername,
                     receiverUsername,
-                    refundOf,
                     senderAvatarUrl,
                     receiverAvatarUrl);
         }
 
         Transfer withSenderUsername(String username) {
-            return new Transfer(
-                    id,
-                    senderId,
-                    receiverId,
-                    amountCents,
-                    note,
+            return copy(
                     visibility,
-                    createdAt,
                     senderFriends,
                     receiverFriends,
                     username,
                     receiverUsername,
-                    refundOf,
-                    senderAvatarUrl,
-                    receiverAvatarUrl);
-        }
-
-        Transfer withAvatars(String sender, String receiver) {
-            return new Transfer(
-                    id,
-                    senderId,
-                    receiverId,
-                    amountCents,
-                    note,
-                    visibility,
-                    createdAt,
-                    senderFriends,
-                    receiverFriends,
-                    senderUsername,
-                    receiverUsername,
-                    refundOf,
-                    sender,
-                    receiver);
-        }
-
-        Transfer withSenderAvatar(String url) {
-            return withAvatars(url, receiverAvatarUrl);
-        }
-
-        Transfer withReceiverAvatar(String url) {
-            return withAvatars(senderAvatarUrl, url);
-        }
-
-        Transfer withVisibility(String wider) {
-            return new Transfer(
-                    id,
-                    senderId,
-                    receiverId,
-                    amountCents,
-                    note,
-                    wider,
-                    createdAt,
-                    senderFriends,
-                    receiverFriends,
-                    senderUsername,
-                    receiverUsername,
-                    refundOf,
                     senderAvatarUrl,
                     receiverAvatarUrl);
         }
 
         Transfer withReceiverUsername(String username) {
+            return copy(
+                    visibility,
+                    senderFriends,
+                    receiverFriends,
+                    senderUsername,
+                    username,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
+        }
+
+        Transfer withSenderAvatar(String url) {
+            return copy(
+                    visibility,
+                    senderFriends,
+                    receiverFriends,
+                    senderUsername,
+                    receiverUsername,
+                    url,
+                    receiverAvatarUrl);
+        }
+
+        Transfer withReceiverAvatar(String url) {
+            return copy(
+                    visibility, senderFriends, receiverFriends, senderUsername, receiverUsername, senderAvatarUrl, url);
+        }
+
+        Transfer withVisibility(String other) {
+            return copy(
+                    other,
+                    senderFriends,
+                    receiverFriends,
+                    senderUsername,
+                    receiverUsername,
+                    senderAvatarUrl,
+                    receiverAvatarUrl);
+        }
+
+        /** The same transfer with what the fan-out learns about it (its parties) or changes (its visibility). */
+        private Transfer copy(
+                String visibility,
+                Set<UUID> senderFriends,
+                Set<UUID> receiverFriends,
+                String senderUsername,
+                String receiverUsername,
+                String senderAvatarUrl,
+                String receiverAvatarUrl) {
             return new Transfer(
                     id,
                     senderId,
@@ -136,7 +117,7 @@ public final class Fanout {
                     senderFriends,
                     receiverFriends,
                     senderUsername,
-                    username,
+                    receiverUsername,
                     refundOf,
                     senderAvatarUrl,
                     receiverAvatarUrl);
