@@ -549,10 +549,7 @@ class SettlementIT {
         SettlementTestSupport.call(
                 "POST", "/v1/me/contacts/verify", dee.token(), null, java.util.Map.of("email", newcomer, "code", code));
         SettlementTestSupport.apiBean(com.wallet.api.claim.ClaimService.class)
-                .expireAt(
-                        java.time.Instant.now().plus(java.time.Duration.ofDays(31)),
-                        SettlementTestSupport.apiBean(
-                                org.springframework.transaction.support.TransactionTemplate.class));
+                .expireAt(java.time.Instant.now().plus(java.time.Duration.ofDays(31)));
 
         assertThat(SettlementTestSupport.wallet(dee).path("balance_cents").asLong())
                 .isEqualTo(300);

@@ -13,7 +13,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** Paying someone who is not a user yet; the one-time codes are read from the delivery stub's table. */
@@ -22,9 +21,6 @@ class ClaimIT extends ApiIT.Base {
 
     @Autowired
     ClaimService claims;
-
-    @Autowired
-    TransactionTemplate tx;
 
     private static final Pattern CODE = Pattern.compile("code is ([0-9]{6})");
 
@@ -154,10 +150,10 @@ class ClaimIT extends ApiIT.Base {
         assertThat(api.post("/v1/claims/" + cancelled + "/cancel", alice.token(), null, null)
                         .status())
                 .isEqualTo(409);
-        assertThat(claims.expireAt(Instant.now().plus(Duration.ofDays(29)), tx))
+        assertThat(claims.expireAt(Instant.now().plus(Duration.ofDays(29))))
                 .as("not yet")
                 .isZero();
-        claims.expireAt(Instant.now().plus(Duration.ofDays(31)), tx);
+        claims.expireAt(Instant.now().plus(Duration.ofDays(31)));
 
         assertThat(api.get("/v1/claims/" + expiring, alice.token())
                         .json()
@@ -197,7 +193,7 @@ class ClaimIT extends ApiIT.Base {
                 2,
                 i -> i == 0
                         ? () -> prove(bob, "email", email, code)
-                        : () -> claims.expireAt(Instant.now().plus(Duration.ofDays(31)), tx));
+                        : () -> claims.expireAt(Instant.now().plus(Duration.ofDays(31))));
 
         String status = api.get("/v1/claims/" + claimId, alice.token())
                 .json()

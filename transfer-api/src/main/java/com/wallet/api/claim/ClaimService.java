@@ -58,6 +58,7 @@ public class ClaimService {
     private final ClaimSettings settings;
     private final AuditLog audit;
     private final NotificationOutbox notifications;
+    private final org.springframework.transaction.support.TransactionTemplate tx;
 
     ClaimService(
             JdbcClient jdbc,
@@ -66,7 +67,9 @@ public class ClaimService {
             TransferSettings limits,
             ClaimSettings settings,
             AuditLog audit,
-            NotificationOutbox notifications) {
+            NotificationOutbox notifications,
+            org.springframework.transaction.support.TransactionTemplate tx) {
+        this.tx = tx;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.transfers = transfers;
@@ -87,13 +90,7 @@ public class ClaimService {
     /** Pays {@code contact}, whom no user has proven, into a claim. Runs inside the idempotency key's transaction. */
     @Transactional(propagation = Propagation.MANDATORY)
     public ClaimView pay(UUID payerId, Contact contact, long amountCents, String note, Visibility visibility) {
-        if (amountCents < limits.minAmountCents() || amountCents > limits.maxAmountCents()) {
-            throw new DomainException(
-                    Problem.LIMIT_EXCEEDED,
-                    "amount_cents must be from " + limits.minAmountCents() + " to " + limits.maxAmountCents()
-                            + " per transfer, was " + amountCents,
-                    Map.of("max_amount_cents", limits.maxAmountCents()));
-        }
+        limits.requireAmountAllowed(amountCents);
         LockedWallet wallet = ledger.lockWallet(payerId);
         if (wallet.ownerFrozen()) {
             throw new DomainException(
@@ -111,11 +108,7 @@ public class ClaimService {
                             + wallet.available().cents() + " cents are available, " + amountCents + " needed",
                     Map.of("available_cents", wallet.available().cents()));
         }
-        Visibility shown = visibility != null
-                ? visibility
-                : wallet.ownerDefaultVisibility() != null
-                        ? Visibility.of(wallet.ownerDefaultVisibility())
-                        : Visibility.FRIENDS;
+        Visibility shown = Visibility.orDefault(visibility, wallet.ownerDefaultVisibility());
         UUID id = UUID.randomUUID();
         Ledger.Hold hold = ledger.hold(wallet, HoldKind.CLAIM, amount, id, settings.expireAfter());
         jdbc.sql("INSERT INTO claims (id, payer_id, contact_kind, contact, amount_cents, note, visibility, hold_id,"
@@ -255,7 +248,7 @@ public class ClaimService {
     }
 
     /** Releases pending claims whose time ran out by {@code now}; returns how many. */
-    public int expireAt(Instant now, org.springframework.transaction.support.TransactionTemplate tx) {
+    public int expireAt(Instant now) {
         int expired = 0;
         while (true) {
             Integer batch = tx.execute(s -> {

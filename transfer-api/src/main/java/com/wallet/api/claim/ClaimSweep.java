@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /** Releases payments nobody claimed in time back to their payers (every instance; rows claimed with SKIP LOCKED). */
 @Component
@@ -14,12 +13,10 @@ class ClaimSweep {
     private static final Logger log = LoggerFactory.getLogger(ClaimSweep.class);
 
     private final ClaimService claims;
-    private final TransactionTemplate tx;
     private final Clock clock;
 
-    ClaimSweep(ClaimService claims, TransactionTemplate tx, Clock clock) {
+    ClaimSweep(ClaimService claims, Clock clock) {
         this.claims = claims;
-        this.tx = tx;
         this.clock = clock;
     }
 
@@ -27,7 +24,7 @@ class ClaimSweep {
             fixedDelayString = "${wallet.claims.sweep-interval:PT1M}",
             initialDelayString = "${wallet.claims.sweep-interval:PT1M}")
     void sweep() {
-        int expired = claims.expireAt(clock.instant(), tx);
+        int expired = claims.expireAt(clock.instant());
         if (expired > 0) {
             log.info("{} unclaimed payments expired back to their payers", expired);
         }

@@ -23,6 +23,11 @@ public enum Visibility {
                 .orElseThrow(() -> new IllegalArgumentException("no Visibility '" + wire + "'"));
     }
 
+    /** What a payment gets: the visibility asked for, else the user's default, else friends. */
+    public static Visibility orDefault(Visibility asked, String userDefault) {
+        return asked != null ? asked : userDefault != null ? of(userDefault) : FRIENDS;
+    }
+
     @Override
     public String toString() {
         return wire();

@@ -159,17 +159,23 @@ public class FeedService {
         if (rows.isEmpty()) {
             return rows;
         }
-        Map<UUID, String> now = new HashMap<>();
-        jdbc.sql("SELECT id, visibility FROM transfers WHERE id = ANY(?)")
+        record Now(String visibility, String senderAvatarUrl, String receiverAvatarUrl) {}
+        Map<UUID, Now> now = new HashMap<>();
+        // the payments' visibility and their parties' avatars as they are now, in one round trip
+        jdbc.sql("SELECT t.id, t.visibility, s.avatar_url, r.avatar_url FROM transfers t"
+                        + " JOIN users s ON s.id = t.sender_id JOIN users r ON r.id = t.receiver_id"
+                        + " WHERE t.id = ANY(?)")
                 .param(rows.stream().map(FeedRow::transferId).toArray(UUID[]::new))
-                .query((rs, n) -> now.put(rs.getObject(1, UUID.class), rs.getString(2)))
+                .query((rs, n) -> now.put(
+                        rs.getObject(1, UUID.class), new Now(rs.getString(2), rs.getString(3), rs.getString(4))))
                 .list();
         List<FeedRow> kept = new ArrayList<>();
         for (FeedRow r : rows) {
-            String visibility = now.get(r.transferId());
-            if (visibility == null) {
+            Now current = now.get(r.transferId());
+            if (current == null) {
                 continue;
             }
+            String visibility = current.visibility();
             FeedRow row = new FeedRow(
                     r.transferId(),
                     r.createdAt(),
@@ -179,7 +185,9 @@ public class FeedService {
                     r.receiverUsername(),
                     r.note(),
                     visibility,
-                    r.amountCents());
+                    r.amountCents(),
+                    current.senderAvatarUrl(),
+                    current.receiverAvatarUrl());
             boolean visible = publicOnly
                     ? visibility.equals("public")
                     : maySee(caller, callersFriends, row) || (keepUnfriended && visibility.equals("friends"));
@@ -235,21 +243,11 @@ public class FeedService {
         UUID[] ids = page.items().stream().map(FeedRow::transferId).toArray(UUID[]::new);
         Map<UUID, Long> likes = counts("feed_likes", ids);
         Map<UUID, Long> comments = counts("feed_comments", ids);
-        Map<UUID, String> avatars = new HashMap<>();
-        if (ids.length > 0) {
-            jdbc.sql("SELECT id, avatar_url FROM users WHERE avatar_url IS NOT NULL AND id = ANY(?)")
-                    .param(page.items().stream()
-                            .flatMap(r -> java.util.stream.Stream.of(r.senderId(), r.receiverId()))
-                            .distinct()
-                            .toArray(UUID[]::new))
-                    .query((rs, n) -> avatars.put(rs.getObject(1, UUID.class), rs.getString(2)))
-                    .list();
-        }
         List<FeedItemView> items = page.items().stream()
                 .map(r -> new FeedItemView(
                         r.transferId(),
-                        new FeedItemView.Party(r.senderId(), r.senderUsername(), avatars.get(r.senderId())),
-                        new FeedItemView.Party(r.receiverId(), r.receiverUsername(), avatars.get(r.receiverId())),
+                        new FeedItemView.Party(r.senderId(), r.senderUsername(), r.senderAvatarUrl()),
+                        new FeedItemView.Party(r.receiverId(), r.receiverUsername(), r.receiverAvatarUrl()),
                         r.note(),
                         r.visibility(),
                         r.createdAt(),

@@ -18,7 +18,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class FeedStore {
 
-    /** One row of a feed table; {@code amountCents} only in the parties' own rows. */
+    /**
+     * One row of a feed table; {@code amountCents} only in the parties' own rows. The parties' avatars are not in the
+     * tables: the feed read fills them in, as they are now, with the payment's current visibility.
+     */
     public record FeedRow(
             UUID transferId,
             Instant createdAt,
@@ -28,7 +31,34 @@ public class FeedStore {
             String receiverUsername,
             String note,
             String visibility,
-            Long amountCents) {}
+            Long amountCents,
+            String senderAvatarUrl,
+            String receiverAvatarUrl) {
+
+        public FeedRow(
+                UUID transferId,
+                Instant createdAt,
+                UUID senderId,
+                String senderUsername,
+                UUID receiverId,
+                String receiverUsername,
+                String note,
+                String visibility,
+                Long amountCents) {
+            this(
+                    transferId,
+                    createdAt,
+                    senderId,
+                    senderUsername,
+                    receiverId,
+                    receiverUsername,
+                    note,
+                    visibility,
+                    amountCents,
+                    null,
+                    null);
+        }
+    }
 
     private static final String COLUMNS =
             "transfer_id, created_at, sender_id, sender_username, receiver_id, receiver_username, note";

@@ -68,6 +68,13 @@ public class Pins {
         return amountCents > settings.transferAboveCents();
     }
 
+    /** {@link #require} for a payment of {@code amountCents} that needs the PIN ({@link #neededFor}); else nothing. */
+    public void requireAbove(UUID user, String pin, long amountCents, String action) {
+        if (neededFor(amountCents)) {
+            require(user, pin, action);
+        }
+    }
+
     /**
      * Refuses the call ({@code action}, for the audit trail) unless {@code pin} is the user's PIN: 403 pin-not-set,
      * 403 pin-required (no header), 429 while wrong answers must wait or the PIN is locked, 403 pin-incorrect.

@@ -142,8 +142,8 @@ class PaymentRequestController {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
         Optional<TransferService.SendMoney> payment = requests.payment(me, id);
-        if (payment.isPresent() && pins.neededFor(payment.get().amountCents())) {
-            pins.require(me, pin, "payment_request.pay");
+        if (payment.isPresent()) {
+            pins.requireAbove(me, pin, payment.get().amountCents(), "payment_request.pay");
         }
         return transfers
                 .execute(

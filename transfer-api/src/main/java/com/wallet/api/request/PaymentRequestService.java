@@ -78,11 +78,7 @@ public class PaymentRequestService {
                         payerId,
                         amountCents,
                         note,
-                        (visibility != null
-                                        ? visibility
-                                        : requester.defaultVisibility() != null
-                                                ? Visibility.of(requester.defaultVisibility())
-                                                : Visibility.FRIENDS)
+                        Visibility.orDefault(visibility, requester.defaultVisibility())
                                 .wire())
                 .update();
         audit.record(requesterId, "payment_request.created", "payment_request", id, Map.of("payer_id", payerId));
@@ -180,11 +176,7 @@ public class PaymentRequestService {
             }
         }
         User requester = users.get(requesterId);
-        Visibility shown = visibility != null
-                ? visibility
-                : requester.defaultVisibility() != null
-                        ? Visibility.of(requester.defaultVisibility())
-                        : Visibility.FRIENDS;
+        Visibility shown = Visibility.orDefault(visibility, requester.defaultVisibility());
         UUID groupId = UUID.randomUUID();
         // the group and its requests in one statement
         jdbc.sql("WITH g AS (INSERT INTO payment_request_groups (id, requester_id, total_cents, split,"

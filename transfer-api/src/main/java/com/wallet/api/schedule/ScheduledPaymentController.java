@@ -74,9 +74,7 @@ class ScheduledPaymentController {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
         Notes.check(body.note());
-        if (pins.neededFor(body.amountCents())) {
-            pins.require(me, pin, "scheduled_payment");
-        }
+        pins.requireAbove(me, pin, body.amountCents(), "scheduled_payment");
         ScheduledPaymentService.NewSchedule schedule = new ScheduledPaymentService.NewSchedule(
                 body.receiverId(),
                 body.amountCents(),

@@ -65,12 +65,7 @@ public class ScheduledPaymentService {
         if (s.endDate() != null && s.endDate().isBefore(s.startDate())) {
             throw invalid("end_date must not be before start_date");
         }
-        if (s.amountCents() < limits.minAmountCents() || s.amountCents() > limits.maxAmountCents()) {
-            throw new DomainException(
-                    Problem.LIMIT_EXCEEDED,
-                    "amount_cents must be from " + limits.minAmountCents() + " to " + limits.maxAmountCents(),
-                    Map.of("max_amount_cents", limits.maxAmountCents()));
-        }
+        limits.requireAmountAllowed(s.amountCents());
         if (payerId.equals(s.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "payer and receiver are the same user");
         }

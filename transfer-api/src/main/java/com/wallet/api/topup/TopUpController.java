@@ -51,9 +51,7 @@ class TopUpController {
             @Valid @RequestBody TopUpRequest body) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
-        if (pins.neededFor(body.amountCents())) {
-            pins.require(me, pin, "top_up");
-        }
+        pins.requireAbove(me, pin, body.amountCents(), "top_up");
         String request = "POST /v1/me/wallet/top-ups " + json.writeValueAsString(body);
         return idempotency
                 .execute(

@@ -83,9 +83,7 @@ class TransferController {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
         Notes.check(body.note());
-        if (pins.neededFor(body.amountCents())) {
-            pins.require(me, pin, "transfer");
-        }
+        pins.requireAbove(me, pin, body.amountCents(), "transfer");
         String request = "POST /v1/transfers " + json.writeValueAsString(body);
         Visibility shown = body.visibility() == null ? null : Visibility.of(body.visibility());
         UUID receiver = body.receiverId();
@@ -136,9 +134,7 @@ class TransferController {
         if (body.note() != null) {
             Notes.check(body.note());
         }
-        if (pins.neededFor(body.amountCents())) {
-            pins.require(me, pin, "transfer.refund");
-        }
+        pins.requireAbove(me, pin, body.amountCents(), "transfer.refund");
         String request = "POST /v1/transfers/" + id + "/refunds " + json.writeValueAsString(body);
         return idempotency
                 .execute(

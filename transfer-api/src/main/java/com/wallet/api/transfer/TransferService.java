@@ -190,13 +190,7 @@ public class TransferService {
 
     private TransferView doSend(UUID senderId, SendMoney request, CardFunding card) {
         Money amount = Money.ofCents(request.amountCents());
-        if (request.amountCents() < settings.minAmountCents() || request.amountCents() > settings.maxAmountCents()) {
-            throw new DomainException(
-                    Problem.LIMIT_EXCEEDED,
-                    "amount_cents must be from " + settings.minAmountCents() + " to " + settings.maxAmountCents()
-                            + " per transfer, was " + request.amountCents(),
-                    Map.of("max_amount_cents", settings.maxAmountCents()));
-        }
+        settings.requireAmountAllowed(request.amountCents());
         if (senderId.equals(request.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
         }
@@ -225,11 +219,7 @@ public class TransferService {
         if (from.restricted()) {
             throw restricted(senderId, from);
         }
-        Visibility visibility = request.visibility() != null
-                ? request.visibility()
-                : from.ownerDefaultVisibility() != null
-                        ? Visibility.of(from.ownerDefaultVisibility())
-                        : Visibility.FRIENDS;
+        Visibility visibility = Visibility.orDefault(request.visibility(), from.ownerDefaultVisibility());
 
         // Under the sender's wallet lock: no concurrent transfer of this sender can slip past the limits.
         TransferRepository.Sender sender = transfers.sender(senderId);

@@ -22,6 +22,17 @@ public record TransferSettings(
         @Min(0) @Max(10_000) long cardFeeBasisPoints,
         @DefaultValue("P180D") Duration refundWindow) {
 
+    /** Refuses an amount outside what one transfer may move (the same rule for every kind of payment). */
+    public void requireAmountAllowed(long amountCents) {
+        if (amountCents < minAmountCents || amountCents > maxAmountCents) {
+            throw new com.wallet.api.web.DomainException(
+                    com.wallet.api.web.Problem.LIMIT_EXCEEDED,
+                    "amount_cents must be from " + minAmountCents + " to " + maxAmountCents + " per transfer, was "
+                            + amountCents,
+                    java.util.Map.of("max_amount_cents", maxAmountCents));
+        }
+    }
+
     public TransferSettings {
         if (minAmountCents > maxAmountCents) {
             throw new IllegalArgumentException("wallet.transfers.min-amount-cents (" + minAmountCents
