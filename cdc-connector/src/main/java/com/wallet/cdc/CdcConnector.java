@@ -4,6 +4,7 @@ import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,8 +43,12 @@ public final class CdcConnector implements AutoCloseable {
     private ExecutorService runner;
     private ScheduledExecutorService poller;
 
+    private final MeterRegistry registry;
+    private KafkaClientMetrics producerMetrics;
+
     public CdcConnector(CdcSettings settings, MeterRegistry registry) {
         this.settings = settings;
+        this.registry = registry;
         this.metrics = new CdcMetrics(registry);
     }
 
@@ -64,6 +69,9 @@ public final class CdcConnector implements AutoCloseable {
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producer = new KafkaProducer<>(producerConfig);
+        // the producer's own meters (kafka_producer_*: sends, errors, retries, request latency) beside the connector's
+        producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         publisher = new ChangePublisher(producer, metrics);
         engine = DebeziumEngine.create(Json.class)
                 .using(engineProperties())
@@ -140,6 +148,7 @@ public final class CdcConnector implements AutoCloseable {
         p.setProperty("plugin.name", "pgoutput");
         p.setProperty("slot.name", settings.slotName());
         p.setProperty("publication.name", settings.publicationName());
+        p.setProperty("slot.failover", Boolean.toString(settings.slotFailover()));
         // filtered: the connector makes (and keeps) its publication, which needs the tables' owner; disabled: a
         // migration made it (transfer-api's V20 makes wallet_cdc), and the connector's role needs no ownership
         p.setProperty("publication.autocreate.mode", settings.publicationAutocreateMode());
@@ -219,6 +228,9 @@ public final class CdcConnector implements AutoCloseable {
         }
         if (producer != null) {
             producer.close();
+        }
+        if (producerMetrics != null) {
+            producerMetrics.close();
         }
     }
 }

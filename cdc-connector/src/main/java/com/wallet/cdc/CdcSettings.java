@@ -14,6 +14,8 @@ import java.util.function.UnaryOperator;
  *
  * @param tables captured tables, schema-qualified; each becomes the topic {@code <topicPrefix>.<schema>.<table>}
  * @param excludedColumns columns that never leave the database (secrets, password hashes, encrypted numbers)
+ * @param slotFailover whether the slot, when the connector creates it, is a failover slot (PostgreSQL 17+ primary:
+ *     synchronized to standbys, so a failover leaves no gap; see docs/production.md)
  */
 public record CdcSettings(
         String postgresHost,
@@ -26,6 +28,7 @@ public record CdcSettings(
         List<String> tables,
         List<String> excludedColumns,
         String slotName,
+        boolean slotFailover,
         String publicationName,
         String publicationAutocreateMode,
         int topicPartitions,
@@ -36,6 +39,7 @@ public record CdcSettings(
         Duration heartbeatInterval,
         Duration deliveryTimeout,
         Duration pollInterval,
+        String httpAddress,
         int httpPort) {
 
     public static final List<String> DEFAULT_TABLES = List.of(
@@ -87,6 +91,7 @@ public record CdcSettings(
                 r.list("cdc.tables", DEFAULT_TABLES),
                 r.list("cdc.excluded-columns", DEFAULT_EXCLUDED_COLUMNS),
                 r.string("cdc.slot.name", "wallet_cdc"),
+                Boolean.parseBoolean(r.string("cdc.slot.failover", "false")),
                 r.string("cdc.publication.name", "wallet_cdc"),
                 r.string("cdc.publication.autocreate-mode", "filtered"),
                 r.integer("cdc.topic.partitions", 6),
@@ -97,6 +102,7 @@ public record CdcSettings(
                 Duration.parse(r.string("cdc.heartbeat.interval", "PT10S")),
                 Duration.parse(r.string("cdc.kafka.delivery-timeout", "PT30S")),
                 Duration.parse(r.string("cdc.poll-interval", "PT0.025S")),
+                r.string("cdc.http.address", "0.0.0.0"),
                 r.integer("cdc.http.port", 8081));
     }
 
@@ -113,6 +119,7 @@ public record CdcSettings(
         p.put("cdc.tables", String.join(",", tables));
         p.put("cdc.excluded-columns", String.join(",", excludedColumns));
         p.put("cdc.slot.name", slotName);
+        p.put("cdc.slot.failover", Boolean.toString(slotFailover));
         p.put("cdc.publication.name", publicationName);
         p.put("cdc.publication.autocreate-mode", publicationAutocreateMode);
         p.put("cdc.topic.partitions", Integer.toString(topicPartitions));
@@ -123,6 +130,7 @@ public record CdcSettings(
         p.put("cdc.heartbeat.interval", heartbeatInterval.toString());
         p.put("cdc.kafka.delivery-timeout", deliveryTimeout.toString());
         p.put("cdc.poll-interval", pollInterval.toString());
+        p.put("cdc.http.address", httpAddress);
         p.put("cdc.http.port", Integer.toString(httpPort));
         return p;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.wallet.stack.EmbeddedStack;
+import com.wallet.stack.ServiceJar;
 import com.wallet.stack.Stack;
 import com.wallet.stack.StackExtension;
 import com.wallet.stack.internal.LogTail;
@@ -11,9 +12,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +37,8 @@ class CdcFaultIT {
     @TempDir
     Path tmp;
 
+    private final Map<String, Path> logs = new HashMap<>();
+
     CdcFaultIT(Stack stack) {
         this.stack = stack;
     }
@@ -42,12 +46,21 @@ class CdcFaultIT {
     @Test
     void aConnectorKilledMidBurstLosesNothingWhenRestarted() throws Exception {
         CdcTestSupport.migrate(stack);
-        CdcSettings settings = CdcTestSupport.settings(stack, "crash");
+        // a failover slot (PostgreSQL 17+), as docs/production.md advises for a primary with standbys
+        CdcSettings settings = CdcTestSupport.settings(stack, "crash", Map.of("cdc.slot.failover", "true"));
         UUID[] users = CdcTestSupport.twoUsers(stack, "burst");
         UUID from = users[0];
         UUID to = users[1];
         Process first = launch(settings, "first");
         CdcTestSupport.awaitStreaming(settings);
+        try (var c = CdcTestSupport.connect(stack);
+                var q = c.prepareStatement("SELECT failover FROM pg_replication_slots WHERE slot_name = ?")) {
+            q.setString(1, settings.slotName());
+            try (var rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getBoolean(1)).as("the slot is a failover slot").isTrue();
+            }
+        }
 
         try (var topic =
                 new CdcTestSupport.TopicReader(settings.bootstrapServers(), settings.topicOf("public.transfers"))) {
@@ -82,17 +95,24 @@ class CdcFaultIT {
                                 + " %d duplicates after kill -9%n",
                         committed.size(), burstRecords.size(), seenBeforeKill, distinct.size(), duplicates);
                 assertThat(distinct).hasSize(BURST);
-                assertThat(http(settings, "/health"))
+                assertThat(ServiceJar.get(settings.httpPort(), "/health"))
                         .contains("\"status\":\"UP\"")
                         .contains("slot_lag_bytes");
-                assertThat(http(settings, "/metrics"))
+                assertThat(ServiceJar.get(settings.httpPort(), "/metrics"))
                         .contains("cdc_records_published_total{topic=\"" + settings.topicOf("public.transfers") + "\"}")
                         .contains("cdc_replication_slot_lag_bytes")
-                        .contains("cdc_last_event_age_seconds");
+                        .contains("cdc_last_event_age_seconds")
+                        .contains("kafka_producer_record_send_total")
+                        .contains("jvm_memory_used_bytes");
                 // a restart replays at most what was published since the last offset flush, all of it before the kill
                 assertThat(duplicates).as("replayed records (at least once)").isLessThanOrEqualTo(seenBeforeKill);
+                // SIGTERM: the engine stops and commits its offsets, then the process ends on its own
+                assertThat(ServiceJar.terminate(second, Duration.ofSeconds(60)))
+                        .as("ends on its own after SIGTERM")
+                        .isTrue();
+                assertThat(LogTail.of(logs.get("second"), 20)).contains("stopped");
             } finally {
-                second.destroy();
+                second.destroyForcibly();
                 second.waitFor(60, TimeUnit.SECONDS);
             }
         } finally {
@@ -152,16 +172,6 @@ class CdcFaultIT {
         }
     }
 
-    private static String http(CdcSettings settings, String path) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + settings.httpPort() + path))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() + " " + response.body();
-    }
-
     private static List<String> asStrings(List<UUID> ids) {
         return ids.stream().map(UUID::toString).toList();
     }
@@ -180,18 +190,16 @@ class CdcFaultIT {
         return ids;
     }
 
+    /**
+     * The runnable jar, as an operator starts it: {@code java -jar target/cdc-connector-*-exec.jar}, every setting an
+     * environment variable ({@code cdc.kafka.bootstrap-servers} as {@code CDC_KAFKA_BOOTSTRAP_SERVERS}).
+     */
     private Process launch(CdcSettings settings, String name) throws IOException {
         Path log = tmp.resolve(name + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        settings.toProperties().forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add(CdcMain.class.getName());
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        logs.put(name, log);
+        Map<String, String> env = new HashMap<>();
+        settings.toProperties().forEach((k, v) -> env.put(ServiceJar.variable(k), v));
+        Process process = ServiceJar.start(ServiceJar.of("cdc-connector"), env, log);
         if (!process.isAlive() && process.exitValue() != 0) {
             throw new IllegalStateException("connector exited:\n" + LogTail.of(log, 40));
         }

@@ -1,6 +1,9 @@
 package com.wallet.fanout;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +32,8 @@ public final class FanoutApp implements AutoCloseable {
      * @param partitions partitions of the topics this service creates
      * @param instance appended to the application id and the sink's consumer group: a new instance name reprocesses
      *     the change topics from the beginning (a replay)
+     * @param cassandraConsistency the consistency level of the sink's writes and deletes ({@code LOCAL_QUORUM}: with
+     *     the API reading at {@code LOCAL_QUORUM} too, a read sees every write and deletion acknowledged before it)
      */
     public record Config(
             FanoutSettings fanout,
@@ -40,7 +45,29 @@ public final class FanoutApp implements AutoCloseable {
             Path stateDir,
             int partitions,
             short replicationFactor,
-            int sinkMaxInFlight) {}
+            int sinkMaxInFlight,
+            String cassandraConsistency) {
+
+        public Config {
+            DefaultConsistencyLevel.valueOf(cassandraConsistency); // an unknown level fails here, by name
+        }
+
+        /** These settings with the sink writing at {@code level}. */
+        public Config withCassandraConsistency(String level) {
+            return new Config(
+                    fanout,
+                    instance,
+                    bootstrapServers,
+                    cassandra,
+                    cassandraDatacenter,
+                    keyspace,
+                    stateDir,
+                    partitions,
+                    replicationFactor,
+                    sinkMaxInFlight,
+                    level);
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(FanoutApp.class);
 
@@ -84,6 +111,9 @@ public final class FanoutApp implements AutoCloseable {
         CqlSession session = CqlSession.builder()
                 .addContactPoint(config.cassandra())
                 .withLocalDatacenter(config.cassandraDatacenter())
+                .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                        .withString(DefaultDriverOption.REQUEST_CONSISTENCY, config.cassandraConsistency())
+                        .build())
                 .build();
         CassandraSink sink = new CassandraSink(
                 config.bootstrapServers(),

@@ -1,27 +1,30 @@
 package com.wallet.fanout;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.wallet.common.ops.OpsServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs the fan-out as its own process. Settings are system properties or environment variables (upper case, dots and
- * dashes as underscores): {@code fanout.prefix} (wallet), {@code fanout.high-degree-threshold} (500),
+ * Runs the fan-out as its own process ({@code java -jar fanout-streams-*-exec.jar}). Settings are system properties or
+ * environment variables (upper case, dots and dashes as underscores: {@code FANOUT_KAFKA_BOOTSTRAP_SERVERS}): {@code fanout.prefix} (wallet), {@code fanout.high-degree-threshold} (500),
  * {@code fanout.kafka.bootstrap-servers} (127.0.0.1:19092), {@code fanout.cassandra.contact-point}
- * (127.0.0.1:19042), {@code fanout.cassandra.datacenter} (datacenter1), {@code fanout.cassandra.keyspace} (wallet),
+ * (127.0.0.1:19042), {@code fanout.cassandra.datacenter} (datacenter1), {@code fanout.cassandra.consistency} (LOCAL_QUORUM), {@code fanout.cassandra.keyspace} (wallet),
  * {@code fanout.state-dir} (.stack-data/fanout-state), {@code fanout.topic.partitions} (6),
- * {@code fanout.topic.replication-factor} (1), {@code fanout.sink.max-in-flight} (256), {@code fanout.http.port}
- * (8082): {@code /health} (200 while healthy, else 503) and {@code /metrics} (Prometheus).
+ * {@code fanout.topic.replication-factor} (1), {@code fanout.sink.max-in-flight} (256), {@code fanout.http.address}
+ * (0.0.0.0) and {@code fanout.http.port} (8082): {@code /health} (200 while healthy, else 503) and {@code /metrics}
+ * (Prometheus: the fan-out's, Kafka Streams', the sink consumer's and the JVM's meters). SIGTERM closes the streams
+ * (committing what was processed) and the sink, then the process ends.
  */
 public final class FanoutMain {
+
+    private static final Logger log = LoggerFactory.getLogger(FanoutMain.class);
 
     private FanoutMain() {}
 
@@ -54,39 +57,35 @@ public final class FanoutMain {
                 Path.of(get.apply(new String[] {"fanout.state-dir", ".stack-data/fanout-state"})),
                 Integer.parseInt(get.apply(new String[] {"fanout.topic.partitions", "6"})),
                 Short.parseShort(get.apply(new String[] {"fanout.topic.replication-factor", "1"})),
-                Integer.parseInt(get.apply(new String[] {"fanout.sink.max-in-flight", "256"})));
+                Integer.parseInt(get.apply(new String[] {"fanout.sink.max-in-flight", "256"})),
+                get.apply(new String[] {"fanout.cassandra.consistency", "LOCAL_QUORUM"}));
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        OpsServer.bindProcessMeters(registry);
         FanoutApp app = FanoutApp.start(config, registry);
+        String address = get.apply(new String[] {"fanout.http.address", "0.0.0.0"});
         int port = Integer.parseInt(get.apply(new String[] {"fanout.http.port", "8082"}));
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
-        http.createContext("/health", exchange -> {
-            boolean healthy = app.healthy();
-            String body = "{\"status\":\"" + (healthy ? "UP" : "DOWN") + "\",\"streams\":\"" + app.streamsState()
-                    + "\",\"sink_stalled\":" + app.sink().stalled() + ",\"feed_items_written\":"
-                    + app.sink().itemsWritten() + "}";
-            respond(exchange, healthy ? 200 : 503, "application/json", body);
-        });
-        http.createContext(
-                "/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4", registry.scrape()));
-        http.start();
+        OpsServer ops = OpsServer.start(
+                address,
+                port,
+                registry,
+                () -> new OpsServer.Health(
+                        app.healthy(),
+                        Map.of(
+                                "streams", app.streamsState().toString(),
+                                "sink_stalled", app.sink().stalled(),
+                                "feed_items_written", app.sink().itemsWritten())));
+        log.info("health and metrics on {}:{}", address, ops.port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
                         () -> {
+                            log.info("stopping");
                             app.close();
-                            http.stop(0);
+                            ops.close();
+                            log.info("stopped");
                             stopped.countDown();
                         },
                         "fanout-shutdown"));
         stopped.await();
-    }
-
-    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

@@ -8,9 +8,11 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.wallet.cassandra.schema.CqlSessions;
 import com.wallet.cassandra.schema.KeyspaceReplication;
 import com.wallet.cassandra.schema.Migrator;
+import com.wallet.stack.ServiceJar;
 import com.wallet.stack.Stack;
 import com.wallet.stack.StackExtension;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The fan-out on the real stack: change events in Kafka, the streams application, the sink, rows in Cassandra. */
 @ExtendWith(StackExtension.class)
@@ -42,7 +45,8 @@ class FanoutIT {
                 Files.createTempDirectory("fanout-state"),
                 3,
                 (short) 1,
-                64);
+                64,
+                "LOCAL_QUORUM");
     }
 
     @Test
@@ -208,6 +212,88 @@ class FanoutIT {
                     .as("kept: one with bob, still carol's friend, and a public one")
                     .containsExactlyInAnyOrder(aliceToBob, open);
             assertThat(feed(cql, keyspace, alice)).hasSize(3);
+        }
+    }
+
+    /**
+     * The sink writes at the consistency level it is given: at {@code TWO} a one-node cluster cannot acknowledge a
+     * write, so the sink stalls and retries instead of writing (at the default, {@code LOCAL_QUORUM}, one node of one
+     * is a quorum and every other test here writes).
+     */
+    @Test
+    void theSinkWritesAtTheConsistencyLevelItIsGiven(Stack stack) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "cl" + run;
+        String keyspace = "cl_" + run;
+        try (CqlSession cql = migrated(stack, keyspace)) {
+            FanoutApp.Config two = config(stack, prefix, keyspace, "").withCassandraConsistency("TWO");
+            try (FanoutApp app = FanoutApp.start(two, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                    var producer = producer(stack)) {
+                transfer(producer, prefix, alice, bob, "public", "2026-11-24T12:00:00.000001Z");
+                producer.flush();
+                await("the sink to fail its writes and stall")
+                        .atMost(Duration.ofSeconds(90))
+                        .until(() ->
+                                app.sink().writeFailures() > 0 && app.sink().stalled());
+                assertThat(app.sink().itemsWritten()).isZero();
+                assertThat(app.healthy()).isFalse();
+            }
+            assertThat(feed(cql, keyspace, alice)).isEmpty();
+        }
+    }
+
+    /**
+     * The runnable jar as an operator starts it ({@code java -jar target/fanout-streams-*-exec.jar}, settings as
+     * {@code FANOUT_*} environment variables): a payment reaches the parties' feeds, {@code /health} and
+     * {@code /metrics} answer, and SIGTERM ends the process on its own after closing the streams and the sink.
+     */
+    @Test
+    void theRunnableJarFansOutServesHealthAndMetricsAndStopsOnSigterm(Stack stack, @TempDir Path tmp) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "jar" + run;
+        String keyspace = "jar_" + run;
+        int port = com.wallet.stack.internal.Ports.free();
+        Path log = tmp.resolve("fanout.log");
+        try (CqlSession cql = migrated(stack, keyspace)) {
+            Map<String, String> env = new java.util.HashMap<>();
+            env.put("FANOUT_PREFIX", prefix);
+            env.put("FANOUT_KAFKA_BOOTSTRAP_SERVERS", stack.kafka().bootstrapServers());
+            env.put(
+                    "FANOUT_CASSANDRA_CONTACT_POINT",
+                    stack.cassandra().host() + ":" + stack.cassandra().port());
+            env.put("FANOUT_CASSANDRA_DATACENTER", stack.cassandra().localDatacenter());
+            env.put("FANOUT_CASSANDRA_KEYSPACE", keyspace);
+            env.put("FANOUT_STATE_DIR", tmp.resolve("state").toString());
+            env.put("FANOUT_TOPIC_PARTITIONS", "3");
+            env.put("FANOUT_HTTP_ADDRESS", "127.0.0.1");
+            env.put("FANOUT_HTTP_PORT", Integer.toString(port));
+            Process process = ServiceJar.start(ServiceJar.of("fanout-streams"), env, log);
+            try {
+                await("the jar's /health to say UP")
+                        .atMost(Duration.ofSeconds(120))
+                        .until(() -> ServiceJar.get(port, "/health").startsWith("200 {\"status\":\"UP\""));
+                UUID payment;
+                try (var producer = producer(stack)) {
+                    payment = transfer(producer, prefix, alice, bob, "public", "2026-11-24T12:00:00.000001Z");
+                    producer.flush();
+                }
+                await().atMost(Duration.ofSeconds(90))
+                        .until(() -> feed(cql, keyspace, bob).containsKey(payment)
+                                && feed(cql, keyspace, alice).containsKey(payment));
+                assertThat(ServiceJar.get(port, "/metrics"))
+                        .startsWith("200 ")
+                        .contains("fanout_feed_items_written_total")
+                        .contains("kafka_stream_")
+                        .contains("kafka_consumer_fetch_manager_records_lag_max")
+                        .contains("jvm_memory_used_bytes");
+
+                assertThat(ServiceJar.terminate(process, Duration.ofSeconds(60)))
+                        .as("ends on its own after SIGTERM")
+                        .isTrue();
+                assertThat(com.wallet.stack.internal.LogTail.of(log, 20)).contains("stopped");
+            } finally {
+                process.destroyForcibly().waitFor();
+            }
         }
     }
 

@@ -64,7 +64,8 @@ public final class LocalRun {
                             config.directory().resolve("fanout-state"),
                             6,
                             (short) 1,
-                            256),
+                            256,
+                            "LOCAL_QUORUM"),
                     new SimpleMeterRegistry());
             settlement = startSettlement(stack.postgres(), config.directory(), partners.baseUrl());
         } catch (Exception e) {

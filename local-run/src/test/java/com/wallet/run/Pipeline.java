@@ -76,7 +76,8 @@ final class Pipeline implements AutoCloseable {
                         Files.createTempDirectory("pipeline-fanout"),
                         3,
                         (short) 1,
-                        64),
+                        64,
+                        "LOCAL_QUORUM"),
                 new SimpleMeterRegistry());
         settlementOutput = Files.createTempDirectory("pipeline-settlement");
         settlement = new SpringApplicationBuilder(SettlementApplication.class)

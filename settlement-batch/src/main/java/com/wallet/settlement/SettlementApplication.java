@@ -13,7 +13,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The settlement service. Without arguments it stays up and runs the jobs on their cron schedules; with
+ * The settlement service. Without arguments it stays up, runs the jobs on their cron schedules and serves
+ * {@code /actuator/health} and {@code /actuator/prometheus} on {@code server.address}:{@code server.port} (8083;
+ * SIGTERM gives a running job up to a minute to finish, then stops); with
  * {@code --job=<achOrigination|achReturns|reconciliation> [--business-date=YYYY-MM-DD]} it runs that one job and exits
  * with 0 when it completed (and, for reconciliation, found nothing wrong), 1 otherwise.
  */
@@ -39,7 +41,16 @@ public class SettlementApplication {
         // settlement.yaml, so that it never mixes with another service's application.yaml on a shared classpath
         app.setDefaultProperties(java.util.Map.of(
                 "spring.config.name", "settlement", "settlement.schedule.enabled", Boolean.toString(job == null)));
-        ConfigurableApplicationContext context = app.run(args);
+        String[] arguments = args;
+        if (job == null
+                && java.util.Arrays.stream(args).noneMatch(a -> a.startsWith("--spring.main.web-application-type"))) {
+            // the scheduled service serves /actuator/health and /actuator/prometheus (server.port, 8083)
+            arguments = java.util.stream.Stream.concat(
+                            java.util.stream.Stream.of("--spring.main.web-application-type=servlet"),
+                            java.util.Arrays.stream(args))
+                    .toArray(String[]::new);
+        }
+        ConfigurableApplicationContext context = app.run(arguments);
         if (job == null) {
             return;
         }

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.wallet.settlement.SettlementTestSupport.Person;
 import com.wallet.settlement.nacha.NachaValidator;
 import com.wallet.sim.CallType;
+import com.wallet.stack.ServiceJar;
 import com.wallet.stack.StackExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,6 +180,49 @@ class SettlementIT {
         assertThat(SIM.ach().file(file.toString())).isPresent();
         assertThat(count("SELECT count(*) FROM ach_entries WHERE file_id = ? AND status = 'submitted'", file))
                 .isEqualTo(2);
+    }
+
+    /**
+     * The runnable jar as the scheduled service ({@code java -jar target/settlement-batch-*-exec.jar}, settings as
+     * environment variables): health and Prometheus metrics (the reconciliation findings gauge, the JVM's) on the
+     * port it is given, and SIGTERM ends it on its own.
+     */
+    @Test
+    void theServiceJarServesHealthAndMetricsAndStopsOnSigterm() throws Exception {
+        int port = com.wallet.stack.internal.Ports.free();
+        Files.createDirectories(SettlementTestSupport.OUTPUT);
+        Path log = SettlementTestSupport.OUTPUT.resolve("service-" + port + ".log");
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String argument : SettlementTestSupport.arguments()) {
+            String[] kv = argument.substring(2).split("=", 2);
+            if (!kv[0].equals("settlement.schedule.enabled")) {
+                env.put(ServiceJar.variable(kv[0]), kv[1]);
+            }
+        }
+        // on its schedule, with every cron off so that nothing runs during the test
+        for (String cron : List.of("ORIGINATION", "RETURNS", "RECONCILIATION")) {
+            env.put("SETTLEMENT_SCHEDULE_" + cron, "-");
+        }
+        env.put("SERVER_ADDRESS", "127.0.0.1");
+        env.put("SERVER_PORT", Integer.toString(port));
+        Process service = ServiceJar.start(ServiceJar.of("settlement-batch"), env, log);
+        try {
+            await("the service's health to say UP")
+                    .atMost(Duration.ofMinutes(2))
+                    .until(() -> ServiceJar.get(port, "/actuator/health").startsWith("200 "));
+            assertThat(ServiceJar.get(port, "/actuator/health")).contains("\"db\":{\"status\":\"UP\"}");
+            assertThat(ServiceJar.get(port, "/actuator/health/readiness")).startsWith("200 ");
+            assertThat(ServiceJar.get(port, "/actuator/prometheus"))
+                    .startsWith("200 ")
+                    .contains("settlement_reconciliation_findings")
+                    .contains("hikaricp_connections_active")
+                    .contains("jvm_memory_used_bytes");
+            assertThat(ServiceJar.terminate(service, Duration.ofSeconds(90)))
+                    .as("ends on its own after SIGTERM")
+                    .isTrue();
+        } finally {
+            service.destroyForcibly().waitFor();
+        }
     }
 
     @Test

@@ -117,7 +117,8 @@ public final class FeedBench {
                                             Files.createTempDirectory("feed-bench"),
                                             6,
                                             (short) 1,
-                                            256),
+                                            256,
+                                            "LOCAL_QUORUM"),
                                     new SimpleMeterRegistry())) {
                         connector.start();
                         long started = System.nanoTime();

@@ -11,6 +11,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param contactPoint host:port of a Cassandra node
  * @param publicLookbackHours how far back the public feed walks its hourly partitions
+ * @param consistency the consistency level of feed reads: {@code LOCAL_QUORUM}, with the fan-out writing at
+ *     {@code LOCAL_QUORUM} too, sees every item and deletion acknowledged before the read, with one replica of three
+ *     down ({@code LOCAL_ONE} could serve a payment made private a moment ago)
  * @param hideUnfriended whether unfriending hides the other's friends-only payments already in one's feed (going
  *     backward as well as forward); new ones never reach an ex-friend either way
  */
@@ -24,4 +27,10 @@ public record FeedSettings(
         @Min(1) int publicLookbackHours,
 
         @org.springframework.boot.context.properties.bind.DefaultValue("true")
-        boolean hideUnfriended) {}
+        boolean hideUnfriended,
+
+        @org.springframework.boot.context.properties.bind.DefaultValue("LOCAL_QUORUM")
+        @jakarta.validation.constraints.Pattern(
+                regexp = "ONE|TWO|THREE|QUORUM|ALL|LOCAL_ONE|LOCAL_QUORUM|EACH_QUORUM",
+                message = "must be a Cassandra consistency level for reads (LOCAL_QUORUM, LOCAL_ONE, QUORUM, ...)")
+        String consistency) {}

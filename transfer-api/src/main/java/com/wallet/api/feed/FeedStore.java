@@ -1,6 +1,8 @@
 package com.wallet.api.feed;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.wallet.api.web.PageCursor;
@@ -124,6 +126,9 @@ public class FeedStore {
                     CqlSession cql = CqlSession.builder()
                             .addContactPoint(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])))
                             .withLocalDatacenter(settings.datacenter())
+                            .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+                                    .withString(DefaultDriverOption.REQUEST_CONSISTENCY, settings.consistency())
+                                    .build())
                             .build();
                     String ks = settings.keyspace();
                     String page = " AND (created_at, transfer_id) < (?, ?) LIMIT ?";
