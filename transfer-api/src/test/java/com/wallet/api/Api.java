@@ -49,21 +49,36 @@ public final class Api {
     private final JdbcTemplate db;
     private final PartnerSimulator sim;
     private final String pin;
+    private final java.util.function.Consumer<Exchange> recorder;
+
+    /** One call as it went over the wire: what was sent and what came back. */
+    public record Exchange(String method, String path, Map<String, String> headers, String body, Response response) {}
 
     public Api(int port, JdbcTemplate db, PartnerSimulator sim) {
-        this("http://localhost:" + port, db, sim, PIN);
+        this("http://localhost:" + port, db, sim, PIN, exchange -> {});
     }
 
-    private Api(String base, JdbcTemplate db, PartnerSimulator sim, String pin) {
+    private Api(
+            String base,
+            JdbcTemplate db,
+            PartnerSimulator sim,
+            String pin,
+            java.util.function.Consumer<Exchange> recorder) {
         this.base = base;
         this.db = db;
         this.sim = sim;
         this.pin = pin;
+        this.recorder = recorder;
     }
 
     /** This API as a client sending {@code pin} in the Wallet-Pin header of authenticated calls (null: none). */
     public Api withPin(String pin) {
-        return new Api(base, db, sim, pin);
+        return new Api(base, db, sim, pin, recorder);
+    }
+
+    /** This API with every call it makes handed to {@code recorder} as well. */
+    public Api recordingTo(java.util.function.Consumer<Exchange> recorder) {
+        return new Api(base, db, sim, pin, recorder);
     }
 
     public Response send(String method, String path, String token, String idempotencyKey, Object body) {
@@ -79,23 +94,24 @@ public final class Api {
             String method, String path, String token, String idempotencyKey, Object body, Map<String, String> headers) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-            headers.forEach(request::header);
+            Map<String, String> sent = new java.util.LinkedHashMap<>(headers);
             if (token != null && pin != null && !headers.containsKey("Wallet-Pin")) {
-                request.header("Wallet-Pin", pin);
+                sent.put("Wallet-Pin", pin);
             }
             if (token != null) {
-                request.header("Authorization", "Bearer " + token);
+                sent.put("Authorization", "Bearer " + token);
             }
             if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
+                sent.put("Idempotency-Key", idempotencyKey);
             }
             String text = body == null ? null : body instanceof String s ? s : JSON.writeValueAsString(body);
             request.method(
                     method,
                     text == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(text));
             if (text != null) {
-                request.header("Content-Type", "application/json");
+                sent.put("Content-Type", "application/json");
             }
+            sent.forEach(request::header);
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             boolean isJson = response.headers()
@@ -103,7 +119,10 @@ public final class Api {
                     .map(t -> t.contains("json"))
                     .orElse(false);
             JsonNode json = isJson && !raw.isBlank() ? JSON.readTree(raw) : JSON.nullNode();
-            return new Response(response.statusCode(), response.headers().map(), raw, json);
+            Response answer =
+                    new Response(response.statusCode(), response.headers().map(), raw, json);
+            recorder.accept(new Exchange(method, path, sent, text, answer));
+            return answer;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

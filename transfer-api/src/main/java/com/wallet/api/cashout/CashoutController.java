@@ -6,6 +6,9 @@ import com.wallet.api.idempotency.StoredResponse;
 import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.identity.Pins;
 import com.wallet.api.web.RateLimiter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -54,6 +57,14 @@ class CashoutController {
     }
 
     /** 202 pending (standard, or instant with the outcome still unknown), 201 completed (instant). */
+    @ApiResponse(
+            responseCode = "201",
+            description = "completed (instant)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CashoutView.class)))
+    @ApiResponse(
+            responseCode = "202",
+            description = "pending (standard, or instant with the outcome still unknown)",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = CashoutView.class)))
     @PostMapping("/v1/cashouts")
     ResponseEntity<String> cashout(
             @AuthenticationPrincipal Jwt token,

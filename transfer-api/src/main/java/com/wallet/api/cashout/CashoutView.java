@@ -2,6 +2,7 @@ package com.wallet.api.cashout;
 
 import com.wallet.api.domain.CashoutSpeed;
 import com.wallet.api.domain.CashoutStatus;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -17,6 +18,6 @@ public record CashoutView(
         long payoutCents,
         UUID paymentMethodId,
         CashoutStatus status,
-        String failureReason,
+        @Schema(nullable = true) String failureReason,
         Instant createdAt,
         Instant updatedAt) {}

@@ -1,5 +1,6 @@
 package com.wallet.api.claim;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,13 +11,13 @@ import java.util.UUID;
 public record ClaimView(
         UUID id,
         UUID payerId,
-        String receiverEmail,
-        String receiverPhone,
+        @Schema(nullable = true) String receiverEmail,
+        @Schema(nullable = true) String receiverPhone,
         long amountCents,
         String note,
         String visibility,
         String status,
         Instant expiresAt,
         Instant createdAt,
-        UUID claimedBy,
-        UUID transferId) {}
+        @Schema(nullable = true) UUID claimedBy,
+        @Schema(nullable = true) UUID transferId) {}

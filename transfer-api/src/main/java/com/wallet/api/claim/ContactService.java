@@ -3,6 +3,7 @@ package com.wallet.api.claim;
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -22,7 +23,10 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class ContactService {
 
-    public record ContactView(String contactKind, String contact, Instant verifiedAt) {}
+    public record ContactView(
+            String contactKind,
+            String contact,
+            @Schema(nullable = true) Instant verifiedAt) {}
 
     public record CodeSent(String contactKind, String contact, Instant expiresAt) {}
 

@@ -1,6 +1,7 @@
 package com.wallet.api.feed;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -17,5 +18,8 @@ public record FeedItemView(
         @JsonInclude(JsonInclude.Include.NON_NULL) Long amountCents) {
 
     /** A party, with their avatar as it is now (null: none). */
-    public record Party(UUID id, String username, String avatarUrl) {}
+    public record Party(
+            UUID id,
+            String username,
+            @Schema(nullable = true) String avatarUrl) {}
 }

@@ -1,5 +1,6 @@
 package com.wallet.api.funding;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -12,9 +13,9 @@ public record PaymentMethodView(
         UUID id,
         String type,
         String last4,
-        String routingNumber,
-        Integer expMonth,
-        Integer expYear,
+        @Schema(nullable = true) String routingNumber,
+        @Schema(nullable = true) Integer expMonth,
+        @Schema(nullable = true) Integer expYear,
         boolean verified,
         boolean isDefault,
         String status,

@@ -32,6 +32,7 @@ class DependencyHealth {
             try {
                 return Health.up().withDetail("cassandra", feed.ping(TIMEOUT)).build();
             } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(DependencyHealth.class).debug("feed degraded: {}", e.toString());
                 return Health.status(DEGRADED)
                         .withDetail("error", e.getClass().getSimpleName())
                         .build();

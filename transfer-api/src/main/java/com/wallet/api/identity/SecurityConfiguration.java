@@ -44,6 +44,7 @@ class SecurityConfiguration {
                                 "/actuator/health/**",
                                 "/actuator/prometheus",
                                 "/v3/api-docs/**",
+                                "/v3/api-docs.yaml",
                                 "/swagger-ui/**",
                                 "/swagger-ui.html",
                                 "/error")

@@ -1,6 +1,7 @@
 package com.wallet.api.identity;
 
 import com.wallet.api.web.RateLimiter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
@@ -56,17 +57,21 @@ class UserController {
             UUID id,
             String username,
             String email,
-            String phone,
+            @Schema(nullable = true) String phone,
             String displayName,
             Instant createdAt,
-            String avatarUrl) {
+            @Schema(nullable = true) String avatarUrl) {
         static UserView of(User u) {
             return new UserView(
                     u.id(), u.username(), u.email(), u.phone(), u.displayName(), u.createdAt(), u.avatarUrl());
         }
     }
 
-    record PublicUserView(UUID id, String username, String displayName, String avatarUrl) {
+    record PublicUserView(
+            UUID id,
+            String username,
+            String displayName,
+            @Schema(nullable = true) String avatarUrl) {
         static PublicUserView of(User u) {
             return new PublicUserView(u.id(), u.username(), u.displayName(), u.avatarUrl());
         }

@@ -4,6 +4,7 @@ import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.Problem;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Instant;
@@ -45,7 +46,12 @@ import tools.jackson.databind.json.JsonMapper;
 class Notifications {
 
     record NotificationView(
-            UUID id, String kind, UUID subjectId, Map<String, Object> payload, Instant createdAt, Instant readAt) {}
+            UUID id,
+            String kind,
+            UUID subjectId,
+            Map<String, Object> payload,
+            Instant createdAt,
+            @Schema(nullable = true) Instant readAt) {}
 
     private static final Logger log = LoggerFactory.getLogger(Notifications.class);
 

@@ -10,6 +10,9 @@ import com.wallet.api.web.Notes;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.RateLimiter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -133,6 +136,13 @@ class PaymentRequestController {
         return requests.group(CurrentUser.id(token), id);
     }
 
+    @ApiResponse(
+            responseCode = "201",
+            description = "the payment that paid the request",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = com.wallet.api.transfer.TransferView.class)))
     @PostMapping("/v1/payment-requests/{id}/pay")
     ResponseEntity<String> pay(
             @AuthenticationPrincipal Jwt token,

@@ -2,6 +2,7 @@ package com.wallet.api.request;
 
 import com.wallet.api.domain.PaymentRequestStatus;
 import com.wallet.api.domain.Visibility;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -16,5 +17,5 @@ public record PaymentRequestView(
         PaymentRequestStatus status,
         Instant createdAt,
         Instant updatedAt,
-        UUID transferId,
-        UUID groupId) {}
+        @Schema(nullable = true) UUID transferId,
+        @Schema(nullable = true) UUID groupId) {}

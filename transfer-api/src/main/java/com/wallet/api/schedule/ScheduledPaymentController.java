@@ -7,6 +7,9 @@ import com.wallet.api.identity.Pins;
 import com.wallet.api.web.Notes;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.RateLimiter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -65,6 +68,13 @@ class ScheduledPaymentController {
     }
 
     /** Each occurrence pays like a transfer made that day, so setting one up asks what a transfer of it would. */
+    @ApiResponse(
+            responseCode = "201",
+            description = "the schedule",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(implementation = ScheduledPaymentView.class)))
     @PostMapping("/v1/scheduled-payments")
     ResponseEntity<String> create(
             @AuthenticationPrincipal Jwt token,

@@ -1,5 +1,6 @@
 package com.wallet.api.schedule;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -15,12 +16,17 @@ public record ScheduledPaymentView(
         String visibility,
         String repeat,
         LocalDate startDate,
-        LocalDate endDate,
+        @Schema(nullable = true) LocalDate endDate,
         String status,
-        LocalDate nextDate,
+        @Schema(nullable = true) LocalDate nextDate,
         Instant createdAt,
         List<Occurrence> occurrences) {
 
     /** One date of the schedule: {@code due}, {@code retry}, {@code paid} (with its transfer), {@code failed}, {@code cancelled}. */
-    public record Occurrence(LocalDate date, String status, int attempts, UUID transferId, String failure) {}
+    public record Occurrence(
+            LocalDate date,
+            String status,
+            int attempts,
+            @Schema(nullable = true) UUID transferId,
+            @Schema(nullable = true) String failure) {}
 }

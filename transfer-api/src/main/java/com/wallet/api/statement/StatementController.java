@@ -1,6 +1,9 @@
 package com.wallet.api.statement;
 
 import com.wallet.api.identity.CurrentUser;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -22,6 +25,10 @@ class StatementController {
         this.statements = statements;
     }
 
+    @ApiResponse(
+            responseCode = "200",
+            description = "the statement as CSV",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string")))
     @GetMapping("/v1/me/statements")
     ResponseEntity<String> statement(
             @AuthenticationPrincipal Jwt token,

@@ -5,6 +5,9 @@ import com.wallet.api.identity.CurrentUser;
 import com.wallet.api.identity.Pins;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.RateLimiter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -43,6 +46,10 @@ class TopUpController {
         this.json = json;
     }
 
+    @ApiResponse(
+            responseCode = "201",
+            description = "the top-up, pending until the bank debit settles",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TopUpView.class)))
     @PostMapping("/v1/me/wallet/top-ups")
     ResponseEntity<String> topUp(
             @AuthenticationPrincipal Jwt token,

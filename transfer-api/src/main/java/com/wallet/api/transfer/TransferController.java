@@ -11,6 +11,9 @@ import com.wallet.api.web.Notes;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.RateLimiter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -74,6 +77,13 @@ class TransferController {
         this.json = json;
     }
 
+    @ApiResponse(
+            responseCode = "201",
+            description = "the payment made (a claim when the receiver is an email or phone no user has proved)",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            schema = @Schema(oneOf = {TransferView.class, com.wallet.api.claim.ClaimView.class})))
     @PostMapping("/v1/transfers")
     ResponseEntity<String> send(
             @AuthenticationPrincipal Jwt token,
@@ -122,6 +132,10 @@ class TransferController {
     }
 
     /** The receiver of a payment gives back part or all of it (from the wallet balance) to the payer's wallet. */
+    @ApiResponse(
+            responseCode = "201",
+            description = "the refund, a transfer back to the payer",
+            content = @Content(mediaType = "application/json", schema = @Schema(implementation = TransferView.class)))
     @PostMapping("/v1/transfers/{id}/refunds")
     ResponseEntity<String> refund(
             @AuthenticationPrincipal Jwt token,

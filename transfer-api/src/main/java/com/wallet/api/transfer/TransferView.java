@@ -2,6 +2,7 @@ package com.wallet.api.transfer;
 
 import com.wallet.api.domain.TransferStatus;
 import com.wallet.api.domain.Visibility;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -15,9 +16,9 @@ public record TransferView(
         Visibility visibility,
         TransferStatus status,
         Instant createdAt,
-        FundingView funding,
-        UUID paymentRequestId,
-        UUID refundOf) {
+        @Schema(nullable = true) FundingView funding,
+        @Schema(nullable = true) UUID paymentRequestId,
+        @Schema(nullable = true) UUID refundOf) {
 
     /** The same transfer, dated as the database dated it on insert. */
     public TransferView createdAt(Instant at) {

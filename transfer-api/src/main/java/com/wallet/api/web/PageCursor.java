@@ -1,5 +1,6 @@
 package com.wallet.api.web;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +19,8 @@ public record PageCursor(Instant time, UUID id) {
     public static final PageCursor START = new PageCursor(Instant.parse("9999-12-31T23:59:59Z"), new UUID(-1L, -1L));
 
     /** One page: at most {@code limit} items, and the cursor of the next page, null on the last one. */
-    public record Page<T>(List<T> items, String nextCursor) {}
+    public record Page<T>(
+            List<T> items, @Schema(nullable = true) String nextCursor) {}
 
     /**
      * Cuts a page from {@code limit + 1} rows read in page order: the extra row, if any, only says that a next page

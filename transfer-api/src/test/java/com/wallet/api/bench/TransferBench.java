@@ -124,6 +124,11 @@ public final class TransferBench {
             load.run("warm-up", "transfers", Duration.ofSeconds(5), -1);
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
+            // what venmo_db_query_duration_seconds costs: the same phase with the statement timing off
+            var queryTimings = api.getBean(com.wallet.api.web.QueryTimings.class);
+            queryTimings.enabled(false);
+            Result untimed = load.run("uniform, query timing off", "transfers", duration, -1);
+            queryTimings.enabled(true);
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
             // card-funded: every payer's wallet is empty, so each transfer is charged at the card network first
             Wrk cards = load.withClients(cardClients);
@@ -168,7 +173,7 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
-            for (Result r : List.of(floor, uniform, hot, card0, card0Hot, card200, card200Hot)) {
+            for (Result r : List.of(floor, uniform, untimed, hot, card0, card0Hot, card200, card200Hot)) {
                 out.printf(
                         "%-30s %10.0f %8.1f %8.1f %8.1f %6.2f %11.3f %11.3f%n",
                         r.name(),
@@ -192,6 +197,11 @@ public final class TransferBench {
                     card0Hot.perSecond() / card0.perSecond(),
                     card200Hot.perSecond() / card200.perSecond(),
                     card0.perSecond() / uniform.perSecond());
+            out.printf(
+                    "statement timing (venmo_db_query_duration_seconds): API cpu ms per transfer %.3f with, %.3f"
+                            + " without%n",
+                    uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
+                    untimed.cpu().jvmSeconds() * 1e3 / untimed.ok());
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
             sim.close();
         } finally {
