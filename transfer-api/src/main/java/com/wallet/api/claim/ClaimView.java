@@ -16,7 +16,10 @@ public record ClaimView(
         long amountCents,
         String note,
         String visibility,
+
+        @Schema(allowableValues = {"pending", "claimed", "expired", "cancelled"})
         String status,
+
         Instant expiresAt,
         Instant createdAt,
         @Schema(nullable = true) UUID claimedBy,
