@@ -11,10 +11,12 @@ import com.wallet.fanout.FanoutSettings;
 import com.wallet.settlement.SettlementApplication;
 import com.wallet.sim.PartnerSimulator;
 import com.wallet.stack.CassandraSettings;
+import com.wallet.stack.ClusterStack;
 import com.wallet.stack.EmbeddedStack;
 import com.wallet.stack.KafkaSettings;
 import com.wallet.stack.PostgresSettings;
 import com.wallet.stack.ServiceRoles;
+import com.wallet.stack.Stack;
 import com.wallet.stack.StackConfig;
 import com.wallet.stack.internal.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,8 +36,20 @@ public final class LocalRun {
         StackConfig config = StackConfig.fromEnvironment();
         int apiPort =
                 Integer.parseInt(System.getProperty("api.port", System.getenv().getOrDefault("API_PORT", "8080")));
-        System.out.println("Starting PostgreSQL, Kafka and Cassandra (data in " + config.directory() + ") ...");
-        EmbeddedStack stack;
+        // -Dstack.nodes=3 (STACK_NODES): three Kafka brokers and three Cassandra nodes, everything replicated to all
+        int nodes = Integer.parseInt(
+                System.getProperty("stack.nodes", System.getenv().getOrDefault("STACK_NODES", "1")));
+        if (nodes != 1 && nodes != ClusterStack.NODES) {
+            System.err.println("stack.nodes must be 1 or " + ClusterStack.NODES + ", was " + nodes);
+            System.exit(1);
+            return;
+        }
+        System.out.println(
+                nodes == 1
+                        ? "Starting PostgreSQL, Kafka and Cassandra (data in " + config.directory() + ") ..."
+                        : "Starting PostgreSQL, 3 Kafka brokers and 3 Cassandra nodes (data in a temporary directory,"
+                                + " deleted at the end) ...");
+        Stack stack;
         ConfigurableApplicationContext api;
         CdcConnector cdc;
         PartnerSimulator partners;
@@ -46,12 +60,17 @@ public final class LocalRun {
         try {
             Ports.claim("transfer-api", "HTTP", apiPort, "api.port (API_PORT)");
             Ports.claim("partner simulator", "HTTP", simPort, "sim.port (SIM_PORT)");
-            stack = EmbeddedStack.start(config, false);
+            stack = nodes == 1
+                    ? EmbeddedStack.start(config, false)
+                    : ClusterStack.start(java.time.Duration.ofMinutes(4));
             // its state (files received, returns pending, charges, payouts) survives restarts of the run command
-            partners = PartnerSimulator.start(simPort, config.directory().resolve("partner-sim"));
-            migrateCassandra(stack.cassandra());
+            // the cluster's servers keep nothing between runs, so neither do the services' own files
+            java.nio.file.Path runDir =
+                    nodes == 1 ? config.directory() : java.nio.file.Files.createTempDirectory("wallet-cluster-run-");
+            partners = PartnerSimulator.start(simPort, runDir.resolve("partner-sim"));
+            migrateCassandra(stack.cassandra(), nodes);
             api = startTransferApi(stack.postgres(), apiPort, partners.baseUrl()); // also migrates PostgreSQL
-            cdc = new CdcConnector(cdcSettings(stack), new SimpleMeterRegistry());
+            cdc = new CdcConnector(cdcSettings(stack, nodes), new SimpleMeterRegistry());
             cdc.start();
             fanout = FanoutApp.start(
                     new FanoutApp.Config(
@@ -61,19 +80,19 @@ public final class LocalRun {
                             stack.cassandra().contactPoint(),
                             stack.cassandra().localDatacenter(),
                             "wallet",
-                            config.directory().resolve("fanout-state"),
+                            runDir.resolve("fanout-state"),
                             6,
-                            (short) 1,
+                            (short) nodes,
                             256,
                             "LOCAL_QUORUM"),
                     new SimpleMeterRegistry());
-            settlement = startSettlement(stack.postgres(), config.directory(), partners.baseUrl());
+            settlement = startSettlement(stack.postgres(), runDir, partners.baseUrl());
         } catch (Exception e) {
             System.err.println("The local run did not start. " + e.getMessage());
             System.exit(1);
             return;
         }
-        EmbeddedStack servers = stack;
+        Stack servers = stack;
         CdcConnector connector = cdc;
         PartnerSimulator sim = partners;
         FanoutApp feed = fanout;
@@ -134,7 +153,7 @@ public final class LocalRun {
      * The connector's defaults, pointed at this stack, as its own role: the tables, the heartbeat table and the
      * publication exist (transfer-api migrated them), so it needs no ownership.
      */
-    private static CdcSettings cdcSettings(EmbeddedStack stack) {
+    private static CdcSettings cdcSettings(Stack stack, int replicas) {
         PostgresSettings pg = stack.postgres();
         java.util.Map<String, String> values = java.util.Map.of(
                 "cdc.postgres.host", pg.host(),
@@ -142,13 +161,14 @@ public final class LocalRun {
                 "cdc.postgres.database", pg.database(),
                 "cdc.postgres.username", ServiceRoles.CDC,
                 "cdc.publication.autocreate-mode", "disabled",
-                "cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers());
+                "cdc.kafka.bootstrap-servers", stack.kafka().bootstrapServers(),
+                "cdc.topic.replication-factor", Integer.toString(replicas));
         return CdcSettings.from(key -> values.getOrDefault(key, System.getProperty(key)));
     }
 
-    private static void migrateCassandra(CassandraSettings cassandra) {
+    private static void migrateCassandra(CassandraSettings cassandra, int replicas) {
         try (var session = CqlSessions.open(cassandra.contactPoint(), cassandra.localDatacenter())) {
-            Migrator.forDefaultScripts(session, "wallet", KeyspaceReplication.simple(1))
+            Migrator.forDefaultScripts(session, "wallet", KeyspaceReplication.simple(replicas))
                     .migrate();
         }
     }

@@ -54,16 +54,23 @@ final class Pipeline implements AutoCloseable {
     final ApiClient client;
 
     Pipeline(Stack stack) throws Exception {
+        this(stack, 1);
+    }
+
+    /** On a stack of {@code replicas} Kafka brokers and Cassandra nodes: every topic and the keyspace replicated to all. */
+    Pipeline(Stack stack, int replicas) throws Exception {
         pg = stack.postgres();
         try (var cql = CqlSessions.open(
                 stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
-            Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1)).migrate();
+            Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(replicas))
+                    .migrate();
         }
         api = new SpringApplicationBuilder(TransferApiApplication.class)
                 .run(apiArguments(stack, sim.baseUrl(), id, 0).toArray(String[]::new));
         base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
         client = new ApiClient(base);
         Map<String, String> cdc = cdcSettings(stack, id, 0);
+        cdc.put("cdc.topic.replication-factor", Integer.toString(replicas));
         connector = new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
         fanout = FanoutApp.start(
                 new FanoutApp.Config(
@@ -75,7 +82,7 @@ final class Pipeline implements AutoCloseable {
                         id,
                         Files.createTempDirectory("pipeline-fanout"),
                         3,
-                        (short) 1,
+                        (short) replicas,
                         64,
                         "LOCAL_QUORUM"),
                 new SimpleMeterRegistry());

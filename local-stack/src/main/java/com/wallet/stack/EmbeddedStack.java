@@ -168,7 +168,7 @@ public final class EmbeddedStack implements Stack {
         log.info("stack stopped");
     }
 
-    private static void deleteRecursively(Path root) {
+    static void deleteRecursively(Path root) {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override

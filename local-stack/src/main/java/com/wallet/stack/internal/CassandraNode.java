@@ -10,22 +10,34 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A single Cassandra 5 node in its own JVM, on loopback, with datacenter {@value #DATACENTER}. */
+/**
+ * A Cassandra 5 node in its own JVM, on a loopback address, with datacenter {@value #DATACENTER}: alone on 127.0.0.1,
+ * or one node of a cluster on 127.0.0.N (every node on the same ports, the first one the seed; Linux answers on all of
+ * 127/8, macOS needs {@code sudo ifconfig lo0 alias 127.0.0.N up}).
+ */
 public final class CassandraNode implements AutoCloseable {
 
     static final String SERVER = "Cassandra";
     public static final String DATACENTER = "datacenter1";
 
+    private final String address;
     private final int nativePort;
     private final Duration startTimeout;
     private final ChildJvm node;
 
     public CassandraNode(Path dir, int nativePort, int storagePort, Duration startTimeout) {
+        this(dir, Ports.LOOPBACK, Ports.LOOPBACK, nativePort, storagePort, startTimeout);
+    }
+
+    /** A node listening on {@code address}, joining the cluster whose seed is {@code seed} (its own address: the first). */
+    public CassandraNode(
+            Path dir, String address, String seed, int nativePort, int storagePort, Duration startTimeout) {
+        this.address = address;
         this.nativePort = nativePort;
         this.startTimeout = startTimeout;
         Path yaml = dir.resolve("cassandra.yaml");
         Path logback = dir.resolve("logback.xml");
-        ChildJvm.writeFile(yaml, yaml(dir, nativePort, storagePort));
+        ChildJvm.writeFile(yaml, yaml(dir, address, seed, nativePort, storagePort));
         ChildJvm.writeFile(logback, Logback.CONSOLE_INFO);
         List<String> jvmArgs = new ArrayList<>(jdk17Options());
         jvmArgs.addAll(List.of(
@@ -41,7 +53,9 @@ public final class CassandraNode implements AutoCloseable {
                 "-Dcassandra.ring_delay_ms=0",
                 "-Dcassandra.shutdown_announce_in_ms=0",
                 "-Dcassandra.superuser_setup_delay_ms=0",
-                "-Dcassandra.test.ignore_sigar=true"));
+                "-Dcassandra.test.ignore_sigar=true",
+                // a new, empty cluster: nodes join without streaming, two may join at once
+                "-Dcassandra.consistent.rangemovement=false"));
         this.node = new ChildJvm(
                 SERVER,
                 dir,
@@ -56,7 +70,17 @@ public final class CassandraNode implements AutoCloseable {
     public void start() {
         node.reclaimOrphan();
         node.start();
-        node.awaitReady(startTimeout, "CQL on port " + nativePort, () -> Ports.accepting(nativePort));
+        node.awaitReady(
+                startTimeout, "CQL on " + address + ":" + nativePort, () -> Ports.accepting(address, nativePort));
+    }
+
+    /** kill -9: no drain, no flush; {@link #start()} brings it back with what its commit log holds. */
+    public void kill() {
+        node.kill();
+    }
+
+    public String address() {
+        return address;
     }
 
     /** Stops the node, keeping its data, so that {@link #start()} can bring it back on the same ports. */
@@ -85,6 +109,10 @@ public final class CassandraNode implements AutoCloseable {
     }
 
     static String yaml(Path dir, int nativePort, int storagePort) {
+        return yaml(dir, Ports.LOOPBACK, Ports.LOOPBACK, nativePort, storagePort);
+    }
+
+    static String yaml(Path dir, String address, String seed, int nativePort, int storagePort) {
         return """
                 cluster_name: wallet-local
                 num_tokens: 1
@@ -93,9 +121,10 @@ public final class CassandraNode implements AutoCloseable {
                 seed_provider:
                   - class_name: org.apache.cassandra.locator.SimpleSeedProvider
                     parameters:
-                      - seeds: "127.0.0.1:%2$d"
-                listen_address: 127.0.0.1
-                rpc_address: 127.0.0.1
+                      - seeds: "%5$s:%2$d"
+                listen_address: %4$s
+                rpc_address: %4$s
+                auto_bootstrap: false
                 storage_port: %2$d
                 native_transport_port: %1$d
                 start_native_transport: true
@@ -114,6 +143,6 @@ public final class CassandraNode implements AutoCloseable {
                 concurrent_writes: 16
                 concurrent_counter_writes: 8
                 memtable_allocation_type: heap_buffers
-                """.formatted(nativePort, storagePort, dir);
+                """.formatted(nativePort, storagePort, dir, address, seed);
     }
 }

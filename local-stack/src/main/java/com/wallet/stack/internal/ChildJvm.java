@@ -159,6 +159,14 @@ public final class ChildJvm implements AutoCloseable {
         return process;
     }
 
+    /** kill -9: the server gets no chance to shut down or flush; waits until it is gone. */
+    public synchronized void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.onExit().join();
+        }
+    }
+
     /** Stops the server: SIGTERM, then SIGKILL if it has not exited within 30 s. Idempotent. */
     @Override
     public synchronized void close() {

@@ -11,8 +11,18 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
-/** A single Kafka broker in KRaft combined mode (broker and controller in one JVM), on loopback. */
+/**
+ * A Kafka broker in KRaft combined mode (broker and controller in one JVM), on loopback: alone (a quorum of one,
+ * replication 1), or one of the brokers of a cluster ({@link Member}: a static quorum of all of them, topics replicated
+ * to every broker, {@code min.insync.replicas} a majority).
+ */
 public final class KafkaBroker implements AutoCloseable {
+
+    /**
+     * This broker's place in a cluster: its id, the controller quorum of all ({@code 1@127.0.0.1:9093,2@...}), the
+     * cluster id they were formatted with, and the cluster's size (the replication factor of every topic).
+     */
+    public record Member(int nodeId, String voters, String clusterId, int brokers) {}
 
     static final String SERVER = "Kafka";
     private static final List<String> JVM_ARGS =
@@ -24,13 +34,21 @@ public final class KafkaBroker implements AutoCloseable {
     private final ChildJvm broker;
     private final ChildJvm format;
 
+    private final int expectedBrokers;
+
     public KafkaBroker(Path dir, int port, int controllerPort, Duration startTimeout) {
+        this(dir, port, controllerPort, null, startTimeout);
+    }
+
+    /** A broker of a cluster ({@code member} not null) or a broker alone. */
+    public KafkaBroker(Path dir, int port, int controllerPort, Member member, Duration startTimeout) {
         this.dir = dir;
         this.port = port;
         this.startTimeout = startTimeout;
+        this.expectedBrokers = member == null ? 1 : member.brokers();
         Path properties = dir.resolve("server.properties");
         Path logback = dir.resolve("logback.xml");
-        ChildJvm.writeFile(properties, serverProperties(dir.resolve("data"), port, controllerPort));
+        ChildJvm.writeFile(properties, serverProperties(dir.resolve("data"), port, controllerPort, member));
         ChildJvm.writeFile(logback, Logback.CONSOLE_INFO);
         String classpath = ServerClasspath.of("kafka-server");
         List<String> jvmArgs = new ArrayList<>(JVM_ARGS);
@@ -44,7 +62,15 @@ public final class KafkaBroker implements AutoCloseable {
                 jvmArgs,
                 classpath,
                 "kafka.tools.StorageTool",
-                List.of("format", "-t", Uuid.randomUuid().toString(), "-c", properties.toString(), "--standalone"));
+                member == null
+                        ? List.of(
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                properties.toString(),
+                                "--standalone")
+                        : List.of("format", "-t", member.clusterId(), "-c", properties.toString()));
     }
 
     public String bootstrapServers() {
@@ -66,6 +92,15 @@ public final class KafkaBroker implements AutoCloseable {
         broker.close();
     }
 
+    /** kill -9: no shutdown, no flush; {@link #start()} brings it back with what its log holds. */
+    public void kill() {
+        broker.kill();
+    }
+
+    public boolean isAlive() {
+        return broker.isAlive();
+    }
+
     @Override
     public void close() {
         broker.close();
@@ -79,18 +114,27 @@ public final class KafkaBroker implements AutoCloseable {
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
-            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+            return admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size() >= expectedBrokers;
         } catch (Exception e) {
             return false;
         }
     }
 
     static String serverProperties(Path data, int port, int controllerPort) {
+        return serverProperties(data, port, controllerPort, null);
+    }
+
+    static String serverProperties(Path data, int port, int controllerPort, Member member) {
+        int replicas = member == null ? 1 : member.brokers();
+        // a majority: 2 of 3, so that an acknowledged record survives the loss of any one broker
+        int minInSync = replicas / 2 + 1;
         return String.join(
                 "\n",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "node.id=" + (member == null ? 1 : member.nodeId()),
+                member == null
+                        ? "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort
+                        : "controller.quorum.voters=" + member.voters(),
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "controller.listener.names=CONTROLLER",
@@ -100,15 +144,16 @@ public final class KafkaBroker implements AutoCloseable {
                 // Topics are created on purpose, with their partition counts; a typo must not create one.
                 "auto.create.topics.enable=false",
                 "num.partitions=3",
-                "default.replication.factor=1",
-                "min.insync.replicas=1",
-                "offsets.topic.replication.factor=1",
+                "default.replication.factor=" + replicas,
+                "min.insync.replicas=" + minInSync,
+                "unclean.leader.election.enable=false",
+                "offsets.topic.replication.factor=" + replicas,
                 "offsets.topic.num.partitions=10",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
+                "transaction.state.log.replication.factor=" + replicas,
+                "transaction.state.log.min.isr=" + minInSync,
                 "transaction.state.log.num.partitions=10",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=" + replicas,
+                "share.coordinator.state.topic.min.isr=" + minInSync,
                 "group.initial.rebalance.delay.ms=0",
                 "");
     }

@@ -65,8 +65,13 @@ public final class Ports {
 
     /** Whether something accepts TCP connections on the port. */
     public static boolean accepting(int port) {
+        return accepting(LOOPBACK, port);
+    }
+
+    /** Whether something accepts TCP connections on the port of {@code host}. */
+    public static boolean accepting(String host, int port) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(LOOPBACK, port), 250);
+            socket.connect(new InetSocketAddress(host, port), 250);
             return true;
         } catch (IOException e) {
             return false;

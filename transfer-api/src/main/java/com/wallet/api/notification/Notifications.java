@@ -75,14 +75,15 @@ class Notifications {
             havingValue = "true",
             matchIfMissing = true)
     static class Topic {
+        // replicated as the cluster's default.replication.factor says (3 on a real cluster, 1 on the embedded stack)
         @Bean
         NewTopic notificationsTopic(NotificationSettings settings) {
-            return new NewTopic(settings.topic(), 6, (short) 1);
+            return new NewTopic(settings.topic(), java.util.Optional.of(6), java.util.Optional.empty());
         }
 
         @Bean
         NewTopic notificationsDeadLetterTopic(NotificationSettings settings) {
-            return new NewTopic(settings.deadLetterTopic(), 1, (short) 1);
+            return new NewTopic(settings.deadLetterTopic(), java.util.Optional.of(1), java.util.Optional.empty());
         }
 
         /**

@@ -1,0 +1,205 @@
+package com.wallet.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.wallet.cassandra.schema.CqlSessions;
+import com.wallet.run.Pipeline.Person;
+import com.wallet.stack.ClusterStack;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline on a three-node cluster (three Kafka brokers: replication 3, {@code min.insync.replicas} 2, producers
+ * {@code acks=all}; three Cassandra nodes: replication 3, reads and writes at {@code LOCAL_QUORUM}) loses one broker
+ * and one Cassandra node to {@code kill -9} in the middle of a workload of payments through the API. Shown: no API
+ * call waits longer than {@value #API_BOUND_SECONDS} s; every committed payment is on the change topic and in the
+ * feeds of both parties and of the payer's friend, each within {@value #FEED_BOUND_SECONDS} s of its commit; the broker
+ * rejoins every partition's in-sync replicas and the node serves reads at consistency {@code ALL} again.
+ */
+class ClusterIT {
+
+    static final int API_BOUND_SECONDS = 5;
+    static final int FEED_BOUND_SECONDS = 60;
+
+    @Test
+    void thePipelineLosesABrokerAndACassandraNodeMidWorkloadAndNothingCommittedGoesMissing() throws Exception {
+        try (ClusterStack cluster = ClusterStack.start(Duration.ofMinutes(4));
+                Pipeline p = new Pipeline(cluster, ClusterStack.NODES)) {
+            Person alice = p.signUp("alice");
+            Person bob = p.signUp("bob");
+            Person carol = p.signUp("carol"); // alice's friend: sees her friends-only payments
+            p.befriend(alice, carol);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> p.fanout.friendsOf(alice.id()).contains(carol.id()));
+            p.call(
+                    "POST",
+                    "/v1/me/payment-methods",
+                    alice,
+                    null,
+                    Map.of("type", "card", "card_number", "4242424242424242", "exp_month", 12, "exp_year", 2031));
+
+            // payments, card-funded, one every 100 ms; broker 2 and Cassandra node 2 die 8 s in, are started again 12 s
+            // later (both at once; back when the broker answers and the node takes CQL), and the payments go on for
+            // 15 s more
+            Map<String, Instant> committed = new ConcurrentHashMap<>();
+            AtomicLong slowestCallMillis = new AtomicLong();
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Void> workload = CompletableFuture.runAsync(() -> {
+                while (!stop.get()) {
+                    long started = System.nanoTime();
+                    String id = p.call(
+                                    "POST",
+                                    "/v1/transfers",
+                                    alice,
+                                    UUID.randomUUID().toString(),
+                                    Map.of(
+                                            "receiver_id",
+                                            bob.id().toString(),
+                                            "amount_cents",
+                                            100,
+                                            "note",
+                                            "rent share",
+                                            "visibility",
+                                            "friends"))
+                            .path("id")
+                            .asString();
+                    slowestCallMillis.accumulateAndGet(
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), Math::max);
+                    committed.put(id, Instant.now());
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            });
+            // first-seen times of each payment in bob's and carol's feeds, read as the API does (LOCAL_QUORUM)
+            Map<String, Instant> inBob = new ConcurrentHashMap<>();
+            Map<String, Instant> inCarol = new ConcurrentHashMap<>();
+            try (CqlSession cql = CqlSessions.open(
+                    cluster.cassandra().contactPoint(), cluster.cassandra().localDatacenter())) {
+                CompletableFuture<Void> watcher = CompletableFuture.runAsync(() -> {
+                    while (!stop.get() || inCarol.size() < committed.size() || inBob.size() < committed.size()) {
+                        try {
+                            seen(cql, p.id, bob.id(), inBob);
+                            seen(cql, p.id, carol.id(), inCarol);
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        } catch (RuntimeException e) {
+                            // a read that met the node going down: the next one goes elsewhere
+                        }
+                    }
+                });
+
+                Thread.sleep(8_000);
+                cluster.broker(2).kill();
+                cluster.cassandraNode(2).kill();
+                Instant killed = Instant.now();
+                Thread.sleep(12_000);
+                CompletableFuture.allOf(
+                                CompletableFuture.runAsync(
+                                        () -> cluster.broker(2).start()),
+                                CompletableFuture.runAsync(
+                                        () -> cluster.cassandraNode(2).start()))
+                        .join();
+                Duration down = Duration.between(killed, Instant.now());
+                Thread.sleep(15_000);
+                stop.set(true);
+                workload.get(1, TimeUnit.MINUTES);
+                watcher.get(FEED_BOUND_SECONDS + 30, TimeUnit.SECONDS);
+
+                Set<String> ids = new HashSet<>(committed.keySet());
+                assertThat(ids).hasSizeGreaterThan(100);
+                assertThat(inBob.keySet()).containsAll(ids);
+                assertThat(inCarol.keySet()).containsAll(ids);
+                long worstLag = ids.stream()
+                        .mapToLong(id -> Math.max(
+                                Duration.between(committed.get(id), inBob.get(id))
+                                        .toMillis(),
+                                Duration.between(committed.get(id), inCarol.get(id))
+                                        .toMillis()))
+                        .max()
+                        .orElseThrow();
+                System.out.printf(
+                        "ClusterIT: %d payments, broker 2 and Cassandra node 2 down %d s; slowest API call %d ms;"
+                                + " worst commit-to-feed %d ms%n",
+                        ids.size(), down.toSeconds(), slowestCallMillis.get(), worstLag);
+                assertThat(slowestCallMillis.get()).isLessThan(API_BOUND_SECONDS * 1000L);
+                assertThat(worstLag).isLessThan(FEED_BOUND_SECONDS * 1000L);
+
+                // every committed payment is on the change topic
+                Set<String> onTopic = new HashSet<>();
+                try (var consumer = Pipeline.probe(cluster, "read_committed")) {
+                    consumer.subscribe(List.of(p.id + ".public.transfers"));
+                    await().atMost(Duration.ofSeconds(60)).until(() -> {
+                        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                            if (r.key() != null) {
+                                onTopic.add(r.key().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+                            }
+                        }
+                        return onTopic.containsAll(ids);
+                    });
+                }
+
+                // the broker is back in every partition's in-sync replicas
+                try (Admin admin =
+                        Admin.create(Map.of("bootstrap.servers", cluster.kafka().bootstrapServers()))) {
+                    await("broker 2 back in sync").atMost(Duration.ofMinutes(2)).until(() -> {
+                        TopicDescription d = admin.describeTopics(List.of(p.id + ".public.transfers"))
+                                .allTopicNames()
+                                .get()
+                                .get(p.id + ".public.transfers");
+                        return d.partitions().stream()
+                                .allMatch(part -> part.isr().size() == ClusterStack.NODES);
+                    });
+                }
+                // and the node serves reads that need every replica
+                await("Cassandra node 2 serving at ALL")
+                        .atMost(Duration.ofMinutes(2))
+                        .ignoreExceptions()
+                        .until(() -> {
+                            Set<String> all = new HashSet<>();
+                            cql.execute(SimpleStatement.newInstance(
+                                                    "SELECT transfer_id FROM " + p.id
+                                                            + ".feed_by_user WHERE user_id = ?",
+                                                    bob.id())
+                                            .setConsistencyLevel(ConsistencyLevel.ALL))
+                                    .forEach(r -> all.add(r.getUuid(0).toString()));
+                            return all.containsAll(ids);
+                        });
+            }
+        }
+    }
+
+    private static void seen(CqlSession cql, String keyspace, UUID reader, Map<String, Instant> seen) {
+        Instant now = Instant.now();
+        List<String> ids = new ArrayList<>();
+        cql.execute(SimpleStatement.newInstance(
+                                "SELECT transfer_id FROM " + keyspace + ".feed_by_user WHERE user_id = ?", reader)
+                        .setConsistencyLevel(ConsistencyLevel.LOCAL_QUORUM))
+                .forEach(r -> ids.add(r.getUuid(0).toString()));
+        ids.forEach(id -> seen.putIfAbsent(id, now));
+    }
+}
