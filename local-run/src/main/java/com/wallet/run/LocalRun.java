@@ -69,7 +69,7 @@ public final class LocalRun {
                     nodes == 1 ? config.directory() : java.nio.file.Files.createTempDirectory("wallet-cluster-run-");
             partners = PartnerSimulator.start(simPort, runDir.resolve("partner-sim"));
             migrateCassandra(stack.cassandra(), nodes);
-            api = startTransferApi(stack.postgres(), apiPort, partners.baseUrl()); // also migrates PostgreSQL
+            api = startTransferApi(stack, apiPort, partners.baseUrl()); // also migrates PostgreSQL
             cdc = new CdcConnector(cdcSettings(stack, nodes), new SimpleMeterRegistry());
             cdc.start();
             fanout = FanoutApp.start(
@@ -173,7 +173,8 @@ public final class LocalRun {
         }
     }
 
-    private static ConfigurableApplicationContext startTransferApi(PostgresSettings pg, int port, String partners) {
+    private static ConfigurableApplicationContext startTransferApi(Stack stack, int port, String partners) {
+        PostgresSettings pg = stack.postgres();
         // command-line arguments: they outrank application.yaml (builder "properties" would not)
         return new SpringApplicationBuilder(TransferApiApplication.class)
                 .profiles("local")
@@ -188,6 +189,11 @@ public final class LocalRun {
                         "--server.port=" + port,
                         "--wallet.partners.card.base-url=" + partners,
                         "--wallet.partners.ach.base-url=" + partners,
+                        // the stack's Kafka and Cassandra wherever they listen (overridden ports, the cluster mode)
+                        "--spring.kafka.bootstrap-servers=" + stack.kafka().bootstrapServers(),
+                        "--wallet.feed.contact-point=" + stack.cassandra().host() + ":"
+                                + stack.cassandra().port(),
+                        "--wallet.feed.datacenter=" + stack.cassandra().localDatacenter(),
                         "--spring.batch.job.enabled=false");
     }
 
