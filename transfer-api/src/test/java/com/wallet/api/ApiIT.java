@@ -42,10 +42,21 @@ public @interface ApiIT {
     /** The change topics' prefix in tests: NotificationsIT writes change events there as the connector would. */
     String CHANGE_PREFIX = "apiit";
 
-    /** The Cassandra keyspace of the API's feed in tests (FeedIT migrates it). */
+    /** The Cassandra keyspace of the API's feed in tests ({@link Base#migrateFeedKeyspace()} makes it). */
     String FEED_KEYSPACE = "api_feed_it";
 
     abstract class Base {
+        /** Makes the feed keyspace the test profile reads (idempotent): without it the feed is DEGRADED. */
+        static void migrateFeedKeyspace() {
+            var cassandra = com.wallet.stack.SharedStack.get().cassandra();
+            try (var cql = com.wallet.cassandra.schema.CqlSessions.open(
+                    cassandra.contactPoint(), cassandra.localDatacenter())) {
+                com.wallet.cassandra.schema.Migrator.forDefaultScripts(
+                                cql, FEED_KEYSPACE, com.wallet.cassandra.schema.KeyspaceReplication.simple(1))
+                        .migrate();
+            }
+        }
+
         /** The change topics exist before the listener subscribes (the test broker creates none by itself). */
         static void createChangeTopics() {
             try (var admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(

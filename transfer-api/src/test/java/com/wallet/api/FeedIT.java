@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.wallet.cassandra.schema.CqlSessions;
-import com.wallet.cassandra.schema.KeyspaceReplication;
-import com.wallet.cassandra.schema.Migrator;
 import com.wallet.stack.SharedStack;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +25,9 @@ class FeedIT extends ApiIT.Base {
 
     @BeforeAll
     static void keyspace() {
+        migrateFeedKeyspace();
         var cassandra = SharedStack.get().cassandra();
         cql = CqlSessions.open(cassandra.contactPoint(), cassandra.localDatacenter());
-        Migrator.forDefaultScripts(cql, ApiIT.FEED_KEYSPACE, KeyspaceReplication.simple(1))
-                .migrate();
     }
 
     @AfterAll

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.wallet.client.ApiClient;
 import com.wallet.client.ApiException;
-import com.wallet.client.api.PaymentMethodControllerApi;
-import com.wallet.client.api.TransferControllerApi;
-import com.wallet.client.api.UserControllerApi;
-import com.wallet.client.api.WalletControllerApi;
+import com.wallet.client.api.PaymentMethodsApi;
+import com.wallet.client.api.PaymentsApi;
+import com.wallet.client.api.UsersApi;
+import com.wallet.client.api.WalletApi;
 import com.wallet.client.model.Credentials;
 import com.wallet.client.model.LinkRequest;
 import com.wallet.client.model.PaymentMethodView;
@@ -32,7 +32,7 @@ class GeneratedClientIT extends ApiIT.Base {
     @Test
     void aClientGeneratedFromTheContractSignsUpLinksACardAndSendsMoney() throws Exception {
         String suffix = Long.toString(System.nanoTime(), 36);
-        UserControllerApi anonymous = new UserControllerApi(client(null));
+        UsersApi anonymous = new UsersApi(client(null));
         UserView payer = anonymous.signUp(new SignUp()
                 .username("gen_payer_" + suffix)
                 .email("gen_payer_" + suffix + "@example.com")
@@ -44,12 +44,12 @@ class GeneratedClientIT extends ApiIT.Base {
                 .password(PASSWORD));
         assertThat(payer.getPhone()).isNull();
         String token = anonymous
-                .token(new Credentials().username(payer.getUsername()).password(PASSWORD))
+                .logIn(new Credentials().username(payer.getUsername()).password(PASSWORD))
                 .getAccessToken();
         ApiClient signedIn = client(token);
 
-        PaymentMethodView card = new PaymentMethodControllerApi(signedIn)
-                .link(
+        PaymentMethodView card = new PaymentMethodsApi(signedIn)
+                .linkPaymentMethod(
                         new LinkRequest()
                                 .type("card")
                                 .cardNumber(Api.CARD)
@@ -59,9 +59,9 @@ class GeneratedClientIT extends ApiIT.Base {
         assertThat(card.getLast4()).isEqualTo("4242");
         assertThat(card.getRoutingNumber()).isNull();
 
-        TransferControllerApi transfers = new TransferControllerApi(signedIn);
+        PaymentsApi transfers = new PaymentsApi(signedIn);
         Object sent = transfers
-                .send(
+                .sendMoney(
                         UUID.randomUUID().toString(),
                         new SendRequest()
                                 .receiverId(payee.getId())
@@ -73,14 +73,15 @@ class GeneratedClientIT extends ApiIT.Base {
         TransferView transfer = (TransferView) sent;
         assertThat(transfer.getAmountCents()).isEqualTo(1_234L);
         assertThat(transfer.getFunding().getCardCents()).isEqualTo(1_234L);
-        assertThat(transfers.get(transfer.getId()).getReceiverId()).isEqualTo(payee.getId());
-        assertThat(new WalletControllerApi(signedIn).wallet().getBalanceCents()).isZero();
+        assertThat(transfers.getTransfer(transfer.getId()).getReceiverId()).isEqualTo(payee.getId());
+        assertThat(new WalletApi(signedIn).getWallet().getBalanceCents()).isZero();
 
         // a problem arrives as an error with its status and its problem+json body
-        assertThatThrownBy(() -> transfers.get(UUID.randomUUID())).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.getCode()).isEqualTo(404);
-            assertThat(e.getResponseBody()).contains("\"status\":404");
-        });
+        assertThatThrownBy(() -> transfers.getTransfer(UUID.randomUUID()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getResponseBody()).contains("\"status\":404");
+                });
     }
 
     private ApiClient client(String token) {

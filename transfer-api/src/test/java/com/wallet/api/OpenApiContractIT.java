@@ -72,6 +72,13 @@ class OpenApiContractIT extends ApiIT.Base {
                             && (op.getSecurity() == null || op.getSecurity().isEmpty())) {
                         broken.add(call + " declares no security");
                     }
+                    if (op.getOperationId() == null || op.getSummary() == null) {
+                        broken.add(call + " has no operationId or summary (OpenApiConfiguration.NAMES)");
+                    }
+                    if (isPublic
+                            && (op.getSecurity() == null || !op.getSecurity().isEmpty())) {
+                        broken.add(call + " is public but does not say so (security: [])");
+                    }
                     if (op.getResponses().keySet().stream().noneMatch(s -> s.startsWith("4"))) {
                         broken.add(call + " declares no 4xx response");
                     }
