@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -103,23 +102,21 @@ public final class ClusterStack implements Stack {
                 brokerPorts,
                 nodes,
                 cqlPort);
-        try {
-            // the brokers only answer once a majority of the quorum is up: all at once; the seed node first, then the
-            // other two together (a new, empty ring: no streaming)
-            List<CompletableFuture<Void>> starting = new ArrayList<>();
-            starting.add(CompletableFuture.runAsync(stack.postgres::start));
-            brokers.forEach(b -> starting.add(CompletableFuture.runAsync(b::start)));
-            starting.add(CompletableFuture.runAsync(() -> {
-                nodes.get(0).start();
-                CompletableFuture.allOf(nodes.subList(1, NODES).stream()
-                                .map(n -> CompletableFuture.runAsync(n::start))
-                                .toArray(CompletableFuture[]::new))
-                        .join();
-            }));
-            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
-        } catch (RuntimeException e) {
+        // the brokers only answer once a majority of the quorum is up: all at once; the seed node first, then the
+        // other two together (a new, empty ring: no streaming)
+        List<Runnable> starting = new ArrayList<>();
+        starting.add(stack.postgres::start);
+        brokers.forEach(b -> starting.add(b::start));
+        starting.add(() -> {
+            nodes.get(0).start();
+            EmbeddedStack.throwFirst(EmbeddedStack.inParallel(nodes.subList(1, NODES).stream()
+                    .<Runnable>map(n -> n::start)
+                    .toList()));
+        });
+        List<RuntimeException> failures = EmbeddedStack.inParallel(starting);
+        if (!failures.isEmpty()) {
             stack.close();
-            throw e;
+            EmbeddedStack.throwFirst(failures);
         }
         log.info(
                 "cluster ready in {}: PostgreSQL {}, Kafka {}, Cassandra {} x {}",
@@ -165,17 +162,11 @@ public final class ClusterStack implements Stack {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        List<CompletableFuture<Void>> stopping = new ArrayList<>();
-        cassandra.forEach(n -> stopping.add(CompletableFuture.runAsync(n::close)));
-        brokers.forEach(b -> stopping.add(CompletableFuture.runAsync(b::close)));
-        stopping.add(CompletableFuture.runAsync(postgres::close));
-        stopping.forEach(f -> {
-            try {
-                f.join();
-            } catch (RuntimeException e) {
-                log.warn("stopping a server failed: {}", e.toString());
-            }
-        });
+        List<Runnable> stopping = new ArrayList<>();
+        cassandra.forEach(n -> stopping.add(n::close));
+        brokers.forEach(b -> stopping.add(b::close));
+        stopping.add(postgres::close);
+        EmbeddedStack.inParallel(stopping).forEach(e -> log.warn("stopping a server failed: {}", e.toString()));
         EmbeddedStack.deleteRecursively(dir);
         log.info("cluster stopped");
     }

@@ -92,9 +92,7 @@ public final class EmbeddedStack implements Stack {
                 inParallel(List.of(stack.postgres::start, stack.kafka::start, stack.cassandra::start));
         if (!failures.isEmpty()) {
             stack.close();
-            RuntimeException first = failures.get(0);
-            failures.subList(1, failures.size()).forEach(first::addSuppressed);
-            throw first;
+            throwFirst(failures);
         }
         log.info("stack ready in {}: {}, {}, {}", dir, stack.postgres(), stack.kafka(), stack.cassandra());
         return stack;
@@ -104,8 +102,17 @@ public final class EmbeddedStack implements Stack {
         return port == 0 ? free.next() : Ports.claim(server, what, port, setting);
     }
 
+    /** Throws the first of {@code failures}, the others suppressed in it; nothing if there are none. */
+    static void throwFirst(List<RuntimeException> failures) {
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.subList(1, failures.size()).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
     /** Runs the tasks on threads of their own and returns what each threw. */
-    private static List<RuntimeException> inParallel(List<Runnable> tasks) {
+    static List<RuntimeException> inParallel(List<Runnable> tasks) {
         ExecutorService threads = Executors.newFixedThreadPool(tasks.size());
         try {
             List<CompletableFuture<Void>> running = tasks.stream()

@@ -55,11 +55,12 @@ public final class QueryTimings implements QueryExecutionListener {
         if (!enabled) {
             return;
         }
-        long start = started.get()[0];
+        long[] startedAt = started.get();
+        long start = startedAt[0];
         if (start == 0) {
             return; // turned on between the two calls
         }
-        started.get()[0] = 0;
+        startedAt[0] = 0;
         String sql = queries.isEmpty() ? "" : queries.get(0).getQuery();
         timers().get(kind(sql)).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
