@@ -31,6 +31,7 @@ public final class PostgresServer implements AutoCloseable {
     private final int port;
     private final boolean keepData;
     private final Duration startTimeout;
+    private final java.util.Map<String, String> extraConfig = new java.util.LinkedHashMap<>();
     private EmbeddedPostgres postgres;
 
     public PostgresServer(Path dir, int port, boolean keepData, Duration startTimeout) {
@@ -71,11 +72,21 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server setting on top of the stack's, applied at the next {@link #start()} (the benchmarks load
+     * {@code pg_stat_statements} with it).
+     */
+    public PostgresServer serverConfig(String name, String value) {
+        extraConfig.put(name, value);
+        return this;
+    }
+
     public void start() {
         try {
             Files.createDirectories(dataDir.getParent());
-            postgres = EmbeddedPostgres.builder()
-                    .setPort(port)
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            extraConfig.forEach(builder::setServerConfig);
+            postgres = builder.setPort(port)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(!keepData)
                     .setPGStartupWait(startTimeout)

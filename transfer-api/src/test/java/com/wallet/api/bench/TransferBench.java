@@ -37,7 +37,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * transfers to one hot receiver. Both loads come from a C client in its own process (pgbench, then wrk with {@code
  * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
- * -Dbench.seconds (20), -Dbench.users (200).
+ * -Dbench.seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
+ * and the SQL replay: for A/B work).
  */
 public final class TransferBench {
 
@@ -72,7 +73,10 @@ public final class TransferBench {
         Path dir = Files.createTempDirectory("wallet-bench-");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         int pgPort = Ports.free();
-        PostgresServer postgres = new PostgresServer(dir.resolve("postgres"), pgPort, false, Duration.ofMinutes(2));
+        PostgresServer postgres = new PostgresServer(dir.resolve("postgres"), pgPort, false, Duration.ofMinutes(2))
+                // where the transfer's PostgreSQL time goes (Profile.statements); pgbench's reference pays it too
+                .serverConfig("shared_preload_libraries", "pg_stat_statements")
+                .serverConfig("pg_stat_statements.track", "all");
         postgres.start();
         ConfigurableApplicationContext api = null;
         try {
@@ -123,25 +127,38 @@ public final class TransferBench {
 
             load.run("warm-up", "transfers", Duration.ofSeconds(5), -1);
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
+            Profile profile = Profile.start(pgPort);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
-            // what venmo_db_query_duration_seconds costs: the same phase with the statement timing off
-            var queryTimings = api.getBean(com.wallet.api.web.QueryTimings.class);
-            queryTimings.enabled(false);
-            Result untimed = load.run("uniform, query timing off", "transfers", duration, -1);
-            queryTimings.enabled(true);
+            String whereTimeGoes = profile.stop(uniform.ok());
+            // -Dbench.phases=quick: only the floor, the balance-funded phases and the SQL replay (for A/B work)
+            boolean full = !"quick".equals(System.getProperty("bench.phases", "all"));
+            Result untimed = null;
+            if (full) {
+                // what venmo_db_query_duration_seconds costs: the same phase with the statement timing off
+                var queryTimings = api.getBean(com.wallet.api.web.QueryTimings.class);
+                queryTimings.enabled(false);
+                untimed = load.run("uniform, query timing off", "transfers", duration, -1);
+                queryTimings.enabled(true);
+            }
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
-            // card-funded: every payer's wallet is empty, so each transfer is charged at the card network first
-            Wrk cards = load.withClients(cardClients);
-            cards.run("warm-up (card)", "card", Duration.ofSeconds(5), -1);
-            Result card0 = cards.run("card, distinct, 0 ms", "card", duration, -1);
-            Result card0Hot = cards.run("card, one hot receiver, 0 ms", "card", duration, 1);
-            sim.knobs()
-                    .set(
-                            com.wallet.sim.CallType.CARD_CHARGE,
-                            com.wallet.sim.Knobs.Knob.NORMAL.withLatency(Duration.ofMillis(200)));
-            Result card200 = cards.run("card, distinct, 200 ms", "card", duration, -1);
-            Result card200Hot = cards.run("card, one hot receiver, 200 ms", "card", duration, 1);
-            sim.knobs().reset();
+            Result card0 = null;
+            Result card0Hot = null;
+            Result card200 = null;
+            Result card200Hot = null;
+            if (full) {
+                // card-funded: every payer's wallet is empty, so each transfer is charged at the card network first
+                Wrk cards = load.withClients(cardClients);
+                cards.run("warm-up (card)", "card", Duration.ofSeconds(5), -1);
+                card0 = cards.run("card, distinct, 0 ms", "card", duration, -1);
+                card0Hot = cards.run("card, one hot receiver, 0 ms", "card", duration, 1);
+                sim.knobs()
+                        .set(
+                                com.wallet.sim.CallType.CARD_CHARGE,
+                                com.wallet.sim.Knobs.Knob.NORMAL.withLatency(Duration.ofMillis(200)));
+                card200 = cards.run("card, distinct, 200 ms", "card", duration, -1);
+                card200Hot = cards.run("card, one hot receiver, 200 ms", "card", duration, 1);
+                sim.knobs().reset();
+            }
             CpuMeter.Started sqlStart = cpu.start();
             double sqlTps = runTransferSql(pgbench, pgPort, clients, duration, dir);
             CpuMeter.Used sqlCpu = sqlStart.stop();
@@ -173,7 +190,11 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
-            for (Result r : List.of(floor, uniform, untimed, hot, card0, card0Hot, card200, card200Hot)) {
+            List<Result> results = new ArrayList<>(List.of(floor, uniform, hot));
+            if (full) {
+                results.addAll(List.of(untimed, card0, card0Hot, card200, card200Hot));
+            }
+            for (Result r : results) {
                 out.printf(
                         "%-30s %10.0f %8.1f %8.1f %8.1f %6.2f %11.3f %11.3f%n",
                         r.name(),
@@ -192,16 +213,21 @@ public final class TransferBench {
                         r.cpu().postgresSeconds() / r.cpu().wallSeconds());
             }
             out.printf(
-                    "card-funded: one hot receiver / distinct receivers %.2f at 0 ms, %.2f at 200 ms (target >= 0.8);"
-                            + " distinct at 0 ms / balance-funded uniform %.2f (target >= 0.5)%n",
-                    card0Hot.perSecond() / card0.perSecond(),
-                    card200Hot.perSecond() / card200.perSecond(),
-                    card0.perSecond() / uniform.perSecond());
-            out.printf(
-                    "statement timing (venmo_db_query_duration_seconds): API cpu ms per transfer %.3f with, %.3f"
-                            + " without%n",
-                    uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
-                    untimed.cpu().jvmSeconds() * 1e3 / untimed.ok());
+                    "one hot receiver / uniform pairs %.2f (target >= 0.9)%n", hot.perSecond() / uniform.perSecond());
+            if (full) {
+                out.printf(
+                        "card-funded: one hot receiver / distinct receivers %.2f at 0 ms, %.2f at 200 ms (target >="
+                                + " 0.8); distinct at 0 ms / balance-funded uniform %.2f (target >= 0.5)%n",
+                        card0Hot.perSecond() / card0.perSecond(),
+                        card200Hot.perSecond() / card200.perSecond(),
+                        card0.perSecond() / uniform.perSecond());
+                out.printf(
+                        "statement timing (venmo_db_query_duration_seconds): API cpu ms per transfer %.3f with, %.3f"
+                                + " without%n",
+                        uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
+                        untimed.cpu().jvmSeconds() * 1e3 / untimed.ok());
+            }
+            out.print(whereTimeGoes);
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
             sim.close();
         } finally {
@@ -270,6 +296,103 @@ public final class TransferBench {
                 }
             }
             return ticks / (double) CLOCK_TICKS;
+        }
+    }
+
+    /**
+     * Where a phase's time goes, per successful call: PostgreSQL's statements by total execution time
+     * ({@code pg_stat_statements}, reset at the start) and the API JVM's CPU samples (Java Flight Recorder's execution
+     * samples, every 10 ms), by the packages on the sampled stacks (inclusive: a sample counts once for each package
+     * it passes through) and by the method on top (self).
+     */
+    record Profile(int pgPort, jdk.jfr.Recording recording) {
+
+        static Profile start(int pgPort) throws SQLException {
+            try (Connection c = connect(pgPort);
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                s.execute("SELECT pg_stat_statements_reset()");
+            }
+            jdk.jfr.Recording recording = new jdk.jfr.Recording();
+            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+            recording.start();
+            return new Profile(pgPort, recording);
+        }
+
+        String stop(long calls) throws Exception {
+            recording.stop();
+            Path file = Files.createTempFile("transfer-bench", ".jfr");
+            recording.dump(file);
+            recording.close();
+            StringBuilder out = new StringBuilder();
+            out.append(String.format("%nwhere a transfer's PostgreSQL time goes (uniform pairs, pg_stat_statements,"
+                    + " execution time per transfer; top level and nested):%n"));
+            try (Connection c = connect(pgPort);
+                    Statement s = c.createStatement();
+                    var rs = s.executeQuery("SELECT calls, total_exec_time, total_plan_time,"
+                            + " regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
+                            + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'wallet')"
+                            + " ORDER BY total_exec_time DESC")) {
+                double totalMs = 0;
+                long totalCalls = 0;
+                List<String> rows = new ArrayList<>();
+                while (rs.next()) {
+                    totalMs += rs.getDouble(2);
+                    totalCalls += rs.getLong(1);
+                    if (rows.size() < 14) {
+                        String query = rs.getString(4);
+                        rows.add(String.format(
+                                "  %6.2f calls %8.3f ms  %s%n",
+                                rs.getLong(1) / (double) calls,
+                                rs.getDouble(2) / calls,
+                                query.length() > 110 ? query.substring(0, 110) + "..." : query));
+                    }
+                }
+                out.append(String.format(
+                        "  all: %.1f statements, %.3f ms executing per transfer%n",
+                        totalCalls / (double) calls, totalMs / calls));
+                rows.forEach(out::append);
+            }
+            Map<String, Integer> inclusive = new java.util.HashMap<>();
+            Map<String, Integer> self = new java.util.HashMap<>();
+            int samples = 0;
+            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+                jdk.jfr.consumer.RecordedStackTrace stack = e.getStackTrace();
+                if (stack == null || stack.getFrames().isEmpty()) {
+                    continue;
+                }
+                samples++;
+                var top = stack.getFrames().get(0).getMethod();
+                self.merge(top.getType().getName() + "." + top.getName(), 1, Integer::sum);
+                java.util.Set<String> packages = new java.util.HashSet<>();
+                for (var frame : stack.getFrames()) {
+                    String type = frame.getMethod().getType().getName();
+                    String[] parts = type.split("\\.");
+                    packages.add(String.join(".", Arrays.copyOf(parts, Math.min(3, parts.length - 1))));
+                }
+                packages.forEach(pkg -> inclusive.merge(pkg, 1, Integer::sum));
+            }
+            Files.delete(file);
+            int n = Math.max(samples, 1);
+            out.append(String.format(
+                    "where the API's CPU goes (uniform pairs, %d JFR execution samples): packages on the stack%n",
+                    samples));
+            inclusive.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(22)
+                    .forEach(
+                            en -> out.append(String.format("  %5.1f%%  %s%n", 100.0 * en.getValue() / n, en.getKey())));
+            out.append(String.format("  methods on top:%n"));
+            self.entrySet().stream()
+                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                    .limit(12)
+                    .forEach(
+                            en -> out.append(String.format("  %5.1f%%  %s%n", 100.0 * en.getValue() / n, en.getKey())));
+            return out.toString();
+        }
+
+        private static Connection connect(int port) throws SQLException {
+            return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/wallet", "postgres", "");
         }
     }
 
