@@ -3,7 +3,6 @@ package com.wallet.cdc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.wallet.stack.EmbeddedStack;
 import com.wallet.stack.ServiceJar;
 import com.wallet.stack.Stack;
 import com.wallet.stack.StackExtension;
@@ -21,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,8 +120,6 @@ class CdcFaultIT {
 
     @Test
     void theConnectorRidesOutAKafkaOutageAndDeliversEverything() throws Exception {
-        Assumptions.assumeTrue(stack instanceof EmbeddedStack, "stopping the broker needs the embedded stack");
-        EmbeddedStack embedded = (EmbeddedStack) stack;
         CdcTestSupport.migrate(stack);
         CdcSettings settings = CdcTestSupport.settings(stack, "outage");
         UUID[] users = CdcTestSupport.twoUsers(stack, "outage");
@@ -148,14 +144,14 @@ class CdcFaultIT {
                     new CdcTestSupport.TopicReader(settings.bootstrapServers(), settings.topicOf("public.transfers"))) {
                 topic.readUntil(Duration.ofMinutes(2), records -> records.size() >= 100);
             }
-            embedded.kafkaBroker().stop();
+            stack.stopKafka();
             try {
                 committed = burst.get(2, TimeUnit.MINUTES);
                 await("the connector to notice that Kafka does not acknowledge")
                         .atMost(Duration.ofMinutes(4))
                         .until(() -> connector.publishFailures() > 0);
             } finally {
-                embedded.kafkaBroker().start();
+                stack.startKafka();
             }
 
             try (var topic =

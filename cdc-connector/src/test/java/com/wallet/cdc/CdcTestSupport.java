@@ -61,6 +61,7 @@ final class CdcTestSupport {
         values.put("cdc.publication.name", "pub_" + id);
         values.put("cdc.offsets.topic", id + "-offsets");
         values.put("cdc.topic.partitions", "3");
+        values.put("cdc.topic.replication-factor", Integer.toString(stack.replicas()));
         values.put("cdc.heartbeat.interval", "PT1S");
         values.put("cdc.http.port", Integer.toString(com.wallet.stack.internal.Ports.free()));
         values.put("cdc.kafka.delivery-timeout", "PT6S");

@@ -44,7 +44,7 @@ class FanoutIT {
                 keyspace,
                 Files.createTempDirectory("fanout-state"),
                 3,
-                (short) 1,
+                (short) stack.replicas(),
                 64,
                 "LOCAL_QUORUM");
     }
@@ -216,16 +216,16 @@ class FanoutIT {
     }
 
     /**
-     * The sink writes at the consistency level it is given: at {@code TWO} a one-node cluster cannot acknowledge a
-     * write, so the sink stalls and retries instead of writing (at the default, {@code LOCAL_QUORUM}, one node of one
-     * is a quorum and every other test here writes).
+     * The sink writes at the consistency level it is given: at {@code TWO} a keyspace of one replica cannot acknowledge
+     * a write (on one node or on the cluster), so the sink stalls and retries instead of writing (at the default,
+     * {@code LOCAL_QUORUM}, one replica of one is a quorum and every other test here writes).
      */
     @Test
     void theSinkWritesAtTheConsistencyLevelItIsGiven(Stack stack) throws Exception {
         String run = Long.toString(System.nanoTime(), 36);
         String prefix = "cl" + run;
         String keyspace = "cl_" + run;
-        try (CqlSession cql = migrated(stack, keyspace)) {
+        try (CqlSession cql = migrated(stack, keyspace, 1)) {
             FanoutApp.Config two = config(stack, prefix, keyspace, "").withCassandraConsistency("TWO");
             try (FanoutApp app = FanoutApp.start(two, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
                     var producer = producer(stack)) {
@@ -335,9 +335,6 @@ class FanoutIT {
 
     @Test
     void aCassandraOutageStallsTheSinkWithoutLosingItemsAndItCatchesUp(Stack stack) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                stack instanceof com.wallet.stack.EmbeddedStack, "stopping Cassandra needs the embedded stack");
-        var node = ((com.wallet.stack.EmbeddedStack) stack).cassandraNode();
         String run = Long.toString(System.nanoTime(), 36);
         String prefix = "out" + run;
         String keyspace = "outage_" + run;
@@ -346,7 +343,7 @@ class FanoutIT {
         try (FanoutApp app = FanoutApp.start(
                 config(stack, prefix, keyspace, ""), new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
             await().atMost(Duration.ofSeconds(90)).until(app::healthy);
-            node.stop();
+            stack.stopCassandra();
             try {
                 try (var producer = producer(stack)) {
                     for (int i = 0; i < 20; i++) {
@@ -365,7 +362,7 @@ class FanoutIT {
                         .until(() -> app.sink().stalled() && !app.healthy());
                 assertThat(app.sink().writeFailures()).isPositive();
             } finally {
-                node.start();
+                stack.startCassandra();
             }
             await("the sink to catch up")
                     .atMost(Duration.ofSeconds(120))
@@ -413,9 +410,14 @@ class FanoutIT {
 
     /** A session on a keyspace of its own with the feed tables migrated; the caller closes it. */
     private static CqlSession migrated(Stack stack, String keyspace) {
+        return migrated(stack, keyspace, stack.replicas());
+    }
+
+    private static CqlSession migrated(Stack stack, String keyspace, int replicas) {
         CqlSession cql = CqlSessions.open(
                 stack.cassandra().contactPoint(), stack.cassandra().localDatacenter());
-        Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(1)).migrate();
+        Migrator.forDefaultScripts(cql, keyspace, KeyspaceReplication.simple(replicas))
+                .migrate();
         return cql;
     }
 
@@ -475,9 +477,9 @@ class FanoutIT {
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
                         "bootstrap.servers", stack.kafka().bootstrapServers()));
                 var producer = producer(stack)) {
-            admin.createTopics(List.of(
-                            new org.apache.kafka.clients.admin.NewTopic(settings.friendGraphTopic(), 3, (short) 1)
-                                    .configs(Map.of("cleanup.policy", "compact"))))
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                                    settings.friendGraphTopic(), 3, (short) stack.replicas())
+                            .configs(Map.of("cleanup.policy", "compact"))))
                     .all()
                     .get();
             send(producer, settings.friendGraphTopic(), alice.toString(), "[\"" + bob + "\",\"" + carol + "\"]");

@@ -53,12 +53,9 @@ final class Pipeline implements AutoCloseable {
     final String base;
     final ApiClient client;
 
+    /** Every topic and the keyspace replicated as the stack allows ({@link Stack#replicas()}: 3 on the cluster). */
     Pipeline(Stack stack) throws Exception {
-        this(stack, 1);
-    }
-
-    /** On a stack of {@code replicas} Kafka brokers and Cassandra nodes: every topic and the keyspace replicated to all. */
-    Pipeline(Stack stack, int replicas) throws Exception {
+        int replicas = stack.replicas();
         pg = stack.postgres();
         try (var cql = CqlSessions.open(
                 stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
@@ -70,7 +67,6 @@ final class Pipeline implements AutoCloseable {
         base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
         client = new ApiClient(base);
         Map<String, String> cdc = cdcSettings(stack, id, 0);
-        cdc.put("cdc.topic.replication-factor", Integer.toString(replicas));
         connector = new CdcConnector(CdcSettings.from(cdc::get), new SimpleMeterRegistry());
         fanout = FanoutApp.start(
                 new FanoutApp.Config(
@@ -154,6 +150,7 @@ final class Pipeline implements AutoCloseable {
         cdc.put("cdc.publication.name", "pub_" + id);
         cdc.put("cdc.offsets.topic", id + "-offsets");
         cdc.put("cdc.topic.partitions", "3");
+        cdc.put("cdc.topic.replication-factor", Integer.toString(stack.replicas()));
         cdc.put("cdc.heartbeat.interval", "PT1S");
         cdc.put("cdc.http.port", Integer.toString(httpPort));
         return cdc;

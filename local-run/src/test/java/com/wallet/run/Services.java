@@ -54,7 +54,8 @@ final class Services implements AutoCloseable {
         this.logs = Files.createTempDirectory("services-" + id);
         try (var cql = CqlSessions.open(
                 stack.cassandra().contactPoint(), stack.cassandra().localDatacenter())) {
-            Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(1)).migrate();
+            Migrator.forDefaultScripts(cql, id, KeyspaceReplication.simple(stack.replicas()))
+                    .migrate();
         }
         int apiPort = Ports.free();
         api = "http://localhost:" + apiPort;
@@ -87,6 +88,7 @@ final class Services implements AutoCloseable {
                         "-Dfanout.cassandra.keyspace=" + id,
                         "-Dfanout.state-dir=" + logs.resolve("fanout-state"),
                         "-Dfanout.topic.partitions=3",
+                        "-Dfanout.topic.replication-factor=" + stack.replicas(),
                         "-Dfanout.http.port=" + fanoutPort),
                 "com.wallet.fanout.FanoutMain",
                 List.of(),

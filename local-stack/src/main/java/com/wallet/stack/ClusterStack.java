@@ -147,6 +147,40 @@ public final class ClusterStack implements Stack {
         return new CassandraSettings(Ports.LOOPBACK, cqlPort, CassandraNode.DATACENTER);
     }
 
+    @Override
+    public int replicas() {
+        return NODES;
+    }
+
+    /** Every broker at once: the quorum loses its majority, as in a whole-cluster outage. */
+    @Override
+    public void stopKafka() {
+        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(
+                brokers.stream().<Runnable>map(b -> b::stop).toList()));
+    }
+
+    /** All together: a broker only answers once a majority of the quorum is back. */
+    @Override
+    public void startKafka() {
+        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(
+                brokers.stream().<Runnable>map(b -> b::start).toList()));
+    }
+
+    @Override
+    public void stopCassandra() {
+        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(
+                cassandra.stream().<Runnable>map(n -> n::stop).toList()));
+    }
+
+    /** The seed node first, then the other two together, as at {@link #start}. */
+    @Override
+    public void startCassandra() {
+        cassandra.get(0).start();
+        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(cassandra.subList(1, NODES).stream()
+                .<Runnable>map(n -> n::start)
+                .toList()));
+    }
+
     /** Broker {@code n} (1 to {@value #NODES}). */
     public KafkaBroker broker(int n) {
         return brokers.get(n - 1);

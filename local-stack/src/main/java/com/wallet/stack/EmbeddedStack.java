@@ -163,6 +163,26 @@ public final class EmbeddedStack implements Stack {
     }
 
     @Override
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    @Override
+    public void startKafka() {
+        kafka.start();
+    }
+
+    @Override
+    public void stopCassandra() {
+        cassandra.stop();
+    }
+
+    @Override
+    public void startCassandra() {
+        cassandra.start();
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

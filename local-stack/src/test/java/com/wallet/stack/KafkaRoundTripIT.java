@@ -32,9 +32,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(StackExtension.class)
 class KafkaRoundTripIT {
 
+    private final Stack stack;
     private final String bootstrap;
 
     KafkaRoundTripIT(Stack stack) {
+        this.stack = stack;
         this.bootstrap = stack.kafka().bootstrapServers();
     }
 
@@ -42,7 +44,9 @@ class KafkaRoundTripIT {
     void aRecordProducedWithAcksAllIsConsumedWithItsKey() throws Exception {
         String topic = "smoke-" + UUID.randomUUID();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) stack.replicas())))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             assertThat(admin.describeTopics(List.of(topic))
                             .allTopicNames()
                             .get(30, TimeUnit.SECONDS)

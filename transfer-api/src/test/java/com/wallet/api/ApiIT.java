@@ -52,7 +52,10 @@ public @interface ApiIT {
             try (var cql = com.wallet.cassandra.schema.CqlSessions.open(
                     cassandra.contactPoint(), cassandra.localDatacenter())) {
                 com.wallet.cassandra.schema.Migrator.forDefaultScripts(
-                                cql, FEED_KEYSPACE, com.wallet.cassandra.schema.KeyspaceReplication.simple(1))
+                                cql,
+                                FEED_KEYSPACE,
+                                com.wallet.cassandra.schema.KeyspaceReplication.simple(
+                                        SharedStack.get().replicas()))
                         .migrate();
             }
         }
@@ -64,7 +67,8 @@ public @interface ApiIT {
                 for (String table : com.wallet.api.notification.NotificationSettings.TABLES) {
                     try {
                         admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(
-                                        CHANGE_PREFIX + ".public." + table, 3, (short) 1)))
+                                        CHANGE_PREFIX + ".public." + table, 3, (short)
+                                                SharedStack.get().replicas())))
                                 .all()
                                 .get();
                     } catch (java.util.concurrent.ExecutionException e) {
