@@ -23,7 +23,7 @@ public final class BenchResults {
 
     /** Starts a benchmark's section of the results file and returns the stream for its figures. */
     public static synchronized PrintStream start(String benchmark) {
-        Path file = Path.of(System.getProperty("bench.results", "bench/results.txt"));
+        Path file = file();
         try {
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
@@ -57,6 +57,11 @@ public final class BenchResults {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + file.toAbsolutePath(), e);
         }
+    }
+
+    /** The results file; a benchmark writes what else it makes (plots, profiles) beside it. */
+    public static Path file() {
+        return Path.of(System.getProperty("bench.results", "bench/results.txt")).toAbsolutePath();
     }
 
     /** The current benchmark's stream (standard output before {@link #start}). */

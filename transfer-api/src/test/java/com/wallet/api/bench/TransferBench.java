@@ -129,7 +129,8 @@ public final class TransferBench {
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             Profile profile = Profile.start(pgPort);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
-            String whereTimeGoes = profile.stop(uniform.ok());
+            String whereTimeGoes = profile.stop(
+                    uniform.ok(), com.wallet.stack.BenchResults.file().resolveSibling("transfer-flamegraph.html"));
             // -Dbench.phases=quick: only the floor, the balance-funded phases and the SQL replay (for A/B work)
             boolean full = !"quick".equals(System.getProperty("bench.phases", "all"));
             Result untimed = null;
@@ -301,35 +302,80 @@ public final class TransferBench {
 
     /**
      * Where a phase's time goes, per successful call: PostgreSQL's statements by total execution time
-     * ({@code pg_stat_statements}, reset at the start) and the API JVM's CPU samples (Java Flight Recorder's execution
-     * samples, every 10 ms), by the packages on the sampled stacks (inclusive: a sample counts once for each package
-     * it passes through) and by the method on top (self).
+     * ({@code pg_stat_statements}, reset at the start), the API JVM's CPU by thread (from /proc: request threads, JIT
+     * compiler, GC) and, where async-profiler loads (Linux x64), by the code on the sampled stacks, with a flame graph
+     * written beside {@code bench/results.txt}. JFR's execution samples are not used: they miss the time threads spend
+     * in the VM and in native code, which was most of it here.
      */
-    record Profile(int pgPort, jdk.jfr.Recording recording) {
+    record Profile(int pgPort, Object profiler, Map<String, Long> threadTicks) {
 
-        static Profile start(int pgPort) throws SQLException {
+        /** CPU ticks of this JVM's threads (Java's and the VM's own: GC, JIT) by name, digits dropped, from /proc. */
+        static Map<String, Long> ticksByThread() throws IOException {
+            Map<String, Long> ticks = new TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path task : tasks.toList()) {
+                    String stat;
+                    try {
+                        stat = Files.readString(task.resolve("stat"));
+                    } catch (IOException gone) {
+                        continue;
+                    }
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[0-9]+", "#");
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                }
+            }
+            return ticks;
+        }
+
+        static Profile start(int pgPort) throws SQLException, IOException {
             try (Connection c = connect(pgPort);
                     Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 s.execute("SELECT pg_stat_statements_reset()");
             }
-            jdk.jfr.Recording recording = new jdk.jfr.Recording();
-            recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-            recording.start();
-            return new Profile(pgPort, recording);
+            Object profiler = null;
+            try {
+                // by reflection: async-profiler is on the classpath of the bench profile only
+                profiler = Class.forName("one.profiler.AsyncProfiler")
+                        .getMethod("getInstance")
+                        .invoke(null);
+                try {
+                    asyncProfiler(profiler, "start,event=cpu,interval=1ms,threads");
+                } catch (ReflectiveOperationException perfEventsRefused) {
+                    asyncProfiler(profiler, "start,event=itimer,interval=1ms,threads");
+                }
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException unavailable) {
+                profiler = null;
+            }
+            return new Profile(pgPort, profiler, ticksByThread());
         }
 
-        String stop(long calls) throws Exception {
-            recording.stop();
-            Path file = Files.createTempFile("transfer-bench", ".jfr");
-            recording.dump(file);
-            recording.close();
+        private static String asyncProfiler(Object profiler, String command) throws ReflectiveOperationException {
+            return (String)
+                    profiler.getClass().getMethod("execute", String.class).invoke(profiler, command);
+        }
+
+        String stop(long calls, Path flameGraph) throws Exception {
+            Map<String, Long> ticks = ticksByThread();
+            threadTicks.forEach((name, before) -> ticks.merge(name, -before, Long::sum));
+            String collapsed = null;
+            if (profiler != null) {
+                asyncProfiler(profiler, "stop");
+                collapsed = asyncProfiler(profiler, "collapsed,total");
+                if (System.getProperty("bench.collapsed") != null) {
+                    Files.writeString(Path.of(System.getProperty("bench.collapsed")), collapsed);
+                }
+                asyncProfiler(
+                        profiler, "flamegraph,total,title=TransferBench: transfers, uniform pairs,file=" + flameGraph);
+            }
             StringBuilder out = new StringBuilder();
             out.append(String.format("%nwhere a transfer's PostgreSQL time goes (uniform pairs, pg_stat_statements,"
                     + " execution time per transfer; top level and nested):%n"));
             try (Connection c = connect(pgPort);
                     Statement s = c.createStatement();
-                    var rs = s.executeQuery("SELECT calls, total_exec_time, total_plan_time,"
+                    var rs = s.executeQuery("SELECT calls, total_exec_time,"
                             + " regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
                             + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'wallet')"
                             + " ORDER BY total_exec_time DESC")) {
@@ -340,7 +386,7 @@ public final class TransferBench {
                     totalMs += rs.getDouble(2);
                     totalCalls += rs.getLong(1);
                     if (rows.size() < 14) {
-                        String query = rs.getString(4);
+                        String query = rs.getString(3);
                         rows.add(String.format(
                                 "  %6.2f calls %8.3f ms  %s%n",
                                 rs.getLong(1) / (double) calls,
@@ -349,45 +395,69 @@ public final class TransferBench {
                     }
                 }
                 out.append(String.format(
-                        "  all: %.1f statements, %.3f ms executing per transfer%n",
+                        "  all: %.1f statements, %.3f ms executing per transfer (lock waits included)%n",
                         totalCalls / (double) calls, totalMs / calls));
                 rows.forEach(out::append);
             }
-            Map<String, Integer> inclusive = new java.util.HashMap<>();
-            Map<String, Integer> self = new java.util.HashMap<>();
-            int samples = 0;
-            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
-                jdk.jfr.consumer.RecordedStackTrace stack = e.getStackTrace();
-                if (stack == null || stack.getFrames().isEmpty()) {
+            out.append(String.format("where the API's CPU goes (uniform pairs, /proc per thread, ms per transfer):%n"));
+            ticks.entrySet().stream()
+                    .filter(en -> en.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .limit(8)
+                    .forEach(en -> out.append(
+                            String.format("  %7.3f  %s%n", en.getValue() * 1e3 / CLOCK_TICKS / calls, en.getKey())));
+            if (collapsed != null) {
+                out.append(breakdown(collapsed, calls, flameGraph));
+            }
+            return out.toString();
+        }
+
+        /**
+         * The request threads' samples by what they were doing: the first frame of the project's or a library's
+         * that names a step of the request, inclusive (a sample counts for each step on its stack).
+         */
+        private static String breakdown(String collapsed, long calls, Path flameGraph) {
+            Map<String, String> steps = new java.util.LinkedHashMap<>();
+            steps.put("com/wallet/api/transfer/TransferController.send", "the transfer controller (all below)");
+            steps.put(
+                    "com/wallet/api/idempotency/IdempotentExecutor.execute", "  idempotency and the money transaction");
+            steps.put("com/wallet/api/transfer/TransferService.doSend", "    TransferService.doSend");
+            steps.put("com/wallet/api/web/RateLimiter.acquire", "  rate limit (bucket4j)");
+            steps.put("org/springframework/transaction", "  Spring transactions (begin, commit)");
+            steps.put("org/postgresql", "  PostgreSQL JDBC driver");
+            steps.put("com/zaxxer/hikari", "  HikariCP");
+            steps.put("net/ttddyy/dsproxy", "  datasource-proxy (query timing)");
+            steps.put("org/springframework/security", "Spring Security filters");
+            steps.put("BearerTokenAuthenticationFilter", "  bearer token");
+            steps.put("tools/jackson", "Jackson");
+            steps.put("io/micrometer", "Micrometer (metrics, observations)");
+            steps.put("ch/qos/logback", "Logback");
+            steps.put("org/apache/coyote", "Tomcat connector (HTTP parsing, socket I/O)");
+            Map<String, Long> counts = new java.util.HashMap<>();
+            long total = 0; // nanoseconds of CPU ("total" counts the event's value, not samples)
+            for (String line : collapsed.split("\n")) {
+                int space = line.lastIndexOf(' ');
+                if (space < 0 || !line.startsWith("[http-nio")) {
                     continue;
                 }
-                samples++;
-                var top = stack.getFrames().get(0).getMethod();
-                self.merge(top.getType().getName() + "." + top.getName(), 1, Integer::sum);
-                java.util.Set<String> packages = new java.util.HashSet<>();
-                for (var frame : stack.getFrames()) {
-                    String type = frame.getMethod().getType().getName();
-                    String[] parts = type.split("\\.");
-                    packages.add(String.join(".", Arrays.copyOf(parts, Math.min(3, parts.length - 1))));
+                long n = Long.parseLong(line.substring(space + 1));
+                total += n;
+                String stack = line.substring(0, space);
+                for (String marker : steps.keySet()) {
+                    if (stack.contains(marker)) {
+                        counts.merge(marker, n, Long::sum);
+                    }
                 }
-                packages.forEach(pkg -> inclusive.merge(pkg, 1, Integer::sum));
             }
-            Files.delete(file);
-            int n = Math.max(samples, 1);
-            out.append(String.format(
-                    "where the API's CPU goes (uniform pairs, %d JFR execution samples): packages on the stack%n",
-                    samples));
-            inclusive.entrySet().stream()
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .limit(22)
-                    .forEach(
-                            en -> out.append(String.format("  %5.1f%%  %s%n", 100.0 * en.getValue() / n, en.getKey())));
-            out.append(String.format("  methods on top:%n"));
-            self.entrySet().stream()
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                    .limit(12)
-                    .forEach(
-                            en -> out.append(String.format("  %5.1f%%  %s%n", 100.0 * en.getValue() / n, en.getKey())));
+            StringBuilder out = new StringBuilder(String.format(
+                    "where the request threads' CPU goes (async-profiler, %.0f ms of CPU sampled, inclusive, ms per"
+                            + " transfer; flame graph: %s):%n",
+                    total / 1e6, flameGraph.getFileName()));
+            long all = Math.max(total, 1);
+            for (var step : steps.entrySet()) {
+                long n = counts.getOrDefault(step.getKey(), 0L);
+                out.append(String.format("  %5.1f%%  %6.3f  %s%n", 100.0 * n / all, n / 1e6 / calls, step.getValue()));
+            }
             return out.toString();
         }
 
