@@ -228,6 +228,18 @@ public final class TransferBench {
                         uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
                         untimed.cpu().jvmSeconds() * 1e3 / untimed.ok());
             }
+            List<BenchPlot.Row> plotted = new ArrayList<>();
+            plotted.add(new BenchPlot.Row("pgbench TPC-B-like", pgbenchTps, Double.NaN));
+            plotted.add(new BenchPlot.Row("transfer's SQL, pgbench", sqlTps, Double.NaN));
+            results.forEach(r -> plotted.add(new BenchPlot.Row(r.name(), r.perSecond(), r.p99())));
+            Path png = com.wallet.stack.BenchResults.file().resolveSibling("transfer-bench.png");
+            BenchPlot.write(
+                    png,
+                    String.format(
+                            "TransferBench %s: %d clients, %d s per phase (pgbench %.0f tps)",
+                            java.time.LocalDate.now(), clients, duration.toSeconds(), pgbenchTps),
+                    plotted);
+            out.printf("plot: %s%n", png.getFileName());
             out.print(whereTimeGoes);
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
             sim.close();
