@@ -50,7 +50,11 @@ public final class CassandraNode implements AutoCloseable {
                 "-Dlogback.configurationFile=" + logback,
                 "-Dcassandra-foreground=yes",
                 "-Dcassandra.skip_wait_for_gossip_to_settle=0",
-                "-Dcassandra.ring_delay_ms=0",
+                // the ring delay is also how long a joining node's first gossip round (the "shadow round") waits for
+                // the seed: 0 is right for a lone node or the seed, but a second node on a busy machine then gives up
+                // at once ("Unable to gossip with any peers", seen in a cluster run); auto_bootstrap is off, so no
+                // other wait uses it here
+                "-Dcassandra.ring_delay_ms=" + (address.equals(seed) ? 0 : 30_000),
                 "-Dcassandra.shutdown_announce_in_ms=0",
                 "-Dcassandra.superuser_setup_delay_ms=0",
                 "-Dcassandra.test.ignore_sigar=true",
