@@ -31,7 +31,8 @@ final class MigrationLock implements AutoCloseable {
 
     static String createTable(String keyspace) {
         return "CREATE TABLE IF NOT EXISTS " + keyspace + "." + TABLE
-                + " (name text PRIMARY KEY, owner text, acquired_at timestamp)";
+                + " (name text PRIMARY KEY, owner text, acquired_at timestamp) WITH "
+                + Migrator.fixedId(keyspace, TABLE);
     }
 
     /** Waits, with growing pauses, until this owner holds the lock or {@code timeout} has passed. */

@@ -73,7 +73,8 @@ public final class Migrator {
         execute(MigrationLock.createTable(keyspace));
         execute("CREATE TABLE IF NOT EXISTS " + keyspace + "." + VERSION_TABLE
                 + " (version int PRIMARY KEY, description text, script text, checksum text,"
-                + " applied_at timestamp, applied_by text, execution_ms bigint)");
+                + " applied_at timestamp, applied_by text, execution_ms bigint) WITH "
+                + fixedId(keyspace, VERSION_TABLE));
         List<Integer> appliedNow = new ArrayList<>();
         MigrationLock lock = MigrationLock.acquire(session, keyspace, owner, lockTimeout);
         try {
@@ -97,6 +98,20 @@ public final class Migrator {
             log.info("keyspace {} is up to date at version {}", keyspace, currentVersion());
         }
         return appliedNow;
+    }
+
+    /**
+     * The table option that gives one of the migrator's own tables (created before the lock, by every process that
+     * starts) the same id whichever node creates it. Two processes starting at once on a cluster each send {@code
+     * CREATE TABLE IF NOT EXISTS} to a coordinator of their own; before the schema has spread, both coordinators
+     * create the table, and with random ids the two versions never merge: one process then finds no such table (seen
+     * on the three-node stack). With the same id the two creations are the same table.
+     */
+    static String fixedId(String keyspace, String table) {
+        return "id = '"
+                + java.util.UUID.nameUUIDFromBytes(
+                        (keyspace + "." + table).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + "'";
     }
 
     /** The highest applied version, 0 when none. */
@@ -138,13 +153,31 @@ public final class Migrator {
         return applied;
     }
 
-    /** Runs one schema statement and waits until every node agrees on the resulting schema. */
+    /**
+     * Runs one schema statement and waits until every node agrees on the schema. Also after a statement that changed
+     * nothing ({@code IF NOT EXISTS} of something another process just made): the driver waits for agreement only
+     * after a change of its own, and a node that has not yet heard of the other process's table answers "does not
+     * exist" to the next query it coordinates (seen on the three-node stack).
+     */
     private void execute(String cql) {
         var result = session.execute(cql);
-        if (!result.getExecutionInfo().isSchemaInAgreement()) {
-            if (!session.checkSchemaAgreement()) {
-                throw new IllegalStateException("nodes disagree on the schema after: " + cql);
+        if (result.getExecutionInfo().isSchemaInAgreement() && session.checkSchemaAgreement()) {
+            return;
+        }
+        long deadline = System.nanoTime() + SCHEMA_AGREEMENT_TIMEOUT.toNanos();
+        while (!session.checkSchemaAgreement()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "nodes still disagree on the schema " + SCHEMA_AGREEMENT_TIMEOUT + " after: " + cql);
+            }
+            try {
+                Thread.sleep(200); // polling the cluster's state: the driver has no wait for agreement of its own
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for schema agreement", e);
             }
         }
     }
+
+    private static final Duration SCHEMA_AGREEMENT_TIMEOUT = Duration.ofSeconds(60);
 }

@@ -105,6 +105,8 @@ public final class TransferBench {
                             "--wallet.rate-limit.capacity=1000000000",
                             "--wallet.rate-limit.refill-per-second=1000000000",
                             "--wallet.rate-limit.sign-up.capacity=1000000",
+                            // on here, and off for one A/B phase below (off is the application's default)
+                            "--management.observations.enable.spring.security=true",
                             "--logging.level.root=WARN",
                             "--logging.level.com.wallet=WARN");
             String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
@@ -141,6 +143,15 @@ public final class TransferBench {
                 untimed = load.run("uniform, query timing off", "transfers", duration, -1);
                 queryTimings.enabled(true);
             }
+            // what Spring Security's observations cost: the same phase with them off, as the application ships
+            var securityObservations = new java.util.concurrent.atomic.AtomicBoolean(true);
+            api.getBean(io.micrometer.observation.ObservationRegistry.class)
+                    .observationConfig()
+                    .observationPredicate(
+                            (name, context) -> securityObservations.get() || !name.startsWith("spring.security."));
+            securityObservations.set(false);
+            Result unobserved = load.run("uniform, no security observations", "transfers", duration, -1);
+            securityObservations.set(true);
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
             Result card0 = null;
             Result card0Hot = null;
@@ -191,7 +202,7 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
-            List<Result> results = new ArrayList<>(List.of(floor, uniform, hot));
+            List<Result> results = new ArrayList<>(List.of(floor, uniform, unobserved, hot));
             if (full) {
                 results.addAll(List.of(untimed, card0, card0Hot, card200, card200Hot));
             }
