@@ -37,7 +37,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * transfers to one hot receiver. Both loads come from a C client in its own process (pgbench, then wrk with {@code
  * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
- * -Dbench.seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
+ * -Dbench.seconds (20), -Dbench.warmup-seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
  * and the SQL replay: for A/B work).
  */
 public final class TransferBench {
@@ -105,8 +105,6 @@ public final class TransferBench {
                             "--wallet.rate-limit.capacity=1000000000",
                             "--wallet.rate-limit.refill-per-second=1000000000",
                             "--wallet.rate-limit.sign-up.capacity=1000000",
-                            // on here, and off for one A/B phase below (off is the application's default)
-                            "--management.observations.enable.spring.security=true",
                             "--logging.level.root=WARN",
                             "--logging.level.com.wallet=WARN");
             String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
@@ -127,7 +125,9 @@ public final class TransferBench {
                     payers.stream().map(u -> u.id() + " " + u.token()).toList());
             Wrk load = new Wrk(wrk, script, usersFile, payersFile, base, clients, cpu);
 
-            load.run("warm-up", "transfers", Duration.ofSeconds(5), -1);
+            // long enough for the JIT: after 5 s the first transfer phase still paid ~2 ms of API CPU per transfer for
+            // compilation (an A, B, A run measured 5.6, 3.4 and 3.4 ms), so earlier uniform figures were inflated
+            load.run("warm-up", "transfers", Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 20)), -1);
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             Profile profile = Profile.start(pgPort);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
@@ -143,15 +143,6 @@ public final class TransferBench {
                 untimed = load.run("uniform, query timing off", "transfers", duration, -1);
                 queryTimings.enabled(true);
             }
-            // what Spring Security's observations cost: the same phase with them off, as the application ships
-            var securityObservations = new java.util.concurrent.atomic.AtomicBoolean(true);
-            api.getBean(io.micrometer.observation.ObservationRegistry.class)
-                    .observationConfig()
-                    .observationPredicate(
-                            (name, context) -> securityObservations.get() || !name.startsWith("spring.security."));
-            securityObservations.set(false);
-            Result unobserved = load.run("uniform, no security observations", "transfers", duration, -1);
-            securityObservations.set(true);
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
             Result card0 = null;
             Result card0Hot = null;
@@ -202,7 +193,7 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
-            List<Result> results = new ArrayList<>(List.of(floor, uniform, unobserved, hot));
+            List<Result> results = new ArrayList<>(List.of(floor, uniform, hot));
             if (full) {
                 results.addAll(List.of(untimed, card0, card0Hot, card200, card200Hot));
             }
