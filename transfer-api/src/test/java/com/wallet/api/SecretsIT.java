@@ -81,7 +81,14 @@ class SecretsIT extends ApiIT.Base {
             root.detachAppender(captured);
         }
 
-        List<String> lines = captured.list.stream()
+        // background threads may still be appending: stop the appender and copy its list under its own lock
+        // (AppenderBase.doAppend is synchronized on the appender), or the stream below races them
+        List<ILoggingEvent> events;
+        synchronized (captured) {
+            captured.stop();
+            events = new ArrayList<>(captured.list);
+        }
+        List<String> lines = events.stream()
                 .map(e -> e.getFormattedMessage()
                         + (e.getThrowableProxy() != null ? ThrowableProxyUtil.asString(e.getThrowableProxy()) : ""))
                 .toList();
