@@ -102,17 +102,11 @@ public final class ClusterStack implements Stack {
                 brokerPorts,
                 nodes,
                 cqlPort);
-        // the brokers only answer once a majority of the quorum is up: all at once; the seed node first, then the
-        // other two together (a new, empty ring: no streaming)
+        // the brokers only answer once a majority of the quorum is up: all at once
         List<Runnable> starting = new ArrayList<>();
         starting.add(stack.postgres::start);
         brokers.forEach(b -> starting.add(b::start));
-        starting.add(() -> {
-            nodes.get(0).start();
-            EmbeddedStack.throwFirst(EmbeddedStack.inParallel(nodes.subList(1, NODES).stream()
-                    .<Runnable>map(n -> n::start)
-                    .toList()));
-        });
+        starting.add(stack::startCassandra);
         List<RuntimeException> failures = EmbeddedStack.inParallel(starting);
         if (!failures.isEmpty()) {
             stack.close();
@@ -155,29 +149,31 @@ public final class ClusterStack implements Stack {
     /** Every broker at once: the quorum loses its majority, as in a whole-cluster outage. */
     @Override
     public void stopKafka() {
-        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(
-                brokers.stream().<Runnable>map(b -> b::stop).toList()));
+        allAtOnce(brokers, KafkaBroker::stop);
     }
 
     /** All together: a broker only answers once a majority of the quorum is back. */
     @Override
     public void startKafka() {
-        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(
-                brokers.stream().<Runnable>map(b -> b::start).toList()));
+        allAtOnce(brokers, KafkaBroker::start);
     }
 
     @Override
     public void stopCassandra() {
-        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(
-                cassandra.stream().<Runnable>map(n -> n::stop).toList()));
+        allAtOnce(cassandra, CassandraNode::stop);
     }
 
-    /** The seed node first, then the other two together, as at {@link #start}. */
+    /** The seed node first, then the other two together (also at {@link #start}: a new ring, no streaming). */
     @Override
     public void startCassandra() {
         cassandra.get(0).start();
-        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(cassandra.subList(1, NODES).stream()
-                .<Runnable>map(n -> n::start)
+        allAtOnce(cassandra.subList(1, NODES), CassandraNode::start);
+    }
+
+    /** {@code action} on each server on a thread of its own; throws the first failure once all have ended. */
+    private static <T> void allAtOnce(List<T> servers, java.util.function.Consumer<T> action) {
+        EmbeddedStack.throwFirst(EmbeddedStack.inParallel(servers.stream()
+                .<Runnable>map(server -> () -> action.accept(server))
                 .toList()));
     }
 

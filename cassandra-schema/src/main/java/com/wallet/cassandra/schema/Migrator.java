@@ -160,10 +160,7 @@ public final class Migrator {
      * exist" to the next query it coordinates (seen on the three-node stack).
      */
     private void execute(String cql) {
-        var result = session.execute(cql);
-        if (result.getExecutionInfo().isSchemaInAgreement() && session.checkSchemaAgreement()) {
-            return;
-        }
+        session.execute(cql);
         long deadline = System.nanoTime() + SCHEMA_AGREEMENT_TIMEOUT.toNanos();
         while (!session.checkSchemaAgreement()) {
             if (System.nanoTime() > deadline) {
