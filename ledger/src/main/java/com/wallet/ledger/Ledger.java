@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
@@ -94,10 +95,20 @@ public final class Ledger {
             "id, account_id, kind, amount_cents, status, posted_cents, reference_id, expires_at,"
                     + " (status = 'pending' AND expires_at <= clock_timestamp()) AS overdue";
 
+    private final JdbcOperations operations;
     private final JdbcClient jdbc;
 
-    public Ledger(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    public Ledger(JdbcOperations jdbc) {
+        this.operations = jdbc;
+        this.jdbc = JdbcClient.create(jdbc);
+    }
+
+    /**
+     * An empty batch on the ledger's connection: the methods taking one add their statements to it instead of running
+     * them, so that a transaction's ledger work and its other statements reach PostgreSQL in one round trip.
+     */
+    public SqlBatch batch() {
+        return new SqlBatch(operations);
     }
 
     public AccountId openWallet(UUID userId) {
@@ -113,14 +124,29 @@ public final class Ledger {
      * absent from the map. Only the wallet rows are locked, not their owners' user rows.
      */
     public Map<UUID, LockedWallet> lockWallets(Collection<UUID> userIds) {
+        SqlBatch batch = batch();
+        SqlBatch.Rows<LockedWallet> wallets = lockWallets(batch, userIds);
+        batch.send();
+        return byUser(wallets.list());
+    }
+
+    /**
+     * {@link #lockWallets(Collection)} as a statement of {@code batch}: reads added after it run once the locks are
+     * granted, in the same round trip (with {@link #byUser} to key the rows by user).
+     */
+    public SqlBatch.Rows<LockedWallet> lockWallets(SqlBatch batch, Collection<UUID> userIds) {
         requireTransaction();
+        return batch.query(
+                "SELECT " + WALLET_COLUMNS + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
+                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(?) ORDER BY a.id FOR UPDATE OF a",
+                Ledger::wallet,
+                (Object) userIds.toArray(UUID[]::new));
+    }
+
+    /** Locked wallets by their owner, in the order they were locked. */
+    public static Map<UUID, LockedWallet> byUser(List<LockedWallet> wallets) {
         Map<UUID, LockedWallet> locked = new LinkedHashMap<>();
-        jdbc.sql("SELECT " + WALLET_COLUMNS + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(?) ORDER BY a.id FOR UPDATE OF a")
-                .param(userIds.toArray(UUID[]::new))
-                .query(Ledger::wallet)
-                .list()
-                .forEach(w -> locked.put(w.userId(), w));
+        wallets.forEach(w -> locked.put(w.userId(), w));
         return locked;
     }
 
@@ -152,13 +178,21 @@ public final class Ledger {
 
     /** Writes one balanced entry; refuses an unbalanced, empty or zero-line one before it reaches the database. */
     public UUID post(EntryKind kind, Reference reference, List<Line> lines) {
-        requireTransaction();
-        UUID entryId = UUID.randomUUID();
-        insert(entryId, kind, reference, lines);
+        SqlBatch batch = batch();
+        UUID entryId = post(batch, kind, reference, lines);
+        batch.send();
         return entryId;
     }
 
-    private void insert(UUID entryId, EntryKind kind, Reference reference, List<Line> lines) {
+    /** {@link #post(EntryKind, Reference, List)} as a statement of {@code batch}; it is written when that is sent. */
+    public UUID post(SqlBatch batch, EntryKind kind, Reference reference, List<Line> lines) {
+        requireTransaction();
+        UUID entryId = UUID.randomUUID();
+        insert(batch, entryId, kind, reference, lines);
+        return entryId;
+    }
+
+    private void insert(SqlBatch batch, UUID entryId, EntryKind kind, Reference reference, List<Line> lines) {
         Money sum = Money.ZERO;
         for (Line line : lines) {
             if (line.amount().isZero()) {
@@ -171,22 +205,21 @@ public final class Ledger {
                     + lines.size() + " summing to " + sum);
         }
         // the entry and its lines in one statement (one round trip); the lines go in the order given
-        jdbc.sql("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id, top_up_id)"
+        batch.add(
+                "WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id, top_up_id)"
                         + " VALUES (?, ?, ?, ?, ?))"
                         + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
                         + " SELECT ?, account_id, amount_cents"
                         + " FROM unnest(?::bigint[], ?::bigint[]) WITH ORDINALITY AS l(account_id, amount_cents, n)"
-                        + " ORDER BY n")
-                .params(
-                        entryId,
-                        kind.dbName(),
-                        reference.transferId(),
-                        reference.cashoutId(),
-                        reference.topUpId(),
-                        entryId,
-                        lines.stream().map(l -> l.account().value()).toArray(Long[]::new),
-                        lines.stream().map(l -> l.amount().cents()).toArray(Long[]::new))
-                .update();
+                        + " ORDER BY n",
+                entryId,
+                kind.dbName(),
+                reference.transferId(),
+                reference.cashoutId(),
+                reference.topUpId(),
+                entryId,
+                lines.stream().map(l -> l.account().value()).toArray(Long[]::new),
+                lines.stream().map(l -> l.amount().cents()).toArray(Long[]::new));
     }
 
     // ---- holds ----
@@ -273,7 +306,9 @@ public final class Ledger {
         List<Line> lines = new ArrayList<>();
         lines.add(new Line(hold.account(), amount.negate()));
         lines.addAll(credits);
-        insert(entryId, kind, reference, lines);
+        SqlBatch batch = batch();
+        insert(batch, entryId, kind, reference, lines);
+        batch.send();
         return entryId;
     }
 
@@ -310,15 +345,24 @@ public final class Ledger {
 
     /** Money of the bank debit {@code debitId} reached this wallet and is not settled yet. */
     public void addUnsettled(AccountId wallet, UUID debitId, Money amount) {
+        SqlBatch batch = batch();
+        addUnsettled(batch, wallet, debitId, amount);
+        batch.send();
+    }
+
+    /** {@link #addUnsettled(AccountId, UUID, Money)} as a statement of {@code batch}. */
+    public void addUnsettled(SqlBatch batch, AccountId wallet, UUID debitId, Money amount) {
         requireTransaction();
         if (!amount.isPositive()) {
             return;
         }
-        jdbc.sql("INSERT INTO unsettled_funds (account_id, debit_id, amount_cents) VALUES (?, ?, ?)"
+        batch.add(
+                "INSERT INTO unsettled_funds (account_id, debit_id, amount_cents) VALUES (?, ?, ?)"
                         + " ON CONFLICT (account_id, debit_id)"
-                        + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents")
-                .params(wallet.value(), debitId, amount.cents())
-                .update();
+                        + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents",
+                wallet.value(),
+                debitId,
+                amount.cents());
     }
 
     /**
@@ -328,6 +372,17 @@ public final class Ledger {
      * unsettled money.
      */
     public void carryUnsettled(LockedWallet from, Money spent, AccountId to) {
+        SqlBatch batch = batch();
+        carryUnsettled(batch, from, spent, to);
+        batch.send();
+    }
+
+    /**
+     * {@link #carryUnsettled(LockedWallet, Money, AccountId)} as one statement of {@code batch}: the sender's rows in
+     * debit order give what leaves until it is covered (a running sum), each part moves off the sender's row (deleted
+     * when used up) onto the receiver's.
+     */
+    public void carryUnsettled(SqlBatch batch, LockedWallet from, Money spent, AccountId to) {
         requireTransaction();
         if (!from.unsettled().isPositive() || !spent.isPositive()) {
             return;
@@ -337,38 +392,25 @@ public final class Ledger {
         if (!toMove.isPositive()) {
             return;
         }
-        List<Unsettled> rows = jdbc.sql("SELECT f.account_id, NULL::uuid, f.debit_id, f.amount_cents"
-                        + " FROM unsettled_funds f WHERE f.account_id = ? ORDER BY f.debit_id")
-                .param(from.accountId().value())
-                .query(Ledger::unsettled)
-                .list();
-        List<UUID> debits = new ArrayList<>();
-        List<Long> parts = new ArrayList<>();
-        for (Unsettled row : rows) {
-            if (!toMove.isPositive()) {
-                break;
-            }
-            Money part = row.amount().min(toMove);
-            debits.add(row.debitId());
-            parts.add(part.cents());
-            toMove = toMove.minus(part);
-        }
-        // every move in one statement: off the sender's rows (deleted when used up), onto the receiver's
-        jdbc.sql("WITH moved(debit_id, part) AS (SELECT * FROM unnest(?::uuid[], ?::bigint[])),"
+        batch.add(
+                "WITH src AS (SELECT debit_id, amount_cents,"
+                        + " (sum(amount_cents) OVER (ORDER BY debit_id))::bigint - amount_cents AS before"
+                        + " FROM unsettled_funds WHERE account_id = ?),"
+                        + " moved AS (SELECT debit_id, least(amount_cents, ?::bigint - before) AS part FROM src"
+                        + " WHERE before < ?::bigint),"
                         + " dec AS (UPDATE unsettled_funds f SET amount_cents = f.amount_cents - m.part FROM moved m"
                         + " WHERE f.account_id = ? AND f.debit_id = m.debit_id AND f.amount_cents > m.part),"
                         + " del AS (DELETE FROM unsettled_funds f USING moved m"
                         + " WHERE f.account_id = ? AND f.debit_id = m.debit_id AND f.amount_cents <= m.part)"
                         + " INSERT INTO unsettled_funds (account_id, debit_id, amount_cents)"
                         + " SELECT ?, debit_id, part FROM moved ON CONFLICT (account_id, debit_id)"
-                        + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents")
-                .params(
-                        debits.toArray(UUID[]::new),
-                        parts.toArray(Long[]::new),
-                        from.accountId().value(),
-                        from.accountId().value(),
-                        to.value())
-                .update();
+                        + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents",
+                from.accountId().value(),
+                toMove.cents(),
+                toMove.cents(),
+                from.accountId().value(),
+                from.accountId().value(),
+                to.value());
     }
 
     /** Where the unsettled money of a bank debit is now, by wallet. */

@@ -70,7 +70,7 @@ public class SettlementApplication {
 
     /** The ledger module: every posting of settlement goes through it. */
     @Bean
-    com.wallet.ledger.Ledger ledger(org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+    com.wallet.ledger.Ledger ledger(org.springframework.jdbc.core.JdbcTemplate jdbc) {
         return new com.wallet.ledger.Ledger(jdbc);
     }
 

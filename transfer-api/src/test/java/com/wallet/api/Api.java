@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -254,7 +253,7 @@ public final class Api {
     public void fund(Person user, long cents) {
         UUID debit = fundUnsettled(user, cents);
         new TransactionTemplate(new DataSourceTransactionManager(db.getDataSource()))
-                .executeWithoutResult(s -> new Ledger(JdbcClient.create(db)).release(debit));
+                .executeWithoutResult(s -> new Ledger(db).release(debit));
     }
 
     /** Like {@link #fund}, but the bank debit stays unsettled; returns the debit's id. */

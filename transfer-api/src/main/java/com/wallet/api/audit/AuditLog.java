@@ -1,6 +1,7 @@
 package com.wallet.api.audit;
 
 import com.wallet.api.web.RequestIdFilter;
+import com.wallet.ledger.SqlBatch;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.MDC;
@@ -46,6 +47,22 @@ public class AuditLog {
                 details);
     }
 
+    /** {@link #record} as a statement of {@code batch}: written with the batch's other statements when it is sent. */
+    public void record(
+            SqlBatch batch, UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
+        batch.add(
+                INSERT,
+                values(
+                        actorId == null ? "system" : "user",
+                        actorId,
+                        action,
+                        entityType,
+                        entityId,
+                        Outcome.SUCCEEDED,
+                        null,
+                        details));
+    }
+
     /** A request refused (a 4xx answer), in the caller's transaction after the refused work was rolled back. */
     public void recordRefusal(
             UUID actorId, String action, String entityType, Object entityId, String reason, Map<String, ?> details) {
@@ -77,19 +94,34 @@ public class AuditLog {
             Outcome outcome,
             String reason,
             Map<String, ?> details) {
-        jdbc.sql("INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, request_id,"
-                        + " client_address, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")
-                .params(
-                        actorType,
-                        actorId,
-                        action,
-                        entityType,
-                        entityId.toString(),
-                        MDC.get("request_id"),
-                        MDC.get(RequestIdFilter.CLIENT_ADDRESS),
-                        outcome.name().toLowerCase(java.util.Locale.ROOT),
-                        reason,
-                        json.writeValueAsString(details))
+        jdbc.sql(INSERT)
+                .params(values(actorType, actorId, action, entityType, entityId, outcome, reason, details))
                 .update();
+    }
+
+    private static final String INSERT = "INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id,"
+            + " request_id, client_address, outcome, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+
+    private Object[] values(
+            String actorType,
+            UUID actorId,
+            String action,
+            String entityType,
+            Object entityId,
+            Outcome outcome,
+            String reason,
+            Map<String, ?> details) {
+        return new Object[] {
+            actorType,
+            actorId,
+            action,
+            entityType,
+            entityId.toString(),
+            MDC.get("request_id"),
+            MDC.get(RequestIdFilter.CLIENT_ADDRESS),
+            outcome.name().toLowerCase(java.util.Locale.ROOT),
+            reason,
+            json.writeValueAsString(details)
+        };
     }
 }

@@ -4,6 +4,7 @@ import com.wallet.api.audit.AuditLog;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.ProblemBody;
+import com.wallet.ledger.SqlBatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,12 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -42,15 +47,29 @@ public class IdempotentExecutor {
     private static final Pattern KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
     private static final int ATTEMPTS = 5;
 
+    /** Where a refused action's writes are rolled back to; the key's row stays, to store the refusal. */
+    private static final String SAVEPOINT = "idempotent_action";
+
     private final JdbcClient jdbc;
+    private final JdbcOperations operations;
+    private final DataSource dataSource;
     private final TransactionTemplate tx;
     private final JsonMapper json;
     private final MeterRegistry meters;
     private final AuditLog audit;
 
-    IdempotentExecutor(JdbcClient jdbc, TransactionTemplate tx, JsonMapper json, MeterRegistry meters, AuditLog audit) {
+    IdempotentExecutor(
+            JdbcClient jdbc,
+            JdbcOperations operations,
+            DataSource dataSource,
+            TransactionTemplate tx,
+            JsonMapper json,
+            MeterRegistry meters,
+            AuditLog audit) {
         this.audit = audit;
         this.jdbc = jdbc;
+        this.operations = operations;
+        this.dataSource = dataSource;
         this.tx = tx;
         this.json = json;
         this.meters = meters;
@@ -67,19 +86,30 @@ public class IdempotentExecutor {
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> {
-                    int inserted = jdbc.sql("INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (?, ?, ?)"
-                                    + " ON CONFLICT DO NOTHING")
-                            .params(userId, key, hash)
-                            .update();
-                    if (inserted == 0) {
+                    // one round trip: the key, and a savepoint after it to undo the action's writes to if it is
+                    // refused (kept with its answer); SQL of our own, as Spring's savepoints would cost a round trip
+                    SqlBatch start = new SqlBatch(operations);
+                    SqlBatch.Rows<Boolean> inserted = start.query(
+                            "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (?, ?, ?)"
+                                    + " ON CONFLICT DO NOTHING RETURNING true",
+                            (rs, n) -> true,
+                            userId,
+                            key,
+                            hash);
+                    start.add("SAVEPOINT " + SAVEPOINT);
+                    start.send();
+                    if (inserted.list().isEmpty()) {
                         return replay(userId, key, hash);
                     }
-                    Object savepoint = status.createSavepoint();
                     StoredResponse response;
                     try {
                         response = action.get();
                     } catch (DomainException e) {
-                        status.rollbackToSavepoint(savepoint);
+                        jdbc.sql("ROLLBACK TO SAVEPOINT " + SAVEPOINT).update();
+                        // as Spring's own rollback to a savepoint does: the refusal passed through @Transactional
+                        // methods, which marked the transaction rollback-only; what they wrote is undone now
+                        ((ConnectionHolder) TransactionSynchronizationManager.getResource(dataSource))
+                                .resetRollbackOnly();
                         response = problem(e);
                         // the refusal is audited outside the refused work, committed with the stored answer
                         audit.recordRefusal(

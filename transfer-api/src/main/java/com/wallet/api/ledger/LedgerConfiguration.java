@@ -4,6 +4,7 @@ import com.wallet.ledger.Ledger;
 import com.wallet.ledger.LedgerInvariants;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The ledger module (plain Java) on the API's connection pool and transactions. */
@@ -11,7 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class LedgerConfiguration {
 
     @Bean
-    Ledger ledger(JdbcClient jdbc) {
+    Ledger ledger(JdbcTemplate jdbc) {
         return new Ledger(jdbc);
     }
 

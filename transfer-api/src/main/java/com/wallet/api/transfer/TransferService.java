@@ -16,6 +16,7 @@ import com.wallet.ledger.Ledger.Line;
 import com.wallet.ledger.Ledger.LockedWallet;
 import com.wallet.ledger.Ledger.Reference;
 import com.wallet.ledger.Money;
+import com.wallet.ledger.SqlBatch;
 import com.wallet.ledger.SystemAccount;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,10 +195,16 @@ public class TransferService {
         if (senderId.equals(request.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
         }
-        // one statement locks both wallets (ascending account id) and reads their owners' status
+        // one round trip: a statement locks both wallets (ascending account id) and reads their owners' status; the
+        // next one, run once the locks are granted, reads what the sender sent in the last day and week (so no
+        // concurrent transfer of this sender can slip past the limits) and its funding sources
         long lockStarted = System.nanoTime();
-        Map<UUID, LockedWallet> wallets = ledger.lockWallets(List.of(senderId, request.receiverId()));
+        SqlBatch locking = ledger.batch();
+        SqlBatch.Rows<LockedWallet> locked = ledger.lockWallets(locking, List.of(senderId, request.receiverId()));
+        SqlBatch.Rows<TransferRepository.Sender> senderRow = transfers.sender(locking, senderId);
+        locking.send();
         metrics.lockTook(System.nanoTime() - lockStarted);
+        Map<UUID, LockedWallet> wallets = Ledger.byUser(locked.list());
         LockedWallet from = wallets.get(senderId);
         LockedWallet to = wallets.get(request.receiverId());
         if (from.ownerFrozen()) {
@@ -221,8 +228,7 @@ public class TransferService {
         }
         Visibility visibility = Visibility.orDefault(request.visibility(), from.ownerDefaultVisibility());
 
-        // Under the sender's wallet lock: no concurrent transfer of this sender can slip past the limits.
-        TransferRepository.Sender sender = transfers.sender(senderId);
+        TransferRepository.Sender sender = senderRow.single();
         checkLimits(sender.sent(), amount, settings);
 
         TransferRepository.FundingSources sources = sender.sources();
@@ -262,19 +268,19 @@ public class TransferService {
                             funding.fee().cents()),
                     request.paymentRequestId(),
                     null);
-            var createdAt = transfers.insert(
+            // every write in one round trip: the transfer (and its bank debit), the ledger entry, where unsettled bank
+            // money now is (funds availability: it stays unsettled wherever it goes), the audit row
+            SqlBatch writes = ledger.batch();
+            SqlBatch.Rows<java.time.Instant> createdAt = transfers.insert(
+                    writes,
                     draft,
                     sources.bank()
                             .filter(bank -> funding.bank().isPositive())
                             .map(bank -> new TransferRepository.BankDebit(
                                     bankDebit, bank, funding.bank().cents())));
-            ledger.post(EntryKind.TRANSFER, Reference.transfer(transferId), lines(from, to, amount, funding));
-            // bank money that has not settled stays unsettled wherever it goes (funds availability)
-            ledger.carryUnsettled(from, funding.balance(), to.accountId());
-            ledger.addUnsettled(to.accountId(), bankDebit, funding.bank());
-            if (cardCharge != null) {
-                cardCharges.captured(cardCharge, transferId);
-            }
+            ledger.post(writes, EntryKind.TRANSFER, Reference.transfer(transferId), lines(from, to, amount, funding));
+            ledger.carryUnsettled(writes, from, funding.balance(), to.accountId());
+            ledger.addUnsettled(writes, to.accountId(), bankDebit, funding.bank());
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("receiver_id", to.userId());
             details.put("amount_cents", amount.cents());
@@ -282,7 +288,11 @@ public class TransferService {
             details.put("bank_cents", funding.bank().cents());
             details.put("card_cents", funding.card().cents());
             details.put("fee_cents", funding.fee().cents());
-            audit.record(senderId, "transfer.created", "transfer", transferId, details);
+            audit.record(writes, senderId, "transfer.created", "transfer", transferId, details);
+            writes.send();
+            if (cardCharge != null) {
+                cardCharges.captured(cardCharge, transferId);
+            }
             metrics.completed(funding, amount.cents());
             log.info(
                     "transfer {} of {} cents from {} to {} funded by {}",
@@ -291,7 +301,7 @@ public class TransferService {
                     senderId,
                     to.userId(),
                     funding.source());
-            return draft.createdAt(createdAt);
+            return draft.createdAt(createdAt.single());
         } finally {
             MDC.remove("transfer_id");
         }

@@ -4,6 +4,7 @@ import com.wallet.api.domain.TransferStatus;
 import com.wallet.api.domain.Visibility;
 import com.wallet.api.transfer.TransferView;
 import com.wallet.ledger.Money;
+import com.wallet.ledger.SqlBatch;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.jdbc.core.JdbcOperations;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -33,9 +35,27 @@ public class TransferRepository {
     public record BankDebit(UUID id, UUID paymentMethodId, long amountCents) {}
 
     private final JdbcClient jdbc;
+    private final JdbcOperations operations;
 
-    public TransferRepository(JdbcClient jdbc) {
+    public TransferRepository(JdbcClient jdbc, JdbcOperations operations) {
         this.jdbc = jdbc;
+        this.operations = operations;
+    }
+
+    /** {@link #sender(SqlBatch, UUID)} on its own. */
+    public Sender sender(UUID senderId) {
+        SqlBatch batch = new SqlBatch(operations);
+        SqlBatch.Rows<Sender> sender = sender(batch, senderId);
+        batch.send();
+        return sender.single();
+    }
+
+    /** {@link #insert(SqlBatch, TransferView, Optional)} on its own. */
+    public Instant insert(TransferView t, Optional<BankDebit> bankDebit) {
+        SqlBatch batch = new SqlBatch(operations);
+        SqlBatch.Rows<Instant> createdAt = insert(batch, t, bankDebit);
+        batch.send();
+        return createdAt.single();
     }
 
     /**
@@ -44,26 +64,28 @@ public class TransferRepository {
      * Each window is exact: the hourly totals of the whole hours inside it, plus the sender's transfers in the part of
      * its first hour that falls inside ({@code sent_by_hour}, V8).
      */
-    public Sender sender(UUID senderId) {
-        return jdbc.sql("WITH w AS (SELECT now() - interval '24 hours' AS day_start,"
-                        + " now() - interval '7 days' AS week_start),"
-                        + " h AS (SELECT day_start, week_start,"
-                        + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
-                        + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
-                        + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
-                        + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
-                        + " AND NOT removed AND verified AND disabled_reason IS NULL"
-                        + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
-                        + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                        + " AND NOT removed AND disabled_reason IS NULL) AS card"
-                        + " FROM h")
-                .param("u", senderId)
-                .query((rs, n) -> new Sender(
+    public SqlBatch.Rows<Sender> sender(SqlBatch batch, UUID senderId) {
+        return batch.query(
+                // the sender is the one parameter (p.u): a batch's statements share one positional parameter list
+                ("WITH p AS (SELECT CAST(? AS uuid) AS u), w AS (SELECT now() - interval '24 hours' AS day_start,"
+                                + " now() - interval '7 days' AS week_start),"
+                                + " h AS (SELECT day_start, week_start,"
+                                + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
+                                + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
+                                + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
+                                + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
+                                + " AND NOT removed AND verified AND disabled_reason IS NULL"
+                                + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
+                                + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
+                                + " AND NOT removed AND disabled_reason IS NULL) AS card"
+                                + " FROM h, p")
+                        .replace(":u", "p.u"),
+                (rs, n) -> new Sender(
                         new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
                         new FundingSources(
                                 Optional.ofNullable(rs.getObject("bank", UUID.class)),
-                                Optional.ofNullable(rs.getObject("card", UUID.class)))))
-                .single();
+                                Optional.ofNullable(rs.getObject("card", UUID.class)))),
+                senderId);
     }
 
     /**
@@ -118,34 +140,33 @@ public class TransferRepository {
      * Inserts the transfer, and with it (same statement) the pending bank debit that funds part of it if {@code
      * bankDebit} is given; returns the transfer's creation time as the database set it.
      */
-    public Instant insert(TransferView t, Optional<BankDebit> bankDebit) {
-        return jdbc.sql("WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
+    public SqlBatch.Rows<Instant> insert(SqlBatch batch, TransferView t, Optional<BankDebit> bankDebit) {
+        return batch.query(
+                "WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
                         + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id, refund_of)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, sender_id, created_at),"
                         + " debit AS (INSERT INTO external_charges (id, transfer_id, user_id, payment_method_id, kind,"
                         + " amount_cents) SELECT ?::uuid, t.id, t.sender_id, ?::uuid, 'bank_debit', ?::bigint FROM t"
                         + " WHERE ?::uuid IS NOT NULL)"
-                        + " SELECT created_at FROM t")
-                .params(
-                        t.id(),
-                        t.senderId(),
-                        t.receiverId(),
-                        t.amountCents(),
-                        t.funding().balanceCents(),
-                        t.funding().bankCents(),
-                        t.funding().cardCents(),
-                        t.funding().feeCents(),
-                        t.note(),
-                        t.visibility().wire(),
-                        t.status().wire(),
-                        t.paymentRequestId(),
-                        t.refundOf(),
-                        bankDebit.map(BankDebit::id).orElse(null),
-                        bankDebit.map(BankDebit::paymentMethodId).orElse(null),
-                        bankDebit.map(BankDebit::amountCents).orElse(null),
-                        bankDebit.map(BankDebit::paymentMethodId).orElse(null))
-                .query((rs, n) -> rs.getTimestamp(1).toInstant())
-                .single();
+                        + " SELECT created_at FROM t",
+                (rs, n) -> rs.getTimestamp(1).toInstant(),
+                t.id(),
+                t.senderId(),
+                t.receiverId(),
+                t.amountCents(),
+                t.funding().balanceCents(),
+                t.funding().bankCents(),
+                t.funding().cardCents(),
+                t.funding().feeCents(),
+                t.note(),
+                t.visibility().wire(),
+                t.status().wire(),
+                t.paymentRequestId(),
+                t.refundOf(),
+                bankDebit.map(BankDebit::id).orElse(null),
+                bankDebit.map(BankDebit::paymentMethodId).orElse(null),
+                bankDebit.map(BankDebit::amountCents).orElse(null),
+                bankDebit.map(BankDebit::paymentMethodId).orElse(null));
     }
 
     public Optional<TransferView> find(UUID id) {
