@@ -58,6 +58,8 @@ public final class SqlBatch {
     private final List<Object> params = new ArrayList<>();
     /** One entry per statement: the rows it answers with, or null for a statement whose answer is a count. */
     private final List<Rows<?>> answers = new ArrayList<>();
+    /** Run once the answers are in, in the order added: a statement's count or rows checked by its caller. */
+    private final List<Runnable> checks = new ArrayList<>();
 
     public SqlBatch(JdbcOperations jdbc) {
         this.jdbc = jdbc;
@@ -78,6 +80,15 @@ public final class SqlBatch {
         return rows;
     }
 
+    /**
+     * Runs {@code check} right after the batch has been sent (in the order added), to check a statement's answer:
+     * a write that must have touched exactly one row, say. What it throws is thrown by {@link #send}.
+     */
+    public SqlBatch then(Runnable check) {
+        checks.add(check);
+        return this;
+    }
+
     public boolean isEmpty() {
         return answers.isEmpty();
     }
@@ -90,9 +101,11 @@ public final class SqlBatch {
         String sql = text.toString();
         Object[] values = params.toArray();
         List<Rows<?>> expected = new ArrayList<>(answers);
+        List<Runnable> then = new ArrayList<>(checks);
         text.setLength(0);
         params.clear();
         answers.clear();
+        checks.clear();
         jdbc.execute(sql, (PreparedStatement ps) -> {
             for (int i = 0; i < values.length; i++) {
                 // as JdbcTemplate binds plain arguments
@@ -107,6 +120,7 @@ public final class SqlBatch {
             }
             return null;
         });
+        then.forEach(Runnable::run);
     }
 
     private static <T> void read(Rows<T> rows, boolean isRows, PreparedStatement ps, int statement)

@@ -73,6 +73,34 @@ class ConcurrencyIT extends ApiIT.Base {
         LedgerInvariants.assertHold(db);
     }
 
+    /**
+     * The limits are read in the same round trip as the wallet locks, by a statement that runs once the locks are
+     * granted: it must see every transfer of the sender committed before that, or concurrent transfers would each
+     * pass the limit on the same old sum.
+     */
+    @Test
+    void concurrentTransfersOfOneSenderNeverPassTheDailyLimitTogether() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        for (int i = 0; i < 3; i++) {
+            api.fund(alice, 500_000); // 1,500,000 in all: enough for five of the transfers below
+        }
+
+        // the daily limit is 1,000,000: three of 300,000 fit, a fourth would not
+        List<Api.Response> responses = Concurrently.run(
+                16,
+                i -> () ->
+                        api.transfer(alice, bob.id(), 300_000, UUID.randomUUID().toString()));
+
+        assertThat(responses.stream().filter(r -> r.status() == 201)).hasSize(3);
+        assertThat(responses.stream().filter(r -> r.status() != 201))
+                .hasSize(13)
+                .allSatisfy(r -> assertThat(r.problemType()).isEqualTo(Api.PROBLEMS + "limit-exceeded"));
+        assertThat(api.balance(alice)).isEqualTo(600_000);
+        assertThat(api.balance(bob)).isEqualTo(900_000);
+        LedgerInvariants.assertHold(db);
+    }
+
     @Test
     void twentyCopiesOfOneRequestMoveMoneyOnceAndAllGetTheSameAnswer() throws Exception {
         Api.Person alice = api.newUser("alice");

@@ -6,6 +6,7 @@ import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.common.partners.PartnerRefusedException;
 import com.wallet.common.partners.PartnerUnavailableException;
+import com.wallet.ledger.SqlBatch;
 import jakarta.annotation.PreDestroy;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +105,22 @@ public class CardCharges {
         if (updated != 1) {
             throw new IllegalStateException("card charge " + chargeId + " was resolved while its transfer ran");
         }
+    }
+
+    /** {@link #captured(UUID, UUID)} as a statement of {@code batch} (after the transfer's insert), checked once sent. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void captured(SqlBatch batch, UUID chargeId, UUID transferId) {
+        SqlBatch.Rows<UUID> updated = batch.query(
+                "UPDATE card_charges SET status = 'captured', transfer_id = ?, updated_at = now()"
+                        + " WHERE id = ? AND status = 'started' RETURNING id",
+                (rs, n) -> rs.getObject(1, UUID.class),
+                transferId,
+                chargeId);
+        batch.then(() -> {
+            if (updated.list().size() != 1) {
+                throw new IllegalStateException("card charge " + chargeId + " was resolved while its transfer ran");
+            }
+        });
     }
 
     /** Charges left {@code started} (or {@code voiding}) longer than any request can take. */

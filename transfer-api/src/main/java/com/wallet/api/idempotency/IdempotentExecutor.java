@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -81,6 +82,16 @@ public class IdempotentExecutor {
      * @param action runs inside the transaction and returns the success response
      */
     public StoredResponse execute(UUID userId, String key, String request, Supplier<StoredResponse> action) {
+        return executeBatched(userId, key, request, writes -> action.get());
+    }
+
+    /**
+     * {@link #execute} for an action that adds its writes to a batch instead of sending them: they reach PostgreSQL
+     * with the stored response, in one round trip, after the action has returned; a refused action's batch is dropped
+     * unsent. What a write's failure throws is thrown here, as from the action.
+     */
+    public StoredResponse executeBatched(
+            UUID userId, String key, String request, Function<SqlBatch, StoredResponse> action) {
         checkKey(key);
         String hash = sha256(request);
         for (int attempt = 1; ; attempt++) {
@@ -102,9 +113,11 @@ public class IdempotentExecutor {
                         return replay(userId, key, hash);
                     }
                     StoredResponse response;
+                    SqlBatch writes = new SqlBatch(operations);
                     try {
-                        response = action.get();
+                        response = action.apply(writes);
                     } catch (DomainException e) {
+                        writes = new SqlBatch(operations);
                         jdbc.sql("ROLLBACK TO SAVEPOINT " + SAVEPOINT).update();
                         // as Spring's own rollback to a savepoint does: the refusal passed through @Transactional
                         // methods, which marked the transaction rollback-only; what they wrote is undone now
@@ -120,10 +133,15 @@ public class IdempotentExecutor {
                                 e.problem().name().toLowerCase(java.util.Locale.ROOT),
                                 Map.of("status", response.status()));
                     }
-                    jdbc.sql("UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
-                                    + " WHERE user_id = ? AND key = ?")
-                            .params(response.status(), response.contentType(), response.body(), userId, key)
-                            .update();
+                    writes.add(
+                            "UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
+                                    + " WHERE user_id = ? AND key = ?",
+                            response.status(),
+                            response.contentType(),
+                            response.body(),
+                            userId,
+                            key);
+                    writes.send();
                     return response;
                 });
             } catch (TransientDataAccessException e) {

@@ -121,13 +121,14 @@ class TransferController {
         }
         TransferService.SendMoney payment =
                 new TransferService.SendMoney(receiver, body.amountCents(), body.note(), shown, null);
+        // the transfer's writes go to PostgreSQL with the stored response, in one round trip
         return transfers
-                .execute(
+                .executeBatched(
                         me,
                         key,
                         request,
                         Optional.of(payment),
-                        card -> idempotency.json(201, transfers.send(me, payment, card)))
+                        (card, writes) -> idempotency.json(201, transfers.send(me, payment, card, writes)))
                 .toResponseEntity();
     }
 

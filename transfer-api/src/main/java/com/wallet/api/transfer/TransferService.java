@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,6 +103,19 @@ public class TransferService {
             String request,
             Optional<SendMoney> payment,
             Function<CardFunding, StoredResponse> money) {
+        return executeBatched(payer, key, request, payment, (card, writes) -> money.apply(card));
+    }
+
+    /**
+     * {@link #execute} for a {@code money} action that adds its writes to the batch it is given: they reach
+     * PostgreSQL with the stored response, in one round trip ({@link IdempotentExecutor#executeBatched}).
+     */
+    public StoredResponse executeBatched(
+            UUID payer,
+            String key,
+            String request,
+            Optional<SendMoney> payment,
+            BiFunction<CardFunding, SqlBatch, StoredResponse> money) {
         IdempotentExecutor.checkKey(key);
         for (int attempt = 1; ; attempt++) {
             // one round trip: is the key used, and what would the waterfall need without a lock
@@ -117,7 +131,8 @@ public class TransferService {
                     payment.map(p -> chargeIfNeeded(payer, p, preflight)).orElse(CardFunding.NONE);
             boolean captured = false;
             try {
-                StoredResponse response = idempotency.execute(payer, key, request, () -> money.apply(card));
+                StoredResponse response =
+                        idempotency.executeBatched(payer, key, request, writes -> money.apply(card, writes));
                 captured = !response.replayed() && response.status() == 201;
                 return response;
             } catch (FundingChanged e) {
@@ -178,9 +193,22 @@ public class TransferService {
     /** Runs inside the caller's transaction (the idempotency key's), with what was charged to the card before it. */
     @Transactional(propagation = Propagation.MANDATORY)
     public TransferView send(UUID senderId, SendMoney request, CardFunding card) {
+        SqlBatch writes = ledger.batch();
+        TransferView sent = send(senderId, request, card, writes);
+        writes.send();
+        return sent;
+    }
+
+    /**
+     * {@link #send(UUID, SendMoney, CardFunding)} with its writes (the transfer, its ledger entry, where unsettled
+     * money now is, the card's capture, the audit row) added to {@code writes} for the caller to send: nothing is
+     * written until then. The wallets stay locked (this transaction holds them) and every check has been made.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public TransferView send(UUID senderId, SendMoney request, CardFunding card, SqlBatch writes) {
         long started = System.nanoTime();
         try {
-            TransferView sent = doSend(senderId, request, card);
+            TransferView sent = doSend(senderId, request, card, writes);
             metrics.totalTook(System.nanoTime() - started);
             return sent;
         } catch (DomainException e) {
@@ -189,7 +217,7 @@ public class TransferService {
         }
     }
 
-    private TransferView doSend(UUID senderId, SendMoney request, CardFunding card) {
+    private TransferView doSend(UUID senderId, SendMoney request, CardFunding card, SqlBatch writes) {
         Money amount = Money.ofCents(request.amountCents());
         settings.requireAmountAllowed(request.amountCents());
         if (senderId.equals(request.receiverId())) {
@@ -260,7 +288,8 @@ public class TransferService {
                     request.note(),
                     visibility,
                     TransferStatus.COMPLETED,
-                    null,
+                    // dated under the sender's lock, so the response is complete before anything is written
+                    sender.now(),
                     new TransferView.FundingView(
                             funding.balance().cents(),
                             funding.bank().cents(),
@@ -268,10 +297,9 @@ public class TransferService {
                             funding.fee().cents()),
                     request.paymentRequestId(),
                     null);
-            // every write in one round trip: the transfer (and its bank debit), the ledger entry, where unsettled bank
-            // money now is (funds availability: it stays unsettled wherever it goes), the audit row
-            SqlBatch writes = ledger.batch();
-            SqlBatch.Rows<java.time.Instant> createdAt = transfers.insert(
+            // every write in one batch: the transfer (and its bank debit), the ledger entry, where unsettled bank
+            // money now is (funds availability: it stays unsettled wherever it goes), the card's capture, the audit row
+            transfers.insert(
                     writes,
                     draft,
                     sources.bank()
@@ -288,11 +316,10 @@ public class TransferService {
             details.put("bank_cents", funding.bank().cents());
             details.put("card_cents", funding.card().cents());
             details.put("fee_cents", funding.fee().cents());
-            audit.record(writes, senderId, "transfer.created", "transfer", transferId, details);
-            writes.send();
             if (cardCharge != null) {
-                cardCharges.captured(cardCharge, transferId);
+                cardCharges.captured(writes, cardCharge, transferId);
             }
+            audit.record(writes, senderId, "transfer.created", "transfer", transferId, details);
             metrics.completed(funding, amount.cents());
             log.info(
                     "transfer {} of {} cents from {} to {} funded by {}",
@@ -301,7 +328,7 @@ public class TransferService {
                     senderId,
                     to.userId(),
                     funding.source());
-            return draft.createdAt(createdAt.single());
+            return draft;
         } finally {
             MDC.remove("transfer_id");
         }

@@ -38,7 +38,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
  * -Dbench.seconds (20), -Dbench.warmup-seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
- * and the SQL replay: for A/B work).
+ * and the SQL replay: for A/B work), -Dbench.profile=hot (say where the time goes in the hot receiver's phase, not the
+ * uniform one).
  */
 public final class TransferBench {
 
@@ -79,6 +80,7 @@ public final class TransferBench {
                 .serverConfig("pg_stat_statements.track", "all");
         postgres.start();
         ConfigurableApplicationContext api = null;
+        com.wallet.sim.PartnerSimulator sim = null;
         try {
             com.wallet.stack.BenchResults.out()
                     .printf(
@@ -91,7 +93,7 @@ public final class TransferBench {
 
             // command-line arguments: they outrank application.yaml (builder "properties" would not)
             // the card network: the project's simulator in this JVM, its latency a knob per phase
-            com.wallet.sim.PartnerSimulator sim = com.wallet.sim.PartnerSimulator.start(0);
+            sim = com.wallet.sim.PartnerSimulator.start(0);
             api = new SpringApplicationBuilder(TransferApiApplication.class)
                     .profiles("local")
                     .run(
@@ -129,10 +131,12 @@ public final class TransferBench {
             // compilation (an A, B, A run measured 5.6, 3.4 and 3.4 ms), so earlier uniform figures were inflated
             load.run("warm-up", "transfers", Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 20)), -1);
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
-            Profile profile = Profile.start(pgPort);
+            // -Dbench.profile=hot: where the time goes in the hot receiver's phase instead of the uniform one
+            boolean profileHot = "hot".equals(System.getProperty("bench.profile", "uniform"));
+            Path flameGraph = com.wallet.stack.BenchResults.file().resolveSibling("transfer-flamegraph.html");
+            Profile profile = profileHot ? null : Profile.start(pgPort);
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
-            String whereTimeGoes = profile.stop(
-                    uniform.ok(), com.wallet.stack.BenchResults.file().resolveSibling("transfer-flamegraph.html"));
+            String whereTimeGoes = profileHot ? "" : profile.stop(uniform.ok(), flameGraph, "uniform pairs");
             // -Dbench.phases=quick: only the floor, the balance-funded phases and the SQL replay (for A/B work)
             boolean full = !"quick".equals(System.getProperty("bench.phases", "all"));
             Result untimed = null;
@@ -143,7 +147,11 @@ public final class TransferBench {
                 untimed = load.run("uniform, query timing off", "transfers", duration, -1);
                 queryTimings.enabled(true);
             }
+            Profile hotProfile = profileHot ? Profile.start(pgPort) : null;
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
+            if (profileHot) {
+                whereTimeGoes = hotProfile.stop(hot.ok(), flameGraph, "one hot receiver");
+            }
             Result card0 = null;
             Result card0Hot = null;
             Result card200 = null;
@@ -244,10 +252,13 @@ public final class TransferBench {
             out.printf("plot: %s%n", png.getFileName());
             out.print(whereTimeGoes);
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
-            sim.close();
         } finally {
             if (api != null) {
                 api.close();
+            }
+            if (sim != null) {
+                // its HTTP server's thread would keep Maven's JVM waiting after a failure
+                sim.close();
             }
             postgres.close();
         }
@@ -371,7 +382,7 @@ public final class TransferBench {
                     profiler.getClass().getMethod("execute", String.class).invoke(profiler, command);
         }
 
-        String stop(long calls, Path flameGraph) throws Exception {
+        String stop(long calls, Path flameGraph, String phase) throws Exception {
             Map<String, Long> ticks = ticksByThread();
             threadTicks.forEach((name, before) -> ticks.merge(name, -before, Long::sum));
             String collapsed = null;
@@ -381,12 +392,13 @@ public final class TransferBench {
                 if (System.getProperty("bench.collapsed") != null) {
                     Files.writeString(Path.of(System.getProperty("bench.collapsed")), collapsed);
                 }
-                asyncProfiler(
-                        profiler, "flamegraph,total,title=TransferBench: transfers, uniform pairs,file=" + flameGraph);
+                asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase + ",file=" + flameGraph);
             }
             StringBuilder out = new StringBuilder();
-            out.append(String.format("%nwhere a transfer's PostgreSQL time goes (uniform pairs, pg_stat_statements,"
-                    + " execution time per transfer; top level and nested):%n"));
+            out.append(String.format(
+                    "%nwhere a transfer's PostgreSQL time goes (%s, pg_stat_statements,"
+                            + " execution time per transfer; top level and nested):%n",
+                    phase));
             try (Connection c = connect(pgPort);
                     Statement s = c.createStatement();
                     var rs = s.executeQuery("SELECT calls, total_exec_time,"
@@ -413,7 +425,7 @@ public final class TransferBench {
                         totalCalls / (double) calls, totalMs / calls));
                 rows.forEach(out::append);
             }
-            out.append(String.format("where the API's CPU goes (uniform pairs, /proc per thread, ms per transfer):%n"));
+            out.append(String.format("where the API's CPU goes (%s, /proc per thread, ms per transfer):%n", phase));
             ticks.entrySet().stream()
                     .filter(en -> en.getValue() > 0)
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
@@ -575,8 +587,9 @@ public final class TransferBench {
 
     /**
      * The transfer's own statements ({@code bench/transfer.sql}) replayed by pgbench on the API's database, between
-     * 200 users of their own (inserted here, each with a wallet and a verified default bank account), so their
-     * history starts empty as the API phases' did: what PostgreSQL alone does with transfers, without HTTP or a JVM.
+     * 200 users of their own (inserted here, each with a wallet holding $10,000 of unsettled bank money, a verified
+     * default bank account and a rate-limit bucket), so their history starts empty as the API phases' did: what
+     * PostgreSQL alone does with transfers, without HTTP or a JVM.
      */
     private static double runTransferSql(String pgbench, int port, int clients, Duration duration, Path dir)
             throws Exception {
@@ -584,9 +597,11 @@ public final class TransferBench {
                         DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/wallet", "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE bench_users (n int PRIMARY KEY, id uuid NOT NULL, bank uuid NOT NULL,"
-                    + " account bigint)");
-            s.execute("INSERT INTO bench_users (n, id, bank) SELECT g, gen_random_uuid(), gen_random_uuid()"
-                    + " FROM generate_series(1, 200) g");
+                    + " account bigint, bucket text NOT NULL)");
+            s.execute("INSERT INTO bench_users (n, id, bank, bucket) SELECT g, gen_random_uuid(), gen_random_uuid(),"
+                    + " 'replay-' || g FROM generate_series(1, 200) g");
+            s.execute("INSERT INTO rate_limit_buckets (id, state, expires_at) SELECT bucket, '\\x00', 9000000000000"
+                    + " FROM bench_users");
             s.execute("INSERT INTO users (id, username, email, password_hash, display_name)"
                     + " SELECT id, 'replay_' || n, 'replay_' || n || '@example.com', 'x', 'Replay ' || n"
                     + " FROM bench_users");
@@ -596,6 +611,16 @@ public final class TransferBench {
                     + " account_type, verified, is_default) SELECT bank, id, 'bank', '6789', '091000019', '\\x00',"
                     + " 'checking', true, true"
                     + " FROM bench_users");
+            // $10,000 each, all of it from bank debits that have not settled (200 of them, in every wallet), posted
+            // as a top-up so the ledger still balances: the API phases' users hold their money the same way
+            s.execute(
+                    "INSERT INTO ledger_entries (id, kind) VALUES ('00000000-0000-0000-0000-0000000bec01', 'top_up')");
+            s.execute(
+                    "INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                            + " SELECT '00000000-0000-0000-0000-0000000bec01'::uuid, account, 1000000 FROM bench_users"
+                            + " UNION ALL SELECT '00000000-0000-0000-0000-0000000bec01'::uuid, 1, -1000000 * count(*) FROM bench_users");
+            s.execute("INSERT INTO unsettled_funds (account_id, debit_id, amount_cents) SELECT b.account, d.id, 5000"
+                    + " FROM bench_users b, (SELECT gen_random_uuid() AS id FROM generate_series(1, 200)) d");
         }
         Path script = dir.resolve("transfer.sql");
         try (var in = TransferBench.class.getResourceAsStream("/bench/transfer.sql")) {

@@ -28,8 +28,13 @@ public class TransferRepository {
     /** Sums of what a sender sent in the last 24 hours and 7 days. */
     public record Sent(long lastDayCents, long lastWeekCents) {}
 
-    /** What sending money needs to know of the sender besides the wallet. */
-    public record Sender(Sent sent, FundingSources sources) {}
+    /**
+     * What sending money needs to know of the sender besides the wallet.
+     *
+     * @param now the database's clock when this was read, after the sender's wallet lock was granted: the time a
+     *     transfer decided under that lock is dated (later than every transfer of the sender committed before it)
+     */
+    public record Sender(Sent sent, FundingSources sources, Instant now) {}
 
     /** The part of a transfer to be debited from the sender's bank account by ACH. */
     public record BankDebit(UUID id, UUID paymentMethodId, long amountCents) {}
@@ -77,14 +82,15 @@ public class TransferRepository {
                                 + " AND NOT removed AND verified AND disabled_reason IS NULL"
                                 + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                                 + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                                + " AND NOT removed AND disabled_reason IS NULL) AS card"
-                                + " FROM h, p")
+                                + " AND NOT removed AND disabled_reason IS NULL) AS card,"
+                                + " clock_timestamp() AS now FROM h, p")
                         .replace(":u", "p.u"),
                 (rs, n) -> new Sender(
                         new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
                         new FundingSources(
                                 Optional.ofNullable(rs.getObject("bank", UUID.class)),
-                                Optional.ofNullable(rs.getObject("card", UUID.class)))),
+                                Optional.ofNullable(rs.getObject("card", UUID.class))),
+                        rs.getTimestamp("now").toInstant()),
                 senderId);
     }
 
@@ -138,13 +144,15 @@ public class TransferRepository {
 
     /**
      * Inserts the transfer, and with it (same statement) the pending bank debit that funds part of it if {@code
-     * bankDebit} is given; returns the transfer's creation time as the database set it.
+     * bankDebit} is given; returns the transfer's creation time: {@code t.createdAt()} if set (a time read under the
+     * sender's lock, {@link Sender#now}), else the database's clock at the insert.
      */
     public SqlBatch.Rows<Instant> insert(SqlBatch batch, TransferView t, Optional<BankDebit> bankDebit) {
         return batch.query(
                 "WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
-                        + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id, refund_of)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, sender_id, created_at),"
+                        + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id, refund_of,"
+                        + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                        + " coalesce(?::timestamptz, clock_timestamp())) RETURNING id, sender_id, created_at),"
                         + " debit AS (INSERT INTO external_charges (id, transfer_id, user_id, payment_method_id, kind,"
                         + " amount_cents) SELECT ?::uuid, t.id, t.sender_id, ?::uuid, 'bank_debit', ?::bigint FROM t"
                         + " WHERE ?::uuid IS NOT NULL)"
@@ -163,6 +171,7 @@ public class TransferRepository {
                 t.status().wire(),
                 t.paymentRequestId(),
                 t.refundOf(),
+                t.createdAt() == null ? null : Timestamp.from(t.createdAt()),
                 bankDebit.map(BankDebit::id).orElse(null),
                 bankDebit.map(BankDebit::paymentMethodId).orElse(null),
                 bankDebit.map(BankDebit::amountCents).orElse(null),
