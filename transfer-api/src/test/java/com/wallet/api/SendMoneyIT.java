@@ -15,6 +15,42 @@ class SendMoneyIT extends ApiIT.Base {
     @Autowired
     SentTotalsPurge purge;
 
+    /**
+     * Unsettled bank money goes with a payment, debit by debit in debit order, settled money leaving first: here it is
+     * spread over twelve debits and the payment takes eleven of them.
+     */
+    @Test
+    void unsettledMoneyFromManyDebitsMovesWithThePaymentDebitByDebit() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        for (int i = 0; i < 12; i++) {
+            api.fundUnsettled(alice, 100); // twelve bank debits of 100 cents, none settled
+        }
+        api.fund(alice, 30); // and 30 cents of settled money
+
+        Api.Response r = api.transfer(alice, bob.id(), 1_130, UUID.randomUUID().toString());
+
+        assertThat(r.status()).isEqualTo(201);
+        // the 30 settled cents leave first; 1,100 of the 1,200 unsettled follow, so 100 stay with alice
+        assertThat(unsettled(alice)).isEqualTo(100);
+        assertThat(unsettled(bob)).isEqualTo(1_100);
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM unsettled_funds f JOIN ledger_accounts a ON a.id = f.account_id"
+                                + " WHERE a.user_id = ?",
+                        Long.class,
+                        bob.id()))
+                .as("bob's unsettled money is of eleven debits")
+                .isEqualTo(11);
+        LedgerInvariants.assertHold(db);
+    }
+
+    private long unsettled(Api.Person user) {
+        return api.get("/v1/me/wallet", user.token())
+                .json()
+                .path("unsettled_cents")
+                .asLong();
+    }
+
     @Test
     void aTransferFromTheBalanceMovesExactlyTheAmount() {
         Api.Person alice = api.newUser("alice");
