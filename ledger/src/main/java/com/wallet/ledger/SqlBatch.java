@@ -89,10 +89,6 @@ public final class SqlBatch {
         return this;
     }
 
-    public boolean isEmpty() {
-        return answers.isEmpty();
-    }
-
     /** Sends every statement added so far in one round trip, reads their answers and empties the batch. */
     public void send() {
         if (answers.isEmpty()) {

@@ -36,7 +36,21 @@ public class AuditLog {
 
     /** A change that happened, by a user (or the system when {@code actorId} is null). */
     public void record(UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
-        insert(
+        jdbc.sql(INSERT)
+                .params(succeeded(actorId, action, entityType, entityId, details))
+                .update();
+    }
+
+    /** {@link #record} as a statement of {@code batch}: written with the batch's other statements when it is sent. */
+    public void record(
+            SqlBatch batch, UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
+        batch.add(INSERT, succeeded(actorId, action, entityType, entityId, details));
+    }
+
+    /** The row of a change that happened ({@link #record}). */
+    private Object[] succeeded(
+            UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
+        return values(
                 actorId == null ? "system" : "user",
                 actorId,
                 action,
@@ -45,22 +59,6 @@ public class AuditLog {
                 Outcome.SUCCEEDED,
                 null,
                 details);
-    }
-
-    /** {@link #record} as a statement of {@code batch}: written with the batch's other statements when it is sent. */
-    public void record(
-            SqlBatch batch, UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
-        batch.add(
-                INSERT,
-                values(
-                        actorId == null ? "system" : "user",
-                        actorId,
-                        action,
-                        entityType,
-                        entityId,
-                        Outcome.SUCCEEDED,
-                        null,
-                        details));
     }
 
     /** A request refused (a 4xx answer), in the caller's transaction after the refused work was rolled back. */

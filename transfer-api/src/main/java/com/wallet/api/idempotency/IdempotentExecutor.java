@@ -51,6 +51,9 @@ public class IdempotentExecutor {
     /** Where a refused action's writes are rolled back to; the key's row stays, to store the refusal. */
     private static final String SAVEPOINT = "idempotent_action";
 
+    private static final String STORE_RESPONSE = "UPDATE idempotency_keys SET response_status = ?, response_type = ?,"
+            + " response_body = ? WHERE user_id = ? AND key = ?";
+
     private final JdbcClient jdbc;
     private final JdbcOperations operations;
     private final DataSource dataSource;
@@ -133,14 +136,7 @@ public class IdempotentExecutor {
                                 e.problem().name().toLowerCase(java.util.Locale.ROOT),
                                 Map.of("status", response.status()));
                     }
-                    writes.add(
-                            "UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
-                                    + " WHERE user_id = ? AND key = ?",
-                            response.status(),
-                            response.contentType(),
-                            response.body(),
-                            userId,
-                            key);
+                    writes.add(STORE_RESPONSE, response.status(), response.contentType(), response.body(), userId, key);
                     writes.send();
                     return response;
                 });
@@ -216,8 +212,7 @@ public class IdempotentExecutor {
      * transaction.
      */
     public void overwrite(UUID userId, String key, StoredResponse response) {
-        jdbc.sql("UPDATE idempotency_keys SET response_status = ?, response_type = ?, response_body = ?"
-                        + " WHERE user_id = ? AND key = ?")
+        jdbc.sql(STORE_RESPONSE)
                 .params(response.status(), response.contentType(), response.body(), userId, key)
                 .update();
     }

@@ -64,6 +64,25 @@ public class TransferRepository {
     }
 
     /**
+     * {@link #sender}'s query, built once. The sender is its one parameter ({@code p.u}): a batch's statements share
+     * one positional parameter list.
+     */
+    private static final String SENDER =
+            ("WITH p AS (SELECT CAST(? AS uuid) AS u), w AS (SELECT now() - interval '24 hours' AS day_start,"
+                            + " now() - interval '7 days' AS week_start),"
+                            + " h AS (SELECT day_start, week_start,"
+                            + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
+                            + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
+                            + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
+                            + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
+                            + " AND NOT removed AND verified AND disabled_reason IS NULL"
+                            + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
+                            + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
+                            + " AND NOT removed AND disabled_reason IS NULL) AS card,"
+                            + " clock_timestamp() AS now FROM h, p")
+                    .replace(":u", "p.u");
+
+    /**
      * What the sender sent in the last day and week, and the funding sources beyond the wallet, in one query. Run it
      * after locking the sender's wallet: the sums then include every transfer committed before the lock was granted.
      * Each window is exact: the hourly totals of the whole hours inside it, plus the sender's transfers in the part of
@@ -71,20 +90,7 @@ public class TransferRepository {
      */
     public SqlBatch.Rows<Sender> sender(SqlBatch batch, UUID senderId) {
         return batch.query(
-                // the sender is the one parameter (p.u): a batch's statements share one positional parameter list
-                ("WITH p AS (SELECT CAST(? AS uuid) AS u), w AS (SELECT now() - interval '24 hours' AS day_start,"
-                                + " now() - interval '7 days' AS week_start),"
-                                + " h AS (SELECT day_start, week_start,"
-                                + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
-                                + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
-                                + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
-                                + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
-                                + " AND NOT removed AND verified AND disabled_reason IS NULL"
-                                + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
-                                + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                                + " AND NOT removed AND disabled_reason IS NULL) AS card,"
-                                + " clock_timestamp() AS now FROM h, p")
-                        .replace(":u", "p.u"),
+                SENDER,
                 (rs, n) -> new Sender(
                         new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
                         new FundingSources(
