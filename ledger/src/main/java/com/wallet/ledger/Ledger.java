@@ -19,11 +19,16 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * The double-entry ledger: the only code that writes {@code ledger_entries}, {@code ledger_lines},
  * {@code ledger_holds} and {@code unsettled_funds}. Every posting is a balanced set of lines (sum 0); wallets' cached
- * balances, held and unsettled sums follow from their rows by database triggers, and lines never change afterwards.
+ * balances and held sums follow from their rows by database triggers, and lines never change afterwards.
  *
  * <p>Every method that writes or locks runs inside the caller's transaction (it refuses to run without one). Wallets
  * are locked by {@link #lockWallets} only, in ascending account id: the one lock order of every transaction. A hold
  * row is locked before the wallets it touches.
+ *
+ * <p>Money only reaching a wallet needs no lock on it: a credit goes on the wallet's row when no other transaction
+ * holds it and is otherwise left beside it ({@code wallet_credits}) for the next transaction that holds the row to
+ * fold in (V31). A wallet's balance is read from the view {@code wallet_balances} (row plus credits not folded yet).
+ * So a payment locks its payer's wallet only, and a popular receiver does not serialize its payers.
  */
 public final class Ledger {
 
@@ -89,8 +94,16 @@ public final class Ledger {
     /** Unsettled bank money of one debit in one wallet. */
     public record Unsettled(AccountId account, UUID userId, UUID debitId, Money amount) {}
 
-    private static final String WALLET_COLUMNS = "a.id, a.user_id, a.balance_cents, a.held_cents,"
-            + " a.unsettled_cents, a.restricted, u.status, u.default_visibility";
+    /** Wallets as they are (row plus the credits not folded into it yet), with their owners. */
+    private static final String WALLETS = "SELECT a.id, a.user_id, a.balance_cents, a.held_cents, a.unsettled_cents,"
+            + " a.restricted, u.status, u.default_visibility FROM wallet_balances a JOIN users u ON u.id = a.user_id";
+    /**
+     * The row lock of wallets: FOR NO KEY UPDATE excludes every other debit of them but not the foreign-key checks of
+     * the lines and rows that credit them meanwhile.
+     */
+    private static final String LOCK_WALLETS = "SELECT id FROM ledger_accounts WHERE kind = 'wallet'"
+            + " AND user_id = ANY(?) ORDER BY id FOR NO KEY UPDATE";
+
     private static final String HOLD_COLUMNS =
             "id, account_id, kind, amount_cents, status, posted_cents, reference_id, expires_at,"
                     + " (status = 'pending' AND expires_at <= clock_timestamp()) AS overdue";
@@ -131,16 +144,27 @@ public final class Ledger {
     }
 
     /**
-     * {@link #lockWallets(Collection)} as a statement of {@code batch}: reads added after it run once the locks are
+     * {@link #lockWallets(Collection)} as statements of {@code batch}: reads added after it run once the locks are
      * granted, in the same round trip (with {@link #byUser} to key the rows by user).
      */
     public SqlBatch.Rows<LockedWallet> lockWallets(SqlBatch batch, Collection<UUID> userIds) {
+        return lockWallets(batch, userIds, List.of());
+    }
+
+    /**
+     * Locks the wallets of {@code debited} (money may leave them), in ascending account id, and reads them with the
+     * wallets of {@code creditedOnly} (money only reaches them, so they are not locked: see the class comment), as
+     * statements of {@code batch}. The wallets are read by a statement of their own that starts once the locks are
+     * granted, so it sees every credit and fold committed before them.
+     */
+    public SqlBatch.Rows<LockedWallet> lockWallets(
+            SqlBatch batch, Collection<UUID> debited, Collection<UUID> creditedOnly) {
         requireTransaction();
+        batch.query(LOCK_WALLETS, (rs, n) -> rs.getLong(1), (Object) debited.toArray(UUID[]::new));
+        List<UUID> all = new ArrayList<>(debited);
+        all.addAll(creditedOnly);
         return batch.query(
-                "SELECT " + WALLET_COLUMNS + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(?) ORDER BY a.id FOR UPDATE OF a",
-                Ledger::wallet,
-                (Object) userIds.toArray(UUID[]::new));
+                WALLETS + " WHERE a.user_id = ANY(?) ORDER BY a.id", Ledger::wallet, (Object) all.toArray(UUID[]::new));
     }
 
     /** Locked wallets by their owner, in the order they were locked. */
@@ -161,8 +185,7 @@ public final class Ledger {
 
     /** A wallet without locking it (for views and plans made before the money transaction). */
     public Optional<LockedWallet> readWallet(UUID userId) {
-        return jdbc.sql("SELECT " + WALLET_COLUMNS + " FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.kind = 'wallet' AND a.user_id = ?")
+        return jdbc.sql(WALLETS + " WHERE a.user_id = ?")
                 .param(userId)
                 .query(Ledger::wallet)
                 .optional();
@@ -293,7 +316,7 @@ public final class Ledger {
         List<Long> accounts = new ArrayList<>();
         accounts.add(hold.account().value());
         credits.forEach(l -> accounts.add(l.account().value()));
-        jdbc.sql("SELECT id FROM ledger_accounts WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id FOR UPDATE")
+        jdbc.sql("SELECT id FROM ledger_accounts WHERE id = ANY(?) AND kind = 'wallet' ORDER BY id FOR NO KEY UPDATE")
                 .param(accounts.toArray(Long[]::new))
                 .query(Long.class)
                 .list();
@@ -366,7 +389,7 @@ public final class Ledger {
     }
 
     /**
-     * After {@code from} (locked) paid {@code spent} of its balance to {@code to} (locked): unsettled money the
+     * After {@code from} (locked) paid {@code spent} of its balance to {@code to}: unsettled money the
      * sender's remaining balance can no longer contain went with the payment, so it stays unsettled at the receiver.
      * What leaves is counted as settled money first. Nothing to do, and no statement run, for a sender without
      * unsettled money.
@@ -403,7 +426,7 @@ public final class Ledger {
                         + " del AS (DELETE FROM unsettled_funds f USING moved m"
                         + " WHERE f.account_id = ? AND f.debit_id = m.debit_id AND f.amount_cents <= m.part)"
                         + " INSERT INTO unsettled_funds (account_id, debit_id, amount_cents)"
-                        + " SELECT ?, debit_id, part FROM moved ON CONFLICT (account_id, debit_id)"
+                        + " SELECT ?, debit_id, part FROM moved ORDER BY debit_id ON CONFLICT (account_id, debit_id)"
                         + " DO UPDATE SET amount_cents = unsettled_funds.amount_cents + EXCLUDED.amount_cents",
                 from.accountId().value(),
                 toMove.cents(),

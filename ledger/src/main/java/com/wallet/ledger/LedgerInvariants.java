@@ -51,10 +51,10 @@ public final class LedgerInvariants {
                 .forEach(findings::add);
         jdbc.sql("""
                         SELECT a.id, a.user_id, a.balance_cents, coalesce(l.total, 0)
-                          FROM ledger_accounts a
+                          FROM wallet_balances a
                           LEFT JOIN (SELECT account_id, sum(amount_cents) AS total FROM ledger_lines
                                       GROUP BY account_id) l ON l.account_id = a.id
-                         WHERE a.kind = 'wallet' AND a.balance_cents <> coalesce(l.total, 0)
+                         WHERE a.balance_cents <> coalesce(l.total, 0)
                         """)
                 .query((rs, n) -> new Finding(
                         "cached_balance_mismatch",
@@ -87,28 +87,8 @@ public final class LedgerInvariants {
                                 rs.getLong(3))))
                 .list()
                 .forEach(findings::add);
-        jdbc.sql("""
-                        SELECT a.id, a.unsettled_cents, coalesce(f.total, 0)
-                          FROM ledger_accounts a
-                          LEFT JOIN (SELECT account_id, sum(amount_cents) AS total FROM unsettled_funds
-                                      GROUP BY account_id) f ON f.account_id = a.id
-                         WHERE a.unsettled_cents <> coalesce(f.total, 0)
-                        """)
-                .query((rs, n) -> new Finding(
-                        "unsettled_mismatch",
-                        "account " + rs.getLong(1) + " caches " + rs.getLong(2) + " cents unsettled; its rows sum to "
-                                + rs.getLong(3),
-                        Map.of(
-                                "account_id",
-                                rs.getLong(1),
-                                "cached_cents",
-                                rs.getLong(2),
-                                "rows_cents",
-                                rs.getLong(3))))
-                .list()
-                .forEach(findings::add);
-        long overdrawn = scalar("SELECT count(*) FROM ledger_accounts WHERE kind = 'wallet'"
-                + " AND balance_cents - held_cents < 0 AND NOT restricted");
+        long overdrawn = scalar(
+                "SELECT count(*) FROM wallet_balances" + " WHERE balance_cents - held_cents < 0 AND NOT restricted");
         if (overdrawn > 0) {
             findings.add(new Finding(
                     "wallet_overdrawn",

@@ -68,7 +68,7 @@ class CrashRecoveryIT {
     }
 
     private long balance(Person user) {
-        return db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE user_id = ?", Long.class, user.id());
+        return db.queryForObject("SELECT balance_cents FROM wallet_balances WHERE user_id = ?", Long.class, user.id());
     }
 
     private static String card(ApiClient client, Person user, String number) {

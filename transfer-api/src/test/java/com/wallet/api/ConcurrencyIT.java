@@ -3,12 +3,18 @@ package com.wallet.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -18,6 +24,103 @@ class ConcurrencyIT extends ApiIT.Base {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    DataSource dataSource;
+
+    /**
+     * A credit needs no lock on the receiver's wallet: while another transaction holds that row, payments to it
+     * complete (their credits are left beside the row), the receiver's balance shows them at once, and the next
+     * transaction that holds the row folds them in. Fails (the payments wait for the lock) if a credit locks the row.
+     */
+    @Test
+    void paymentsReachAWalletWhoseRowAnotherTransactionHolds() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        api.fund(alice, 1_000);
+        api.fund(bob, 200);
+        long account = db.queryForObject("SELECT id FROM ledger_accounts WHERE user_id = ?", Long.class, bob.id());
+
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT id FROM ledger_accounts WHERE id = " + account + " FOR NO KEY UPDATE")) {
+                assertThat(rs.next()).isTrue();
+            }
+            for (int i = 0; i < 3; i++) {
+                Api.Response paid = CompletableFuture.supplyAsync(() -> api.transfer(
+                                alice, bob.id(), 100, UUID.randomUUID().toString()))
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(paid.status()).as(paid.raw()).isEqualTo(201);
+            }
+            assertThat(api.balance(bob)).isEqualTo(500);
+            assertThat(db.queryForObject(
+                            "SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
+                    .as("credits left beside the held row")
+                    .isEqualTo(3);
+            assertThat(db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account))
+                    .isEqualTo(200);
+            LedgerInvariants.assertHold(db);
+            holder.rollback();
+        }
+
+        // bob spends more than his row had before the credits: the debit folds them in first
+        assertThat(api.transfer(bob, carol.id(), 450, UUID.randomUUID().toString())
+                        .status())
+                .isEqualTo(201);
+        assertThat(db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
+                .isZero();
+        assertThat(db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account))
+                .isEqualTo(50);
+        assertThat(api.balance(carol)).isEqualTo(450);
+        LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * A popular receiver spending while sixteen payers pay it: its debits fold in the credits left beside its row, so
+     * it can spend exactly what it had plus what had arrived, never less (a refused payment it could afford) nor more.
+     */
+    @Test
+    void aReceiverSpendingWhileManyPayItSpendsExactlyWhatReachedIt() throws Exception {
+        Api.Person hub = api.newUser("hub");
+        Api.Person sink = api.newUser("sink");
+        api.fund(hub, 1_000);
+        List<Api.Person> payers = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            Api.Person payer = api.newUser("payer");
+            api.fund(payer, 100);
+            payers.add(payer);
+        }
+
+        List<Api.Response> responses = Concurrently.run(
+                56,
+                i -> () -> i < 16
+                        ? api.transfer(
+                                payers.get(i), hub.id(), 100, UUID.randomUUID().toString())
+                        : api.transfer(hub, sink.id(), 100, UUID.randomUUID().toString()));
+
+        assertThat(responses.subList(0, 16)).extracting(Api.Response::status).containsOnly(201);
+        List<Api.Response> spent = responses.subList(16, 56);
+        assertThat(spent).allSatisfy(r -> assertThat(r.status()).as(r.raw()).isIn(201, 422));
+        long succeeded = spent.stream().filter(r -> r.status() == 201).count();
+        assertThat(succeeded)
+                .as("at least what the hub had before anyone paid it")
+                .isGreaterThanOrEqualTo(10);
+        assertThat(api.balance(hub)).isEqualTo(1_000 + 1_600 - 100 * succeeded);
+        assertThat(api.balance(sink)).isEqualTo(100 * succeeded);
+        // once nothing is in flight, one more spend takes everything that reached the hub
+        long left = api.balance(hub);
+        if (left > 0) {
+            assertThat(api.transfer(hub, sink.id(), left, UUID.randomUUID().toString())
+                            .status())
+                    .isEqualTo(201);
+        }
+        assertThat(api.balance(hub)).isZero();
+        assertThat(api.balance(sink)).isEqualTo(2_600);
+        LedgerInvariants.assertHold(db);
+    }
 
     @Test
     void sixtyThreadsSpendingOneBalanceSucceedExactlyAsOftenAsItAffords() throws Exception {

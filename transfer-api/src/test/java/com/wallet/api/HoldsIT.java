@@ -38,6 +38,9 @@ class HoldsIT extends ApiIT.Base {
     @Autowired
     TransactionTemplate tx;
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
     private Hold hold(Api.Person owner, long cents, Duration expiresIn) {
         return tx.execute(s -> ledger.hold(
                 ledger.lockWallet(owner.id()), HoldKind.INSTANT_CASHOUT, Money.ofCents(cents), null, expiresIn));
@@ -200,6 +203,42 @@ class HoldsIT extends ApiIT.Base {
         assertThatThrownBy(() -> db.update("DELETE FROM ledger_holds WHERE id = ?", first.id()))
                 .isInstanceOf(DataAccessException.class);
         assertThat(held(payer)).isZero();
+        LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * Credits left beside a wallet's row (another transaction held it when they came) are folded in before a hold is
+     * checked against the row: a hold the wallet covers only with them is accepted. Fails without the fold (the row's
+     * check refuses a hold above the row's own balance).
+     */
+    @Test
+    void aHoldCountsTheCreditsLeftBesideTheRow() throws Exception {
+        Api.Person payer = api.newUser("payer");
+        Api.Person owner = api.newUser("owner");
+        api.fund(payer, 1_000);
+        api.fund(owner, 100);
+        long account = wallet(owner).value();
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (java.sql.Statement s = holder.createStatement()) {
+                s.executeQuery("SELECT id FROM ledger_accounts WHERE id = " + account + " FOR NO KEY UPDATE")
+                        .close();
+            }
+            assertThat(api.transfer(payer, owner.id(), 400, UUID.randomUUID().toString())
+                            .status())
+                    .isEqualTo(201);
+            holder.rollback();
+        }
+        assertThat(db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
+                .isEqualTo(1);
+
+        Hold hold = hold(owner, 450, Duration.ofHours(1));
+
+        assertThat(held(owner)).isEqualTo(450);
+        assertThat(db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
+                .isZero();
+        tx.executeWithoutResult(s -> ledger.voidHold(hold.id()));
+        assertThat(held(owner)).isZero();
         LedgerInvariants.assertHold(db);
     }
 }

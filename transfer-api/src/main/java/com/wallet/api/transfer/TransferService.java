@@ -223,12 +223,14 @@ public class TransferService {
         if (senderId.equals(request.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
         }
-        // one round trip: a statement locks both wallets (ascending account id) and reads their owners' status; the
-        // next one, run once the locks are granted, reads what the sender sent in the last day and week (so no
-        // concurrent transfer of this sender can slip past the limits) and its funding sources
+        // one round trip: the sender's wallet is locked (the receiver's is not: a credit needs no lock, so a popular
+        // receiver does not serialize its payers), both wallets and their owners' status are read once the lock is
+        // granted, then what the sender sent in the last day and week (so no concurrent transfer of this sender can
+        // slip past the limits) and its funding sources
         long lockStarted = System.nanoTime();
         SqlBatch locking = ledger.batch();
-        SqlBatch.Rows<LockedWallet> locked = ledger.lockWallets(locking, List.of(senderId, request.receiverId()));
+        SqlBatch.Rows<LockedWallet> locked =
+                ledger.lockWallets(locking, List.of(senderId), List.of(request.receiverId()));
         SqlBatch.Rows<TransferRepository.Sender> senderRow = transfers.sender(locking, senderId);
         locking.send();
         metrics.lockTook(System.nanoTime() - lockStarted);

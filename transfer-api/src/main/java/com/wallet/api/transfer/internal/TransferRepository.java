@@ -118,8 +118,7 @@ public class TransferRepository {
                         + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
                         + " AND NOT removed AND disabled_reason IS NULL) AS card"
-                        + " FROM ledger_accounts s JOIN users su ON su.id = s.user_id"
-                        + " WHERE s.kind = 'wallet' AND s.user_id = :u")
+                        + " FROM wallet_balances s JOIN users su ON su.id = s.user_id WHERE s.user_id = :u")
                 .param("u", senderId)
                 .param("k", key)
                 .param("r", receiverId)
