@@ -1,5 +1,5 @@
--- The ledger module's schema (module `ledger`; the ledger tables themselves were created by V1, V3 and V4 and are
--- owned by this module from here on: only com.wallet.ledger.Ledger writes them).
+-- The ledger module's schema (module `ledger`, with its V1.1, V3.1 and V4.1 that create the ledger tables: only
+-- com.wallet.ledger.Ledger writes them).
 --
 -- Holds, as TigerBeetle's pending transfers: a hold reserves part of a wallet's balance without posting anything.
 -- It ends exactly once: posted (in full or in part, the rest released, with a normal balanced entry), voided, or

@@ -53,8 +53,3 @@ CREATE TABLE cashouts (
 CREATE INDEX cashouts_by_user ON cashouts (user_id, created_at DESC, id DESC);
 CREATE INDEX cashouts_by_method ON cashouts (payment_method_id) WHERE status IN ('pending', 'submitted');
 CREATE INDEX cashouts_unsettled ON cashouts (speed, created_at) WHERE status IN ('pending', 'submitted');
-
--- Ledger entries of cashouts name them, as transfer entries name their transfer.
-ALTER TABLE ledger_entries ADD COLUMN cashout_id uuid REFERENCES cashouts (id);
-CREATE INDEX ledger_entries_cashout ON ledger_entries (cashout_id) WHERE cashout_id IS NOT NULL;
-CREATE INDEX ledger_entries_transfer ON ledger_entries (transfer_id) WHERE transfer_id IS NOT NULL;
