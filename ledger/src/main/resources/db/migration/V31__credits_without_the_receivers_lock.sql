@@ -168,13 +168,4 @@ SELECT a.id,
   LEFT JOIN LATERAL (SELECT sum(u.amount_cents)::bigint AS amount_cents
                        FROM unsettled_funds u WHERE u.account_id = a.id) f ON true
  WHERE a.kind = 'wallet';
-
-DO $$
-DECLARE
-    r text;
-BEGIN
-    FOREACH r IN ARRAY ARRAY['wallet_api', 'wallet_settlement'] LOOP
-        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r);
-        EXECUTE format('GRANT SELECT ON wallet_balances TO %I', r);
-    END LOOP;
-END $$;
+-- (read by the service roles: transfer-api's R__service_privileges grants SELECT on every view)

@@ -56,6 +56,9 @@ public final class Ledger {
         }
     }
 
+    /** Who a payment reaches: its wallet and whether its owner's account is frozen. */
+    public record Payee(AccountId accountId, UUID userId, boolean ownerFrozen) {}
+
     public record Line(AccountId account, Money amount) {
         public static Line of(SystemAccount account, Money amount) {
             return new Line(account.id(), amount);
@@ -144,27 +147,29 @@ public final class Ledger {
     }
 
     /**
-     * {@link #lockWallets(Collection)} as statements of {@code batch}: reads added after it run once the locks are
-     * granted, in the same round trip (with {@link #byUser} to key the rows by user).
+     * {@link #lockWallets(Collection)} as statements of {@code batch}: the wallets are read by a statement of their
+     * own that starts once the locks are granted (so it sees every credit and fold committed before them), and reads
+     * added after it run then too, in the same round trip (with {@link #byUser} to key the rows by user).
      */
     public SqlBatch.Rows<LockedWallet> lockWallets(SqlBatch batch, Collection<UUID> userIds) {
-        return lockWallets(batch, userIds, List.of());
+        requireTransaction();
+        Object ids = userIds.toArray(UUID[]::new);
+        batch.query(LOCK_WALLETS, (rs, n) -> rs.getLong(1), ids);
+        return batch.query(WALLETS + " WHERE a.user_id = ANY(?) ORDER BY a.id", Ledger::wallet, ids);
     }
 
     /**
-     * Locks the wallets of {@code debited} (money may leave them), in ascending account id, and reads them with the
-     * wallets of {@code creditedOnly} (money only reaches them, so they are not locked: see the class comment), as
-     * statements of {@code batch}. The wallets are read by a statement of their own that starts once the locks are
-     * granted, so it sees every credit and fold committed before them.
+     * The wallet of a user money only reaches (a payment's receiver), as a statement of {@code batch}: not locked (a
+     * credit needs no lock, see the class comment) and without its balance, which a credit does not depend on (and
+     * whose unsettled part a popular receiver would make long to sum). Empty if the user does not exist.
      */
-    public SqlBatch.Rows<LockedWallet> lockWallets(
-            SqlBatch batch, Collection<UUID> debited, Collection<UUID> creditedOnly) {
-        requireTransaction();
-        batch.query(LOCK_WALLETS, (rs, n) -> rs.getLong(1), (Object) debited.toArray(UUID[]::new));
-        List<UUID> all = new ArrayList<>(debited);
-        all.addAll(creditedOnly);
+    public SqlBatch.Rows<Payee> payee(SqlBatch batch, UUID userId) {
         return batch.query(
-                WALLETS + " WHERE a.user_id = ANY(?) ORDER BY a.id", Ledger::wallet, (Object) all.toArray(UUID[]::new));
+                "SELECT a.id, a.user_id, u.status FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
+                        + " WHERE a.kind = 'wallet' AND a.user_id = ?",
+                (rs, n) -> new Payee(
+                        AccountId.of(rs.getLong(1)), rs.getObject(2, UUID.class), "frozen".equals(rs.getString(3))),
+                userId);
     }
 
     /** Locked wallets by their owner, in the order they were locked. */

@@ -3,9 +3,6 @@ package com.wallet.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,13 +39,8 @@ class ConcurrencyIT extends ApiIT.Base {
         api.fund(bob, 200);
         long account = db.queryForObject("SELECT id FROM ledger_accounts WHERE user_id = ?", Long.class, bob.id());
 
-        try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (Statement s = holder.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT id FROM ledger_accounts WHERE id = " + account + " FOR NO KEY UPDATE")) {
-                assertThat(rs.next()).isTrue();
-            }
+        HeldWalletRow held = HeldWalletRow.hold(dataSource, account);
+        try {
             for (int i = 0; i < 3; i++) {
                 Api.Response paid = CompletableFuture.supplyAsync(() -> api.transfer(
                                 alice, bob.id(), 100, UUID.randomUUID().toString()))
@@ -63,7 +55,8 @@ class ConcurrencyIT extends ApiIT.Base {
             assertThat(db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account))
                     .isEqualTo(200);
             LedgerInvariants.assertHold(db);
-            holder.rollback();
+        } finally {
+            held.close();
         }
 
         // bob spends more than his row had before the credits: the debit folds them in first

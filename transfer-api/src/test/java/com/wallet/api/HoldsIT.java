@@ -218,16 +218,13 @@ class HoldsIT extends ApiIT.Base {
         api.fund(payer, 1_000);
         api.fund(owner, 100);
         long account = wallet(owner).value();
-        try (java.sql.Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            try (java.sql.Statement s = holder.createStatement()) {
-                s.executeQuery("SELECT id FROM ledger_accounts WHERE id = " + account + " FOR NO KEY UPDATE")
-                        .close();
-            }
+        HeldWalletRow held = HeldWalletRow.hold(dataSource, account);
+        try {
             assertThat(api.transfer(payer, owner.id(), 400, UUID.randomUUID().toString())
                             .status())
                     .isEqualTo(201);
-            holder.rollback();
+        } finally {
+            held.close();
         }
         assertThat(db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
                 .isEqualTo(1);

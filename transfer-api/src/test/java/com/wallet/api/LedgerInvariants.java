@@ -12,7 +12,8 @@ public final class LedgerInvariants {
 
     public static void assertHold(JdbcTemplate db) {
         assertThat(new com.wallet.ledger.LedgerInvariants(JdbcClient.create(db)).check())
-                .as("the ledger's invariants (zero sum, balanced entries, cached balances, holds, unsettled money)")
+                .as(
+                        "the ledger's invariants (zero sum, balanced entries, cached balances with the credits beside them, holds, overdrafts)")
                 .isEmpty();
     }
 }

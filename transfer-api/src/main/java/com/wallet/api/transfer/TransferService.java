@@ -14,6 +14,7 @@ import com.wallet.ledger.EntryKind;
 import com.wallet.ledger.Ledger;
 import com.wallet.ledger.Ledger.Line;
 import com.wallet.ledger.Ledger.LockedWallet;
+import com.wallet.ledger.Ledger.Payee;
 import com.wallet.ledger.Ledger.Reference;
 import com.wallet.ledger.Money;
 import com.wallet.ledger.SqlBatch;
@@ -224,19 +225,18 @@ public class TransferService {
             throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
         }
         // one round trip: the sender's wallet is locked (the receiver's is not: a credit needs no lock, so a popular
-        // receiver does not serialize its payers), both wallets and their owners' status are read once the lock is
-        // granted, then what the sender sent in the last day and week (so no concurrent transfer of this sender can
-        // slip past the limits) and its funding sources
+        // receiver does not serialize its payers); once the lock is granted the sender's wallet is read, the receiver's
+        // wallet and owner's status, what the sender sent in the last day and week (so no concurrent transfer of this
+        // sender can slip past the limits) and its funding sources
         long lockStarted = System.nanoTime();
         SqlBatch locking = ledger.batch();
-        SqlBatch.Rows<LockedWallet> locked =
-                ledger.lockWallets(locking, List.of(senderId), List.of(request.receiverId()));
+        SqlBatch.Rows<LockedWallet> locked = ledger.lockWallets(locking, List.of(senderId));
+        SqlBatch.Rows<Payee> payee = ledger.payee(locking, request.receiverId());
         SqlBatch.Rows<TransferRepository.Sender> senderRow = transfers.sender(locking, senderId);
         locking.send();
         metrics.lockTook(System.nanoTime() - lockStarted);
-        Map<UUID, LockedWallet> wallets = Ledger.byUser(locked.list());
-        LockedWallet from = wallets.get(senderId);
-        LockedWallet to = wallets.get(request.receiverId());
+        LockedWallet from = locked.single();
+        Payee to = payee.list().isEmpty() ? null : payee.single();
         if (from.ownerFrozen()) {
             throw new DomainException(
                     Problem.ACCOUNT_FROZEN, "the sender's account is frozen", Map.of("user_id", senderId));
@@ -336,7 +336,7 @@ public class TransferService {
         }
     }
 
-    private static List<Line> lines(LockedWallet from, LockedWallet to, Money amount, Funding funding) {
+    private static List<Line> lines(LockedWallet from, Payee to, Money amount, Funding funding) {
         List<Line> lines = new ArrayList<>();
         if (funding.balance().isPositive()) {
             lines.add(new Line(from.accountId(), funding.balance().negate()));
