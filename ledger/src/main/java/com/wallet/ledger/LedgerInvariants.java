@@ -87,8 +87,8 @@ public final class LedgerInvariants {
                                 rs.getLong(3))))
                 .list()
                 .forEach(findings::add);
-        long overdrawn = scalar(
-                "SELECT count(*) FROM wallet_balances" + " WHERE balance_cents - held_cents < 0 AND NOT restricted");
+        long overdrawn =
+                scalar("SELECT count(*) FROM wallet_balances WHERE balance_cents - held_cents < 0 AND NOT restricted");
         if (overdrawn > 0) {
             findings.add(new Finding(
                     "wallet_overdrawn",
