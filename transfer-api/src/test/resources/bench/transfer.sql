@@ -12,11 +12,15 @@
 SELECT id AS s, account AS sa, bucket AS sk FROM bench_users WHERE n = :a \gset
 SELECT id AS r, account AS ra FROM bench_users WHERE n = :rn \gset
 SELECT gen_random_uuid() AS t, gen_random_uuid()::text AS k \gset
--- the rate limiter (bucket4j): the caller's bucket, in a transaction of its own
+-- the rate limiter (bucket4j): the caller's bucket, in a transaction of its own, once in six calls (the instance's
+-- copy of the bucket answers the other five: wallet.rate-limit.local-allowance.calls is 5)
+\set rl random(1, 6)
+\if :rl = 1
 BEGIN;
 SELECT state FROM rate_limit_buckets WHERE id = :sk::text FOR UPDATE;
 UPDATE rate_limit_buckets SET state = state, expires_at = expires_at WHERE id = :sk::text;
 COMMIT;
+\endif
 -- before any lock: is the key used, what would the waterfall need
 SELECT EXISTS (SELECT 1 FROM idempotency_keys WHERE user_id = :s::uuid AND key = :k::text) AS key_used, s.balance_cents - s.held_cents AS available, (su.status = 'active' AND NOT s.restricted AND EXISTS (SELECT 1 FROM ledger_accounts r JOIN users ru ON ru.id = r.user_id WHERE r.kind = 'wallet' AND r.user_id = :r::uuid AND ru.status = 'active')) AS payable, (SELECT id FROM payment_methods WHERE user_id = :s::uuid AND type = 'bank' AND is_default AND NOT removed AND verified AND disabled_reason IS NULL AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :s::uuid)) AS bank, (SELECT id FROM payment_methods WHERE user_id = :s::uuid AND type = 'card' AND is_default AND NOT removed AND disabled_reason IS NULL) AS card FROM wallet_balances s JOIN users su ON su.id = s.user_id WHERE s.user_id = :s::uuid;
 BEGIN;

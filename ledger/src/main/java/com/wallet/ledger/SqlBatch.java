@@ -60,6 +60,8 @@ public final class SqlBatch {
     private final List<Rows<?>> answers = new ArrayList<>();
     /** Run once the answers are in, in the order added: a statement's count or rows checked by its caller. */
     private final List<Runnable> checks = new ArrayList<>();
+    /** {@link #commit} was called: the batch ends the transaction. */
+    private boolean committing;
 
     public SqlBatch(JdbcOperations jdbc) {
         this.jdbc = jdbc;
@@ -82,10 +84,32 @@ public final class SqlBatch {
 
     /**
      * Runs {@code check} right after the batch has been sent (in the order added), to check a statement's answer:
-     * a write that must have touched exactly one row, say. What it throws is thrown by {@link #send}.
+     * a write that must have touched exactly one row, say. What it throws is thrown by {@link #send}. Not in a batch
+     * that commits ({@link #commit}): the check would come too late to undo anything.
      */
     public SqlBatch then(Runnable check) {
+        if (committing) {
+            throw new IllegalStateException("a batch that commits cannot be checked after it: check in SQL");
+        }
         checks.add(check);
+        return this;
+    }
+
+    /**
+     * Ends the transaction with the batch: {@code COMMIT} goes as its last statement, so committing costs no round
+     * trip of its own. The transaction manager's own commit afterwards finds the connection outside a transaction,
+     * and the PostgreSQL driver then sends nothing. Only for the transaction's last batch, sent by the code that began
+     * the transaction: any statement after it would run in a new transaction. A statement that fails stops the batch
+     * before the {@code COMMIT}, which then never runs, and the transaction is rolled back as usual; so a batch that
+     * commits takes no {@link #then} check (it would run after the commit): a statement must fail in SQL instead
+     * ({@code require(ok, message)}, transfer-api's V32).
+     */
+    public SqlBatch commit() {
+        if (!checks.isEmpty()) {
+            throw new IllegalStateException("a batch with checks after it cannot commit: check in SQL");
+        }
+        add("COMMIT");
+        committing = true;
         return this;
     }
 
@@ -102,6 +126,7 @@ public final class SqlBatch {
         params.clear();
         answers.clear();
         checks.clear();
+        committing = false;
         jdbc.execute(sql, (PreparedStatement ps) -> {
             for (int i = 0; i < values.length; i++) {
                 // as JdbcTemplate binds plain arguments

@@ -107,20 +107,21 @@ public class CardCharges {
         }
     }
 
-    /** {@link #captured(UUID, UUID)} as a statement of {@code batch} (after the transfer's insert), checked once sent. */
+    /**
+     * {@link #captured(UUID, UUID)} as a statement of {@code batch} (after the transfer's insert): if the charge was
+     * resolved meanwhile the statement fails, and the transaction with it (checked in SQL, as the batch may commit).
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     public void captured(SqlBatch batch, UUID chargeId, UUID transferId) {
-        SqlBatch.Rows<UUID> updated = batch.query(
-                "UPDATE card_charges SET status = 'captured', transfer_id = ?, updated_at = now()"
-                        + " WHERE id = ? AND status = 'started' RETURNING id",
-                (rs, n) -> rs.getObject(1, UUID.class),
+        batch.query(
+                "WITH c AS (UPDATE card_charges SET status = 'captured', transfer_id = ?, updated_at = now()"
+                        + " WHERE id = ? AND status = 'started' RETURNING id)"
+                        + " SELECT require(count(*) = 1, 'card charge ' || ? || ' was resolved while its transfer ran')"
+                        + " FROM c",
+                (rs, n) -> rs.getBoolean(1),
                 transferId,
-                chargeId);
-        batch.then(() -> {
-            if (updated.list().size() != 1) {
-                throw new IllegalStateException("card charge " + chargeId + " was resolved while its transfer ran");
-            }
-        });
+                chargeId,
+                chargeId.toString());
     }
 
     /** Charges left {@code started} (or {@code voiding}) longer than any request can take. */

@@ -137,6 +137,10 @@ public class IdempotentExecutor {
                                 Map.of("status", response.status()));
                     }
                     writes.add(STORE_RESPONSE, response.status(), response.contentType(), response.body(), userId, key);
+                    if (status.isNewTransaction()) {
+                        // the commit goes with the last batch (the transaction manager's then sends nothing)
+                        writes.commit();
+                    }
                     writes.send();
                     return response;
                 });

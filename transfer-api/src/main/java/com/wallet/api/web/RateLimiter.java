@@ -1,11 +1,19 @@
 package com.wallet.api.web;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.Optimization;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
 import io.github.bucket4j.postgresql.PostgreSQLSelectForUpdateBasedProxyManager;
+import jakarta.annotation.PreDestroy;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -24,13 +32,24 @@ import org.springframework.validation.annotation.Validated;
  * friend requests, comments): {@code capacity} calls at once, refilled at {@code refill-per-second}. The buckets live
  * in PostgreSQL (bucket4j's select-for-update proxy over the table {@code rate_limit_buckets}), so every API instance
  * shares them: N instances do not give a user N times the budget. A bucket expires once it would be full again, and a
- * sweep deletes expired ones, so the table holds only recently active users. Each check is a short transaction of its
- * own, taken before the request's own transaction.
+ * sweep deletes expired ones, so the table holds only recently active users. Each trip to the database is a short
+ * transaction of its own (three round trips), taken before the request's own transaction.
+ *
+ * <p>So that a user's calls do not each pay those three round trips, an instance keeps a copy of each active user's
+ * bucket (bucket4j's delaying optimization, the copies in a Caffeine cache) and answers from it, telling the database
+ * what it admitted once {@code local-allowance.calls} calls have gone by or {@code local-allowance.period} has passed,
+ * and when the copy leaves the cache or the instance stops. A refusal never waits for the database: the copy can only
+ * overstate the tokens left (it misses what other instances spent), so a user it refuses has none anywhere, and a
+ * client hammering past its budget costs the database nothing. The price: each instance may admit up to {@code
+ * local-allowance.calls} of a user's calls beyond the shared budget (one instance alone enforces it exactly).
  */
 @Component
 public class RateLimiter {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
+
+    /** Bucket copies kept at most (a few MB); beyond it the least recently used is told and dropped. */
+    private static final int MAX_USERS = 100_000;
 
     /**
      * {@code capacity} and {@code refill-per-second}: each user's budget for the calls above. {@code sign-up}: the
@@ -41,7 +60,14 @@ public class RateLimiter {
     public record Settings(
             @Min(1) int capacity,
             @Min(1) int refillPerSecond,
+            @NotNull @Valid Allowance localAllowance,
             @NotNull @Valid Period signUp) {}
+
+    /**
+     * The calls an instance may admit for a user from its own copy of the bucket before it tells the database, and
+     * the longest it keeps them untold; {@code calls} 0 asks the database on every call.
+     */
+    public record Allowance(@Min(0) int calls, @NotNull Duration period) {}
 
     /** {@code capacity} calls at once, refilled evenly to full over {@code refill-period}. */
     public record Period(@Min(1) int capacity, @NotNull Duration refillPeriod) {}
@@ -49,6 +75,10 @@ public class RateLimiter {
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final BucketConfiguration configuration;
     private final BucketConfiguration signUps;
+    /** Each active user's bucket as this instance knows it; null when every call asks the database. */
+    private final Cache<UUID, BucketProxy> users;
+
+    private final Optimization delaying;
 
     public RateLimiter(Settings settings, DataSource dataSource) {
         this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
@@ -69,6 +99,24 @@ public class RateLimiter {
                         .refillGreedy(
                                 settings.signUp().capacity(), settings.signUp().refillPeriod()))
                 .build();
+        Allowance allowance = settings.localAllowance();
+        if (allowance.calls() == 0) {
+            this.delaying = null;
+            this.users = null;
+        } else {
+            this.delaying = Optimizations.delaying(new DelayParameters(allowance.calls(), allowance.period()));
+            // a copy idle for the period has nothing left to say but what it admitted: told as it leaves
+            this.users = Caffeine.newBuilder()
+                    .expireAfterAccess(allowance.period())
+                    .maximumSize(MAX_USERS)
+                    .scheduler(Scheduler.systemScheduler())
+                    .<UUID, BucketProxy>removalListener((user, bucket, cause) -> {
+                        if (cause.wasEvicted()) {
+                            tell(user, bucket);
+                        }
+                    })
+                    .build();
+        }
     }
 
     /**
@@ -88,10 +136,35 @@ public class RateLimiter {
 
     /** Takes one token for the user, or throws {@link RateLimitedException} saying when the next one is due. */
     public void acquire(UUID userId) {
-        ConsumptionProbe probe =
-                buckets.builder().build("user:" + userId, () -> configuration).tryConsumeAndReturnRemaining(1);
+        BucketProxy bucket = users == null ? shared(userId) : users.get(userId, this::copy);
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             throw new RateLimitedException(userId, retryAfter(probe));
+        }
+    }
+
+    private BucketProxy shared(UUID userId) {
+        return buckets.builder().build("user:" + userId, () -> configuration);
+    }
+
+    private BucketProxy copy(UUID userId) {
+        return buckets.builder().withOptimization(delaying).build("user:" + userId, () -> configuration);
+    }
+
+    /** Writes to the database what the copy admitted and has not told yet (nothing if it has told all). */
+    private static void tell(UUID userId, BucketProxy bucket) {
+        try {
+            bucket.getOptimizationController().syncByCondition(1, Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.warn("rate-limit calls of user {} admitted here could not be written: {}", userId, e.toString());
+        }
+    }
+
+    /** Tells the database what each copy admitted (when the instance stops, before its pool closes). */
+    @PreDestroy
+    public void flush() {
+        if (users != null) {
+            users.asMap().forEach(RateLimiter::tell);
         }
     }
 
