@@ -27,6 +27,7 @@ BEGIN;
 INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (:s::uuid, :k::text, 'hash') ON CONFLICT DO NOTHING RETURNING true;
 -- same round trip
 SAVEPOINT idempotent_action;
+-- same round trip
 SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ANY(ARRAY[:s::uuid]::uuid[]) ORDER BY id FOR NO KEY UPDATE;
 -- same round trip
 SELECT a.id, a.user_id, a.balance_cents, a.held_cents, a.unsettled_cents, a.restricted, u.status, u.default_visibility FROM wallet_balances a JOIN users u ON u.id = a.user_id WHERE a.user_id = ANY(ARRAY[:s::uuid]::uuid[]) ORDER BY a.id;
@@ -42,4 +43,5 @@ WITH src AS (SELECT debit_id, amount_cents, (sum(amount_cents) OVER (ORDER BY de
 -- same round trip
 INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, request_id, client_address, outcome, reason, details) VALUES ('user', :s::uuid, 'transfer.created', 'transfer', :t::text, 'bench', '127.0.0.1', 'succeeded', NULL, '{"receiver_id":"x","amount_cents":50,"balance_cents":50,"bank_cents":0,"card_cents":0,"fee_cents":0}'::jsonb);
 UPDATE idempotency_keys SET response_status = 201, response_type = 'application/json', response_body = '{"id":"x","amount_cents":50}' WHERE user_id = :s::uuid AND key = :k::text;
+-- same round trip
 COMMIT;

@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -95,13 +96,29 @@ public class IdempotentExecutor {
      */
     public StoredResponse executeBatched(
             UUID userId, String key, String request, Function<SqlBatch, StoredResponse> action) {
+        return executeBatched(userId, key, request, start -> null, (nothing, writes) -> action.apply(writes));
+    }
+
+    /**
+     * {@link #executeBatched(UUID, String, String, Function)} for an action that needs reads (or a lock) before it
+     * decides anything: {@code prelude} adds them to the key's own round trip, after the savepoint (so a refusal's
+     * rollback to it releases what they locked), and returns what the action reads their answers from once sent. A
+     * replayed key's prelude has run too, its answers unused.
+     */
+    public <P> StoredResponse executeBatched(
+            UUID userId,
+            String key,
+            String request,
+            Function<SqlBatch, P> prelude,
+            BiFunction<P, SqlBatch, StoredResponse> action) {
         checkKey(key);
         String hash = sha256(request);
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> {
-                    // one round trip: the key, and a savepoint after it to undo the action's writes to if it is
-                    // refused (kept with its answer); SQL of our own, as Spring's savepoints would cost a round trip
+                    // one round trip: the key, a savepoint after it to undo the action's writes to if it is refused
+                    // (kept with its answer; SQL of our own, as Spring's savepoints would cost a round trip), and the
+                    // prelude's reads
                     SqlBatch start = new SqlBatch(operations);
                     SqlBatch.Rows<Boolean> inserted = start.query(
                             "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (?, ?, ?)"
@@ -111,6 +128,7 @@ public class IdempotentExecutor {
                             key,
                             hash);
                     start.add("SAVEPOINT " + SAVEPOINT);
+                    P read = prelude.apply(start);
                     start.send();
                     if (inserted.list().isEmpty()) {
                         return replay(userId, key, hash);
@@ -118,7 +136,7 @@ public class IdempotentExecutor {
                     StoredResponse response;
                     SqlBatch writes = new SqlBatch(operations);
                     try {
-                        response = action.apply(writes);
+                        response = action.apply(read, writes);
                     } catch (DomainException e) {
                         writes = new SqlBatch(operations);
                         jdbc.sql("ROLLBACK TO SAVEPOINT " + SAVEPOINT).update();

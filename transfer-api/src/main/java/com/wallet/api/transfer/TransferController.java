@@ -121,15 +121,8 @@ class TransferController {
         }
         TransferService.SendMoney payment =
                 new TransferService.SendMoney(receiver, body.amountCents(), body.note(), shown, null);
-        // the transfer's writes go to PostgreSQL with the stored response, in one round trip
-        return transfers
-                .executeBatched(
-                        me,
-                        key,
-                        request,
-                        Optional.of(payment),
-                        (card, writes) -> idempotency.json(201, transfers.send(me, payment, card, writes)))
-                .toResponseEntity();
+        // the sender's lock goes with the key, the writes with the stored response and the commit
+        return transfers.send(me, key, request, payment).toResponseEntity();
     }
 
     /** The receiver of a payment gives back part or all of it (from the wallet balance) to the payer's wallet. */

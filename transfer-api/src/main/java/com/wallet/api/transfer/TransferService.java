@@ -117,6 +117,38 @@ public class TransferService {
             String request,
             Optional<SendMoney> payment,
             BiFunction<CardFunding, SqlBatch, StoredResponse> money) {
+        return executeBatched(
+                payer, key, request, payment, start -> null, (card, nothing, writes) -> money.apply(card, writes));
+    }
+
+    /**
+     * {@code POST /v1/transfers}: {@link #send(UUID, SendMoney, CardFunding, SqlBatch)} at most once per key, the
+     * sender's lock and the reads behind it sent with the key (one round trip), the writes with the stored response
+     * and the commit (another).
+     */
+    public StoredResponse send(UUID payer, String key, String request, SendMoney payment) {
+        return executeBatched(
+                payer,
+                key,
+                request,
+                Optional.of(payment),
+                start -> lock(start, payer, payment.receiverId()),
+                (card, locking, writes) -> idempotency.json(201, send(payer, payment, card, locking, writes)));
+    }
+
+    /** A money action given what its prelude read in the key's round trip. */
+    @FunctionalInterface
+    private interface Action<P> {
+        StoredResponse apply(CardFunding card, P read, SqlBatch writes);
+    }
+
+    private <P> StoredResponse executeBatched(
+            UUID payer,
+            String key,
+            String request,
+            Optional<SendMoney> payment,
+            Function<SqlBatch, P> prelude,
+            Action<P> money) {
         IdempotentExecutor.checkKey(key);
         for (int attempt = 1; ; attempt++) {
             // one round trip: is the key used, and what would the waterfall need without a lock
@@ -132,8 +164,8 @@ public class TransferService {
                     payment.map(p -> chargeIfNeeded(payer, p, preflight)).orElse(CardFunding.NONE);
             boolean captured = false;
             try {
-                StoredResponse response =
-                        idempotency.executeBatched(payer, key, request, writes -> money.apply(card, writes));
+                StoredResponse response = idempotency.executeBatched(
+                        payer, key, request, prelude, (read, writes) -> money.apply(card, read, writes));
                 captured = !response.replayed() && response.status() == 201;
                 return response;
             } catch (FundingChanged e) {
@@ -207,9 +239,35 @@ public class TransferService {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public TransferView send(UUID senderId, SendMoney request, CardFunding card, SqlBatch writes) {
+        return send(senderId, request, card, null, writes);
+    }
+
+    /**
+     * The sender's wallet lock and what is read once it is granted, as statements of {@code batch}: the sender's
+     * wallet, the receiver's wallet and owner's status, what the sender sent in the last day and week (so no
+     * concurrent transfer of this sender can slip past the limits) and its funding sources. The receiver's wallet is
+     * not locked: a credit needs no lock, so a popular receiver does not serialize its payers.
+     */
+    private Locking lock(SqlBatch batch, UUID senderId, UUID receiverId) {
+        return new Locking(
+                ledger.lockWallets(batch, List.of(senderId)),
+                ledger.payee(batch, receiverId),
+                transfers.sender(batch, senderId),
+                System.nanoTime());
+    }
+
+    /** The answers of {@link #lock}, once its batch is sent; {@code started}: when it was about to be. */
+    private record Locking(
+            SqlBatch.Rows<LockedWallet> wallet,
+            SqlBatch.Rows<Payee> payee,
+            SqlBatch.Rows<TransferRepository.Sender> sender,
+            long started) {}
+
+    /** @param locking the lock taken in the key's round trip, or null to take it here */
+    private TransferView send(UUID senderId, SendMoney request, CardFunding card, Locking locking, SqlBatch writes) {
         long started = System.nanoTime();
         try {
-            TransferView sent = doSend(senderId, request, card, writes);
+            TransferView sent = doSend(senderId, request, card, locking, writes);
             metrics.totalTook(System.nanoTime() - started);
             return sent;
         } catch (DomainException e) {
@@ -218,25 +276,23 @@ public class TransferService {
         }
     }
 
-    private TransferView doSend(UUID senderId, SendMoney request, CardFunding card, SqlBatch writes) {
+    private TransferView doSend(
+            UUID senderId, SendMoney request, CardFunding card, Locking prelocked, SqlBatch writes) {
         Money amount = Money.ofCents(request.amountCents());
         settings.requireAmountAllowed(request.amountCents());
         if (senderId.equals(request.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
         }
-        // one round trip: the sender's wallet is locked (the receiver's is not: a credit needs no lock, so a popular
-        // receiver does not serialize its payers); once the lock is granted the sender's wallet is read, the receiver's
-        // wallet and owner's status, what the sender sent in the last day and week (so no concurrent transfer of this
-        // sender can slip past the limits) and its funding sources
-        long lockStarted = System.nanoTime();
-        SqlBatch locking = ledger.batch();
-        SqlBatch.Rows<LockedWallet> locked = ledger.lockWallets(locking, List.of(senderId));
-        SqlBatch.Rows<Payee> payee = ledger.payee(locking, request.receiverId());
-        SqlBatch.Rows<TransferRepository.Sender> senderRow = transfers.sender(locking, senderId);
-        locking.send();
-        metrics.lockTook(System.nanoTime() - lockStarted);
-        LockedWallet from = locked.single();
-        Payee to = payee.list().isEmpty() ? null : payee.single();
+        Locking locking = prelocked;
+        if (locking == null) {
+            // one round trip: the lock and what is read behind it
+            SqlBatch batch = ledger.batch();
+            locking = lock(batch, senderId, request.receiverId());
+            batch.send();
+        }
+        metrics.lockTook(System.nanoTime() - locking.started());
+        LockedWallet from = locking.wallet().single();
+        Payee to = locking.payee().list().isEmpty() ? null : locking.payee().single();
         if (from.ownerFrozen()) {
             throw new DomainException(
                     Problem.ACCOUNT_FROZEN, "the sender's account is frozen", Map.of("user_id", senderId));
@@ -258,7 +314,7 @@ public class TransferService {
         }
         Visibility visibility = Visibility.orDefault(request.visibility(), from.ownerDefaultVisibility());
 
-        TransferRepository.Sender sender = senderRow.single();
+        TransferRepository.Sender sender = locking.sender().single();
         checkLimits(sender.sent(), amount, settings);
 
         TransferRepository.FundingSources sources = sender.sources();
