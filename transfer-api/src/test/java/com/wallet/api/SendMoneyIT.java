@@ -3,6 +3,8 @@ package com.wallet.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.wallet.api.transfer.SentTotalsPurge;
+import com.wallet.sim.CallType;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -176,6 +178,17 @@ class SendMoneyIT extends ApiIT.Base {
         LedgerInvariants.assertHold(db);
     }
 
+    /** {@code venmo_transfers_total{status="rejected_funding_changed"}} so far. */
+    private double fundingChanges() {
+        var counter = meters.find("venmo.transfers")
+                .tag("status", "rejected_funding_changed")
+                .counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void anUnverifiedBankIsSkippedAndTheCardPaysWithAThreePercentFee() {
         Api.Person alice = api.newUser("alice");
@@ -183,10 +196,16 @@ class SendMoneyIT extends ApiIT.Base {
         api.linkBank(alice, Api.newAccountNumber()); // never verified
         api.addCard(alice, Api.CARD);
         long feesBefore = feeRevenue();
+        long chargesBefore = sim.knobs().calls(CallType.CARD_CHARGE);
+        double fundingChangesBefore = fundingChanges();
 
         Api.Response r = api.transfer(alice, bob.id(), 1_050, UUID.randomUUID().toString());
 
         assertThat(r.status()).isEqualTo(201);
+        // the first attempt found under the lock that the card was needed and came back for it: charged once, and
+        // not counted as the balance changing while the card was charged
+        assertThat(sim.knobs().calls(CallType.CARD_CHARGE) - chargesBefore).isEqualTo(1);
+        assertThat(fundingChanges()).isEqualTo(fundingChangesBefore);
         assertThat(r.json().path("funding").path("card_cents").asLong()).isEqualTo(1_050);
         assertThat(r.json().path("funding").path("fee_cents").asLong()).isEqualTo(32); // 31.5 rounds half up
         assertThat(feeRevenue() - feesBefore).isEqualTo(32);

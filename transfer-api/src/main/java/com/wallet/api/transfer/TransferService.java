@@ -150,36 +150,48 @@ public class TransferService {
             Function<SqlBatch, P> prelude,
             Action<P> money) {
         IdempotentExecutor.checkKey(key);
+        int charged = 0;
         for (int attempt = 1; ; attempt++) {
-            // one round trip: is the key used, and what would the waterfall need without a lock
-            TransferRepository.Preflight preflight = transfers.preflight(
-                    payer, key, payment.map(SendMoney::receiverId).orElse(null));
-            if (preflight.keyUsed()) {
-                Optional<StoredResponse> stored = idempotency.stored(payer, key, request);
-                if (stored.isPresent()) {
-                    return stored.get();
+            // The first attempt goes straight to the money transaction: most payments need no card (the balance or
+            // the bank pays), and the transaction finds out under the lock. One that needs the card comes back from it
+            // (FundingChanged, before anything is written) for the preflight and the charge, made with no lock held.
+            boolean straight = attempt == 1;
+            CardFunding card = CardFunding.NONE;
+            if (!straight) {
+                // one round trip: is the key used, and what would the waterfall need without a lock
+                TransferRepository.Preflight preflight = transfers.preflight(
+                        payer, key, payment.map(SendMoney::receiverId).orElse(null));
+                if (preflight.keyUsed()) {
+                    Optional<StoredResponse> stored = idempotency.stored(payer, key, request);
+                    if (stored.isPresent()) {
+                        return stored.get();
+                    }
                 }
+                card = payment.map(p -> chargeIfNeeded(payer, p, preflight)).orElse(CardFunding.NONE);
             }
-            CardFunding card =
-                    payment.map(p -> chargeIfNeeded(payer, p, preflight)).orElse(CardFunding.NONE);
+            CardFunding funding = card;
             boolean captured = false;
             try {
                 StoredResponse response = idempotency.executeBatched(
-                        payer, key, request, prelude, (read, writes) -> money.apply(card, read, writes));
+                        payer, key, request, prelude, (read, writes) -> money.apply(funding, read, writes));
                 captured = !response.replayed() && response.status() == 201;
                 return response;
             } catch (FundingChanged e) {
+                if (straight) {
+                    continue; // the card is needed: charge it first
+                }
+                charged++;
                 metrics.rejected("funding_changed");
-                log.info("attempt {}: {}", attempt, e.getMessage());
-                if (attempt == FUNDING_ATTEMPTS) {
+                log.info("attempt {} with a card charge: {}", charged, e.getMessage());
+                if (charged == FUNDING_ATTEMPTS) {
                     throw new DomainException(
                             Problem.FUNDING_CHANGED,
                             "the wallet's balance kept changing while the card was charged; nothing was kept",
-                            Map.of("attempts", attempt));
+                            Map.of("attempts", charged));
                 }
             } finally {
-                if (card.chargeId() != null && !captured) {
-                    cardCharges.resolveSoon(card.chargeId());
+                if (funding.chargeId() != null && !captured) {
+                    cardCharges.resolveSoon(funding.chargeId());
                 }
             }
         }
