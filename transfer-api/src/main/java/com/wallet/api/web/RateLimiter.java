@@ -18,7 +18,14 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +57,19 @@ public class RateLimiter {
 
     /** Bucket copies kept at most (a few MB); beyond it the least recently used is told and dropped. */
     private static final int MAX_USERS = 100_000;
+
+    /** The longest a stopping instance waits for its copies to be told. */
+    private static final Duration FLUSH_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * Tells the database what evicted copies admitted, one at a time, on a thread of its own: with the database away
+     * each tell waits for the pool's timeout, which must not hold up Caffeine's or the common pool's threads.
+     */
+    private final ExecutorService teller = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "rate-limit-teller");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * {@code capacity} and {@code refill-per-second}: each user's budget for the calls above. {@code sign-up}: the
@@ -112,7 +132,7 @@ public class RateLimiter {
                     .scheduler(Scheduler.systemScheduler())
                     .<UUID, BucketProxy>removalListener((user, bucket, cause) -> {
                         if (cause.wasEvicted()) {
-                            tell(user, bucket);
+                            teller.execute(() -> tell(user, bucket));
                         }
                     })
                     .build();
@@ -151,20 +171,48 @@ public class RateLimiter {
         return buckets.builder().withOptimization(delaying).build("user:" + userId, () -> configuration);
     }
 
-    /** Writes to the database what the copy admitted and has not told yet (nothing if it has told all). */
-    private static void tell(UUID userId, BucketProxy bucket) {
+    /**
+     * Writes to the database what the copy admitted and has not told yet (nothing if it has told all); false if the
+     * database could not be reached.
+     */
+    private static boolean tell(UUID userId, BucketProxy bucket) {
         try {
             bucket.getOptimizationController().syncByCondition(1, Duration.ZERO);
+            return true;
         } catch (RuntimeException e) {
             log.warn("rate-limit calls of user {} admitted here could not be written: {}", userId, e.toString());
+            return false;
         }
     }
 
-    /** Tells the database what each copy admitted (when the instance stops, before its pool closes). */
+    /**
+     * Tells the database what each copy admitted (when the instance stops, before its pool closes), on the teller's
+     * thread, waiting at most {@link #FLUSH_WAIT}: with the database away a connection would take the pool's whole
+     * timeout, so the first failure ends the flush and a stop is never held up for long. What is not told is lost:
+     * at most {@code local-allowance.calls} calls per user.
+     */
     @PreDestroy
     public void flush() {
-        if (users != null) {
-            users.asMap().forEach(RateLimiter::tell);
+        if (users == null) {
+            return;
+        }
+        Future<?> told = teller.submit(() -> {
+            for (Map.Entry<UUID, BucketProxy> copy : users.asMap().entrySet()) {
+                if (!tell(copy.getKey(), copy.getValue())) {
+                    return;
+                }
+            }
+        });
+        try {
+            told.get(FLUSH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("rate-limit calls admitted here not all written after {}; left", FLUSH_WAIT);
+        } catch (ExecutionException e) {
+            log.warn(
+                    "rate-limit calls admitted here not all written: {}",
+                    e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
