@@ -69,7 +69,9 @@ class SchemaHistoryIT {
             assertThat(upgraded.migrationsExecuted)
                     .as("nothing but the repeatable grants runs again")
                     .isLessThanOrEqualTo(1);
-            assertThat(flyway(database, true).validateWithResult().validationSuccessful)
+            var validated = flyway(database, true).validateWithResult();
+            assertThat(validated.validationSuccessful)
+                    .as("validation after the upgrade: %s", validated.getAllErrorMessages())
                     .isTrue();
         } finally {
             try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());

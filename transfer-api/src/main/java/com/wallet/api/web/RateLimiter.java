@@ -8,6 +8,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
@@ -156,8 +157,20 @@ public class RateLimiter {
 
     /** Takes one token for the user, or throws {@link RateLimitedException} saying when the next one is due. */
     public void acquire(UUID userId) {
-        BucketProxy bucket = users == null ? shared(userId) : users.get(userId, this::copy);
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe;
+        if (users == null) {
+            probe = shared(userId).tryConsumeAndReturnRemaining(1);
+        } else {
+            try {
+                probe = users.get(userId, this::copy).tryConsumeAndReturnRemaining(1);
+            } catch (BucketNotFoundException e) {
+                // bucket4j does not recreate a bucket missing from the database for calls on a copy that it batched
+                // together (a user's first calls arriving at once, or the bucket swept while the copy lived): this
+                // call asks the database directly, which recreates it; the copy goes, with the calls it had not told
+                users.invalidate(userId);
+                probe = shared(userId).tryConsumeAndReturnRemaining(1);
+            }
+        }
         if (!probe.isConsumed()) {
             throw new RateLimitedException(userId, retryAfter(probe));
         }
