@@ -163,10 +163,14 @@ public class RateLimiter {
         } else {
             try {
                 probe = users.get(userId, this::copy).tryConsumeAndReturnRemaining(1);
-            } catch (BucketNotFoundException e) {
+            } catch (RuntimeException e) {
                 // bucket4j does not recreate a bucket missing from the database for calls on a copy that it batched
-                // together (a user's first calls arriving at once, or the bucket swept while the copy lived): this
-                // call asks the database directly, which recreates it; the copy goes, with the calls it had not told
+                // together (a user's first calls arriving at once, or the bucket swept while the copy lived; the
+                // calls that waited in the batch get it wrapped): this call asks the database directly, which
+                // recreates it; the copy goes, with the calls it had not told
+                if (!bucketNotFound(e)) {
+                    throw e;
+                }
                 users.invalidate(userId);
                 probe = shared(userId).tryConsumeAndReturnRemaining(1);
             }
@@ -174,6 +178,15 @@ public class RateLimiter {
         if (!probe.isConsumed()) {
             throw new RateLimitedException(userId, retryAfter(probe));
         }
+    }
+
+    private static boolean bucketNotFound(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private BucketProxy shared(UUID userId) {
