@@ -17,6 +17,9 @@ class SendMoneyIT extends ApiIT.Base {
     @Autowired
     SentTotalsPurge purge;
 
+    @Autowired
+    MeterRegistry meters;
+
     /**
      * Unsettled bank money goes with a payment, debit by debit in debit order, settled money leaving first: here it is
      * spread over twelve debits and the payment takes eleven of them.
@@ -185,9 +188,6 @@ class SendMoneyIT extends ApiIT.Base {
                 .counter();
         return counter == null ? 0 : counter.count();
     }
-
-    @Autowired
-    MeterRegistry meters;
 
     @Test
     void anUnverifiedBankIsSkippedAndTheCardPaysWithAThreePercentFee() {

@@ -86,24 +86,16 @@ public class IdempotentExecutor {
      * @param action runs inside the transaction and returns the success response
      */
     public StoredResponse execute(UUID userId, String key, String request, Supplier<StoredResponse> action) {
-        return executeBatched(userId, key, request, writes -> action.get());
+        return executeBatched(userId, key, request, start -> null, (nothing, writes) -> action.get());
     }
 
     /**
      * {@link #execute} for an action that adds its writes to a batch instead of sending them: they reach PostgreSQL
-     * with the stored response, in one round trip, after the action has returned; a refused action's batch is dropped
-     * unsent. What a write's failure throws is thrown here, as from the action.
-     */
-    public StoredResponse executeBatched(
-            UUID userId, String key, String request, Function<SqlBatch, StoredResponse> action) {
-        return executeBatched(userId, key, request, start -> null, (nothing, writes) -> action.apply(writes));
-    }
-
-    /**
-     * {@link #executeBatched(UUID, String, String, Function)} for an action that needs reads (or a lock) before it
-     * decides anything: {@code prelude} adds them to the key's own round trip, after the savepoint (so a refusal's
-     * rollback to it releases what they locked), and returns what the action reads their answers from once sent. A
-     * replayed key's prelude has run too, its answers unused.
+     * with the stored response (and the commit), in one round trip, after the action has returned; a refused action's
+     * batch is dropped unsent. What a write's failure throws is thrown here, as from the action. An action that needs
+     * reads (or a lock) before it decides anything has {@code prelude} add them to the key's own round trip, after the
+     * savepoint (so a refusal's rollback to it releases what they locked), and return what the action reads their
+     * answers from once sent; a replayed key's prelude has run too, its answers unused.
      */
     public <P> StoredResponse executeBatched(
             UUID userId,

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,27 +103,14 @@ public class TransferService {
             String request,
             Optional<SendMoney> payment,
             Function<CardFunding, StoredResponse> money) {
-        return executeBatched(payer, key, request, payment, (card, writes) -> money.apply(card));
-    }
-
-    /**
-     * {@link #execute} for a {@code money} action that adds its writes to the batch it is given: they reach
-     * PostgreSQL with the stored response, in one round trip ({@link IdempotentExecutor#executeBatched}).
-     */
-    public StoredResponse executeBatched(
-            UUID payer,
-            String key,
-            String request,
-            Optional<SendMoney> payment,
-            BiFunction<CardFunding, SqlBatch, StoredResponse> money) {
         return executeBatched(
-                payer, key, request, payment, start -> null, (card, nothing, writes) -> money.apply(card, writes));
+                payer, key, request, payment, start -> null, (card, nothing, writes) -> money.apply(card));
     }
 
     /**
-     * {@code POST /v1/transfers}: {@link #send(UUID, SendMoney, CardFunding, SqlBatch)} at most once per key, the
-     * sender's lock and the reads behind it sent with the key (one round trip), the writes with the stored response
-     * and the commit (another).
+     * {@code POST /v1/transfers}: {@link #send(UUID, SendMoney, CardFunding)} at most once per key, the sender's lock
+     * and the reads behind it sent with the key (one round trip), the writes with the stored response and the commit
+     * (another: {@link IdempotentExecutor#executeBatched}).
      */
     public StoredResponse send(UUID payer, String key, String request, SendMoney payment) {
         return executeBatched(
@@ -239,19 +225,9 @@ public class TransferService {
     @Transactional(propagation = Propagation.MANDATORY)
     public TransferView send(UUID senderId, SendMoney request, CardFunding card) {
         SqlBatch writes = ledger.batch();
-        TransferView sent = send(senderId, request, card, writes);
+        TransferView sent = send(senderId, request, card, null, writes);
         writes.send();
         return sent;
-    }
-
-    /**
-     * {@link #send(UUID, SendMoney, CardFunding)} with its writes (the transfer, its ledger entry, where unsettled
-     * money now is, the card's capture, the audit row) added to {@code writes} for the caller to send: nothing is
-     * written until then. The wallets stay locked (this transaction holds them) and every check has been made.
-     */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public TransferView send(UUID senderId, SendMoney request, CardFunding card, SqlBatch writes) {
-        return send(senderId, request, card, null, writes);
     }
 
     /**
@@ -275,7 +251,13 @@ public class TransferService {
             SqlBatch.Rows<TransferRepository.Sender> sender,
             long started) {}
 
-    /** @param locking the lock taken in the key's round trip, or null to take it here */
+    /**
+     * {@link #send(UUID, SendMoney, CardFunding)} with its writes (the transfer, its ledger entry, where unsettled
+     * money now is, the card's capture, the audit row) added to {@code writes} for the caller to send: nothing is
+     * written until then. The wallet stays locked (this transaction holds it) and every check has been made.
+     *
+     * @param locking the lock taken in the key's round trip, or null to take it here
+     */
     private TransferView send(UUID senderId, SendMoney request, CardFunding card, Locking locking, SqlBatch writes) {
         long started = System.nanoTime();
         try {
