@@ -7,6 +7,7 @@ import com.wallet.api.funding.CardCharges;
 import com.wallet.ledger.SqlBatch;
 import com.wallet.stack.ServiceRoles;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.core.BaseConnection;
@@ -31,10 +32,20 @@ class SqlBatchCommitIT extends ApiIT.Base {
     @Autowired
     CardCharges cardCharges;
 
+    /**
+     * Owned by the schema's owner, as every table is (another instance's migrations, run as the owner, grant on every
+     * table and would be refused one the superuser owns), and dropped afterwards.
+     */
     @BeforeAll
     static void scratchTable() {
         admin().execute("CREATE TABLE IF NOT EXISTS sql_batch_it (id uuid PRIMARY KEY)");
+        admin().execute("ALTER TABLE sql_batch_it OWNER TO " + ServiceRoles.OWNER);
         admin().execute("GRANT SELECT, INSERT ON sql_batch_it TO " + ServiceRoles.API);
+    }
+
+    @AfterAll
+    static void dropScratchTable() {
+        admin().execute("DROP TABLE IF EXISTS sql_batch_it");
     }
 
     private boolean stored(UUID id) {
