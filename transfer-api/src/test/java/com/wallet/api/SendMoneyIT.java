@@ -32,6 +32,8 @@ class SendMoneyIT extends ApiIT.Base {
             api.fundUnsettled(alice, 100); // twelve bank debits of 100 cents, none settled
         }
         api.fund(alice, 30); // and 30 cents of settled money
+        List<UUID> debits = debitsOf(alice);
+        assertThat(debits).hasSize(12);
 
         Api.Response r = api.transfer(alice, bob.id(), 1_130, UUID.randomUUID().toString());
 
@@ -46,7 +48,17 @@ class SendMoneyIT extends ApiIT.Base {
                         bob.id()))
                 .as("bob's unsettled money is of eleven debits")
                 .isEqualTo(11);
+        assertThat(debitsOf(bob)).as("the first eleven in debit order").isEqualTo(debits.subList(0, 11));
+        assertThat(debitsOf(alice)).as("alice keeps the last").isEqualTo(debits.subList(11, 12));
         LedgerInvariants.assertHold(db);
+    }
+
+    private List<UUID> debitsOf(Api.Person user) {
+        return db.queryForList(
+                "SELECT f.debit_id FROM unsettled_funds f JOIN ledger_accounts a ON a.id = f.account_id"
+                        + " WHERE a.user_id = ? ORDER BY f.debit_id",
+                UUID.class,
+                user.id());
     }
 
     private long unsettled(Api.Person user) {

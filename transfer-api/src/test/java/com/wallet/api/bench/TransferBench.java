@@ -140,12 +140,15 @@ public final class TransferBench {
             // -Dbench.phases=quick: only the floor, the balance-funded phases and the SQL replay (for A/B work)
             boolean full = !"quick".equals(System.getProperty("bench.phases", "all"));
             Result untimed = null;
+            Result timedAgain = null;
             if (full) {
-                // what venmo_db_query_duration_seconds costs: the same phase with the statement timing off
+                // what venmo_db_query_duration_seconds costs: the same phase with the statement timing off, then on
+                // again (A, B, A: a difference that the second A shares is drift, not the timing)
                 var queryTimings = api.getBean(com.wallet.api.web.QueryTimings.class);
                 queryTimings.enabled(false);
                 untimed = load.run("uniform, query timing off", "transfers", duration, -1);
                 queryTimings.enabled(true);
+                timedAgain = load.run("uniform, query timing on again", "transfers", duration, -1);
             }
             Profile hotProfile = profileHot ? Profile.start(pgPort) : null;
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
@@ -203,7 +206,7 @@ public final class TransferBench {
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
             List<Result> results = new ArrayList<>(List.of(floor, uniform, hot));
             if (full) {
-                results.addAll(List.of(untimed, card0, card0Hot, card200, card200Hot));
+                results.addAll(List.of(untimed, timedAgain, card0, card0Hot, card200, card200Hot));
             }
             for (Result r : results) {
                 out.printf(
@@ -234,9 +237,10 @@ public final class TransferBench {
                         card0.perSecond() / uniform.perSecond());
                 out.printf(
                         "statement timing (venmo_db_query_duration_seconds): API cpu ms per transfer %.3f with, %.3f"
-                                + " without%n",
+                                + " without, %.3f with again%n",
                         uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
-                        untimed.cpu().jvmSeconds() * 1e3 / untimed.ok());
+                        untimed.cpu().jvmSeconds() * 1e3 / untimed.ok(),
+                        timedAgain.cpu().jvmSeconds() * 1e3 / timedAgain.ok());
             }
             List<BenchPlot.Row> plotted = new ArrayList<>();
             plotted.add(new BenchPlot.Row("pgbench TPC-B-like", pgbenchTps, Double.NaN));
@@ -252,6 +256,7 @@ public final class TransferBench {
             out.printf("plot: %s%n", png.getFileName());
             out.print(whereTimeGoes);
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
+            com.wallet.stack.BenchResults.out().println("unsettled funds at the end: " + unsettledShape(pgPort));
         } finally {
             if (api != null) {
                 api.close();
@@ -705,16 +710,43 @@ public final class TransferBench {
     }
 
     private static String ledgerCheck(int port) throws SQLException {
+        long[] row = firstRow(
+                port,
+                "SELECT (SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines),"
+                        + " (SELECT count(*) FROM wallet_balances a WHERE balance_cents <>"
+                        + " coalesce((SELECT sum(amount_cents) FROM ledger_lines l WHERE l.account_id = a.id), 0)),"
+                        + " (SELECT count(*) FROM transfers)");
+        return "sum of all lines " + row[0] + ", wallets off their lines " + row[1] + ", transfers " + row[2];
+    }
+
+    /**
+     * How the unsettled bank money is spread when the phases end (what a payment's carry works on): rows, rows per
+     * wallet, wallets per debit.
+     */
+    private static String unsettledShape(int port) throws SQLException {
+        long[] row = firstRow(
+                port,
+                "SELECT count(*), count(DISTINCT account_id), count(DISTINCT debit_id),"
+                        + " (SELECT max(n) FROM (SELECT count(*) AS n FROM unsettled_funds GROUP BY account_id) w),"
+                        + " (SELECT max(n) FROM (SELECT count(*) AS n FROM unsettled_funds GROUP BY debit_id) d)"
+                        + " FROM unsettled_funds");
+        return String.format(
+                "%d rows, %d wallets (%.1f rows each, at most %d), %d debits (%.1f wallets each, at most %d)",
+                row[0], row[1], row[0] / Math.max(1.0, row[1]), row[3], row[2], row[0] / Math.max(1.0, row[2]), row[4]);
+    }
+
+    /** The first row of a query of whole numbers, as the superuser. */
+    private static long[] firstRow(int port, String sql) throws SQLException {
         try (Connection c =
                         DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/wallet", "postgres", "");
                 Statement s = c.createStatement();
-                var rs = s.executeQuery("SELECT (SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines),"
-                        + " (SELECT count(*) FROM wallet_balances a WHERE balance_cents <>"
-                        + " coalesce((SELECT sum(amount_cents) FROM ledger_lines l WHERE l.account_id = a.id), 0)),"
-                        + " (SELECT count(*) FROM transfers)")) {
+                var rs = s.executeQuery(sql)) {
             rs.next();
-            return "sum of all lines " + rs.getLong(1) + ", wallets off their lines " + rs.getLong(2) + ", transfers "
-                    + rs.getLong(3);
+            long[] row = new long[rs.getMetaData().getColumnCount()];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = rs.getLong(i + 1);
+            }
+            return row;
         }
     }
 
