@@ -1,9 +1,10 @@
 package com.wallet.api.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.BadJwtException;
@@ -16,20 +17,20 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
  * A {@link JwtDecoder} that checks a token's signature once and remembers the parsed token until it expires, while
  * the validator (expiry, not-before, issuer) still runs on every use. A client sends the same token with every request
  * for its lifetime; verifying and parsing it once instead of each time saves about a tenth of a request's CPU. The key
- * is the whole token text, so any altered token is verified afresh; the cache holds at most {@code capacity} tokens
- * (expired ones are dropped first, and if that is not enough it starts over empty).
+ * is the whole token text, so any altered token is verified afresh. The memory is a Caffeine cache of at most {@code
+ * capacity} tokens, each dropped when it expires (a token without an expiry is never kept; ours always expire) or
+ * when the size bound evicts it, after which its next use verifies it again.
  */
 final class VerifiedTokenCache implements JwtDecoder {
 
     private final JwtDecoder verifier;
     private final OAuth2TokenValidator<Jwt> validator;
-    private final int capacity;
-    private final Clock clock;
-    private final Map<String, Jwt> verified = new ConcurrentHashMap<>();
+    private final Cache<String, Jwt> verified;
 
     /**
      * @param verifier checks the signature and parses the claims, and validates nothing else
      * @param validator what every use of a token must pass
+     * @param clock what "now" is when a token's remaining life is computed
      */
     VerifiedTokenCache(JwtDecoder verifier, OAuth2TokenValidator<Jwt> validator, int capacity, Clock clock) {
         if (capacity < 1) {
@@ -37,8 +38,15 @@ final class VerifiedTokenCache implements JwtDecoder {
         }
         this.verifier = verifier;
         this.validator = validator;
-        this.capacity = capacity;
-        this.clock = clock;
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(capacity)
+                .expireAfter(Expiry.creating((String token, Jwt jwt) -> remainingLife(jwt, clock)))
+                .build();
+    }
+
+    private static Duration remainingLife(Jwt jwt, Clock clock) {
+        Duration left = Duration.between(clock.instant(), jwt.getExpiresAt());
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     @Override
@@ -46,36 +54,25 @@ final class VerifiedTokenCache implements JwtDecoder {
         if (token == null) {
             throw new BadJwtException("no token");
         }
-        Jwt jwt = verified.get(token);
+        Jwt jwt = verified.getIfPresent(token);
         if (jwt == null) {
             jwt = verifier.decode(token);
-            remember(token, jwt);
+            if (jwt.getExpiresAt() != null) {
+                verified.put(token, jwt);
+            }
         }
         OAuth2TokenValidatorResult result = validator.validate(jwt);
         if (result.hasErrors()) {
-            verified.remove(token);
+            verified.invalidate(token);
             throw new JwtValidationException(
                     result.getErrors().iterator().next().getDescription(), result.getErrors());
         }
         return jwt;
     }
 
-    private void remember(String token, Jwt jwt) {
-        if (jwt.getExpiresAt() == null) {
-            return; // never expires: not worth keeping (and our tokens always expire)
-        }
-        if (verified.size() >= capacity) {
-            Instant now = clock.instant();
-            verified.values().removeIf(t -> t.getExpiresAt().isBefore(now));
-            if (verified.size() >= capacity) {
-                verified.clear();
-            }
-        }
-        verified.put(token, jwt);
-    }
-
-    /** How many tokens are remembered now (for tests). */
-    int size() {
-        return verified.size();
+    /** How many tokens are remembered now (for tests): after Caffeine's pending evictions. */
+    long size() {
+        verified.cleanUp();
+        return verified.estimatedSize();
     }
 }
