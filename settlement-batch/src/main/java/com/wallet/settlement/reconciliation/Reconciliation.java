@@ -3,6 +3,7 @@ package com.wallet.settlement.reconciliation;
 import com.wallet.common.bank.BankingCalendar;
 import com.wallet.common.partners.PartnerClient;
 import com.wallet.ledger.LedgerInvariants;
+import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.StepParameters;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -43,7 +44,15 @@ public class Reconciliation {
 
     private final PartnerClient cardNetwork;
 
-    Reconciliation(JdbcClient jdbc, PartnerClient achProcessor, PartnerClient cardNetwork, BankingCalendar calendar) {
+    private final PartnerSteps steps;
+
+    Reconciliation(
+            JdbcClient jdbc,
+            PartnerClient achProcessor,
+            PartnerClient cardNetwork,
+            BankingCalendar calendar,
+            PartnerSteps steps) {
+        this.steps = steps;
         this.cardNetwork = cardNetwork;
         this.calendar = calendar;
         this.jdbc = jdbc;
@@ -51,8 +60,32 @@ public class Reconciliation {
         this.achProcessor = achProcessor;
     }
 
+    /**
+     * Every finding of the day. The database is read in two transactions, the partners are asked between and after
+     * them with none held ({@link PartnerSteps}): the checks of our own books and the list of submitted files, then each
+     * file at the processor, then the card network's report and our side of it.
+     */
     public List<Map<String, Object>> findings(LocalDate today) {
         List<Map<String, Object>> findings = new ArrayList<>();
+        List<SubmittedFile> submitted = steps.inTransaction(() -> ownBooks(findings, today));
+        for (SubmittedFile f : submitted) {
+            JsonNode known = achProcessor.get("/ach/files/" + f.id()).orElse(null);
+            if (known == null
+                    || known.path("entry_count").asInt() != f.entries()
+                    || known.path("total_debit_cents").asLong() != f.debitCents()
+                    || known.path("total_credit_cents").asLong() != f.creditCents()) {
+                findings.add(finding(
+                        "file_not_at_processor",
+                        "submitted file " + f.id() + " is unknown to the processor or differs there",
+                        Map.of("file_id", f.id().toString())));
+            }
+        }
+        cardSettlement(findings, today);
+        return findings;
+    }
+
+    /** The checks that need only our database; returns the files submitted to the processor, to ask it about. */
+    private List<SubmittedFile> ownBooks(List<Map<String, Object>> findings, LocalDate today) {
         ledger.check().forEach(f -> findings.add(f.toMap()));
         compare(
                 findings,
@@ -94,25 +127,11 @@ public class Reconciliation {
                             + UNMATCHED_BANKING_DAYS + " banking days after they came",
                     Map.of("returns", unmatched.size(), "sequences", unmatched)));
         }
-        jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"
+        return jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"
                         + " WHERE status = 'submitted' ORDER BY created_at")
                 .query((rs, n) ->
                         new SubmittedFile(rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3), rs.getLong(4)))
-                .list()
-                .forEach(f -> {
-                    JsonNode known = achProcessor.get("/ach/files/" + f.id()).orElse(null);
-                    if (known == null
-                            || known.path("entry_count").asInt() != f.entries()
-                            || known.path("total_debit_cents").asLong() != f.debitCents()
-                            || known.path("total_credit_cents").asLong() != f.creditCents()) {
-                        findings.add(finding(
-                                "file_not_at_processor",
-                                "submitted file " + f.id() + " is unknown to the processor or differs there",
-                                Map.of("file_id", f.id().toString())));
-                    }
-                });
-        cardSettlement(findings, today);
-        return findings;
+                .list();
     }
 
     /**
@@ -140,13 +159,25 @@ public class Reconciliation {
                 .distinct()
                 .toArray(UUID[]::new);
         Map<String, Ours> ours = new java.util.HashMap<>();
-        jdbc.sql("SELECT 'charge', id::text, status, amount_cents FROM card_charges WHERE id = ANY(?)"
-                        + " UNION ALL SELECT 'payout', id::text, status, amount_cents - fee_cents FROM cashouts"
-                        + " WHERE speed = 'instant' AND id = ANY(?)")
-                .params(ids, ids)
-                .query((rs, n) ->
-                        ours.put(rs.getString(1) + ":" + rs.getString(2), new Ours(rs.getString(3), rs.getLong(4))))
-                .list();
+        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        List<OfTheDay> ofTheDay = steps.inTransaction(() -> {
+            jdbc.sql("SELECT 'charge', id::text, status, amount_cents FROM card_charges WHERE id = ANY(?)"
+                            + " UNION ALL SELECT 'payout', id::text, status, amount_cents - fee_cents FROM cashouts"
+                            + " WHERE speed = 'instant' AND id = ANY(?)")
+                    .params(ids, ids)
+                    .query((rs, n) ->
+                            ours.put(rs.getString(1) + ":" + rs.getString(2), new Ours(rs.getString(3), rs.getLong(4))))
+                    .list();
+            return jdbc.sql(
+                            "SELECT 'capture', id::text, amount_cents FROM card_charges WHERE status = 'captured'"
+                                    + " AND created_at >= ? AND created_at < ?"
+                                    + " UNION ALL SELECT 'payout', id::text, amount_cents - fee_cents FROM cashouts"
+                                    + " WHERE speed = 'instant' AND status = 'completed' AND created_at >= ? AND created_at < ?")
+                    .params(Timestamp.from(from), Timestamp.from(to), Timestamp.from(from), Timestamp.from(to))
+                    .query((rs, n) -> new OfTheDay(rs.getString(1), rs.getString(2), rs.getLong(3)))
+                    .list();
+        });
         for (JsonNode item : report.path("items")) {
             String id = item.path("id").asString();
             String type = item.path("type").asString();
@@ -203,16 +234,6 @@ public class Reconciliation {
                         charge.cents()));
             }
         }
-        Instant from = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        List<OfTheDay> ofTheDay = jdbc.sql(
-                        "SELECT 'capture', id::text, amount_cents FROM card_charges WHERE status = 'captured'"
-                                + " AND created_at >= ? AND created_at < ?"
-                                + " UNION ALL SELECT 'payout', id::text, amount_cents - fee_cents FROM cashouts"
-                                + " WHERE speed = 'instant' AND status = 'completed' AND created_at >= ? AND created_at < ?")
-                .params(Timestamp.from(from), Timestamp.from(to), Timestamp.from(from), Timestamp.from(to))
-                .query((rs, n) -> new OfTheDay(rs.getString(1), rs.getString(2), rs.getLong(3)))
-                .list();
         Set<String> nextDay = null;
         for (OfTheDay o : ofTheDay) {
             String key = o.type() + ":" + o.id();

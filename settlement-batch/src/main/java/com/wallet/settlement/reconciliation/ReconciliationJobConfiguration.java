@@ -1,6 +1,7 @@
 package com.wallet.settlement.reconciliation;
 
 import com.wallet.settlement.JobRunner;
+import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.StepParameters;
@@ -24,7 +25,6 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -50,7 +50,7 @@ class ReconciliationJobConfiguration {
     @Bean
     Step reconcile(
             JobRepository jobs,
-            PlatformTransactionManager tx,
+            PartnerSteps steps,
             StepProgress progress,
             Reconciliation checks,
             JdbcClient jdbc,
@@ -70,14 +70,15 @@ class ReconciliationJobConfiguration {
                             Path file = settings.outputDir()
                                     .resolve("reconciliation-" + date + "-" + System.currentTimeMillis() + ".json");
                             PrivateFiles.write(file, report, StandardCharsets.UTF_8);
-                            jdbc.sql("INSERT INTO reconciliation_reports (business_date, clean, findings, path)"
-                                            + " VALUES (?, ?, ?::jsonb, ?)")
+                            steps.inTransaction(() -> jdbc.sql(
+                                            "INSERT INTO reconciliation_reports (business_date, clean, findings, path)"
+                                                    + " VALUES (?, ?, ?::jsonb, ?)")
                                     .params(
                                             date,
                                             findings.isEmpty(),
                                             json.writeValueAsString(findings),
                                             file.toString())
-                                    .update();
+                                    .update());
                             reconciliationFindings.set(findings.size());
                             if (findings.isEmpty()) {
                                 log.info("reconciliation for {} is clean; report {}", date, file);
@@ -92,7 +93,7 @@ class ReconciliationJobConfiguration {
                             }
                             return RepeatStatus.FINISHED;
                         },
-                        tx)
+                        steps.step())
                 .listener(progress)
                 .build();
     }

@@ -9,6 +9,7 @@ import com.wallet.ledger.Ledger.LockedWallet;
 import com.wallet.ledger.Ledger.Reference;
 import com.wallet.ledger.Money;
 import com.wallet.ledger.SystemAccount;
+import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.StepParameters;
 import com.wallet.settlement.StepProgress;
@@ -94,7 +95,7 @@ class AchReturnsJobConfiguration {
     @Bean
     Step achApplyChanges(
             JobRepository jobs,
-            PlatformTransactionManager tx,
+            PartnerSteps steps,
             StepProgress progress,
             PartnerClient achProcessor,
             ChangeNotices notices) {
@@ -102,22 +103,30 @@ class AchReturnsJobConfiguration {
                 .tasklet(
                         (contribution, chunk) -> {
                             LocalDate today = StepParameters.businessDate(chunk);
-                            int fetched = notices.fetch(achProcessor, today);
+                            long after = steps.inTransaction(notices::lastSequence);
+                            JsonNode answer = achProcessor
+                                    .get("/ach/changes?after=" + after)
+                                    .orElseThrow();
+                            int fetched = steps.inTransaction(() -> notices.keep(answer, today));
                             for (int i = 0; i < fetched; i++) {
                                 contribution.incrementReadCount();
                             }
-                            contribution.incrementWriteCount(notices.applyPending());
+                            contribution.incrementWriteCount(steps.inTransaction(notices::applyPending));
                             return RepeatStatus.FINISHED;
                         },
-                        tx)
+                        steps.step())
                 .listener(progress)
                 .build();
     }
 
+    /**
+     * The processor's new returns are asked for with no transaction held, then kept and applied, with every return
+     * kept from earlier runs, in one transaction.
+     */
     @Bean
     Step achApplyReturns(
             JobRepository jobs,
-            PlatformTransactionManager tx,
+            PartnerSteps steps,
             StepProgress progress,
             PartnerClient achProcessor,
             JdbcClient jdbc,
@@ -127,37 +136,40 @@ class AchReturnsJobConfiguration {
                 .tasklet(
                         (contribution, chunk) -> {
                             LocalDate today = StepParameters.businessDate(chunk);
-                            long after = jdbc.sql("SELECT coalesce(max(sequence), 0) FROM ach_returns")
-                                    .query(Long.class)
-                                    .single();
+                            long after = steps.inTransaction(
+                                    () -> jdbc.sql("SELECT coalesce(max(sequence), 0) FROM ach_returns")
+                                            .query(Long.class)
+                                            .single());
                             // those that have come back by the business date
                             JsonNode returns = achProcessor
                                     .get("/ach/returns?after=" + after + "&as_of=" + today)
                                     .orElseThrow();
-                            for (JsonNode r : returns.path("returns")) {
-                                contribution.incrementReadCount();
-                                record(r, jdbc, today);
-                            }
-                            // every return not applied yet, new or kept from earlier runs: one whose entry was not
-                            // known as submitted then (a crash between the processor's acknowledgement and our
-                            // marking) is applied as soon as it is
-                            List<PendingReturn> pending = jdbc.sql("SELECT sequence, file_id, trace_number,"
-                                            + " return_code FROM ach_returns WHERE NOT matched AND NOT late"
-                                            + " ORDER BY sequence FOR UPDATE")
-                                    .query((rs, n) -> new PendingReturn(
-                                            rs.getLong(1),
-                                            rs.getObject(2, UUID.class),
-                                            rs.getString(3),
-                                            rs.getString(4)))
-                                    .list();
-                            for (PendingReturn r : pending) {
-                                if (apply(r, jdbc, ledger, calendar, today)) {
-                                    contribution.incrementWriteCount(1);
+                            steps.inTransaction(() -> {
+                                for (JsonNode r : returns.path("returns")) {
+                                    contribution.incrementReadCount();
+                                    record(r, jdbc, today);
                                 }
-                            }
+                                // every return not applied yet, new or kept from earlier runs: one whose entry was
+                                // not known as submitted then (a crash between the processor's acknowledgement and
+                                // our marking) is applied as soon as it is
+                                List<PendingReturn> pending = jdbc.sql("SELECT sequence, file_id, trace_number,"
+                                                + " return_code FROM ach_returns WHERE NOT matched AND NOT late"
+                                                + " ORDER BY sequence FOR UPDATE")
+                                        .query((rs, n) -> new PendingReturn(
+                                                rs.getLong(1),
+                                                rs.getObject(2, UUID.class),
+                                                rs.getString(3),
+                                                rs.getString(4)))
+                                        .list();
+                                for (PendingReturn r : pending) {
+                                    if (apply(r, jdbc, ledger, calendar, today)) {
+                                        contribution.incrementWriteCount(1);
+                                    }
+                                }
+                            });
                             return RepeatStatus.FINISHED;
                         },
-                        tx)
+                        steps.step())
                 .listener(progress)
                 .build();
     }

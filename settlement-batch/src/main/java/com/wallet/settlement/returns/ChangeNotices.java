@@ -2,7 +2,6 @@ package com.wallet.settlement.returns;
 
 import com.wallet.common.bank.BankNumbers;
 import com.wallet.common.crypto.DataCipher;
-import com.wallet.common.partners.PartnerClient;
 import com.wallet.settlement.StepParameters;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -37,12 +36,15 @@ public class ChangeNotices {
         this.cipher = cipher;
     }
 
-    /** Fetches the notices after the last one kept and keeps each once (its sequence is the key). */
-    public int fetch(PartnerClient processor, LocalDate today) {
-        long after = jdbc.sql("SELECT coalesce(max(sequence), 0) FROM ach_change_notices")
+    /** The sequence of the last notice kept: the processor is asked for those after it. */
+    public long lastSequence() {
+        return jdbc.sql("SELECT coalesce(max(sequence), 0) FROM ach_change_notices")
                 .query(Long.class)
                 .single();
-        JsonNode answer = processor.get("/ach/changes?after=" + after).orElseThrow();
+    }
+
+    /** Keeps the notices of the processor's answer to {@code /ach/changes}, each once; returns how many were new. */
+    public int keep(JsonNode answer, LocalDate today) {
         int kept = 0;
         for (JsonNode c : answer.path("changes")) {
             long sequence = c.path("sequence").asLong();

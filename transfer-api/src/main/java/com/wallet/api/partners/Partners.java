@@ -1,6 +1,7 @@
 package com.wallet.api.partners;
 
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.ledger.NoConnectionHeld;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,12 +18,14 @@ class Partners {
 
     @Bean
     CardNetworkClient cardNetwork(PartnerSettings settings, JsonMapper json, MeterRegistry meters) {
-        return new CardNetworkClient(export(new PartnerClient("card_network", settings.card(), json), meters));
+        return new CardNetworkClient(
+                export(new PartnerClient("card_network", settings.card(), json, NoConnectionHeld::check), meters));
     }
 
     @Bean
     AchClient achProcessor(PartnerSettings settings, JsonMapper json, MeterRegistry meters) {
-        return new AchClient(export(new PartnerClient("ach_processor", settings.ach(), json), meters));
+        return new AchClient(
+                export(new PartnerClient("ach_processor", settings.ach(), json, NoConnectionHeld::check), meters));
     }
 
     private static PartnerClient export(PartnerClient client, MeterRegistry meters) {

@@ -46,8 +46,19 @@ public final class PartnerClient {
     private final JsonMapper json;
     private final CircuitBreaker breaker;
     private final Retry retry;
+    private final Runnable guard;
 
     public PartnerClient(String service, NetworkSettings settings, JsonMapper json) {
+        this(service, settings, json, () -> {});
+    }
+
+    /**
+     * @param guard run before every call, on the calling thread; it throws to refuse a call made where none may be (the
+     *     services pass a check that the thread holds no database connection: a partner's latency must never hold a
+     *     pooled connection, nor the locks of its transaction)
+     */
+    public PartnerClient(String service, NetworkSettings settings, JsonMapper json, Runnable guard) {
+        this.guard = guard;
         this.service = service;
         this.settings = settings;
         this.json = json;
@@ -130,6 +141,7 @@ public final class PartnerClient {
     }
 
     private Optional<JsonNode> send(String path, Supplier<HttpRequest.Builder> request) {
+        guard.run();
         AtomicBoolean unknown = new AtomicBoolean();
         Supplier<Optional<JsonNode>> attempt = () -> once(path, request.get(), unknown);
         try {
