@@ -2,6 +2,7 @@ package com.wallet.settlement;
 
 import com.wallet.common.crypto.DataCipher;
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.ledger.NoConnectionHeld;
 import java.time.Clock;
 import java.time.LocalDate;
 import org.springframework.boot.SpringApplication;
@@ -86,11 +87,11 @@ public class SettlementApplication {
 
     @Bean
     PartnerClient achProcessor(SettlementSettings settings, JsonMapper json) {
-        return new PartnerClient("ach_processor", settings.ach(), json);
+        return new PartnerClient("ach_processor", settings.ach(), json, NoConnectionHeld::check);
     }
 
     @Bean
     PartnerClient cardNetwork(SettlementSettings settings, JsonMapper json) {
-        return new PartnerClient("card_network", settings.card(), json);
+        return new PartnerClient("card_network", settings.card(), json, NoConnectionHeld::check);
     }
 }

@@ -106,6 +106,43 @@ class SettlementIT {
         return db.queryForObject(sql, Long.class, args);
     }
 
+    @Autowired
+    javax.sql.DataSource dataSource;
+
+    /**
+     * While the processor holds the file at its door (the simulator's gate), the job holds no transaction and no
+     * connection but its run lock's (JobRunner's advisory lock, on a connection of its own for the whole run): the file
+     * was read in a transaction that ended, and is marked submitted in another once the processor answers. With the
+     * step's transaction around the call, two connections were in use and one sat idle in its transaction.
+     */
+    @Test
+    void noConnectionIsHeldWhileTheProcessorHasTheFile() throws Exception {
+        run("achOrigination"); // whatever earlier tests left pending
+        scenario(1_500, 500);
+        var pool = dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).getHikariPoolMXBean();
+        com.wallet.sim.Gate gate = SIM.knobs().gate(CallType.ACH_FILE);
+        gate.close();
+        var runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var origination = runner.submit(() -> run("achOrigination"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> gate.waiting() == 1);
+            assertThat(pool.getActiveConnections())
+                    .as("connections in use during the call: the run lock's only")
+                    .isEqualTo(1);
+            assertThat(count("SELECT count(*) FROM pg_stat_activity WHERE usename = current_user"
+                            + " AND state LIKE 'idle in transaction%'"))
+                    .as("transactions open during the call")
+                    .isZero();
+            gate.open();
+            assertThat(origination.get(60, TimeUnit.SECONDS).ok()).isTrue();
+        } finally {
+            gate.open();
+            runner.shutdownNow();
+        }
+        assertThat(count("SELECT count(*) FROM ach_files WHERE status <> 'submitted'"))
+                .isZero();
+    }
+
     @Test
     void originationWritesAValidNachaFileAndSubmitsEachEntryOnce() throws Exception {
         run("achOrigination"); // whatever earlier tests left pending

@@ -1,6 +1,7 @@
 package com.wallet.settlement.origination;
 
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.StepParameters;
 import com.wallet.settlement.StepProgress;
 import java.util.Map;
@@ -85,18 +86,18 @@ class AchOriginationJobConfiguration {
                 .build();
     }
 
+    /**
+     * Each file is read in a transaction, sent with none held (the processor may take seconds), and marked submitted in
+     * another: a crash between the two sends it again next run, under the same id.
+     */
     @Bean
     Step achSubmit(
-            JobRepository jobs,
-            PlatformTransactionManager tx,
-            StepProgress progress,
-            AchFiles files,
-            PartnerClient achProcessor) {
+            JobRepository jobs, PartnerSteps steps, StepProgress progress, AchFiles files, PartnerClient achProcessor) {
         return new StepBuilder("achSubmit", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
-                            for (AchFiles.AchFile file : files.withStatus("written")) {
-                                String text = files.text(file);
+                            for (AchFiles.AchFile file : steps.inTransaction(() -> files.withStatus("written"))) {
+                                String text = steps.inTransaction(() -> files.text(file));
                                 JsonNode ack = achProcessor.postText(
                                         "/ach/files",
                                         "text/plain",
@@ -108,7 +109,7 @@ class AchOriginationJobConfiguration {
                                     throw new IllegalStateException("the processor acknowledged file " + file.id()
                                             + " with other counts or totals than ours: " + ack);
                                 }
-                                files.submitted(file, ack.toString());
+                                steps.inTransaction(() -> files.submitted(file, ack.toString()));
                                 contribution.incrementWriteCount(file.entryCount());
                                 log.info(
                                         "ACH file {} submitted: {} entries{}",
@@ -118,7 +119,7 @@ class AchOriginationJobConfiguration {
                             }
                             return RepeatStatus.FINISHED;
                         },
-                        tx)
+                        steps.step())
                 .listener(progress)
                 .build();
     }
