@@ -15,6 +15,26 @@ import org.springframework.context.ConfigurableApplicationContext;
 @ApiIT
 class HealthIT extends ApiIT.Base {
 
+    /** One Admin client serves every Kafka check: its network thread outlives a check, and a second adds none. */
+    @Test
+    void kafkaHealthKeepsOneClient() {
+        assertThat(api.get("/actuator/health/kafka", null).json().path("status").asString())
+                .isEqualTo("UP");
+        long after = healthClientThreads();
+        assertThat(after).as("the kept client's network thread").isPositive();
+        assertThat(api.get("/actuator/health/kafka", null).json().path("status").asString())
+                .isEqualTo("UP");
+        assertThat(healthClientThreads())
+                .as("no new client for the second check")
+                .isEqualTo(after);
+    }
+
+    private static long healthClientThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().contains("transfer-api-health"))
+                .count();
+    }
+
     @Test
     void withoutCassandraAndKafkaTheApiIsDegradedNotDownAndMoneyStillMoves() {
         assertThat(api.get("/actuator/health/kafka", null).json().path("status").asString())

@@ -41,13 +41,42 @@ class DependencyHealth {
     }
 
     @Bean
-    HealthIndicator kafkaHealthIndicator(KafkaAdmin kafka) {
-        return () -> {
-            var config = new java.util.HashMap<>(kafka.getConfigurationProperties());
+    KafkaHealth kafkaHealthIndicator(KafkaAdmin kafka) {
+        return new KafkaHealth(kafka);
+    }
+
+    /**
+     * Kafka's health from one Admin client kept for the application's life: created at the first check, closed with
+     * the context (Spring calls {@link #close}). An Admin per check, as before, started a network thread, opened a
+     * broker connection and fetched the cluster's metadata for every probe; the kept one reconnects by itself after
+     * an outage.
+     */
+    static final class KafkaHealth implements HealthIndicator, AutoCloseable {
+
+        /** The kept client's id (its network thread is named after it). */
+        static final String CLIENT_ID = "transfer-api-health";
+
+        private final java.util.Map<String, Object> config;
+        private Admin admin; // guarded by this
+
+        KafkaHealth(KafkaAdmin kafka) {
+            config = new java.util.HashMap<>(kafka.getConfigurationProperties());
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, CLIENT_ID);
             config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
             config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-            try (Admin admin = Admin.create(config)) {
-                int brokers = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
+        }
+
+        private synchronized Admin admin() {
+            if (admin == null) {
+                admin = Admin.create(config);
+            }
+            return admin;
+        }
+
+        @Override
+        public Health health() {
+            try {
+                int brokers = admin().describeCluster(new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis()))
                         .nodes()
                         .get(TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS)
                         .size();
@@ -62,6 +91,14 @@ class DependencyHealth {
                         .withDetail("error", e.getClass().getSimpleName())
                         .build();
             }
-        };
+        }
+
+        @Override
+        public synchronized void close() {
+            if (admin != null) {
+                admin.close(TIMEOUT);
+                admin = null;
+            }
+        }
     }
 }
