@@ -228,7 +228,9 @@ class SettlementIT {
     @Test
     void theServiceJarServesHealthAndMetricsAndStopsOnSigterm() throws Exception {
         int port = com.wallet.stack.internal.Ports.free();
-        Files.createDirectories(SettlementTestSupport.OUTPUT);
+        // owner-only, as the jobs make it (a directory made here with the default mode would fail the origination
+        // test's permission check if this test ran first)
+        PrivateFiles.createDirectory(SettlementTestSupport.OUTPUT);
         Path log = SettlementTestSupport.OUTPUT.resolve("service-" + port + ".log");
         Map<String, String> env = new java.util.HashMap<>();
         for (String argument : SettlementTestSupport.arguments()) {
@@ -278,6 +280,7 @@ class SettlementIT {
                 "--job=achOrigination",
                 "--business-date=2026-11-24"));
         command.addAll(SettlementTestSupport.arguments());
+        PrivateFiles.createDirectory(SettlementTestSupport.OUTPUT); // the job's log goes there, run alone or not
         Process job = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(
