@@ -3,7 +3,8 @@
 --   wallet_owner       owns the schema and every table; Flyway migrations run as it. No service connects as it.
 --   wallet_api         transfer-api: reads and writes rows (DML) as the grants below and the migrations'
 --   wallet_settlement  settlement-batch:   grant_service_privileges() give; no DDL, no TRUNCATE, no trigger change;
---                      ledger lines and entries and the audit log insert-only.
+--                      ledger lines and entries and the audit log insert-only; a wallet's balance and held
+--                      sum written by the ledger's triggers only.
 --   wallet_cdc         cdc-connector: REPLICATION, SELECT on the captured tables, its heartbeat row.
 DO $$
 BEGIN

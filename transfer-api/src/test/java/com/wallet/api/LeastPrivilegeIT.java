@@ -85,6 +85,58 @@ class LeastPrivilegeIT extends ApiIT.Base {
         LedgerInvariants.assertHold(db);
     }
 
+    /**
+     * Money moves by ledger lines only: the API's role cannot write a wallet's cached balance or held sum, open a wallet
+     * with money in it, add or take the credits left beside a wallet, or call the functions the ledger's triggers
+     * apply a change with (ledger V35); it can still do what the API does (a payment credits the receiver through
+     * those triggers, and the debt flag is set by {@code Ledger.restrict}).
+     */
+    @Test
+    void theApisRoleCannotChangeABalanceButByLedgerLines() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fund(alice, 1_000);
+        long account = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?", Long.class, alice.id());
+        String balance = "SELECT balance_cents FROM wallet_balances WHERE id = " + account;
+        assertThat(db.queryForObject(balance, Long.class)).isEqualTo(1_000L);
+
+        for (String attempt : List.of(
+                "UPDATE ledger_accounts SET balance_cents = balance_cents + 100 WHERE id = " + account,
+                "UPDATE ledger_accounts SET held_cents = held_cents + 100 WHERE id = " + account,
+                "UPDATE ledger_accounts SET balance_cents = balance_cents + 100, restricted = restricted WHERE id = "
+                        + account,
+                "DELETE FROM ledger_accounts WHERE id = " + account,
+                "INSERT INTO ledger_accounts (kind, user_id, balance_cents) VALUES ('wallet', '" + bob.id() + "', 100)",
+                "INSERT INTO wallet_credits (account_id, amount_cents) VALUES (" + account + ", 100)",
+                "UPDATE wallet_credits SET amount_cents = amount_cents * 2",
+                "DELETE FROM wallet_credits",
+                "SELECT wallet_credit(" + account + ", 100)",
+                "SELECT wallet_apply(" + account + ", 100)",
+                "SELECT wallet_apply_locked(" + account + ", 100)")) {
+            assertThatThrownBy(() -> db.execute(attempt))
+                    .as(attempt)
+                    .isInstanceOf(DataAccessException.class)
+                    .rootCause()
+                    .hasMessageMatching("(?s).*permission denied.*");
+        }
+        assertThat(db.queryForObject(balance, Long.class)).isEqualTo(1_000L);
+
+        // what the API does still works as this role: a payment (the receiver credited by the ledger's trigger) and
+        // the debt flag
+        assertThat(api.transfer(
+                                alice,
+                                bob.id(),
+                                250,
+                                java.util.UUID.randomUUID().toString())
+                        .status())
+                .isEqualTo(201);
+        assertThat(db.queryForObject(balance, Long.class)).isEqualTo(750L);
+        assertThat(db.update("UPDATE ledger_accounts SET restricted = restricted WHERE id = ?", account))
+                .isEqualTo(1);
+        LedgerInvariants.assertHold(db);
+    }
+
     @Test
     void theTablesBelongToTheOwnerRoleThatMigrates() {
         assertThat(admin().queryForList(
