@@ -1,6 +1,7 @@
 package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.wallet.api.transfer.SentTotalsPurge;
 import com.wallet.sim.CallType;
@@ -51,6 +52,40 @@ class SendMoneyIT extends ApiIT.Base {
         assertThat(debitsOf(bob)).as("the first eleven in debit order").isEqualTo(debits.subList(0, 11));
         assertThat(debitsOf(alice)).as("alice keeps the last").isEqualTo(debits.subList(11, 12));
         LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * An unsettled-funds row stays on its wallet and its debit: only its amount changes (ledger V36), and a new row must
+     * be on a wallet (V31).
+     */
+    @Test
+    void unsettledMoneyKeepsItsWalletAndDebit() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        api.fundUnsettled(alice, 100);
+        UUID debit = debitsOf(alice).get(0);
+        long bobs = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?", Long.class, bob.id());
+        String alices = "(SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = '" + alice.id() + "')";
+
+        for (String attempt : List.of(
+                "UPDATE unsettled_funds SET account_id = " + bobs + " WHERE account_id = " + alices,
+                "UPDATE unsettled_funds SET account_id = 1 WHERE account_id = " + alices,
+                "UPDATE unsettled_funds SET debit_id = gen_random_uuid() WHERE account_id = " + alices,
+                "INSERT INTO unsettled_funds (account_id, debit_id, amount_cents) VALUES (1, '" + debit + "', 5)")) {
+            assertThatThrownBy(() -> db.execute(attempt))
+                    .as(attempt)
+                    .isInstanceOf(org.springframework.dao.DataAccessException.class)
+                    .rootCause()
+                    .hasMessageMatching("(?s).*(never change|not a wallet).*");
+        }
+        assertThat(db.update("UPDATE unsettled_funds SET amount_cents = amount_cents, account_id = account_id"
+                        + " WHERE account_id = " + alices))
+                .as("naming the columns without changing them is allowed")
+                .isEqualTo(1);
+        assertThat(debitsOf(alice)).containsExactly(debit);
+        assertThat(debitsOf(bob)).isEmpty();
+        assertThat(unsettled(alice)).isEqualTo(100);
     }
 
     private List<UUID> debitsOf(Api.Person user) {
