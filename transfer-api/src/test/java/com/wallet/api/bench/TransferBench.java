@@ -34,12 +34,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The transfer benchmark (not a test): on one embedded PostgreSQL, first pgbench's TPC-B-like load, then the transfer
  * API under the same number of clients: the floor (an authenticated wallet read), transfers between random pairs,
- * transfers to one hot receiver. Both loads come from a C client in its own process (pgbench, then wrk with {@code
+ * transfers to one hot receiver, uniform pairs again once every bank debit has settled and each user holds settled
+ * money. Both loads come from a C client in its own process (pgbench, then wrk with {@code
  * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
  * -Dbench.seconds (20), -Dbench.warmup-seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
- * and the SQL replay: for A/B work), -Dbench.profile=hot (say where the time goes in the hot receiver's phase, not the
- * uniform one).
+ * and the SQL replay: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
+ * phase or the settled balances' one, not the uniform one).
  */
 public final class TransferBench {
 
@@ -131,12 +132,13 @@ public final class TransferBench {
             // compilation (an A, B, A run measured 5.6, 3.4 and 3.4 ms), so earlier uniform figures were inflated
             load.run("warm-up", "transfers", Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 20)), -1);
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
-            // -Dbench.profile=hot: where the time goes in the hot receiver's phase instead of the uniform one
-            boolean profileHot = "hot".equals(System.getProperty("bench.profile", "uniform"));
+            // -Dbench.profile=hot or settled: where the time goes in that phase instead of the uniform one
+            String profiled = System.getProperty("bench.profile", "uniform");
             Path flameGraph = com.wallet.stack.BenchResults.file().resolveSibling("transfer-flamegraph.html");
-            Profile profile = profileHot ? null : Profile.start(pgPort);
+            Profile profile = profiled.equals("uniform") ? Profile.start(pgPort) : null;
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
-            String whereTimeGoes = profileHot ? "" : profile.stop(uniform.ok(), flameGraph, "uniform pairs");
+            String whereTimeGoes = profile == null ? "" : profile.stop(uniform.ok(), flameGraph, "uniform pairs");
+            String unsettledAfterUniform = unsettledShape(pgPort);
             // -Dbench.phases=quick: only the floor, the balance-funded phases and the SQL replay (for A/B work)
             boolean full = !"quick".equals(System.getProperty("bench.phases", "all"));
             Result untimed = null;
@@ -150,11 +152,24 @@ public final class TransferBench {
                 queryTimings.enabled(true);
                 timedAgain = load.run("uniform, query timing on again", "transfers", duration, -1);
             }
-            Profile hotProfile = profileHot ? Profile.start(pgPort) : null;
+            profile = profiled.equals("hot") ? Profile.start(pgPort) : null;
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
-            if (profileHot) {
-                whereTimeGoes = hotProfile.stop(hot.ok(), flameGraph, "one hot receiver");
+            if (profile != null) {
+                whereTimeGoes = profile.stop(hot.ok(), flameGraph, "one hot receiver");
             }
+            // the users above hold nothing but bank money that never settles (every debit they make stays unsettled,
+            // so nearly every payment carries unsettled money, in ever smaller pieces as it goes round); in
+            // production debits settle within days and most of a wallet is settled money. Every debit settles here
+            // (as settlement's confirmation does it, Ledger.release) and each user gets $1,000 of settled money (a
+            // settled top-up), and the same uniform load runs again: a payment from a settled balance, the common case
+            String unsettledBeforeSettling = unsettledShape(pgPort);
+            long released = settleEverything(pgPort, users, 100_000);
+            profile = profiled.equals("settled") ? Profile.start(pgPort) : null;
+            Result settled = load.run("uniform, settled balances", "transfers", duration, -1);
+            if (profile != null) {
+                whereTimeGoes = profile.stop(settled.ok(), flameGraph, "uniform, settled balances");
+            }
+            String unsettledAfterSettled = unsettledShape(pgPort);
             Result card0 = null;
             Result card0Hot = null;
             Result card200 = null;
@@ -204,7 +219,7 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
-            List<Result> results = new ArrayList<>(List.of(floor, uniform, hot));
+            List<Result> results = new ArrayList<>(List.of(floor, uniform, hot, settled));
             if (full) {
                 results.addAll(List.of(untimed, timedAgain, card0, card0Hot, card200, card200Hot));
             }
@@ -228,6 +243,14 @@ public final class TransferBench {
             }
             out.printf(
                     "one hot receiver / uniform pairs %.2f (target >= 0.9)%n", hot.perSecond() / uniform.perSecond());
+            out.printf(
+                    "settled balances / unsettled (uniform pairs): %.2f of the rate, API cpu ms %.3f against %.3f,"
+                            + " PG cpu ms %.3f against %.3f%n",
+                    settled.perSecond() / uniform.perSecond(),
+                    settled.cpu().jvmSeconds() * 1e3 / settled.ok(),
+                    uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
+                    settled.cpu().postgresSeconds() * 1e3 / settled.ok(),
+                    uniform.cpu().postgresSeconds() * 1e3 / uniform.ok());
             if (full) {
                 out.printf(
                         "card-funded: one hot receiver / distinct receivers %.2f at 0 ms, %.2f at 200 ms (target >="
@@ -256,7 +279,14 @@ public final class TransferBench {
             out.printf("plot: %s%n", png.getFileName());
             out.print(whereTimeGoes);
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
-            com.wallet.stack.BenchResults.out().println("unsettled funds at the end: " + unsettledShape(pgPort));
+            com.wallet.stack.BenchResults.out()
+                    .println("unsettled funds after uniform pairs: " + unsettledAfterUniform);
+            com.wallet.stack.BenchResults.out()
+                    .println("unsettled funds before every debit settled: " + unsettledBeforeSettling);
+            com.wallet.stack.BenchResults.out()
+                    .printf(
+                            "settled: %d unsettled-funds rows released; after the settled-balances phase: %s%n",
+                            released, unsettledAfterSettled);
         } finally {
             if (api != null) {
                 api.close();
@@ -720,7 +750,7 @@ public final class TransferBench {
     }
 
     /**
-     * How the unsettled bank money is spread when the phases end (what a payment's carry works on): rows, rows per
+     * How the unsettled bank money is spread at this point of the run (what a payment's carry works on): rows, rows per
      * wallet, wallets per debit.
      */
     private static String unsettledShape(int port) throws SQLException {
@@ -733,6 +763,44 @@ public final class TransferBench {
         return String.format(
                 "%d rows, %d wallets (%.1f rows each, at most %d), %d debits (%.1f wallets each, at most %d)",
                 row[0], row[1], row[0] / Math.max(1.0, row[1]), row[3], row[2], row[0] / Math.max(1.0, row[2]), row[4]);
+    }
+
+    /**
+     * Every bank debit settles (its unsettled money becomes settled wherever it is: what settlement's confirmation does
+     * through {@code Ledger.release}), and each of {@code users} gets {@code cents} of settled money, posted as one
+     * balanced top-up entry from the bank funding clearing account; in one transaction, as the superuser. Returns the
+     * unsettled-funds rows released.
+     */
+    private static long settleEverything(int port, List<Client.User> users, long cents) throws SQLException {
+        try (Connection c =
+                DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/wallet", "postgres", "")) {
+            c.setAutoCommit(false);
+            long released;
+            try (Statement s = c.createStatement()) {
+                released = s.executeLargeUpdate("DELETE FROM unsettled_funds");
+            }
+            UUID entry = UUID.randomUUID();
+            try (var insert = c.prepareStatement("INSERT INTO ledger_entries (id, kind) VALUES (?, 'top_up')")) {
+                insert.setObject(1, entry);
+                insert.executeUpdate();
+            }
+            try (var lines = c.prepareStatement("INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                    + " SELECT ?, a.id, ? FROM ledger_accounts a WHERE a.kind = 'wallet' AND a.user_id = ANY(?)"
+                    + " UNION ALL SELECT ?, 1, -? * ?")) {
+                lines.setObject(1, entry);
+                lines.setLong(2, cents);
+                lines.setArray(
+                        3,
+                        c.createArrayOf(
+                                "uuid", users.stream().map(Client.User::id).toArray()));
+                lines.setObject(4, entry);
+                lines.setLong(5, cents);
+                lines.setLong(6, users.size());
+                lines.executeUpdate();
+            }
+            c.commit();
+            return released;
+        }
     }
 
     /** The first row of a query of whole numbers, as the superuser. */
