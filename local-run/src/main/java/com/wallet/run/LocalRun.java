@@ -33,12 +33,24 @@ public final class LocalRun {
     private LocalRun() {}
 
     public static void main(String[] args) throws InterruptedException {
-        StackConfig config = StackConfig.fromEnvironment();
-        int apiPort =
-                Integer.parseInt(System.getProperty("api.port", System.getenv().getOrDefault("API_PORT", "8080")));
-        // -Dstack.nodes=3 (STACK_NODES): three Kafka brokers and three Cassandra nodes, everything replicated to all
-        int nodes = Integer.parseInt(
-                System.getProperty("stack.nodes", System.getenv().getOrDefault("STACK_NODES", "1")));
+        RunSettings settings = RunSettings.ofThisProcess();
+        StackConfig config;
+        int apiPort;
+        int simPort;
+        int nodes;
+        double demoRate;
+        try {
+            config = StackConfig.fromEnvironment();
+            apiPort = settings.whole("api.port", "API_PORT", 8080, 1, 65535);
+            simPort = settings.whole("sim.port", "SIM_PORT", 18090, 1, 65535);
+            // -Dstack.nodes=3 (STACK_NODES): three Kafka brokers and three Cassandra nodes, everything replicated
+            nodes = settings.whole("stack.nodes", "STACK_NODES", 1, 1, ClusterStack.NODES);
+            demoRate = settings.positive("demo.rate", null, 5, 1000); // read now: a bad one stops nothing started
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
         if (nodes != 1 && nodes != ClusterStack.NODES) {
             System.err.println("stack.nodes must be 1 or " + ClusterStack.NODES + ", was " + nodes);
             System.exit(1);
@@ -55,8 +67,6 @@ public final class LocalRun {
         PartnerSimulator partners;
         FanoutApp fanout;
         ConfigurableApplicationContext settlement;
-        int simPort =
-                Integer.parseInt(System.getProperty("sim.port", System.getenv().getOrDefault("SIM_PORT", "18090")));
         try {
             Ports.claim("transfer-api", "HTTP", apiPort, "api.port (API_PORT)");
             Ports.claim("partner simulator", "HTTP", simPort, "sim.port (SIM_PORT)");
@@ -117,7 +127,7 @@ public final class LocalRun {
         if (Boolean.getBoolean("demo")) {
             DemoTraffic demo = new DemoTraffic("http://localhost:" + apiPort, sim, connector, feed, stack.postgres());
             demo.load();
-            demo.start(Double.parseDouble(System.getProperty("demo.rate", "5")));
+            demo.start(demoRate);
         }
         new CountDownLatch(1).await();
     }
