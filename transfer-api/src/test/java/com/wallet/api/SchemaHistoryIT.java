@@ -70,9 +70,15 @@ class SchemaHistoryIT {
                     .as("nothing but the repeatable grants runs again")
                     .isLessThanOrEqualTo(1);
             var validated = flyway(database, true).validateWithResult();
-            assertThat(validated.validationSuccessful)
+            // R__service_privileges carries ${flyway:timestamp} so that every migration run applies it again: once
+            // the clock has passed the second it last ran in, validation reports it outdated, by design (this test
+            // failed whenever the upgrade and the validation fell in different seconds). Nothing else may fail.
+            assertThat(validated.invalidMigrations)
                     .as("validation after the upgrade: %s", validated.getAllErrorMessages())
-                    .isTrue();
+                    .allSatisfy(invalid -> {
+                        assertThat(invalid.version).isEmpty();
+                        assertThat(invalid.description).isEqualTo("service privileges");
+                    });
         } finally {
             try (Connection c = DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
                     Statement s = c.createStatement()) {
