@@ -1,6 +1,7 @@
 package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -69,6 +70,100 @@ class ConcurrencyIT extends ApiIT.Base {
                 .isEqualTo(50);
         assertThat(api.balance(carol)).isEqualTo(450);
         LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * The entries of several payments in one statement (the shape group commit would post, issue 16): each wallet
+     * changes once by its net amount, a debit folds in the credits left beside its row first, a credit to a row
+     * another transaction holds is left beside it; a line on an account that does not exist, or a debit past what a
+     * wallet has, fails the whole statement and changes nothing.
+     */
+    @Test
+    void oneStatementOfManyEntriesChangesEachWalletOnceByItsNet() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        Api.Person dave = api.newUser("dave");
+        api.fund(alice, 1_000);
+        api.fund(bob, 500);
+        long a = account(alice);
+        long b = account(bob);
+        long c = account(carol);
+        long d = account(dave);
+        // 100 cents reach bob while his row is held: left beside it
+        try (HeldWalletRow held = HeldWalletRow.hold(dataSource, b)) {
+            assertThat(CompletableFuture.supplyAsync(() -> api.transfer(
+                                    alice, bob.id(), 100, UUID.randomUUID().toString()))
+                            .get(30, TimeUnit.SECONDS)
+                            .status())
+                    .isEqualTo(201);
+        }
+        assertThat(credits(b)).isEqualTo(1);
+
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        String post = "WITH entry AS (INSERT INTO ledger_entries (id, kind) VALUES (?, 'top_up'), (?, 'top_up'))"
+                + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                + " SELECT * FROM unnest(?::text[]::uuid[], ?::bigint[], ?::bigint[])";
+        try (HeldWalletRow held = HeldWalletRow.hold(dataSource, d)) {
+            // alice pays carol 300; bob (500 on his row, 100 beside it) pays 550: 250 to dave, 300 to carol
+            db.update(
+                    post,
+                    first,
+                    second,
+                    ids(first, first, second, second, second),
+                    new Long[] {a, c, b, d, c},
+                    new Long[] {-300L, 300L, -550L, 250L, 300L});
+        }
+        assertThat(api.balance(alice)).isEqualTo(600);
+        assertThat(api.balance(bob)).isEqualTo(50);
+        assertThat(api.balance(carol)).isEqualTo(600);
+        assertThat(api.balance(dave)).isEqualTo(250);
+        assertThat(credits(b)).as("bob's debit folded his credit in").isZero();
+        assertThat(row(b)).isEqualTo(50);
+        assertThat(row(c)).as("carol's two lines, one change").isEqualTo(600);
+        assertThat(credits(c)).isZero();
+        assertThat(credits(d))
+                .as("dave's row was held: his credit is beside it")
+                .isEqualTo(1);
+        assertThat(row(d)).isZero();
+        LedgerInvariants.assertHold(db);
+
+        UUID third = UUID.randomUUID();
+        UUID fourth = UUID.randomUUID();
+        assertThatThrownBy(() -> db.update(
+                        post,
+                        third,
+                        fourth,
+                        ids(third, third, fourth, fourth),
+                        new Long[] {a, c, b, Long.MAX_VALUE},
+                        new Long[] {-100L, 100L, -10L, 10L}))
+                .hasMessageContaining("no ledger account " + Long.MAX_VALUE);
+        assertThatThrownBy(() -> db.update(
+                        post, third, fourth, ids(third, third, fourth, fourth), new Long[] {a, c, b, d}, new Long[] {
+                            -100L, 100L, -51L, 51L
+                        }))
+                .as("bob has 50")
+                .hasMessageContaining("check constraint");
+        assertThat(List.of(api.balance(alice), api.balance(bob), api.balance(carol), api.balance(dave)))
+                .containsExactly(600L, 50L, 600L, 250L);
+        LedgerInvariants.assertHold(db);
+    }
+
+    private static String[] ids(UUID... entries) {
+        return java.util.Arrays.stream(entries).map(UUID::toString).toArray(String[]::new);
+    }
+
+    private long account(Api.Person person) {
+        return db.queryForObject("SELECT id FROM ledger_accounts WHERE user_id = ?", Long.class, person.id());
+    }
+
+    private long credits(long account) {
+        return db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account);
+    }
+
+    private long row(long account) {
+        return db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account);
     }
 
     /**

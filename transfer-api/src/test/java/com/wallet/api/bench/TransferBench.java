@@ -191,6 +191,14 @@ public final class TransferBench {
             CpuMeter.Started sqlStart = cpu.start();
             double sqlTps = runTransferSql(pgbench, pgPort, clients, duration, dir);
             CpuMeter.Used sqlCpu = sqlStart.stop();
+            // group commit's shape, measured before it is built: the same statements, each for a group of transfers
+            List<Grouped> grouped = new ArrayList<>();
+            for (String size : System.getProperty("bench.groups", "1,4,16").split(",")) {
+                if (!size.isBlank()) {
+                    grouped.add(runGroupedSql(
+                            pgbench, pgPort, clients, duration, dir, Integer.parseInt(size.strip()), cpu));
+                }
+            }
 
             com.wallet.stack.BenchResults.out().println();
             // CPU per request: what each side spends on one transaction or call, the figure that decides the ratio on
@@ -219,6 +227,27 @@ public final class TransferBench {
                     sqlTps / pgbenchTps,
                     "-",
                     sqlCpu.postgresSeconds() * 1e3 / (sqlTps * sqlCpu.wallSeconds()));
+            for (Grouped g : grouped) {
+                out.printf(
+                        "%-30s %10.0f %8s %8s %8s %6.2f %11s %11.3f%n",
+                        String.format("the SQL, %d per transaction", g.members()),
+                        g.transfersPerSecond(),
+                        "-",
+                        "-",
+                        "-",
+                        g.transfersPerSecond() / pgbenchTps,
+                        "-",
+                        g.cpu().postgresSeconds()
+                                * 1e3
+                                / (g.transfersPerSecond() * g.cpu().wallSeconds()));
+                out.printf(
+                        "  %d pgbench clients, %.0f transactions/s, %d retried after a deadlock; cores busy: PostgreSQL"
+                                + " %.2f%n",
+                        g.clients(),
+                        g.transfersPerSecond() / g.members(),
+                        g.retried(),
+                        g.cpu().postgresSeconds() / g.cpu().wallSeconds());
+            }
             List<Result> results = new ArrayList<>(List.of(floor, uniform, hot, settled));
             if (full) {
                 results.addAll(List.of(untimed, timedAgain, card0, card0Hot, card200, card200Hot));
@@ -268,6 +297,8 @@ public final class TransferBench {
             List<BenchPlot.Row> plotted = new ArrayList<>();
             plotted.add(new BenchPlot.Row("pgbench TPC-B-like", pgbenchTps, Double.NaN));
             plotted.add(new BenchPlot.Row("transfer's SQL, pgbench", sqlTps, Double.NaN));
+            grouped.forEach(g -> plotted.add(
+                    new BenchPlot.Row("SQL, " + g.members() + " per transaction", g.transfersPerSecond(), Double.NaN)));
             results.forEach(r -> plotted.add(new BenchPlot.Row(r.name(), r.perSecond(), r.p99())));
             Path png = com.wallet.stack.BenchResults.file().resolveSibling("transfer-bench.png");
             BenchPlot.write(
@@ -278,6 +309,7 @@ public final class TransferBench {
                     plotted);
             out.printf("plot: %s%n", png.getFileName());
             out.print(whereTimeGoes);
+            grouped.forEach(g -> out.print(g.statements()));
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
             com.wallet.stack.BenchResults.out()
                     .println("unsettled funds after uniform pairs: " + unsettledAfterUniform);
@@ -367,6 +399,45 @@ public final class TransferBench {
      * written beside {@code bench/results.txt}. JFR's execution samples are not used: they miss the time threads spend
      * in the VM and in native code, which was most of it here.
      */
+    /**
+     * PostgreSQL's statements since the last {@code pg_stat_statements_reset()}, top level and nested, by total
+     * execution time: calls and milliseconds per transfer, the {@code top} largest.
+     */
+    static String statementTimes(int pgPort, double transfers, String phase, int top) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                "%nwhere a transfer's PostgreSQL time goes (%s, pg_stat_statements,"
+                        + " execution time per transfer; top level and nested):%n",
+                phase));
+        try (Connection c = Profile.connect(pgPort);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT calls, total_exec_time,"
+                        + " regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
+                        + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'wallet')"
+                        + " ORDER BY total_exec_time DESC")) {
+            double totalMs = 0;
+            long totalCalls = 0;
+            List<String> rows = new ArrayList<>();
+            while (rs.next()) {
+                totalMs += rs.getDouble(2);
+                totalCalls += rs.getLong(1);
+                if (rows.size() < top) {
+                    String query = rs.getString(3);
+                    rows.add(String.format(
+                            "  %6.2f calls %8.3f ms  %s%n",
+                            rs.getLong(1) / transfers,
+                            rs.getDouble(2) / transfers,
+                            query.length() > 110 ? query.substring(0, 110) + "..." : query));
+                }
+            }
+            out.append(String.format(
+                    "  all: %.1f statements, %.3f ms executing per transfer (lock waits included)%n",
+                    totalCalls / transfers, totalMs / transfers));
+            rows.forEach(out::append);
+        }
+        return out.toString();
+    }
+
     record Profile(int pgPort, Object profiler, Map<String, Long> threadTicks) {
 
         /** CPU ticks of this JVM's threads (Java's and the VM's own: GC, JIT) by name, digits dropped, from /proc. */
@@ -429,37 +500,7 @@ public final class TransferBench {
                 }
                 asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase + ",file=" + flameGraph);
             }
-            StringBuilder out = new StringBuilder();
-            out.append(String.format(
-                    "%nwhere a transfer's PostgreSQL time goes (%s, pg_stat_statements,"
-                            + " execution time per transfer; top level and nested):%n",
-                    phase));
-            try (Connection c = connect(pgPort);
-                    Statement s = c.createStatement();
-                    var rs = s.executeQuery("SELECT calls, total_exec_time,"
-                            + " regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
-                            + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'wallet')"
-                            + " ORDER BY total_exec_time DESC")) {
-                double totalMs = 0;
-                long totalCalls = 0;
-                List<String> rows = new ArrayList<>();
-                while (rs.next()) {
-                    totalMs += rs.getDouble(2);
-                    totalCalls += rs.getLong(1);
-                    if (rows.size() < 14) {
-                        String query = rs.getString(3);
-                        rows.add(String.format(
-                                "  %6.2f calls %8.3f ms  %s%n",
-                                rs.getLong(1) / (double) calls,
-                                rs.getDouble(2) / calls,
-                                query.length() > 110 ? query.substring(0, 110) + "..." : query));
-                    }
-                }
-                out.append(String.format(
-                        "  all: %.1f statements, %.3f ms executing per transfer (lock waits included)%n",
-                        totalCalls / (double) calls, totalMs / calls));
-                rows.forEach(out::append);
-            }
+            StringBuilder out = new StringBuilder(statementTimes(pgPort, calls, phase, 14));
             out.append(String.format("where the API's CPU goes (%s, /proc per thread, ms per transfer):%n", phase));
             ticks.entrySet().stream()
                     .filter(en -> en.getValue() > 0)
@@ -522,7 +563,7 @@ public final class TransferBench {
             return out.toString();
         }
 
-        private static Connection connect(int port) throws SQLException {
+        static Connection connect(int port) throws SQLException {
             return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/wallet", "postgres", "");
         }
     }
@@ -669,10 +710,73 @@ public final class TransferBench {
         return tps;
     }
 
+    /** What {@link #runGroupedSql} measured: transfers per second, not transactions. */
+    record Grouped(
+            int members, int clients, double transfersPerSecond, long retried, CpuMeter.Used cpu, String statements) {}
+
+    private static final Pattern RETRIED = Pattern.compile("number of transactions retried: (\\d+)");
+
+    private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: (\\d+)");
+
+    /**
+     * {@link GroupedTransferSql}'s script, {@code members} transfers per transaction, on the replay's users (after
+     * {@link #runTransferSql}): what PostgreSQL would spend per transfer if the API posted its concurrent transfers
+     * together. Fewer clients as groups grow (the same transfers in flight: 16 clients of one, 4 of four, 2 of
+     * sixteen), at least two so both cores have work.
+     */
+    private static Grouped runGroupedSql(
+            String pgbench, int port, int clients, Duration duration, Path dir, int members, CpuMeter cpu)
+            throws Exception {
+        int groupClients = Math.max(2, clients / members);
+        Path script = dir.resolve("transfer-" + members + ".sql");
+        Files.writeString(script, GroupedTransferSql.script(members, 200, groupClients));
+        try (Connection c = Profile.connect(port);
+                Statement s = c.createStatement()) {
+            s.execute("SELECT pg_stat_statements_reset()");
+        }
+        CpuMeter.Started start = cpu.start();
+        String out =
+                pgbench(pgbench, port, groupClients, duration, "wallet", "--max-tries=100", "-f", script.toString());
+        CpuMeter.Used used = start.stop();
+        Matcher retried = RETRIED.matcher(out);
+        Matcher processed = PROCESSED.matcher(out);
+        if (!processed.find()) {
+            throw new IllegalStateException("no transaction count in pgbench output:\n" + out);
+        }
+        double tps = tps(out);
+        com.wallet.stack.BenchResults.out()
+                .printf("  the transfer's SQL, %d per transaction, by pgbench: %.0f tps%n", members, tps);
+        return new Grouped(
+                members,
+                groupClients,
+                tps * members,
+                retried.find() ? Long.parseLong(retried.group(1)) : 0,
+                used,
+                statementTimes(
+                        port,
+                        Long.parseLong(processed.group(1)) * (double) members,
+                        "the SQL, " + members + " per transaction",
+                        10));
+    }
+
     private static double pgbenchTps(
             String pgbench, int port, int clients, Duration duration, String database, String... script)
             throws Exception {
-        String out = exec(concat(
+        return tps(pgbench(pgbench, port, clients, duration, database, script));
+    }
+
+    private static double tps(String out) {
+        Matcher m = TPS.matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no tps in pgbench output:\n" + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String pgbench(
+            String pgbench, int port, int clients, Duration duration, String database, String... script)
+            throws Exception {
+        return exec(concat(
                 new String[] {
                     pgbench,
                     "-n",
@@ -693,11 +797,6 @@ public final class TransferBench {
                 },
                 script,
                 new String[] {database}));
-        Matcher m = TPS.matcher(out);
-        if (!m.find()) {
-            throw new IllegalStateException("no tps in pgbench output:\n" + out);
-        }
-        return Double.parseDouble(m.group(1));
     }
 
     private static String exec(String... command) throws IOException, InterruptedException {
