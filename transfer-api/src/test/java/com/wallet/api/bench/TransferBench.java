@@ -39,8 +39,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
  * -Dbench.seconds (20), -Dbench.warmup-seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
- * and the SQL replay: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
- * phase or the settled balances' one, not the uniform one).
+ * and the SQL replays: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
+ * phase or the settled balances' one, not the uniform one), -Dbench.groups (1,4,16: the transfer's SQL replayed with
+ * that many transfers per transaction, {@link GroupedTransferSql}; empty for none).
  */
 public final class TransferBench {
 
