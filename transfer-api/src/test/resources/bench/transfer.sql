@@ -27,9 +27,9 @@ INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES (:s::uuid, :k::
 -- same round trip
 SAVEPOINT idempotent_action;
 -- same round trip
-SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ANY(ARRAY[:s::uuid]::uuid[]) ORDER BY id FOR NO KEY UPDATE;
+SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = :s::uuid FOR NO KEY UPDATE;
 -- same round trip
-SELECT a.id, a.user_id, a.balance_cents, a.held_cents, a.unsettled_cents, a.restricted, u.status, u.default_visibility FROM wallet_balances a JOIN users u ON u.id = a.user_id WHERE a.user_id = ANY(ARRAY[:s::uuid]::uuid[]) ORDER BY a.id;
+SELECT a.id, a.user_id, a.balance_cents, a.held_cents, a.unsettled_cents, a.restricted, u.status, u.default_visibility FROM wallet_balances a JOIN users u ON u.id = a.user_id WHERE a.user_id = :s::uuid;
 -- same round trip
 SELECT a.id, a.user_id, u.status FROM ledger_accounts a JOIN users u ON u.id = a.user_id WHERE a.kind = 'wallet' AND a.user_id = :r::uuid;
 -- same round trip

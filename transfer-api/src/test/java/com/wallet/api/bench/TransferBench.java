@@ -79,7 +79,9 @@ public final class TransferBench {
         PostgresServer postgres = new PostgresServer(dir.resolve("postgres"), pgPort, false, Duration.ofMinutes(2))
                 // where the transfer's PostgreSQL time goes (Profile.statements); pgbench's reference pays it too
                 .serverConfig("shared_preload_libraries", "pg_stat_statements")
-                .serverConfig("pg_stat_statements.track", "all");
+                .serverConfig("pg_stat_statements.track", "all")
+                // how often each statement is planned, and what planning costs
+                .serverConfig("pg_stat_statements.track_planning", "on");
         postgres.start();
         ConfigurableApplicationContext api = null;
         com.wallet.sim.PartnerSimulator sim = null;
@@ -413,27 +415,33 @@ public final class TransferBench {
         try (Connection c = Profile.connect(pgPort);
                 Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT calls, total_exec_time,"
-                        + " regexp_replace(query, '\\s+', ' ', 'g') FROM pg_stat_statements"
+                        + " regexp_replace(query, '\\s+', ' ', 'g'), plans, total_plan_time FROM pg_stat_statements"
                         + " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'wallet')"
                         + " ORDER BY total_exec_time DESC")) {
             double totalMs = 0;
             long totalCalls = 0;
+            double planMs = 0;
+            long plans = 0;
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 totalMs += rs.getDouble(2);
                 totalCalls += rs.getLong(1);
-                if (rows.size() < top) {
+                plans += rs.getLong(4);
+                planMs += rs.getDouble(5);
+                if (rows.size() < top || rs.getLong(4) >= rs.getLong(1) / 2) {
                     String query = rs.getString(3);
                     rows.add(String.format(
-                            "  %6.2f calls %8.3f ms  %s%n",
+                            "  %6.2f calls %5.2f plans %8.3f ms  %s%n",
                             rs.getLong(1) / transfers,
+                            rs.getLong(4) / transfers,
                             rs.getDouble(2) / transfers,
                             query.length() > 110 ? query.substring(0, 110) + "..." : query));
                 }
             }
             out.append(String.format(
-                    "  all: %.1f statements, %.3f ms executing per transfer (lock waits included)%n",
-                    totalCalls / transfers, totalMs / transfers));
+                    "  all: %.1f statements, %.3f ms executing per transfer (lock waits included); planned %.1f times,"
+                            + " %.3f ms planning per transfer%n",
+                    totalCalls / transfers, totalMs / transfers, plans / transfers, planMs / transfers));
             rows.forEach(out::append);
         }
         return out.toString();
