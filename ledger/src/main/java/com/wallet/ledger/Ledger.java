@@ -158,8 +158,8 @@ public final class Ledger {
         requireTransaction();
         if (userIds.size() == 1) {
             // one user (a payment's sender) by "= ?": PostgreSQL plans a statement with "= ANY(?)" again at every
-            // call, as its generic plan, costed for an array of ten, never beats the custom plans for one; the two
-            // statements' planning was about a tenth of a transfer's PostgreSQL time (issue 16, step 8)
+            // call, as its generic plan, costed for an array of ten, never beats the custom plans for one; these two
+            // and two of ledger V37's spent about an eighth of a transfer's PostgreSQL time planning (issue 16, step 8)
             UUID id = userIds.iterator().next();
             batch.query(LOCK_WALLET, (rs, n) -> rs.getLong(1), id);
             return batch.query(WALLETS + " WHERE a.user_id = ?", Ledger::wallet, id);
