@@ -38,7 +38,7 @@ class ConcurrencyIT extends ApiIT.Base {
         Api.Person carol = api.newUser("carol");
         api.fund(alice, 1_000);
         api.fund(bob, 200);
-        long account = db.queryForObject("SELECT id FROM ledger_accounts WHERE user_id = ?", Long.class, bob.id());
+        long account = account(bob);
 
         HeldWalletRow held = HeldWalletRow.hold(dataSource, account);
         try {
@@ -49,12 +49,8 @@ class ConcurrencyIT extends ApiIT.Base {
                 assertThat(paid.status()).as(paid.raw()).isEqualTo(201);
             }
             assertThat(api.balance(bob)).isEqualTo(500);
-            assertThat(db.queryForObject(
-                            "SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
-                    .as("credits left beside the held row")
-                    .isEqualTo(3);
-            assertThat(db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account))
-                    .isEqualTo(200);
+            assertThat(credits(account)).as("credits left beside the held row").isEqualTo(3);
+            assertThat(row(account)).isEqualTo(200);
             LedgerInvariants.assertHold(db);
         } finally {
             held.close();
@@ -64,10 +60,8 @@ class ConcurrencyIT extends ApiIT.Base {
         assertThat(api.transfer(bob, carol.id(), 450, UUID.randomUUID().toString())
                         .status())
                 .isEqualTo(201);
-        assertThat(db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account))
-                .isZero();
-        assertThat(db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account))
-                .isEqualTo(50);
+        assertThat(credits(account)).isZero();
+        assertThat(row(account)).isEqualTo(50);
         assertThat(api.balance(carol)).isEqualTo(450);
         LedgerInvariants.assertHold(db);
     }
@@ -154,14 +148,17 @@ class ConcurrencyIT extends ApiIT.Base {
         return java.util.Arrays.stream(entries).map(UUID::toString).toArray(String[]::new);
     }
 
+    /** The person's wallet account. */
     private long account(Api.Person person) {
         return db.queryForObject("SELECT id FROM ledger_accounts WHERE user_id = ?", Long.class, person.id());
     }
 
+    /** How many credits wait beside the wallet's row. */
     private long credits(long account) {
         return db.queryForObject("SELECT count(*) FROM wallet_credits WHERE account_id = ?", Long.class, account);
     }
 
+    /** The wallet's row balance, without the credits beside it. */
     private long row(long account) {
         return db.queryForObject("SELECT balance_cents FROM ledger_accounts WHERE id = ?", Long.class, account);
     }

@@ -11,7 +11,7 @@ import java.util.stream.IntStream;
  * statement for the whole group: the keys inserted together, every sender's wallet locked in one statement in id order,
  * their balances, receivers and limits read together, the transfers, ledger entries and lines, the carry of unsettled
  * money, the audit rows and the stored responses written together, one {@code COMMIT}. The ledger's triggers run as
- * they do today (per statement, then per wallet changed), so what grouping cannot save shows too. The rate limiter stays
+ * they do for the API (per statement, and some per row), so what grouping cannot save shows too. The rate limiter stays
  * per member (once in six calls, in a transaction of its own), as it would in the API.
  *
  * <p>Half the replay's users send, half receive: each client sends from a slice of its own (consecutive senders, so a

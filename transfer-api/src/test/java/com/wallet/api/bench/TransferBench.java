@@ -396,15 +396,9 @@ public final class TransferBench {
     }
 
     /**
-     * Where a phase's time goes, per successful call: PostgreSQL's statements by total execution time
-     * ({@code pg_stat_statements}, reset at the start), the API JVM's CPU by thread (from /proc: request threads, JIT
-     * compiler, GC) and, where async-profiler loads (Linux x64), by the code on the sampled stacks, with a flame graph
-     * written beside {@code bench/results.txt}. JFR's execution samples are not used: they miss the time threads spend
-     * in the VM and in native code, which was most of it here.
-     */
-    /**
      * PostgreSQL's statements since the last {@code pg_stat_statements_reset()}, top level and nested, by total
-     * execution time: calls and milliseconds per transfer, the {@code top} largest.
+     * execution time: calls, plans and milliseconds per transfer, the {@code top} largest, and any other statement run
+     * at least once per ten transfers that was planned at least every other call.
      */
     static String statementTimes(int pgPort, double transfers, String phase, int top) throws SQLException {
         StringBuilder out = new StringBuilder();
@@ -428,7 +422,8 @@ public final class TransferBench {
                 totalCalls += rs.getLong(1);
                 plans += rs.getLong(4);
                 planMs += rs.getDouble(5);
-                if (rows.size() < top || rs.getLong(4) >= rs.getLong(1) / 2) {
+                boolean replanned = rs.getLong(1) >= transfers / 10 && rs.getLong(4) >= rs.getLong(1) / 2;
+                if (rows.size() < top || replanned) {
                     String query = rs.getString(3);
                     rows.add(String.format(
                             "  %6.2f calls %5.2f plans %8.3f ms  %s%n",
@@ -447,6 +442,13 @@ public final class TransferBench {
         return out.toString();
     }
 
+    /**
+     * Where a phase's time goes, per successful call: PostgreSQL's statements by total execution time
+     * ({@code pg_stat_statements}, reset at the start), the API JVM's CPU by thread (from /proc: request threads, JIT
+     * compiler, GC) and, where async-profiler loads (Linux x64), by the code on the sampled stacks, with a flame graph
+     * written beside {@code bench/results.txt}. JFR's execution samples are not used: they miss the time threads spend
+     * in the VM and in native code, which was most of it here.
+     */
     record Profile(int pgPort, Object profiler, Map<String, Long> threadTicks) {
 
         /** CPU ticks of this JVM's threads (Java's and the VM's own: GC, JIT) by name, digits dropped, from /proc. */
@@ -684,7 +686,7 @@ public final class TransferBench {
             s.execute("CREATE TABLE bench_users (n int PRIMARY KEY, id uuid NOT NULL, bank uuid NOT NULL,"
                     + " account bigint, bucket text NOT NULL)");
             s.execute("INSERT INTO bench_users (n, id, bank, bucket) SELECT g, gen_random_uuid(), gen_random_uuid(),"
-                    + " 'replay-' || g FROM generate_series(1, 200) g");
+                    + " 'replay-' || g FROM generate_series(1, " + REPLAY_USERS + ") g");
             s.execute("INSERT INTO rate_limit_buckets (id, state, expires_at) SELECT bucket, '\\x00', 9000000000000"
                     + " FROM bench_users");
             s.execute("INSERT INTO users (id, username, email, password_hash, display_name)"
@@ -719,6 +721,9 @@ public final class TransferBench {
         return tps;
     }
 
+    /** The users the SQL replays pay between ({@code bench_users}; {@code bench/transfer.sql} draws from 1 to 200). */
+    private static final int REPLAY_USERS = 200;
+
     /** What {@link #runGroupedSql} measured: transfers per second, not transactions. */
     record Grouped(
             int members, int clients, double transfersPerSecond, long retried, CpuMeter.Used cpu, String statements) {}
@@ -738,7 +743,7 @@ public final class TransferBench {
             throws Exception {
         int groupClients = Math.max(2, clients / members);
         Path script = dir.resolve("transfer-" + members + ".sql");
-        Files.writeString(script, GroupedTransferSql.script(members, 200, groupClients));
+        Files.writeString(script, GroupedTransferSql.script(members, REPLAY_USERS, groupClients));
         try (Connection c = Profile.connect(port);
                 Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_statements_reset()");
