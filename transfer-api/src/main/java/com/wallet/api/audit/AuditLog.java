@@ -2,6 +2,7 @@ package com.wallet.api.audit;
 
 import com.wallet.api.web.RequestIdFilter;
 import com.wallet.ledger.SqlBatch;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.MDC;
@@ -45,6 +46,44 @@ public class AuditLog {
     public void record(
             SqlBatch batch, UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
         batch.add(INSERT, succeeded(actorId, action, entityType, entityId, details));
+    }
+
+    /**
+     * A change that happened, as a row to write later with others ({@link #record(SqlBatch, List)}): its request's id
+     * and client address are those of the thread's log context now.
+     */
+    public Object[] row(UUID actorId, String action, String entityType, Object entityId, Map<String, ?> details) {
+        return succeeded(actorId, action, entityType, entityId, details);
+    }
+
+    /** Rows made by {@link #row}, as one statement of {@code batch}. */
+    public void record(SqlBatch batch, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Object[][] columns = new Object[10][rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            for (int c = 0; c < 10; c++) {
+                columns[c][r] = rows.get(r)[c];
+            }
+        }
+        batch.add(
+                "INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, request_id, client_address,"
+                        + " outcome, reason, details) SELECT actor_type, actor_id, action, entity_type, entity_id,"
+                        + " request_id, client_address, outcome, reason, details::jsonb FROM unnest(?::text[],"
+                        + " ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],"
+                        + " ?::text[]) AS r(actor_type, actor_id, action, entity_type, entity_id, request_id,"
+                        + " client_address, outcome, reason, details)",
+                java.util.Arrays.copyOf(columns[0], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[1], rows.size(), UUID[].class),
+                java.util.Arrays.copyOf(columns[2], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[3], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[4], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[5], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[6], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[7], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[8], rows.size(), String[].class),
+                java.util.Arrays.copyOf(columns[9], rows.size(), String[].class));
     }
 
     /** The row of a change that happened ({@link #record}). */

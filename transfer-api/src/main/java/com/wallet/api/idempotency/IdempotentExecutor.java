@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -136,15 +137,8 @@ public class IdempotentExecutor {
                         // methods, which marked the transaction rollback-only; what they wrote is undone now
                         ((ConnectionHolder) TransactionSynchronizationManager.getResource(dataSource))
                                 .resetRollbackOnly();
-                        response = problem(e);
                         // the refusal is audited outside the refused work, committed with the stored answer
-                        audit.recordRefusal(
-                                userId,
-                                action(request),
-                                "idempotency_key",
-                                key,
-                                e.problem().name().toLowerCase(java.util.Locale.ROOT),
-                                Map.of("status", response.status()));
+                        response = refused(userId, key, request, e);
                     }
                     writes.add(STORE_RESPONSE, response.status(), response.contentType(), response.body(), userId, key);
                     if (status.isNewTransaction()) {
@@ -165,6 +159,76 @@ public class IdempotentExecutor {
                         ThreadLocalRandom.current().nextInt(1, 10 * attempt)));
             }
         }
+    }
+
+    /**
+     * For a group of requests run in one transaction (one key per user, issue 16's group commit): inserts their keys
+     * in one statement of {@code batch} and answers the users whose key was new (the others were used before: their
+     * requests replay, outside the group). A key another transaction is inserting makes the statement wait for it, as
+     * {@link #executeBatched} does. Each key is checked as there.
+     */
+    public SqlBatch.Rows<UUID> claim(SqlBatch batch, List<UUID> users, List<String> keys, List<String> requests) {
+        keys.forEach(IdempotentExecutor::checkKey);
+        return batch.query(
+                "INSERT INTO idempotency_keys (user_id, key, request_hash)"
+                        + " SELECT * FROM unnest(?::uuid[], ?::text[], ?::text[]) ON CONFLICT DO NOTHING"
+                        + " RETURNING user_id",
+                (rs, n) -> rs.getObject(1, UUID.class),
+                users.toArray(UUID[]::new),
+                keys.toArray(String[]::new),
+                requests.stream().map(IdempotentExecutor::sha256).toArray(String[]::new));
+    }
+
+    /** Claimed keys' responses (by user: one key each), as one statement of {@code batch} (committed with it). */
+    public void store(SqlBatch batch, List<UUID> users, List<String> keys, List<StoredResponse> responses) {
+        if (users.isEmpty()) {
+            return;
+        }
+        batch.add(
+                "UPDATE idempotency_keys k SET response_status = r.status, response_type = r.type, response_body = r.body"
+                        + " FROM unnest(?::uuid[], ?::text[], ?::int[], ?::text[], ?::text[])"
+                        + " AS r(user_id, key, status, type, body) WHERE k.user_id = r.user_id AND k.key = r.key"
+                        // the keys' users named again: a plan made while the table was small (a group's plan is kept
+                        // for every size) joined the keys by reading all of it
+                        + " AND k.user_id = ANY(?::uuid[])",
+                users.toArray(UUID[]::new),
+                keys.toArray(String[]::new),
+                responses.stream().map(StoredResponse::status).toArray(Integer[]::new),
+                responses.stream().map(StoredResponse::contentType).toArray(String[]::new),
+                responses.stream().map(StoredResponse::body).toArray(String[]::new),
+                users.toArray(UUID[]::new));
+    }
+
+    /**
+     * Claimed keys given up in their transaction (their requests run on their own instead), as one statement of
+     * {@code batch}.
+     */
+    public void release(SqlBatch batch, List<UUID> users, List<String> keys) {
+        if (users.isEmpty()) {
+            return;
+        }
+        batch.add(
+                "DELETE FROM idempotency_keys k USING unnest(?::uuid[], ?::text[]) AS r(user_id, key)"
+                        + " WHERE k.user_id = r.user_id AND k.key = r.key AND k.user_id = ANY(?::uuid[])",
+                users.toArray(UUID[]::new),
+                keys.toArray(String[]::new),
+                users.toArray(UUID[]::new));
+    }
+
+    /**
+     * A claimed key's request refused: the response to store, and the refusal audited in the caller's transaction,
+     * as {@link #executeBatched} does for a refused action.
+     */
+    public StoredResponse refused(UUID userId, String key, String request, DomainException e) {
+        StoredResponse response = problem(e);
+        audit.recordRefusal(
+                userId,
+                action(request),
+                "idempotency_key",
+                key,
+                e.problem().name().toLowerCase(java.util.Locale.ROOT),
+                Map.of("status", response.status()));
+        return response;
     }
 
     /**

@@ -18,6 +18,8 @@ class TransferMetrics {
     private final DistributionSummary amounts;
     private final Timer lockStep;
     private final Timer totalStep;
+    private final Timer groupStep;
+    private final DistributionSummary groupMembers;
 
     TransferMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,6 +28,10 @@ class TransferMetrics {
                 .register(registry);
         this.lockStep = step(registry, "lock");
         this.totalStep = step(registry, "total");
+        this.groupStep = step(registry, "group");
+        this.groupMembers = DistributionSummary.builder("venmo.transfer.group.members")
+                .description("payments posted together in one transaction (group commit)")
+                .register(registry);
     }
 
     void completed(Funding funding, long amountCents) {
@@ -39,6 +45,24 @@ class TransferMetrics {
 
     void lockTook(long nanos) {
         lockStep.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A group of {@code members} payments posted together (issue 16's group commit) in {@code nanos}. */
+    void grouped(int members, long nanos) {
+        groupMembers.record(members);
+        groupStep.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Payments waiting for a group. */
+    void queued(java.util.function.IntSupplier waiting) {
+        io.micrometer.core.instrument.Gauge.builder("venmo.transfer.group.queued", waiting::getAsInt)
+                .description("payments waiting for a group to take them (group commit)")
+                .register(registry);
+    }
+
+    /** A group failed as a whole: its members were sent alone. */
+    void groupFailed() {
+        registry.counter("venmo.transfer.group.failures").increment();
     }
 
     void totalTook(long nanos) {

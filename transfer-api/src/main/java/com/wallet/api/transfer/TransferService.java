@@ -32,6 +32,7 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sending money: the card (if the waterfall needs it) is charged first, with no lock and no database connection held
@@ -71,6 +72,11 @@ public class TransferService {
     private final TransferMetrics metrics;
     private final CardCharges cardCharges;
     private final IdempotentExecutor idempotency;
+    private final TransactionTemplate tx;
+    /** Payments of {@code POST /v1/transfers} posted in groups (issue 16), or null to post each alone. */
+    private final GroupCommit<Member, Grouped> groups;
+    /** Off: every payment is posted alone (TransferBench's A/B of group commit). */
+    private volatile boolean grouping = true;
 
     TransferService(
             TransferRepository transfers,
@@ -79,7 +85,16 @@ public class TransferService {
             TransferSettings settings,
             TransferMetrics metrics,
             CardCharges cardCharges,
-            IdempotentExecutor idempotency) {
+            IdempotentExecutor idempotency,
+            TransactionTemplate tx) {
+        this.tx = tx;
+        this.groups = settings.groupMaxMembers() > 1
+                ? new GroupCommit<>(
+                        settings.groupMaxMembers(), settings.groupMaxRunning(), TransferService::fits, this::sendGroup)
+                : null;
+        if (groups != null) {
+            metrics.queued(groups::queued);
+        }
         this.cardCharges = cardCharges;
         this.idempotency = idempotency;
         this.transfers = transfers;
@@ -113,6 +128,13 @@ public class TransferService {
      * (another: {@link IdempotentExecutor#executeBatched}).
      */
     public StoredResponse send(UUID payer, String key, String request, SendMoney payment) {
+        if (groups != null && grouping) {
+            IdempotentExecutor.checkKey(key);
+            Grouped grouped = groups.submit(new Member(payer, key, request, payment, MDC.getCopyOfContextMap()));
+            if (grouped.response() != null) {
+                return grouped.response();
+            }
+        }
         return executeBatched(
                 payer,
                 key,
@@ -120,6 +142,142 @@ public class TransferService {
                 Optional.of(payment),
                 start -> lock(start, payer, payment.receiverId()),
                 (card, locking, writes) -> idempotency.json(201, send(payer, payment, card, locking, writes)));
+    }
+
+    /** Turns group commit off (every payment posted alone) or on again, at run time: for an A/B in one run. */
+    public void grouping(boolean on) {
+        grouping = on;
+    }
+
+    /** A payment of {@code POST /v1/transfers} waiting for its group, with its request's log context. */
+    private record Member(UUID payer, String key, String request, SendMoney payment, Map<String, String> context) {}
+
+    /** What became of a member: its response, committed with the group, or null to be sent alone. */
+    private record Grouped(StoredResponse response) {
+        static final Grouped ALONE = new Grouped(null);
+    }
+
+    /**
+     * Whether {@code next} may join a group, given its members so far and those of the groups running: not the
+     * sender of another (a wallet is decided once per group, one key per user, and groups never wait for each other's
+     * wallet locks), and neither paying another's sender nor paid by another's receiver: what a member decides never
+     * depends on another's credit, and two groups never meet on a wallet's unsettled-funds rows in opposite orders
+     * (one crediting the rows of a wallet the other spends from, and the other way round: a deadlock).
+     */
+    private static boolean fits(List<Member> group, Member next) {
+        for (Member m : group) {
+            if (m.payer().equals(next.payer())
+                    || m.payer().equals(next.payment().receiverId())
+                    || m.payment().receiverId().equals(next.payer())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Posts a group of payments in one transaction and two round trips (issue 16's group commit): the keys claimed
+     * by one statement, every sender's wallet locked by one (in id order) with what is read behind it, then each
+     * payment decided as alone ({@link #decide}), and the writes of all, their stored responses and the commit in the
+     * second round trip. A refused member stores its refusal under its key, as alone. A member whose key was used
+     * before, or who needs the card (charged before any lock, so alone), is sent alone after the group; if the group
+     * fails as a whole (a deadlock, a statement's error), every member is: nothing of it was committed, or what was
+     * is replayed from the keys.
+     */
+    private List<Grouped> sendGroup(List<Member> members) {
+        long started = System.nanoTime();
+        List<Grouped> outcomes = new ArrayList<>(java.util.Collections.nCopies(members.size(), Grouped.ALONE));
+        try {
+            tx.executeWithoutResult(status -> {
+                SqlBatch start = ledger.batch();
+                // a group's statements take arrays, so their texts are the same for every size: each is planned
+                // once for all sizes (a custom plan per call would cost more than running it)
+                start.add("SET LOCAL plan_cache_mode = force_generic_plan");
+                SqlBatch.Rows<UUID> claimed = idempotency.claim(
+                        start,
+                        members.stream().map(Member::payer).toList(),
+                        members.stream().map(Member::key).toList(),
+                        members.stream().map(Member::request).toList());
+                SqlBatch.Rows<LockedWallet> wallets = ledger.lockWallets(
+                        start, members.stream().map(Member::payer).toList());
+                SqlBatch.Rows<Payee> payees = ledger.payees(
+                        start,
+                        members.stream().map(m -> m.payment().receiverId()).toList());
+                SqlBatch.Rows<Map.Entry<UUID, TransferRepository.Sender>> senders = transfers.senders(
+                        start, members.stream().map(Member::payer).toList());
+                start.send();
+                Map<UUID, Payee> payee = new java.util.HashMap<>();
+                payees.list().forEach(p -> payee.put(p.userId(), p));
+                Map<UUID, TransferRepository.Sender> sender = new java.util.HashMap<>();
+                senders.list().forEach(e -> sender.put(e.getKey(), e.getValue()));
+                metrics.lockTook(System.nanoTime() - started);
+                java.util.Set<UUID> fresh = new java.util.HashSet<>(claimed.list());
+                Map<UUID, LockedWallet> locked = Ledger.byUser(wallets.list());
+                SqlBatch writes = ledger.batch();
+                List<Decision> decided = new ArrayList<>();
+                List<Member> released = new ArrayList<>();
+                List<StoredResponse> responses = new ArrayList<>(java.util.Collections.nCopies(members.size(), null));
+                Map<String, String> outer = MDC.getCopyOfContextMap();
+                try {
+                    for (int i = 0; i < members.size(); i++) {
+                        Member m = members.get(i);
+                        if (!fresh.contains(m.payer())) {
+                            continue; // used before: replayed alone
+                        }
+                        if (!locked.containsKey(m.payer())) {
+                            released.add(m); // no wallet: alone says so
+                            continue;
+                        }
+                        MDC.setContextMap(m.context() == null ? Map.of() : m.context());
+                        try {
+                            Decision d = decide(
+                                    m.payer(),
+                                    m.payment(),
+                                    CardFunding.NONE,
+                                    locked.get(m.payer()),
+                                    payee.get(m.payment().receiverId()),
+                                    sender.get(m.payer()));
+                            decided.add(d);
+                            responses.set(i, idempotency.json(201, d.transfer()));
+                        } catch (FundingChanged e) {
+                            released.add(m); // the card is charged alone
+                        } catch (DomainException e) {
+                            metrics.rejected(e.problem().name().toLowerCase(java.util.Locale.ROOT));
+                            responses.set(i, idempotency.refused(m.payer(), m.key(), m.request(), e));
+                        }
+                    }
+                } finally {
+                    MDC.setContextMap(outer == null ? Map.of() : outer);
+                }
+                idempotency.release(
+                        writes,
+                        released.stream().map(Member::payer).toList(),
+                        released.stream().map(Member::key).toList());
+                write(decided, writes);
+                List<Integer> answered = java.util.stream.IntStream.range(0, members.size())
+                        .filter(i -> responses.get(i) != null)
+                        .boxed()
+                        .toList();
+                idempotency.store(
+                        writes,
+                        answered.stream().map(i -> members.get(i).payer()).toList(),
+                        answered.stream().map(i -> members.get(i).key()).toList(),
+                        answered.stream().map(responses::get).toList());
+                writes.commit();
+                writes.send();
+                for (int i = 0; i < members.size(); i++) {
+                    if (responses.get(i) != null) {
+                        outcomes.set(i, new Grouped(responses.get(i)));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            metrics.groupFailed();
+            log.warn("a group of {} payments failed; each is sent alone: {}", members.size(), e.toString());
+            return new ArrayList<>(java.util.Collections.nCopies(members.size(), Grouped.ALONE));
+        }
+        metrics.grouped(members.size(), System.nanoTime() - started);
+        return outcomes;
     }
 
     /** A money action given what its prelude read in the key's round trip. */
@@ -272,21 +430,62 @@ public class TransferService {
 
     private TransferView doSend(
             UUID senderId, SendMoney request, CardFunding card, Locking prelocked, SqlBatch writes) {
-        Money amount = Money.ofCents(request.amountCents());
-        settings.requireAmountAllowed(request.amountCents());
-        if (senderId.equals(request.receiverId())) {
-            throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
-        }
         Locking locking = prelocked;
         if (locking == null) {
+            checkRequest(senderId, request);
             // one round trip: the lock and what is read behind it
             SqlBatch batch = ledger.batch();
             locking = lock(batch, senderId, request.receiverId());
             batch.send();
         }
         metrics.lockTook(System.nanoTime() - locking.started());
-        LockedWallet from = locking.wallet().single();
-        Payee to = locking.payee().list().isEmpty() ? null : locking.payee().single();
+        Decision decision = decide(
+                senderId,
+                request,
+                card,
+                locking.wallet().single(),
+                locking.payee().list().isEmpty() ? null : locking.payee().single(),
+                locking.sender().single());
+        write(List.of(decision), writes);
+        return decision.transfer();
+    }
+
+    /** The checks made before any lock: the amount allowed, not to oneself. */
+    private void checkRequest(UUID senderId, SendMoney request) {
+        settings.requireAmountAllowed(request.amountCents());
+        if (senderId.equals(request.receiverId())) {
+            throw new DomainException(Problem.SELF_TRANSFER, "sender and receiver are the same user");
+        }
+    }
+
+    /**
+     * A payment decided under its sender's wallet lock, not written yet: the transfer as it will be answered, the
+     * waterfall's split, and the log context of the request that asked for it (its audit row is dated and placed by
+     * it: request id, client address), as a group of payments is written by one request's thread.
+     */
+    record Decision(
+            TransferView transfer,
+            LockedWallet from,
+            Payee to,
+            Funding funding,
+            Optional<TransferRepository.BankDebit> bankDebit,
+            UUID cardCharge,
+            Map<String, String> context) {}
+
+    /**
+     * Decides a payment under the sender's wallet lock ({@code from}) with what was read behind it: the parties'
+     * status, the limits, the waterfall (which must need exactly the card part charged before, if any). Throws the
+     * refusal, or {@link FundingChanged} when the card is needed and was not charged; writes nothing.
+     */
+    private Decision decide(
+            UUID senderId,
+            SendMoney request,
+            CardFunding card,
+            LockedWallet from,
+            Payee to,
+            TransferRepository.Sender sender) {
+        Money amount = Money.ofCents(request.amountCents());
+        checkRequest(senderId, request);
         if (from.ownerFrozen()) {
             throw new DomainException(
                     Problem.ACCOUNT_FROZEN, "the sender's account is frozen", Map.of("user_id", senderId));
@@ -308,7 +507,6 @@ public class TransferService {
         }
         Visibility visibility = Visibility.orDefault(request.visibility(), from.ownerDefaultVisibility());
 
-        TransferRepository.Sender sender = locking.sender().single();
         checkLimits(sender.sent(), amount, settings);
 
         TransferRepository.FundingSources sources = sender.sources();
@@ -325,65 +523,119 @@ public class TransferService {
         if (funding.card().isPositive() && card.declined() != null) {
             throw card.declined();
         }
-
         UUID transferId = UUID.randomUUID();
-        MDC.put("transfer_id", transferId.toString());
-        try {
-            // the card was charged before this transaction; a failure here rolls back and the charge is voided
-            UUID cardCharge = funding.card().isPositive() ? card.chargeId() : null;
-            UUID bankDebit = UUID.randomUUID();
-            TransferView draft = new TransferView(
-                    transferId,
-                    senderId,
-                    to.userId(),
-                    amount.cents(),
-                    request.note(),
-                    visibility,
-                    TransferStatus.COMPLETED,
-                    // dated under the sender's lock, so the response is complete before anything is written
-                    sender.now(),
-                    new TransferView.FundingView(
-                            funding.balance().cents(),
-                            funding.bank().cents(),
-                            funding.card().cents(),
-                            funding.fee().cents()),
-                    request.paymentRequestId(),
-                    null);
-            // every write in one batch: the transfer (and its bank debit), the ledger entry, where unsettled bank
-            // money now is (funds availability: it stays unsettled wherever it goes), the card's capture, the audit row
-            transfers.insert(
-                    writes,
-                    draft,
-                    sources.bank()
-                            .filter(bank -> funding.bank().isPositive())
-                            .map(bank -> new TransferRepository.BankDebit(
-                                    bankDebit, bank, funding.bank().cents())));
-            ledger.post(writes, EntryKind.TRANSFER, Reference.transfer(transferId), lines(from, to, amount, funding));
-            ledger.carryUnsettled(writes, from, funding.balance(), to.accountId());
-            ledger.addUnsettled(writes, to.accountId(), bankDebit, funding.bank());
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("receiver_id", to.userId());
-            details.put("amount_cents", amount.cents());
-            details.put("balance_cents", funding.balance().cents());
-            details.put("bank_cents", funding.bank().cents());
-            details.put("card_cents", funding.card().cents());
-            details.put("fee_cents", funding.fee().cents());
-            if (cardCharge != null) {
-                cardCharges.captured(writes, cardCharge, transferId);
-            }
-            audit.record(writes, senderId, "transfer.created", "transfer", transferId, details);
-            metrics.completed(funding, amount.cents());
-            log.info(
-                    "transfer {} of {} cents from {} to {} funded by {}",
-                    transferId,
-                    amount.cents(),
-                    senderId,
-                    to.userId(),
-                    funding.source());
-            return draft;
-        } finally {
-            MDC.remove("transfer_id");
+        TransferView draft = new TransferView(
+                transferId,
+                senderId,
+                to.userId(),
+                amount.cents(),
+                request.note(),
+                visibility,
+                TransferStatus.COMPLETED,
+                // dated under the sender's lock, so the response is complete before anything is written
+                sender.now(),
+                new TransferView.FundingView(
+                        funding.balance().cents(),
+                        funding.bank().cents(),
+                        funding.card().cents(),
+                        funding.fee().cents()),
+                request.paymentRequestId(),
+                null);
+        return new Decision(
+                draft,
+                from,
+                to,
+                funding,
+                sources.bank()
+                        .filter(bank -> funding.bank().isPositive())
+                        .map(bank -> new TransferRepository.BankDebit(
+                                UUID.randomUUID(), bank, funding.bank().cents())),
+                // the card was charged before this transaction; a failure here rolls back and the charge is voided
+                funding.card().isPositive() ? card.chargeId() : null,
+                MDC.getCopyOfContextMap());
+    }
+
+    /**
+     * Adds the writes of decided payments to {@code writes}, for the caller to send: the transfers (and their bank
+     * debits), their ledger entries (one statement for all), where unsettled bank money now is (funds availability:
+     * it stays unsettled wherever it goes), the cards' captures and the audit rows. One payment or a group of them
+     * (distinct senders, none of them a receiver of the group): the same statements.
+     */
+    private void write(List<Decision> decisions, SqlBatch writes) {
+        if (decisions.isEmpty()) {
+            return;
         }
+        transfers.insert(
+                writes,
+                decisions.stream()
+                        .map(d -> new TransferRepository.NewTransfer(d.transfer(), d.bankDebit()))
+                        .toList());
+        ledger.post(
+                writes,
+                decisions.stream()
+                        .map(d -> new Ledger.Posting(
+                                UUID.randomUUID(),
+                                EntryKind.TRANSFER,
+                                Reference.transfer(d.transfer().id()),
+                                lines(
+                                        d.from(),
+                                        d.to(),
+                                        Money.ofCents(d.transfer().amountCents()),
+                                        d.funding())))
+                        .toList());
+        ledger.carryUnsettled(
+                writes,
+                decisions.stream()
+                        .map(d -> new Ledger.Carry(d.from(), d.funding().balance(), d.to().accountId()))
+                        .toList());
+        ledger.addUnsettled(
+                writes,
+                decisions.stream()
+                        .flatMap(d -> d.bankDebit().stream()
+                                .map(debit -> new Ledger.NewUnsettled(
+                                        d.to().accountId(),
+                                        debit.id(),
+                                        d.funding().bank())))
+                        .toList());
+        for (Decision d : decisions) {
+            if (d.cardCharge() != null) {
+                cardCharges.captured(writes, d.cardCharge(), d.transfer().id());
+            }
+        }
+        List<Object[]> audited = new ArrayList<>();
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        try {
+            for (Decision d : decisions) {
+                // the audit row and the log line in the context of the request that asked for the payment
+                MDC.setContextMap(d.context() == null ? Map.of() : d.context());
+                MDC.put("transfer_id", d.transfer().id().toString());
+                Funding funding = d.funding();
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("receiver_id", d.to().userId());
+                details.put("amount_cents", d.transfer().amountCents());
+                details.put("balance_cents", funding.balance().cents());
+                details.put("bank_cents", funding.bank().cents());
+                details.put("card_cents", funding.card().cents());
+                details.put("fee_cents", funding.fee().cents());
+                audited.add(audit.row(
+                        d.transfer().senderId(),
+                        "transfer.created",
+                        "transfer",
+                        d.transfer().id(),
+                        details));
+                metrics.completed(funding, d.transfer().amountCents());
+                log.info(
+                        "transfer {} of {} cents from {} to {} funded by {}",
+                        d.transfer().id(),
+                        d.transfer().amountCents(),
+                        d.transfer().senderId(),
+                        d.to().userId(),
+                        funding.source());
+            }
+        } finally {
+            MDC.setContextMap(outer == null ? Map.of() : outer);
+        }
+        audit.record(writes, audited);
     }
 
     private static List<Line> lines(LockedWallet from, Payee to, Money amount, Funding funding) {

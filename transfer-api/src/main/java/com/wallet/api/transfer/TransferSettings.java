@@ -10,7 +10,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Limits and fees of sending money. Daily and weekly limits are rolling windows over what the user sent (24 hours and
  * 7 days). The card fee is in basis points of the card-funded part (300 = 3%), rounded half up to the cent. A payment
- * may be refunded by its receiver for {@code refundWindow} after it was made.
+ * may be refunded by its receiver for {@code refundWindow} after it was made. Payments arriving together are posted
+ * in groups of up to {@code groupMaxMembers} per transaction (1: each alone; issue 16's group commit), at most
+ * {@code groupMaxRunning} groups at a time.
  */
 @Validated
 @ConfigurationProperties("wallet.transfers")
@@ -20,7 +22,9 @@ public record TransferSettings(
         @Min(1) long dailyLimitCents,
         @Min(1) long weeklyLimitCents,
         @Min(0) @Max(10_000) long cardFeeBasisPoints,
-        @DefaultValue("P180D") Duration refundWindow) {
+        @DefaultValue("P180D") Duration refundWindow,
+        @DefaultValue("16") @Min(1) @Max(256) int groupMaxMembers,
+        @DefaultValue("2") @Min(1) @Max(64) int groupMaxRunning) {
 
     /** Refuses an amount outside what one transfer may move (the same rule for every kind of payment). */
     public void requireAmountAllowed(long amountCents) {

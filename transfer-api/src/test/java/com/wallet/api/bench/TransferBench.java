@@ -40,7 +40,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
  * -Dbench.seconds (20), -Dbench.warmup-seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
  * and the SQL replays: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
- * phase or the settled balances' one, not the uniform one), -Dbench.groups (1,4,16: the transfer's SQL replayed with
+ * phase or the settled balances' one, not the uniform one), -Dbench.api-args (the API's settings, space-separated
+ * "--name=value"), -Dbench.groups (1,4,16: the transfer's SQL replayed with
  * that many transfers per transaction, {@link GroupedTransferSql}; empty for none).
  */
 public final class TransferBench {
@@ -98,21 +99,28 @@ public final class TransferBench {
             // command-line arguments: they outrank application.yaml (builder "properties" would not)
             // the card network: the project's simulator in this JVM, its latency a knob per phase
             sim = com.wallet.sim.PartnerSimulator.start(0);
+            List<String> apiArgs = new ArrayList<>(List.of(
+                    "--spring.datasource.url=jdbc:postgresql://localhost:" + pgPort + "/wallet",
+                    "--spring.datasource.username=" + PostgresServer.SUPERUSER,
+                    "--spring.datasource.hikari.maximum-pool-size=" + (clients + 4),
+                    "--server.port=0",
+                    "--wallet.notifications.enabled=false",
+                    "--wallet.partners.card.base-url=" + sim.baseUrl(),
+                    "--wallet.partners.ach.base-url=" + sim.baseUrl(),
+                    "--wallet.rate-limit.capacity=1000000000",
+                    "--wallet.rate-limit.refill-per-second=1000000000",
+                    "--wallet.rate-limit.sign-up.capacity=1000000",
+                    "--logging.level.root=WARN",
+                    "--logging.level.com.wallet=WARN"));
+            // -Dbench.api-args="--wallet.transfers.group-max-running=2 ...": the API's settings for an A/B
+            for (String arg : System.getProperty("bench.api-args", "").split(" ")) {
+                if (!arg.isBlank()) {
+                    apiArgs.add(arg);
+                }
+            }
             api = new SpringApplicationBuilder(TransferApiApplication.class)
                     .profiles("local")
-                    .run(
-                            "--spring.datasource.url=jdbc:postgresql://localhost:" + pgPort + "/wallet",
-                            "--spring.datasource.username=" + PostgresServer.SUPERUSER,
-                            "--spring.datasource.hikari.maximum-pool-size=" + (clients + 4),
-                            "--server.port=0",
-                            "--wallet.notifications.enabled=false",
-                            "--wallet.partners.card.base-url=" + sim.baseUrl(),
-                            "--wallet.partners.ach.base-url=" + sim.baseUrl(),
-                            "--wallet.rate-limit.capacity=1000000000",
-                            "--wallet.rate-limit.refill-per-second=1000000000",
-                            "--wallet.rate-limit.sign-up.capacity=1000000",
-                            "--logging.level.root=WARN",
-                            "--logging.level.com.wallet=WARN");
+                    .run(apiArgs.toArray(String[]::new));
             String base = "http://localhost:" + api.getEnvironment().getProperty("local.server.port");
             Client client = new Client(base);
             List<Client.User> users = client.signUpMany(userCount, clients, pgPort);
@@ -139,8 +147,24 @@ public final class TransferBench {
             String profiled = System.getProperty("bench.profile", "uniform");
             Path flameGraph = com.wallet.stack.BenchResults.file().resolveSibling("transfer-flamegraph.html");
             Profile profile = profiled.equals("uniform") ? Profile.start(pgPort) : null;
+            var groupSizes = api.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                    .summary("venmo.transfer.group.members");
+            long groupsBefore = groupSizes.count();
+            double membersBefore = groupSizes.totalAmount();
             Result uniform = load.run("transfers, uniform pairs", "transfers", duration, -1);
             String whereTimeGoes = profile == null ? "" : profile.stop(uniform.ok(), flameGraph, "uniform pairs");
+            double membersPerGroup =
+                    (groupSizes.totalAmount() - membersBefore) / Math.max(1, groupSizes.count() - groupsBefore);
+            // group commit's A/B: the same phase with every payment posted alone, then grouped again (A, B, A)
+            var transferService = api.getBean(com.wallet.api.transfer.TransferService.class);
+            transferService.grouping(false);
+            Result alone = load.run("uniform, each alone", "transfers", duration, -1);
+            transferService.grouping(true);
+            long againGroups = groupSizes.count();
+            double againMembers = groupSizes.totalAmount();
+            Result groupedAgain = load.run("uniform, grouped again", "transfers", duration, -1);
+            double membersPerGroupAgain =
+                    (groupSizes.totalAmount() - againMembers) / Math.max(1, groupSizes.count() - againGroups);
             String unsettledAfterUniform = unsettledShape(pgPort);
             // -Dbench.phases=quick: only the floor, the balance-funded phases and the SQL replay (for A/B work)
             boolean full = !"quick".equals(System.getProperty("bench.phases", "all"));
@@ -251,7 +275,7 @@ public final class TransferBench {
                         g.retried(),
                         g.cpu().postgresSeconds() / g.cpu().wallSeconds());
             }
-            List<Result> results = new ArrayList<>(List.of(floor, uniform, hot, settled));
+            List<Result> results = new ArrayList<>(List.of(floor, uniform, alone, groupedAgain, hot, settled));
             if (full) {
                 results.addAll(List.of(untimed, timedAgain, card0, card0Hot, card200, card200Hot));
             }
@@ -275,6 +299,20 @@ public final class TransferBench {
             }
             out.printf(
                     "one hot receiver / uniform pairs %.2f (target >= 0.9)%n", hot.perSecond() / uniform.perSecond());
+            out.printf(
+                    "group commit (uniform pairs, %.1f and %.1f payments per group): API cpu ms %.3f grouped, %.3f"
+                            + " alone, %.3f grouped again; PG cpu ms %.3f, %.3f, %.3f; per second %.0f, %.0f, %.0f%n",
+                    membersPerGroup,
+                    membersPerGroupAgain,
+                    uniform.cpu().jvmSeconds() * 1e3 / uniform.ok(),
+                    alone.cpu().jvmSeconds() * 1e3 / alone.ok(),
+                    groupedAgain.cpu().jvmSeconds() * 1e3 / groupedAgain.ok(),
+                    uniform.cpu().postgresSeconds() * 1e3 / uniform.ok(),
+                    alone.cpu().postgresSeconds() * 1e3 / alone.ok(),
+                    groupedAgain.cpu().postgresSeconds() * 1e3 / groupedAgain.ok(),
+                    uniform.perSecond(),
+                    alone.perSecond(),
+                    groupedAgain.perSecond());
             out.printf(
                     "settled balances / unsettled (uniform pairs): %.2f of the rate, API cpu ms %.3f against %.3f,"
                             + " PG cpu ms %.3f against %.3f%n",
@@ -890,6 +928,9 @@ public final class TransferBench {
             c.setAutoCommit(false);
             long released;
             try (Statement s = c.createStatement()) {
+                // after the payments the API still posts once the load has stopped (a queue of them waiting for a
+                // group, say): a payment carrying unsettled money and this delete would otherwise deadlock
+                s.execute("LOCK TABLE unsettled_funds IN SHARE ROW EXCLUSIVE MODE");
                 released = s.executeLargeUpdate("DELETE FROM unsettled_funds");
             }
             UUID entry = UUID.randomUUID();

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcOperations;
@@ -89,15 +90,30 @@ public class TransferRepository {
      * its first hour that falls inside ({@code sent_by_hour}, V8).
      */
     public SqlBatch.Rows<Sender> sender(SqlBatch batch, UUID senderId) {
-        return batch.query(
-                SENDER,
-                (rs, n) -> new Sender(
-                        new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
-                        new FundingSources(
-                                Optional.ofNullable(rs.getObject("bank", UUID.class)),
-                                Optional.ofNullable(rs.getObject("card", UUID.class))),
-                        rs.getTimestamp("now").toInstant()),
-                senderId);
+        return batch.query(SENDER, (rs, n) -> sender(rs), senderId);
+    }
+
+    /**
+     * {@link #sender(SqlBatch, UUID)} for many senders in one statement (a group of payments, issue 16), by sender;
+     * the same query, run once per sender of the array.
+     */
+    public SqlBatch.Rows<Map.Entry<UUID, Sender>> senders(SqlBatch batch, List<UUID> senderIds) {
+        return batch.query(SENDERS, (rs, n) -> Map.entry(rs.getObject("user_id", UUID.class), sender(rs)), (Object)
+                senderIds.toArray(UUID[]::new));
+    }
+
+    /** {@link #SENDER} for an array of senders, each row naming its sender. */
+    private static final String SENDERS = SENDER.replace(
+                    "WITH p AS (SELECT CAST(? AS uuid) AS u)", "WITH p AS (SELECT unnest(?::uuid[]) AS u)")
+            .replace(" SELECT ((SELECT", " SELECT p.u AS user_id, ((SELECT");
+
+    private static Sender sender(ResultSet rs) throws SQLException {
+        return new Sender(
+                new Sent(rs.getLong("last_day"), rs.getLong("last_week")),
+                new FundingSources(
+                        Optional.ofNullable(rs.getObject("bank", UUID.class)),
+                        Optional.ofNullable(rs.getObject("card", UUID.class))),
+                rs.getTimestamp("now").toInstant());
     }
 
     /**
@@ -153,34 +169,68 @@ public class TransferRepository {
      * sender's lock, {@link Sender#now}), else the database's clock at the insert.
      */
     public SqlBatch.Rows<Instant> insert(SqlBatch batch, TransferView t, Optional<BankDebit> bankDebit) {
+        return insert(batch, List.of(new NewTransfer(t, bankDebit)));
+    }
+
+    /** A transfer to insert, with the bank debit that funds part of it if any. */
+    public record NewTransfer(TransferView transfer, Optional<BankDebit> bankDebit) {}
+
+    /**
+     * {@link #insert(SqlBatch, TransferView, Optional)} for many transfers in one statement (a group of payments,
+     * issue 16); answers their creation times in their order.
+     */
+    public SqlBatch.Rows<Instant> insert(SqlBatch batch, List<NewTransfer> all) {
+        List<TransferView> ts = all.stream().map(NewTransfer::transfer).toList();
         return batch.query(
                 "WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
                         + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id, refund_of,"
-                        + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                        + " coalesce(?::timestamptz, clock_timestamp())) RETURNING id, sender_id, created_at),"
+                        + " created_at) SELECT id, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
+                        + " card_cents, fee_cents, note, visibility, status, payment_request_id, refund_of,"
+                        + " coalesce(created_at, clock_timestamp()) FROM unnest(?::uuid[], ?::uuid[], ?::uuid[],"
+                        + " ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::text[],"
+                        + " ?::text[], ?::uuid[], ?::uuid[], ?::timestamptz[]) AS n(id, sender_id, receiver_id,"
+                        + " amount_cents, balance_cents, bank_cents, card_cents, fee_cents, note, visibility, status,"
+                        + " payment_request_id, refund_of, created_at) RETURNING id, sender_id, created_at),"
                         + " debit AS (INSERT INTO external_charges (id, transfer_id, user_id, payment_method_id, kind,"
-                        + " amount_cents) SELECT ?::uuid, t.id, t.sender_id, ?::uuid, 'bank_debit', ?::bigint FROM t"
-                        + " WHERE ?::uuid IS NOT NULL)"
-                        + " SELECT created_at FROM t",
+                        + " amount_cents) SELECT d.id, t.id, t.sender_id, d.method, 'bank_debit', d.amount FROM t"
+                        + " JOIN unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[]) AS d(transfer_id, id, method,"
+                        + " amount) ON d.transfer_id = t.id)"
+                        + " SELECT t.created_at FROM t JOIN unnest(?::uuid[]) WITH ORDINALITY AS o(id, n) ON o.id = t.id"
+                        + " ORDER BY o.n",
                 (rs, n) -> rs.getTimestamp(1).toInstant(),
-                t.id(),
-                t.senderId(),
-                t.receiverId(),
-                t.amountCents(),
-                t.funding().balanceCents(),
-                t.funding().bankCents(),
-                t.funding().cardCents(),
-                t.funding().feeCents(),
-                t.note(),
-                t.visibility().wire(),
-                t.status().wire(),
-                t.paymentRequestId(),
-                t.refundOf(),
-                t.createdAt() == null ? null : Timestamp.from(t.createdAt()),
-                bankDebit.map(BankDebit::id).orElse(null),
-                bankDebit.map(BankDebit::paymentMethodId).orElse(null),
-                bankDebit.map(BankDebit::amountCents).orElse(null),
-                bankDebit.map(BankDebit::paymentMethodId).orElse(null));
+                ts.stream().map(TransferView::id).toArray(UUID[]::new),
+                ts.stream().map(TransferView::senderId).toArray(UUID[]::new),
+                ts.stream().map(TransferView::receiverId).toArray(UUID[]::new),
+                ts.stream().map(TransferView::amountCents).toArray(Long[]::new),
+                ts.stream().map(t -> t.funding().balanceCents()).toArray(Long[]::new),
+                ts.stream().map(t -> t.funding().bankCents()).toArray(Long[]::new),
+                ts.stream().map(t -> t.funding().cardCents()).toArray(Long[]::new),
+                ts.stream().map(t -> t.funding().feeCents()).toArray(Long[]::new),
+                ts.stream().map(TransferView::note).toArray(String[]::new),
+                ts.stream().map(t -> t.visibility().wire()).toArray(String[]::new),
+                ts.stream().map(t -> t.status().wire()).toArray(String[]::new),
+                ts.stream().map(TransferView::paymentRequestId).toArray(UUID[]::new),
+                ts.stream().map(TransferView::refundOf).toArray(UUID[]::new),
+                ts.stream()
+                        .map(t -> t.createdAt() == null ? null : Timestamp.from(t.createdAt()))
+                        .toArray(Timestamp[]::new),
+                all.stream()
+                        .filter(n -> n.bankDebit().isPresent())
+                        .map(n -> n.transfer().id())
+                        .toArray(UUID[]::new),
+                all.stream()
+                        .flatMap(n -> n.bankDebit().stream())
+                        .map(BankDebit::id)
+                        .toArray(UUID[]::new),
+                all.stream()
+                        .flatMap(n -> n.bankDebit().stream())
+                        .map(BankDebit::paymentMethodId)
+                        .toArray(UUID[]::new),
+                all.stream()
+                        .flatMap(n -> n.bankDebit().stream())
+                        .map(BankDebit::amountCents)
+                        .toArray(Long[]::new),
+                ts.stream().map(TransferView::id).toArray(UUID[]::new));
     }
 
     public Optional<TransferView> find(UUID id) {
