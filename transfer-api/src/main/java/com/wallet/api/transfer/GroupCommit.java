@@ -17,9 +17,9 @@ import java.util.function.Function;
  *
  * <p>{@code fits} says whether an item may join the group taken so far, given also the items of the groups running (a
  * payment whose sender is already in one may not); one that does not fit stays queued, in its place, for a later
- * group, and a caller whose item fits nowhere while groups run waits for one of them to end. A caller waits until its item is done
- * and leaves with its result; a caller whose item was taken by another's group waits for that group even when
- * interrupted (its work may be committing), and gets its interrupt back afterwards.
+ * group, and a caller whose item fits nowhere while groups run waits for one of them to end. A caller waits until its
+ * item is done and leaves with its result; a caller whose item was taken by another's group waits for that group even
+ * when interrupted (its work may be committing), and gets its interrupt back afterwards.
  *
  * <p>By hand: the libraries that batch (the LMAX Disruptor, Reactor's buffers) hand batches to threads of their own
  * and to timers; here the callers are the request threads, the leader is one of them, and a batch takes only the

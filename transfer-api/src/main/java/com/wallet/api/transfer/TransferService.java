@@ -36,8 +36,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sending money: the card (if the waterfall needs it) is charged first, with no lock and no database connection held
- * while the network answers; then one short transaction locks both wallets, checks the limits, runs the funding
- * waterfall (which must still need exactly what was charged) and posts the ledger entry.
+ * while the network answers; then one short transaction locks the sender's wallet, checks the limits, runs the funding
+ * waterfall (which must still need exactly what was charged) and posts the ledger entry. Payments of {@code POST
+ * /v1/transfers} arriving together share that transaction (group commit, {@link #sendGroup}), each decided and
+ * answered as alone.
  */
 @Service
 public class TransferService {
