@@ -175,22 +175,20 @@ public final class Ledger {
      * whose unsettled part a popular receiver would make long to sum). Empty if the user does not exist.
      */
     public SqlBatch.Rows<Payee> payee(SqlBatch batch, UUID userId) {
-        return batch.query(
-                "SELECT a.id, a.user_id, u.status FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.kind = 'wallet' AND a.user_id = ?",
-                (rs, n) -> new Payee(
-                        AccountId.of(rs.getLong(1)), rs.getObject(2, UUID.class), "frozen".equals(rs.getString(3))),
-                userId);
+        return batch.query(PAYEES + " = ?", Ledger::payeeRow, userId);
     }
 
     /** {@link #payee} for many users in one statement; a user who does not exist has no row. */
     public SqlBatch.Rows<Payee> payees(SqlBatch batch, Collection<UUID> userIds) {
-        return batch.query(
-                "SELECT a.id, a.user_id, u.status FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(?)",
-                (rs, n) -> new Payee(
-                        AccountId.of(rs.getLong(1)), rs.getObject(2, UUID.class), "frozen".equals(rs.getString(3))),
-                (Object) userIds.toArray(UUID[]::new));
+        return batch.query(PAYEES + " = ANY(?)", Ledger::payeeRow, (Object) userIds.toArray(UUID[]::new));
+    }
+
+    /** Wallets money reaches, by owner ({@link #payee}): the condition on the owner follows. */
+    private static final String PAYEES = "SELECT a.id, a.user_id, u.status FROM ledger_accounts a"
+            + " JOIN users u ON u.id = a.user_id WHERE a.kind = 'wallet' AND a.user_id";
+
+    private static Payee payeeRow(ResultSet rs, int row) throws SQLException {
+        return new Payee(AccountId.of(rs.getLong(1)), rs.getObject(2, UUID.class), "frozen".equals(rs.getString(3)));
     }
 
     /** Locked wallets by their owner, in the order they were locked. */

@@ -188,7 +188,8 @@ public class TransferService {
      */
     private List<Grouped> sendGroup(List<Member> members) {
         long started = System.nanoTime();
-        List<Grouped> outcomes = new ArrayList<>(java.util.Collections.nCopies(members.size(), Grouped.ALONE));
+        // each member's response once the group has committed; none for a member sent alone
+        List<StoredResponse> responses = new ArrayList<>(java.util.Collections.nCopies(members.size(), null));
         try {
             tx.executeWithoutResult(status -> {
                 SqlBatch start = ledger.batch();
@@ -218,19 +219,17 @@ public class TransferService {
                 SqlBatch writes = ledger.batch();
                 List<Decision> decided = new ArrayList<>();
                 List<Member> released = new ArrayList<>();
-                List<StoredResponse> responses = new ArrayList<>(java.util.Collections.nCopies(members.size(), null));
-                Map<String, String> outer = MDC.getCopyOfContextMap();
-                try {
-                    for (int i = 0; i < members.size(); i++) {
-                        Member m = members.get(i);
-                        if (!fresh.contains(m.payer())) {
-                            continue; // used before: replayed alone
-                        }
-                        if (!locked.containsKey(m.payer())) {
-                            released.add(m); // no wallet: alone says so
-                            continue;
-                        }
-                        MDC.setContextMap(m.context() == null ? Map.of() : m.context());
+                for (int i = 0; i < members.size(); i++) {
+                    Member m = members.get(i);
+                    if (!fresh.contains(m.payer())) {
+                        continue; // used before: replayed alone
+                    }
+                    if (!locked.containsKey(m.payer())) {
+                        released.add(m); // no wallet: alone says so
+                        continue;
+                    }
+                    int member = i;
+                    inContext(m.context(), () -> {
                         try {
                             Decision d = decide(
                                     m.payer(),
@@ -240,16 +239,14 @@ public class TransferService {
                                     payee.get(m.payment().receiverId()),
                                     sender.get(m.payer()));
                             decided.add(d);
-                            responses.set(i, idempotency.json(201, d.transfer()));
+                            responses.set(member, idempotency.json(201, d.transfer()));
                         } catch (FundingChanged e) {
                             released.add(m); // the card is charged alone
                         } catch (DomainException e) {
                             metrics.rejected(e.problem().name().toLowerCase(java.util.Locale.ROOT));
-                            responses.set(i, idempotency.refused(m.payer(), m.key(), m.request(), e));
+                            responses.set(member, idempotency.refused(m.payer(), m.key(), m.request(), e));
                         }
-                    }
-                } finally {
-                    MDC.setContextMap(outer == null ? Map.of() : outer);
+                    });
                 }
                 idempotency.release(
                         writes,
@@ -267,11 +264,6 @@ public class TransferService {
                         answered.stream().map(responses::get).toList());
                 writes.commit();
                 writes.send();
-                for (int i = 0; i < members.size(); i++) {
-                    if (responses.get(i) != null) {
-                        outcomes.set(i, new Grouped(responses.get(i)));
-                    }
-                }
             });
         } catch (RuntimeException e) {
             metrics.groupFailed();
@@ -279,7 +271,23 @@ public class TransferService {
             return new ArrayList<>(java.util.Collections.nCopies(members.size(), Grouped.ALONE));
         }
         metrics.grouped(members.size(), System.nanoTime() - started);
-        return outcomes;
+        return responses.stream()
+                .map(r -> r == null ? Grouped.ALONE : new Grouped(r))
+                .toList();
+    }
+
+    /**
+     * Runs {@code work} in another request's log context (a group's member, whose audit row and log line carry its
+     * request id and client address), then puts this thread's back.
+     */
+    private static void inContext(Map<String, String> context, Runnable work) {
+        Map<String, String> outer = MDC.getCopyOfContextMap();
+        MDC.setContextMap(context == null ? Map.of() : context);
+        try {
+            work.run();
+        } finally {
+            MDC.setContextMap(outer == null ? Map.of() : outer);
+        }
     }
 
     /** A money action given what its prelude read in the key's round trip. */
@@ -605,11 +613,9 @@ public class TransferService {
             }
         }
         List<Object[]> audited = new ArrayList<>();
-        Map<String, String> outer = MDC.getCopyOfContextMap();
-        try {
-            for (Decision d : decisions) {
-                // the audit row and the log line in the context of the request that asked for the payment
-                MDC.setContextMap(d.context() == null ? Map.of() : d.context());
+        for (Decision d : decisions) {
+            // the audit row and the log line in the context of the request that asked for the payment
+            inContext(d.context(), () -> {
                 MDC.put("transfer_id", d.transfer().id().toString());
                 Funding funding = d.funding();
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -633,9 +639,7 @@ public class TransferService {
                         d.transfer().senderId(),
                         d.to().userId(),
                         funding.source());
-            }
-        } finally {
-            MDC.setContextMap(outer == null ? Map.of() : outer);
+            });
         }
         audit.record(writes, audited);
     }

@@ -68,20 +68,30 @@ public class TransferRepository {
      * {@link #sender}'s query, built once. The sender is its one parameter ({@code p.u}): a batch's statements share
      * one positional parameter list.
      */
-    private static final String SENDER =
-            ("WITH p AS (SELECT CAST(? AS uuid) AS u), w AS (SELECT now() - interval '24 hours' AS day_start,"
-                            + " now() - interval '7 days' AS week_start),"
-                            + " h AS (SELECT day_start, week_start,"
-                            + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
-                            + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
-                            + " SELECT " + window("day") + " AS last_day, " + window("week") + " AS last_week,"
-                            + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
-                            + " AND NOT removed AND verified AND disabled_reason IS NULL"
-                            + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
-                            + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                            + " AND NOT removed AND disabled_reason IS NULL) AS card,"
-                            + " clock_timestamp() AS now FROM h, p")
-                    .replace(":u", "p.u");
+    private static final String SENDER = senderQuery("SELECT CAST(? AS uuid) AS u", "");
+
+    /**
+     * What sending money needs to know of the senders in {@code p} (a statement's one parameter), a row each, with
+     * {@code columns} first.
+     */
+    private static String senderQuery(String p, String columns) {
+        // ":u" is the sender in the query's text, replaced by p's column (not in p itself: "?::uuid[]" holds ":u")
+        return "WITH p AS (" + p + ")"
+                + (", w AS (SELECT now() - interval '24 hours' AS day_start,"
+                                + " now() - interval '7 days' AS week_start),"
+                                + " h AS (SELECT day_start, week_start,"
+                                + " floor(extract(epoch FROM day_start) / 3600)::bigint AS day_hour,"
+                                + " floor(extract(epoch FROM week_start) / 3600)::bigint AS week_hour FROM w)"
+                                + " SELECT " + columns + window("day") + " AS last_day, " + window("week")
+                                + " AS last_week,"
+                                + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
+                                + " AND NOT removed AND verified AND disabled_reason IS NULL"
+                                + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
+                                + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
+                                + " AND NOT removed AND disabled_reason IS NULL) AS card,"
+                                + " clock_timestamp() AS now FROM h, p")
+                        .replace(":u", "p.u");
+    }
 
     /**
      * What the sender sent in the last day and week, and the funding sources beyond the wallet, in one query. Run it
@@ -103,9 +113,7 @@ public class TransferRepository {
     }
 
     /** {@link #SENDER} for an array of senders, each row naming its sender. */
-    private static final String SENDERS = SENDER.replace(
-                    "WITH p AS (SELECT CAST(? AS uuid) AS u)", "WITH p AS (SELECT unnest(?::uuid[]) AS u)")
-            .replace(" SELECT ((SELECT", " SELECT p.u AS user_id, ((SELECT");
+    private static final String SENDERS = senderQuery("SELECT unnest(?::uuid[]) AS u", "p.u AS user_id, ");
 
     private static Sender sender(ResultSet rs) throws SQLException {
         return new Sender(
