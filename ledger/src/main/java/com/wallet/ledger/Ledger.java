@@ -512,9 +512,11 @@ public final class Ledger {
             return;
         }
         Long[] senders = from.toArray(Long[]::new);
-        // the senders' accounts are named again where their rows are updated and deleted: PostgreSQL takes a
-        // recursive query for ten times its first step, and for many senders read the whole table for the join
-        // instead of probing the rows moved (TransferBench's grouped replay, issue 16)
+        // the rows moved are named again by key where they are updated and deleted, senders and debits (each an
+        // index condition): PostgreSQL takes a recursive query for ten times its first step, so for many senders it
+        // read the whole table for the join instead of probing the rows moved (TransferBench's grouped replay), and
+        // with the senders alone every row of theirs, twice (a hundred each in TransferBench: 2.5 ms a call, a
+        // quarter of a grouped transfer's time in PostgreSQL); with the debits too, an index probe per pair (issue 16)
         batch.add(
                 "WITH RECURSIVE pay AS (SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[]) AS p(sa, ra, amount)),"
                         + " src AS ((SELECT p.sa, p.ra, p.amount, f.debit_id, f.amount_cents, 0::bigint AS before"
@@ -527,9 +529,10 @@ public final class Ledger {
                         + " moved AS (SELECT sa, ra, debit_id, least(amount_cents, amount - before) AS part FROM src),"
                         + " dec AS (UPDATE unsettled_funds f SET amount_cents = f.amount_cents - m.part FROM moved m"
                         + " WHERE f.account_id = m.sa AND f.debit_id = m.debit_id AND f.amount_cents > m.part"
-                        + " AND f.account_id = ANY(?::bigint[])),"
+                        + " AND f.account_id = ANY(?::bigint[]) AND f.debit_id = ANY(ARRAY(SELECT debit_id FROM moved))),"
                         + " del AS (DELETE FROM unsettled_funds f USING moved m WHERE f.account_id = m.sa"
-                        + " AND f.debit_id = m.debit_id AND f.amount_cents <= m.part AND f.account_id = ANY(?::bigint[]))"
+                        + " AND f.debit_id = m.debit_id AND f.amount_cents <= m.part AND f.account_id = ANY(?::bigint[])"
+                        + " AND f.debit_id = ANY(ARRAY(SELECT debit_id FROM moved)))"
                         + " INSERT INTO unsettled_funds (account_id, debit_id, amount_cents)"
                         + " SELECT ra, debit_id, sum(part)::bigint FROM moved GROUP BY ra, debit_id ORDER BY ra, debit_id"
                         + " ON CONFLICT (account_id, debit_id)"

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,12 +38,7 @@ class GroupCommitIT extends ApiIT.Base {
     void paymentsQueuedTogetherArePostedAsOneGroupEachWithItsOwnOutcome() throws Exception {
         // every group slot taken by a payment waiting for its sender's wallet row, which another transaction holds
         int slots = settings.groupMaxRunning();
-        List<Api.Person> blockers = new ArrayList<>();
-        for (int i = 0; i < slots; i++) {
-            Api.Person blocker = api.newUser("blocker");
-            api.fund(blocker, 1_000);
-            blockers.add(blocker);
-        }
+        List<Api.Person> blockers = blockers();
         Api.Person receiver = api.newUser("receiver");
         Api.Person paying = api.newUser("paying");
         Api.Person replaying = api.newUser("replaying");
@@ -61,33 +57,21 @@ class GroupCommitIT extends ApiIT.Base {
         long groupsBefore = groupSizes.count();
         double membersBefore = groupSizes.totalAmount();
 
-        Map<String, CompletableFuture<Api.Response>> sent = new LinkedHashMap<>();
-        Map<String, String> keys = new LinkedHashMap<>();
-        Map<String, UUID> receivers = new LinkedHashMap<>();
+        Sending sending = new Sending();
         List<HeldWalletRow> held = new ArrayList<>();
         try {
-            for (int i = 0; i < slots; i++) {
-                held.add(HeldWalletRow.hold(dataSource, account(blockers.get(i))));
-                sent.put("blocker" + i, send(blockers.get(i), receiver.id(), 100, keys, receivers, "blocker" + i));
-                long waiting = i + 1;
-                await().atMost(Duration.ofSeconds(30))
-                        .until(() -> db.queryForObject(
-                                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                                + " AND query LIKE '%ledger_accounts%FOR NO KEY UPDATE%'",
-                                        Long.class)
-                                == waiting);
-            }
+            takeEverySlot(blockers, held, i -> sending.send("blocker" + i, blockers.get(i), receiver.id(), 100));
             // these queue behind them, in this order
-            sent.put("paying", send(paying, receiver.id(), 100, keys, receivers, "paying"));
-            keys.put("replaying", replayedKey);
-            sent.put(
+            sending.send("paying", paying, receiver.id(), 100);
+            sending.keys.put("replaying", replayedKey);
+            sending.sent.put(
                     "replaying",
                     CompletableFuture.supplyAsync(() -> api.transfer(replaying, receiver.id(), 40, replayedKey)));
-            sent.put("tonobody", send(toNobody, UUID.randomUUID(), 100, keys, receivers, "tonobody"));
-            sent.put("broke", send(broke, receiver.id(), 100, keys, receivers, "broke"));
-            sent.put("bycard", send(byCard, receiver.id(), 250, keys, receivers, "bycard"));
+            sending.send("tonobody", toNobody, UUID.randomUUID(), 100);
+            sending.send("broke", broke, receiver.id(), 100);
+            sending.send("bycard", byCard, receiver.id(), 250);
             // pays a sender of the group: not in it, in the one after
-            sent.put("tosender", send(toSender, paying.id(), 70, keys, receivers, "tosender"));
+            sending.send("tosender", toSender, paying.id(), 70);
             await().atMost(Duration.ofSeconds(30))
                     .until(() ->
                             meters.get("venmo.transfer.group.queued").gauge().value() == 6);
@@ -98,7 +82,7 @@ class GroupCommitIT extends ApiIT.Base {
         }
 
         Map<String, Api.Response> got = new LinkedHashMap<>();
-        for (var e : sent.entrySet()) {
+        for (var e : sending.sent.entrySet()) {
             got.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
         }
         for (int i = 0; i < slots; i++) {
@@ -136,7 +120,7 @@ class GroupCommitIT extends ApiIT.Base {
         }
         for (String who : people.keySet()) {
             Api.Person person = people.get(who);
-            Api.Response again = api.transfer(person, receivers.get(who), amountOf(who), keys.get(who));
+            Api.Response again = api.transfer(person, sending.receivers.get(who), amountOf(who), sending.keys.get(who));
             assertThat(again.raw()).as(who).isEqualTo(got.get(who).raw());
             assertThat(again.status()).as(who).isEqualTo(got.get(who).status());
             assertThat(again.header("Idempotent-Replayed")).as(who).isEqualTo("true");
@@ -158,9 +142,134 @@ class GroupCommitIT extends ApiIT.Base {
             assertThat(db.queryForObject(
                             "SELECT request_id FROM audit_log WHERE outcome = 'refused' AND entity_id = ?",
                             String.class,
-                            keys.get(who)))
+                            sending.keys.get(who)))
                     .as(who)
                     .isEqualTo(got.get(who).header("X-Request-Id"));
+        }
+    }
+
+    /**
+     * Unsettled bank money moves with each payment of a group as it would alone (a group carries it for all its
+     * senders in one statement): debit by debit in debit order, settled money leaving first, and two senders
+     * carrying money of one debit to the same receiver add up on its row.
+     */
+    @Test
+    void unsettledMoneyMovesWithEachPaymentOfAGroupAsItWouldAlone() throws Exception {
+        Api.Person receiver = api.newUser("carriedto");
+        Api.Person other = api.newUser("carriedto2");
+        Api.Person shared = api.newUser("shared");
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        UUID sharedDebit = api.fundUnsettled(shared, 200);
+        for (int i = 0; i < 3; i++) {
+            api.fundUnsettled(alice, 100);
+        }
+        // alice's fourth debit is shared's: 100 of its 200 go to her, 100 stay
+        Api.Response before =
+                api.transfer(shared, alice.id(), 100, UUID.randomUUID().toString());
+        assertThat(before.status()).as(before.raw()).isEqualTo(201);
+        api.fund(alice, 30);
+        api.fundUnsettled(bob, 100);
+        api.fundUnsettled(bob, 100);
+        Map<UUID, Long> alices = unsettledRows(alice);
+        Map<UUID, Long> shareds = unsettledRows(shared);
+        Map<UUID, Long> bobs = unsettledRows(bob);
+        assertThat(alices).hasSize(4).containsEntry(sharedDebit, 100L);
+        assertThat(shareds).containsExactly(Map.entry(sharedDebit, 100L));
+        assertThat(bobs).hasSize(2);
+        List<Api.Person> blockers = blockers();
+        var groupSizes = meters.get("venmo.transfer.group.members").summary();
+        long groupsBefore = groupSizes.count();
+        double membersBefore = groupSizes.totalAmount();
+
+        Sending sending = new Sending();
+        List<HeldWalletRow> held = new ArrayList<>();
+        try {
+            takeEverySlot(blockers, held, i -> sending.send("blocker" + i, blockers.get(i), other.id(), 100));
+            sending.send("alice", alice, receiver.id(), 430);
+            sending.send("shared", shared, receiver.id(), 100);
+            sending.send("bob", bob, other.id(), 150);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            meters.get("venmo.transfer.group.queued").gauge().value() == 3);
+        } finally {
+            for (HeldWalletRow row : held) {
+                row.close();
+            }
+        }
+        for (var e : sending.sent.entrySet()) {
+            Api.Response r = e.getValue().get(60, TimeUnit.SECONDS);
+            assertThat(r.status()).as(e.getKey() + ": " + r.raw()).isEqualTo(201);
+        }
+        assertThat(groupSizes.count() - groupsBefore)
+                .as("the blockers' groups and one")
+                .isEqualTo(blockers.size() + 1);
+        assertThat(groupSizes.totalAmount() - membersBefore).isEqualTo(blockers.size() + 3);
+
+        // what each would have carried alone: alice's 30 settled cents leave first, then all 400 unsettled; shared's
+        // 100; bob's first debit and 50 of his second (the blockers' money was settled: nothing of theirs moves)
+        Map<UUID, Long> toReceiver = new java.util.HashMap<>();
+        Map<UUID, Long> toOther = new java.util.HashMap<>();
+        assertThat(unsettledRows(alice))
+                .isEqualTo(carry(alices, 400, toReceiver))
+                .isEmpty();
+        assertThat(unsettledRows(shared))
+                .isEqualTo(carry(shareds, 100, toReceiver))
+                .isEmpty();
+        assertThat(unsettledRows(bob)).isEqualTo(carry(bobs, 150, toOther)).hasSize(1);
+        assertThat(unsettledRows(receiver)).isEqualTo(toReceiver).hasSize(4).containsEntry(sharedDebit, 200L);
+        assertThat(unsettledRows(other)).isEqualTo(toOther).hasSize(2);
+        LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * A sender's unsettled rows (debit to cents, in debit order) after {@code amount} of them left, walked in debit
+     * order; what left is added to {@code to}.
+     */
+    private static Map<UUID, Long> carry(Map<UUID, Long> rows, long amount, Map<UUID, Long> to) {
+        Map<UUID, Long> left = new LinkedHashMap<>();
+        long owed = amount;
+        for (var row : rows.entrySet()) {
+            long part = Math.min(owed, row.getValue());
+            owed -= part;
+            if (part > 0) {
+                to.merge(row.getKey(), part, Long::sum);
+            }
+            if (row.getValue() > part) {
+                left.put(row.getKey(), row.getValue() - part);
+            }
+        }
+        return left;
+    }
+
+    /** A wallet's unsettled money, debit to cents, in debit order (the order a payment takes it in). */
+    private Map<UUID, Long> unsettledRows(Api.Person p) {
+        Map<UUID, Long> rows = new LinkedHashMap<>();
+        db.query(
+                "SELECT f.debit_id, f.amount_cents FROM unsettled_funds f JOIN ledger_accounts a ON a.id = f.account_id"
+                        + " WHERE a.user_id = ? ORDER BY f.debit_id",
+                rs -> {
+                    rows.put(rs.getObject(1, UUID.class), rs.getLong(2));
+                },
+                p.id());
+        return rows;
+    }
+
+    /**
+     * Takes every group slot: each blocker's wallet row held by another transaction ({@code held}), then its payment
+     * sent ({@code pay}, by index) and waiting on that row, one after the other.
+     */
+    private void takeEverySlot(List<Api.Person> blockers, List<HeldWalletRow> held, IntConsumer pay) throws Exception {
+        for (int i = 0; i < blockers.size(); i++) {
+            held.add(HeldWalletRow.hold(dataSource, account(blockers.get(i))));
+            pay.accept(i);
+            long waiting = i + 1;
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> db.queryForObject(
+                                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                            + " AND query LIKE '%ledger_accounts%FOR NO KEY UPDATE%'",
+                                    Long.class)
+                            == waiting);
         }
     }
 
@@ -172,12 +281,29 @@ class GroupCommitIT extends ApiIT.Base {
         };
     }
 
-    private CompletableFuture<Api.Response> send(
-            Api.Person from, UUID to, long cents, Map<String, String> keys, Map<String, UUID> receivers, String who) {
-        String key = UUID.randomUUID().toString();
-        keys.put(who, key);
-        receivers.put(who, to);
-        return CompletableFuture.supplyAsync(() -> api.transfer(from, to, cents, key));
+    /** Payments sent at once, by name: each one's answer to come, key and receiver. */
+    private final class Sending {
+        final Map<String, CompletableFuture<Api.Response>> sent = new LinkedHashMap<>();
+        final Map<String, String> keys = new LinkedHashMap<>();
+        final Map<String, UUID> receivers = new LinkedHashMap<>();
+
+        void send(String who, Api.Person from, UUID to, long cents) {
+            String key = UUID.randomUUID().toString();
+            keys.put(who, key);
+            receivers.put(who, to);
+            sent.put(who, CompletableFuture.supplyAsync(() -> api.transfer(from, to, cents, key)));
+        }
+    }
+
+    /** A funded user per group slot, to take them all ({@link #takeEverySlot}). */
+    private List<Api.Person> blockers() {
+        List<Api.Person> blockers = new ArrayList<>();
+        for (int i = 0; i < settings.groupMaxRunning(); i++) {
+            Api.Person blocker = api.newUser("blocker");
+            api.fund(blocker, 1_000);
+            blockers.add(blocker);
+        }
+        return blockers;
     }
 
     private long account(Api.Person p) {

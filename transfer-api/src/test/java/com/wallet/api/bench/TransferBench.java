@@ -83,6 +83,18 @@ public final class TransferBench {
                 .serverConfig("pg_stat_statements.track", "all")
                 // how often each statement is planned, and what planning costs
                 .serverConfig("pg_stat_statements.track_planning", "on");
+        // -Dbench.pg-config="name=value;name=value": server settings for a diagnosis (e.g. auto_explain), over these
+        for (String setting : System.getProperty("bench.pg-config", "").split(";")) {
+            if (!setting.isBlank()) {
+                int eq = setting.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("bench.pg-config wants name=value: " + setting);
+                }
+                postgres.serverConfig(
+                        setting.substring(0, eq).trim(),
+                        setting.substring(eq + 1).trim());
+            }
+        }
         postgres.start();
         ConfigurableApplicationContext api = null;
         com.wallet.sim.PartnerSimulator sim = null;
@@ -291,11 +303,13 @@ public final class TransferBench {
                         r.cpu().jvmSeconds() * 1e3 / r.ok(),
                         r.cpu().postgresSeconds() * 1e3 / r.ok());
                 out.printf(
-                        "  responses by status: %s, socket errors: %d; cores busy: API JVM %.2f, PostgreSQL %.2f%n",
+                        "  responses by status: %s, socket errors: %d; cores busy: API JVM %.2f, PostgreSQL %.2f;"
+                                + " of the API cpu ms, JIT compiling %.3f%n",
                         r.statuses(),
                         r.socketErrors(),
                         r.cpu().jvmSeconds() / r.cpu().wallSeconds(),
-                        r.cpu().postgresSeconds() / r.cpu().wallSeconds());
+                        r.cpu().postgresSeconds() / r.cpu().wallSeconds(),
+                        r.cpu().jitSeconds() * 1e3 / r.ok());
             }
             out.printf(
                     "one hot receiver / uniform pairs %.2f (target >= 0.9)%n", hot.perSecond() / uniform.perSecond());
@@ -378,21 +392,37 @@ public final class TransferBench {
      */
     record CpuMeter(Path postmasterPidFile) {
 
-        /** The CPU a phase used, in seconds, and the phase's wall time. */
-        record Used(double wallSeconds, double jvmSeconds, double postgresSeconds) {}
+        /**
+         * The CPU a phase used, in seconds, and the phase's wall time; {@code jitSeconds} is the part of the JVM's
+         * spent by its JIT compiler threads (code still being compiled: gone once the code is warm).
+         */
+        record Used(double wallSeconds, double jvmSeconds, double jitSeconds, double postgresSeconds) {}
 
         /** The counters at a phase's start. */
-        record Started(CpuMeter meter, long nanos, double jvmSeconds, double postgresSeconds) {
+        record Started(CpuMeter meter, long nanos, double jvmSeconds, double jitSeconds, double postgresSeconds) {
             Used stop() throws IOException {
                 return new Used(
                         (System.nanoTime() - nanos) / 1e9,
                         processSeconds() - jvmSeconds,
+                        Math.max(0, compilerSeconds() - jitSeconds),
                         meter.postgresSeconds() - postgresSeconds);
             }
         }
 
         Started start() throws IOException {
-            return new Started(this, System.nanoTime(), processSeconds(), postgresSeconds());
+            return new Started(this, System.nanoTime(), processSeconds(), compilerSeconds(), postgresSeconds());
+        }
+
+        /**
+         * CPU seconds of this JVM's JIT compiler threads (C1 and C2) so far: of the live ones (HotSpot ends idle
+         * compiler threads, and their time with them), so a phase's figure is a floor.
+         */
+        static double compilerSeconds() throws IOException {
+            return Profile.ticksByThread().entrySet().stream()
+                            .filter(e -> e.getKey().contains("CompilerThre"))
+                            .mapToLong(Map.Entry::getValue)
+                            .sum()
+                    / (double) CLOCK_TICKS;
         }
 
         static double processSeconds() {
@@ -570,9 +600,11 @@ public final class TransferBench {
         private static String breakdown(String collapsed, long calls, Path flameGraph) {
             Map<String, String> steps = new java.util.LinkedHashMap<>();
             steps.put("com/wallet/api/transfer/TransferController.send", "the transfer controller (all below)");
-            steps.put(
-                    "com/wallet/api/idempotency/IdempotentExecutor.execute", "  idempotency and the money transaction");
-            steps.put("com/wallet/api/transfer/TransferService.doSend", "    TransferService.doSend");
+            steps.put("com/wallet/api/transfer/TransferService.send", "  the payment, alone or in a group");
+            steps.put("com/wallet/api/transfer/GroupCommit", "    group commit (queueing, leading a group)");
+            steps.put("com/wallet/api/transfer/TransferService.sendGroup", "      a group's transaction");
+            steps.put("com/wallet/api/transfer/TransferService.doSend", "    a payment's transaction, alone");
+            steps.put("com/wallet/api/idempotency/IdempotentExecutor", "    idempotency (claim, store)");
             steps.put("com/wallet/api/web/RateLimiter.acquire", "  rate limit (bucket4j)");
             steps.put("org/springframework/transaction", "  Spring transactions (begin, commit)");
             steps.put("org/postgresql", "  PostgreSQL JDBC driver");
