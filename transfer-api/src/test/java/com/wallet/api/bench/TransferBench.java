@@ -42,7 +42,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * and the SQL replays: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
  * phase or the settled balances' one, not the uniform one), -Dbench.api-args (the API's settings, space-separated
  * "--name=value"), -Dbench.groups (1,4,16: the transfer's SQL replayed with
- * that many transfers per transaction, {@link GroupedTransferSql}; empty for none).
+ * that many transfers per transaction, {@link GroupedTransferSql}; empty for none), -Dbench.pg-config (settings of the
+ * bench's PostgreSQL for a diagnosis, "name=value;name=value": auto_explain, log_lock_waits).
  */
 public final class TransferBench {
 
