@@ -11,7 +11,8 @@ import java.util.function.Function;
  * Group commit (issue 16): callers hand in work and get its result back, and the work of callers that arrive while
  * earlier work is running is done together, as one group, by one of them. No timer and no wait added: a caller
  * arriving when no group runs leads a group at once (of itself, and of whatever else is queued); callers arriving
- * while {@code maxRunning} groups run queue up, and the first of them to find a free slot leads the next group: the
+ * while {@code maxRunning} groups run queue up (or, with {@code minBeside}, while fewer than that many wait beside a
+ * running group), and the first of them to find a free slot leads the next group: the
  * queued items that fit together, oldest first (up to {@code maxMembers}). So groups are as large as the load makes
  * them, items are taken in the order they came, and one caller alone is served as it would be without grouping.
  *
@@ -41,6 +42,7 @@ final class GroupCommit<T, R> {
 
     private final int maxMembers;
     private final int maxRunning;
+    private final int minBeside;
     private final BiPredicate<List<T>, T> fits;
     private final Function<List<T>, List<R>> run;
     private final Object monitor = new Object();
@@ -55,11 +57,25 @@ final class GroupCommit<T, R> {
      *     every caller of the group
      */
     GroupCommit(int maxMembers, int maxRunning, BiPredicate<List<T>, T> fits, Function<List<T>, List<R>> run) {
-        if (maxMembers < 1 || maxRunning < 1) {
-            throw new IllegalArgumentException("a group of 1+ members, 1+ groups at a time");
+        this(maxMembers, maxRunning, 1, fits, run);
+    }
+
+    /**
+     * @param minBeside a group starts beside running ones only once this many items are queued (1: as soon as a slot
+     *     is free); with none running, at once
+     */
+    GroupCommit(
+            int maxMembers,
+            int maxRunning,
+            int minBeside,
+            BiPredicate<List<T>, T> fits,
+            Function<List<T>, List<R>> run) {
+        if (maxMembers < 1 || maxRunning < 1 || minBeside < 1) {
+            throw new IllegalArgumentException("a group of 1+ members, 1+ groups at a time, 1+ queued beside");
         }
         this.maxMembers = maxMembers;
         this.maxRunning = maxRunning;
+        this.minBeside = minBeside;
         this.fits = fits;
         this.run = run;
     }
@@ -89,7 +105,7 @@ final class GroupCommit<T, R> {
                             }
                             return mine.result;
                         }
-                        if (!mine.taken && running < maxRunning) {
+                        if (!mine.taken && running < maxRunning && (running == 0 || queue.size() >= minBeside)) {
                             // a slot free: lead a group of the oldest queued items that fit together and with the
                             // groups running (none may fit while they run: wait for one to end)
                             group = take();

@@ -92,7 +92,11 @@ public class TransferService {
         this.tx = tx;
         this.groups = settings.groupMaxMembers() > 1
                 ? new GroupCommit<>(
-                        settings.groupMaxMembers(), settings.groupMaxRunning(), TransferService::fits, this::sendGroup)
+                        settings.groupMaxMembers(),
+                        settings.groupMaxRunning(),
+                        settings.groupMinBeside(),
+                        TransferService::fits,
+                        this::sendGroup)
                 : null;
         if (groups != null) {
             metrics.queued(groups::queued);

@@ -12,7 +12,7 @@ import org.springframework.validation.annotation.Validated;
  * 7 days). The card fee is in basis points of the card-funded part (300 = 3%), rounded half up to the cent. A payment
  * may be refunded by its receiver for {@code refundWindow} after it was made. Payments arriving together are posted
  * in groups of up to {@code groupMaxMembers} per transaction (1: each alone; issue 16's group commit), at most
- * {@code groupMaxRunning} groups at a time.
+ * {@code groupMaxRunning} groups at a time, one beside running ones only once {@code groupMinBeside} payments wait.
  */
 @Validated
 @ConfigurationProperties("wallet.transfers")
@@ -24,7 +24,8 @@ public record TransferSettings(
         @Min(0) @Max(10_000) long cardFeeBasisPoints,
         @DefaultValue("P180D") Duration refundWindow,
         @DefaultValue("16") @Min(1) @Max(256) int groupMaxMembers,
-        @DefaultValue("2") @Min(1) @Max(64) int groupMaxRunning) {
+        @DefaultValue("2") @Min(1) @Max(64) int groupMaxRunning,
+        @DefaultValue("1") @Min(1) @Max(256) int groupMinBeside) {
 
     /** Refuses an amount outside what one transfer may move (the same rule for every kind of payment). */
     public void requireAmountAllowed(long amountCents) {

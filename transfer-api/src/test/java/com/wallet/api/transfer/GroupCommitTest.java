@@ -74,14 +74,8 @@ class GroupCommitTest {
         CountDownLatch firstRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<List<String>> groups = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, String> commit = new GroupCommit<>(8, 2, GroupCommitTest::fits, group -> {
-            groups.add(group);
-            if (group.contains("a1")) {
-                firstRunning.countDown();
-                waitFor(releaseFirst);
-            }
-            return group;
-        });
+        GroupCommit<String, String> commit =
+                new GroupCommit<>(8, 2, GroupCommitTest::fits, holdingA1(groups, firstRunning, releaseFirst));
         CompletableFuture<String> first = submit(commit, "a1");
         assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<String> a2 = submit(commit, "a2");
@@ -95,6 +89,34 @@ class GroupCommitTest {
         assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a1");
         assertThat(a2.get(10, TimeUnit.SECONDS)).isEqualTo("a2");
         assertThat(groups).containsExactly(List.of("a1"), List.of("b1"), List.of("a2"));
+    }
+
+    /**
+     * With a minimum beside running groups, items queue while one group runs until that many wait (a free slot is not
+     * enough), then go together in a second group beside it.
+     */
+    @Test
+    void aGroupBesideARunningOneWaitsForEnoughItems() throws Exception {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        List<List<String>> groups = Collections.synchronizedList(new ArrayList<>());
+        GroupCommit<String, String> commit =
+                new GroupCommit<>(8, 2, 3, GroupCommitTest::fits, holdingA1(groups, firstRunning, releaseFirst));
+        CompletableFuture<String> first = submit(commit, "a1");
+        assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> b1 = submit(commit, "b1");
+        CompletableFuture<String> c1 = submit(commit, "c1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> commit.queued() == 2);
+        assertThat(groups).containsExactly(List.of("a1"));
+        // the third makes enough: the three go beside a1's group, which still runs
+        assertThat(submit(commit, "d1").get(10, TimeUnit.SECONDS)).isEqualTo("d1");
+        assertThat(b1.get(10, TimeUnit.SECONDS)).isEqualTo("b1");
+        assertThat(c1.get(10, TimeUnit.SECONDS)).isEqualTo("c1");
+        assertThat(first).isNotDone();
+        releaseFirst.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("a1");
+        assertThat(groups).containsExactly(List.of("a1"), List.of("b1", "c1", "d1"));
     }
 
     @Test
@@ -134,6 +156,19 @@ class GroupCommitTest {
                 .withMessageContaining("group of [x2]");
         // and the combiner still works
         assertThat(submit(commit, "z1").get(10, TimeUnit.SECONDS)).isEqualTo("z1");
+    }
+
+    /** A group's work: each group recorded, the one holding a1 kept running until released; answers its items. */
+    private static java.util.function.Function<List<String>, List<String>> holdingA1(
+            List<List<String>> groups, CountDownLatch running, CountDownLatch release) {
+        return group -> {
+            groups.add(group);
+            if (group.contains("a1")) {
+                running.countDown();
+                waitFor(release);
+            }
+            return group;
+        };
     }
 
     private CompletableFuture<String> submit(GroupCommit<String, String> commit, String item) {
