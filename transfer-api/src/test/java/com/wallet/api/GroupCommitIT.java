@@ -53,14 +53,10 @@ class GroupCommitIT extends ApiIT.Base {
         String replayedKey = UUID.randomUUID().toString();
         Api.Response before = api.transfer(replaying, receiver.id(), 40, replayedKey);
         assertThat(before.status()).as(before.raw()).isEqualTo(201);
-        var groupSizes = meters.get("venmo.transfer.group.members").summary();
-        long groupsBefore = groupSizes.count();
-        double membersBefore = groupSizes.totalAmount();
+        Groups groupsBefore = groups();
 
         Sending sending = new Sending();
-        List<HeldWalletRow> held = new ArrayList<>();
-        try {
-            takeEverySlot(blockers, held, i -> sending.send("blocker" + i, blockers.get(i), receiver.id(), 100));
+        withEverySlotTaken(blockers, i -> sending.send("blocker" + i, blockers.get(i), receiver.id(), 100), 6, () -> {
             // these queue behind them, in this order
             sending.send("paying", paying, receiver.id(), 100);
             sending.keys.put("replaying", replayedKey);
@@ -72,14 +68,7 @@ class GroupCommitIT extends ApiIT.Base {
             sending.send("bycard", byCard, receiver.id(), 250);
             // pays a sender of the group: not in it, in the one after
             sending.send("tosender", toSender, paying.id(), 70);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() ->
-                            meters.get("venmo.transfer.group.queued").gauge().value() == 6);
-        } finally {
-            for (HeldWalletRow row : held) {
-                row.close();
-            }
-        }
+        });
 
         Map<String, Api.Response> got = new LinkedHashMap<>();
         for (var e : sending.sent.entrySet()) {
@@ -101,8 +90,8 @@ class GroupCommitIT extends ApiIT.Base {
         assertThat(got.get("tosender").status()).as(got.get("tosender").raw()).isEqualTo(201);
         // the blockers' groups, the five that fit together (the card payment and the replay left it to be sent alone),
         // the one paying a sender of the five (not beside it either: it waited for the five's group to end)
-        assertThat(groupSizes.count() - groupsBefore).isEqualTo(slots + 2);
-        assertThat(groupSizes.totalAmount() - membersBefore).isEqualTo(slots + 5 + 1);
+        assertThat(groups().count() - groupsBefore.count()).isEqualTo(slots + 2);
+        assertThat(groups().members() - groupsBefore.members()).isEqualTo(slots + 5 + 1);
 
         // the money: each payment once, the invariants hold
         assertThat(api.balance(receiver)).isEqualTo(40 + 100L * slots + 100 + 250);
@@ -178,33 +167,22 @@ class GroupCommitIT extends ApiIT.Base {
         assertThat(shareds).containsExactly(Map.entry(sharedDebit, 100L));
         assertThat(bobs).hasSize(2);
         List<Api.Person> blockers = blockers();
-        var groupSizes = meters.get("venmo.transfer.group.members").summary();
-        long groupsBefore = groupSizes.count();
-        double membersBefore = groupSizes.totalAmount();
+        Groups groupsBefore = groups();
 
         Sending sending = new Sending();
-        List<HeldWalletRow> held = new ArrayList<>();
-        try {
-            takeEverySlot(blockers, held, i -> sending.send("blocker" + i, blockers.get(i), other.id(), 100));
+        withEverySlotTaken(blockers, i -> sending.send("blocker" + i, blockers.get(i), other.id(), 100), 3, () -> {
             sending.send("alice", alice, receiver.id(), 430);
             sending.send("shared", shared, receiver.id(), 100);
             sending.send("bob", bob, other.id(), 150);
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() ->
-                            meters.get("venmo.transfer.group.queued").gauge().value() == 3);
-        } finally {
-            for (HeldWalletRow row : held) {
-                row.close();
-            }
-        }
+        });
         for (var e : sending.sent.entrySet()) {
             Api.Response r = e.getValue().get(60, TimeUnit.SECONDS);
             assertThat(r.status()).as(e.getKey() + ": " + r.raw()).isEqualTo(201);
         }
-        assertThat(groupSizes.count() - groupsBefore)
+        assertThat(groups().count() - groupsBefore.count())
                 .as("the blockers' groups and one")
                 .isEqualTo(blockers.size() + 1);
-        assertThat(groupSizes.totalAmount() - membersBefore).isEqualTo(blockers.size() + 3);
+        assertThat(groups().members() - groupsBefore.members()).isEqualTo(blockers.size() + 3);
 
         // what each would have carried alone: alice's 30 settled cents leave first, then all 400 unsettled; shared's
         // 100; bob's first debit and 50 of his second (the blockers' money was settled: nothing of theirs moves)
@@ -256,21 +234,42 @@ class GroupCommitIT extends ApiIT.Base {
     }
 
     /**
-     * Takes every group slot: each blocker's wallet row held by another transaction ({@code held}), then its payment
-     * sent ({@code pay}, by index) and waiting on that row, one after the other.
+     * Takes every group slot (each blocker's wallet row held by another transaction, then its payment sent by
+     * {@code pay}, by index, and waiting on that row, one after the other), sends what {@code queue} sends, waits until
+     * {@code queued} payments wait for a group, and lets the blockers' rows go.
      */
-    private void takeEverySlot(List<Api.Person> blockers, List<HeldWalletRow> held, IntConsumer pay) throws Exception {
-        for (int i = 0; i < blockers.size(); i++) {
-            held.add(HeldWalletRow.hold(dataSource, account(blockers.get(i))));
-            pay.accept(i);
-            long waiting = i + 1;
+    private void withEverySlotTaken(List<Api.Person> blockers, IntConsumer pay, int queued, Runnable queue)
+            throws Exception {
+        List<HeldWalletRow> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < blockers.size(); i++) {
+                held.add(HeldWalletRow.hold(dataSource, account(blockers.get(i))));
+                pay.accept(i);
+                long waiting = i + 1;
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> db.queryForObject(
+                                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                                + " AND query LIKE '%ledger_accounts%FOR NO KEY UPDATE%'",
+                                        Long.class)
+                                == waiting);
+            }
+            queue.run();
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> db.queryForObject(
-                                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                                            + " AND query LIKE '%ledger_accounts%FOR NO KEY UPDATE%'",
-                                    Long.class)
-                            == waiting);
+                    .until(() ->
+                            meters.get("venmo.transfer.group.queued").gauge().value() == queued);
+        } finally {
+            for (HeldWalletRow row : held) {
+                row.close();
+            }
         }
+    }
+
+    /** The groups posted so far and their payments ({@code venmo.transfer.group.members}). */
+    private record Groups(long count, double members) {}
+
+    private Groups groups() {
+        var sizes = meters.get("venmo.transfer.group.members").summary();
+        return new Groups(sizes.count(), sizes.totalAmount());
     }
 
     private static long amountOf(String who) {
@@ -295,7 +294,7 @@ class GroupCommitIT extends ApiIT.Base {
         }
     }
 
-    /** A funded user per group slot, to take them all ({@link #takeEverySlot}). */
+    /** A funded user per group slot, to take them all ({@link #withEverySlotTaken}). */
     private List<Api.Person> blockers() {
         List<Api.Person> blockers = new ArrayList<>();
         for (int i = 0; i < settings.groupMaxRunning(); i++) {

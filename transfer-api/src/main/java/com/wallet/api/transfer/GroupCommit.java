@@ -12,9 +12,9 @@ import java.util.function.Function;
  * earlier work is running is done together, as one group, by one of them. No timer and no wait added: a caller
  * arriving when no group runs leads a group at once (of itself, and of whatever else is queued); callers arriving
  * while {@code maxRunning} groups run queue up (or, with {@code minBeside}, while fewer than that many wait beside a
- * running group), and the first of them to find a free slot leads the next group: the
- * queued items that fit together, oldest first (up to {@code maxMembers}). So groups are as large as the load makes
- * them, items are taken in the order they came, and one caller alone is served as it would be without grouping.
+ * running group), and the first of them to find a free slot leads the next group: the queued items that fit together,
+ * oldest first (up to {@code maxMembers}). So groups are as large as the load makes them, items are taken in the order
+ * they came, and one caller alone is served as it would be without grouping.
  *
  * <p>{@code fits} says whether an item may join the group taken so far, given also the items of the groups running (a
  * payment whose sender is already in one may not); one that does not fit stays queued, in its place, for a later
@@ -53,16 +53,10 @@ final class GroupCommit<T, R> {
     private int running;
 
     /**
-     * @param run does a group's work and answers one result per item, in their order; what it throws is thrown to
-     *     every caller of the group
-     */
-    GroupCommit(int maxMembers, int maxRunning, BiPredicate<List<T>, T> fits, Function<List<T>, List<R>> run) {
-        this(maxMembers, maxRunning, 1, fits, run);
-    }
-
-    /**
      * @param minBeside a group starts beside running ones only once this many items are queued (1: as soon as a slot
      *     is free); with none running, at once
+     * @param run does a group's work and answers one result per item, in their order; what it throws is thrown to
+     *     every caller of the group
      */
     GroupCommit(
             int maxMembers,

@@ -36,7 +36,7 @@ class GroupCommitTest {
         CountDownLatch firstRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<List<String>> groups = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, String> commit = new GroupCommit<>(3, 1, GroupCommitTest::fits, group -> {
+        GroupCommit<String, String> commit = new GroupCommit<>(3, 1, 1, GroupCommitTest::fits, group -> {
             groups.add(group);
             if (group.contains("a1")) {
                 firstRunning.countDown();
@@ -75,7 +75,7 @@ class GroupCommitTest {
         CountDownLatch releaseFirst = new CountDownLatch(1);
         List<List<String>> groups = Collections.synchronizedList(new ArrayList<>());
         GroupCommit<String, String> commit =
-                new GroupCommit<>(8, 2, GroupCommitTest::fits, holdingA1(groups, firstRunning, releaseFirst));
+                new GroupCommit<>(8, 2, 1, GroupCommitTest::fits, holdingA1(groups, firstRunning, releaseFirst));
         CompletableFuture<String> first = submit(commit, "a1");
         assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
         CompletableFuture<String> a2 = submit(commit, "a2");
@@ -123,7 +123,7 @@ class GroupCommitTest {
     void aFailingGroupFailsItsOwnCallersOnly() throws Exception {
         CountDownLatch firstRunning = new CountDownLatch(1);
         CountDownLatch releaseFirst = new CountDownLatch(1);
-        GroupCommit<String, String> commit = new GroupCommit<>(8, 1, GroupCommitTest::fits, group -> {
+        GroupCommit<String, String> commit = new GroupCommit<>(8, 1, 1, GroupCommitTest::fits, group -> {
             if (group.contains("a1")) {
                 firstRunning.countDown();
                 waitFor(releaseFirst);
