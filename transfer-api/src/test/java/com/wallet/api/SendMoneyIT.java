@@ -73,11 +73,7 @@ class SendMoneyIT extends ApiIT.Base {
                 "UPDATE unsettled_funds SET account_id = 1 WHERE account_id = " + alices,
                 "UPDATE unsettled_funds SET debit_id = gen_random_uuid() WHERE account_id = " + alices,
                 "INSERT INTO unsettled_funds (account_id, debit_id, amount_cents) VALUES (1, '" + debit + "', 5)")) {
-            assertThatThrownBy(() -> db.execute(attempt))
-                    .as(attempt)
-                    .isInstanceOf(org.springframework.dao.DataAccessException.class)
-                    .rootCause()
-                    .hasMessageMatching("(?s).*(never change|not a wallet).*");
+            assertRefused(db, attempt, "(?s).*(never change|not a wallet).*");
         }
         assertThat(db.update("UPDATE unsettled_funds SET amount_cents = amount_cents, account_id = account_id"
                         + " WHERE account_id = " + alices))
@@ -335,13 +331,95 @@ class SendMoneyIT extends ApiIT.Base {
                 "TRUNCATE audit_log")) {
             // even the superuser (or the owner) is refused by the triggers; the API's role has no such privilege at
             // all (LeastPrivilegeIT)
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin().update(sql))
-                    .as(sql)
-                    .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class)
-                    .rootCause()
-                    .hasMessageContaining("append-only");
+            assertRefused(admin(), sql, "(?s).*append-only.*");
         }
         LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * Every statement of lines leaves each entry it touches balanced (ledger V39): an unbalanced new entry, and a line
+     * added later to an entry already committed (which the check at the entry's insert never saw), are refused, to the
+     * owner too.
+     */
+    @Test
+    void everyStatementOfLinesLeavesItsEntriesBalanced() {
+        Api.Person alice = api.newUser("alice");
+        api.fund(alice, 10);
+        UUID committed = db.queryForObject(
+                "SELECT l.entry_id FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id"
+                        + " WHERE a.user_id = ? LIMIT 1",
+                UUID.class,
+                alice.id());
+
+        for (String sql : List.of(
+                "INSERT INTO ledger_lines (entry_id, account_id, amount_cents) VALUES ('" + committed + "', 4, 1)",
+                "WITH e AS (INSERT INTO ledger_entries (id, kind) VALUES (gen_random_uuid(), 'transfer') RETURNING id)"
+                        + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                        + " SELECT id, a, v FROM e, (VALUES (4, 5), (1, -4)) AS x(a, v)")) {
+            assertRefused(admin(), sql, "(?s).*does not balance.*");
+        }
+        assertThat(db.queryForObject(
+                        "SELECT sum(amount_cents) FROM ledger_lines WHERE entry_id = ?", Long.class, committed))
+                .isZero();
+        LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * A payment's sender and receiver and a key's owner are checked per statement instead of by foreign keys (V38):
+     * every row of a statement must name users, and what a foreign key's lock guarded against, a user deleted or given
+     * another id, or a row moved to another user, is refused, to the owner too.
+     */
+    @Test
+    void paymentsAndKeysNameUsersThatAreNeverDeletedNorChanged() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        api.fund(alice, 100);
+        assertThat(api.transfer(alice, bob.id(), 10, UUID.randomUUID().toString())
+                        .status())
+                .isEqualTo(201);
+        String nobody = UUID.randomUUID().toString();
+        String row = "(gen_random_uuid(), '%s'::uuid, '%s'::uuid, 1, 1, 0, 0, 0, 'x', 'public', 'completed')";
+        String insert = "INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
+                + " card_cents, fee_cents, note, visibility, status) VALUES ";
+
+        for (String missing : List.of(
+                // one row of several naming nobody is enough, as receiver or as sender
+                insert + String.format(row, alice.id(), bob.id()) + ", " + String.format(row, alice.id(), nobody),
+                insert + String.format(row, nobody, bob.id()) + ", " + String.format(row, bob.id(), carol.id()),
+                "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ('" + alice.id() + "', 'k1', 'h'),"
+                        + " ('" + nobody + "', 'k2', 'h')")) {
+            assertRefused(db, missing, "(?s).*no user " + nobody + ".*");
+        }
+        for (String change : List.of(
+                "DELETE FROM users WHERE id = '" + carol.id() + "'",
+                "UPDATE users SET id = gen_random_uuid() WHERE id = '" + carol.id() + "'",
+                "TRUNCATE users CASCADE",
+                "UPDATE transfers SET receiver_id = '" + carol.id() + "' WHERE sender_id = '" + alice.id() + "'",
+                "UPDATE idempotency_keys SET user_id = '" + carol.id() + "' WHERE user_id = '" + alice.id() + "'")) {
+            assertRefused(admin(), change, "(?s).*never (deleted|changes).*");
+        }
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM transfers WHERE sender_id = ? AND receiver_id = ?",
+                        Long.class,
+                        alice.id(),
+                        bob.id()))
+                .isEqualTo(1);
+        assertThat(db.queryForObject("SELECT count(*) FROM users WHERE id = ?", Long.class, carol.id()))
+                .isEqualTo(1);
+        assertThat(admin().update("UPDATE users SET id = id WHERE id = ?", carol.id()))
+                .as("naming the id without changing it is allowed")
+                .isEqualTo(1);
+        LedgerInvariants.assertHold(db);
+    }
+
+    /** {@code sql} is refused by the database, its error's root cause matching {@code message}; nothing changes. */
+    private static void assertRefused(org.springframework.jdbc.core.JdbcTemplate as, String sql, String message) {
+        assertThatThrownBy(() -> as.update(sql))
+                .as(sql)
+                .isInstanceOf(org.springframework.dao.DataAccessException.class)
+                .rootCause()
+                .hasMessageMatching(message);
     }
 
     private long feeRevenue() {

@@ -512,6 +512,52 @@ public final class TransferBench {
     }
 
     /**
+     * The rows each table gained, changed and lost per transfer since the last {@code pg_stat_reset()}
+     * ({@code pg_stat_user_tables}; a backend reports its counts within a second, so the last second's may be missing),
+     * with the share of updates that were HOT (written beside the old version, no index entry), and the index entries
+     * that makes at most: a row inserted or updated other than HOT enters every index of its table (a partial index
+     * only when the row matches it, hence "at most").
+     */
+    static String rowsWritten(int pgPort, double transfers, String phase) throws SQLException {
+        StringBuilder out = new StringBuilder(String.format(
+                "rows written per transfer (%s, pg_stat_user_tables: inserted, updated (HOT share), deleted;"
+                        + " index entries at most):%n",
+                phase));
+        try (Connection c = Profile.connect(pgPort);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT t.relname, t.n_tup_ins, t.n_tup_upd, t.n_tup_hot_upd, t.n_tup_del,"
+                        + " (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid)"
+                        + " FROM pg_stat_user_tables t WHERE t.n_tup_ins + t.n_tup_upd + t.n_tup_del > 0"
+                        + " ORDER BY t.n_tup_ins + t.n_tup_upd + t.n_tup_del DESC")) {
+            double rows = 0;
+            double entries = 0;
+            List<String> lines = new ArrayList<>();
+            while (rs.next()) {
+                long ins = rs.getLong(2);
+                long upd = rs.getLong(3);
+                long hot = rs.getLong(4);
+                long del = rs.getLong(5);
+                long indexes = rs.getLong(6);
+                double tableEntries = (ins + upd - hot) * indexes / transfers;
+                rows += (ins + upd + del) / transfers;
+                entries += tableEntries;
+                lines.add(String.format(
+                        "  %6.2f ins %6.2f upd (%3.0f%% HOT) %6.2f del %6.2f index entries (%d indexes)  %s%n",
+                        ins / transfers,
+                        upd / transfers,
+                        upd == 0 ? 0.0 : hot * 100.0 / upd,
+                        del / transfers,
+                        tableEntries,
+                        indexes,
+                        rs.getString(1)));
+            }
+            out.append(String.format("  all: %.1f rows written, %.1f index entries at most%n", rows, entries));
+            lines.forEach(out::append);
+        }
+        return out.toString();
+    }
+
+    /**
      * Where a phase's time goes, per successful call: PostgreSQL's statements by total execution time
      * ({@code pg_stat_statements}, reset at the start), the API JVM's CPU by thread (from /proc: request threads, JIT
      * compiler, GC) and, where async-profiler loads (Linux x64), by the code on the sampled stacks, with a flame graph
@@ -545,6 +591,7 @@ public final class TransferBench {
                     Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 s.execute("SELECT pg_stat_statements_reset()");
+                s.execute("SELECT pg_stat_reset()");
             }
             Object profiler = null;
             try {
@@ -581,6 +628,7 @@ public final class TransferBench {
                 asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase + ",file=" + flameGraph);
             }
             StringBuilder out = new StringBuilder(statementTimes(pgPort, calls, phase, 14));
+            out.append(rowsWritten(pgPort, calls, phase));
             out.append(String.format("where the API's CPU goes (%s, /proc per thread, ms per transfer):%n", phase));
             ticks.entrySet().stream()
                     .filter(en -> en.getValue() > 0)
