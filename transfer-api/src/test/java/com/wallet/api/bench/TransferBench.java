@@ -511,49 +511,68 @@ public final class TransferBench {
         return out.toString();
     }
 
+    /** The counters of {@code pg_stat_user_tables} (inserted, updated, HOT, deleted) by table, to diff a phase by. */
+    static Map<String, long[]> tableCounters(int pgPort) throws SQLException {
+        Map<String, long[]> counters = new TreeMap<>();
+        try (Connection c = Profile.connect(pgPort);
+                Statement s = c.createStatement();
+                var rs = s.executeQuery("SELECT t.relname, t.n_tup_ins, t.n_tup_upd, t.n_tup_hot_upd, t.n_tup_del,"
+                        + " (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid) FROM pg_stat_user_tables t")) {
+            while (rs.next()) {
+                counters.put(
+                        rs.getString(1),
+                        new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6)});
+            }
+        }
+        return counters;
+    }
+
     /**
-     * The rows each table gained, changed and lost per transfer since the last {@code pg_stat_reset()}
-     * ({@code pg_stat_user_tables}; a backend reports its counts within a second, so the last second's may be missing),
-     * with the share of updates that were HOT (written beside the old version, no index entry), and the index entries
-     * that makes at most: a row inserted or updated other than HOT enters every index of its table (a partial index
-     * only when the row matches it, hence "at most").
+     * The rows each table gained, changed and lost per transfer since {@code before} ({@code pg_stat_user_tables}, not
+     * reset, as autovacuum decides by its counters; a backend reports its counts within a second, so the last second's
+     * may be missing), with the share of updates that were HOT (written beside the old version, no index entry), and
+     * the index entries that makes at most: a row inserted or updated other than HOT enters every index of its table (a
+     * partial index only when the row matches it, hence "at most").
      */
-    static String rowsWritten(int pgPort, double transfers, String phase) throws SQLException {
+    static String rowsWritten(int pgPort, Map<String, long[]> before, double transfers, String phase)
+            throws SQLException {
         StringBuilder out = new StringBuilder(String.format(
                 "rows written per transfer (%s, pg_stat_user_tables: inserted, updated (HOT share), deleted;"
                         + " index entries at most):%n",
                 phase));
-        try (Connection c = Profile.connect(pgPort);
-                Statement s = c.createStatement();
-                var rs = s.executeQuery("SELECT t.relname, t.n_tup_ins, t.n_tup_upd, t.n_tup_hot_upd, t.n_tup_del,"
-                        + " (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid)"
-                        + " FROM pg_stat_user_tables t WHERE t.n_tup_ins + t.n_tup_upd + t.n_tup_del > 0"
-                        + " ORDER BY t.n_tup_ins + t.n_tup_upd + t.n_tup_del DESC")) {
-            double rows = 0;
-            double entries = 0;
-            List<String> lines = new ArrayList<>();
-            while (rs.next()) {
-                long ins = rs.getLong(2);
-                long upd = rs.getLong(3);
-                long hot = rs.getLong(4);
-                long del = rs.getLong(5);
-                long indexes = rs.getLong(6);
-                double tableEntries = (ins + upd - hot) * indexes / transfers;
-                rows += (ins + upd + del) / transfers;
-                entries += tableEntries;
-                lines.add(String.format(
-                        "  %6.2f ins %6.2f upd (%3.0f%% HOT) %6.2f del %6.2f index entries (%d indexes)  %s%n",
-                        ins / transfers,
-                        upd / transfers,
-                        upd == 0 ? 0.0 : hot * 100.0 / upd,
-                        del / transfers,
-                        tableEntries,
-                        indexes,
-                        rs.getString(1)));
+        double rows = 0;
+        double entries = 0;
+        List<Map.Entry<Long, String>> lines = new ArrayList<>();
+        for (Map.Entry<String, long[]> table : tableCounters(pgPort).entrySet()) {
+            long[] now = table.getValue();
+            long[] then = before.getOrDefault(table.getKey(), new long[5]);
+            long ins = now[0] - then[0];
+            long upd = now[1] - then[1];
+            long hot = now[2] - then[2];
+            long del = now[3] - then[3];
+            long indexes = now[4];
+            if (ins + upd + del <= 0) {
+                continue;
             }
-            out.append(String.format("  all: %.1f rows written, %.1f index entries at most%n", rows, entries));
-            lines.forEach(out::append);
+            double tableEntries = (ins + upd - hot) * indexes / transfers;
+            rows += (ins + upd + del) / transfers;
+            entries += tableEntries;
+            lines.add(Map.entry(
+                    ins + upd + del,
+                    String.format(
+                            "  %6.2f ins %6.2f upd (%3.0f%% HOT) %6.2f del %6.2f index entries (%d indexes)  %s%n",
+                            ins / transfers,
+                            upd / transfers,
+                            upd == 0 ? 0.0 : hot * 100.0 / upd,
+                            del / transfers,
+                            tableEntries,
+                            indexes,
+                            table.getKey())));
         }
+        out.append(String.format("  all: %.1f rows written, %.1f index entries at most%n", rows, entries));
+        lines.stream()
+                .sorted(Map.Entry.<Long, String>comparingByKey().reversed())
+                .forEach(line -> out.append(line.getValue()));
         return out.toString();
     }
 
@@ -564,7 +583,7 @@ public final class TransferBench {
      * written beside {@code bench/results.txt}. JFR's execution samples are not used: they miss the time threads spend
      * in the VM and in native code, which was most of it here.
      */
-    record Profile(int pgPort, Object profiler, Map<String, Long> threadTicks) {
+    record Profile(int pgPort, Object profiler, Map<String, Long> threadTicks, Map<String, long[]> tables) {
 
         /** CPU ticks of this JVM's threads (Java's and the VM's own: GC, JIT) by name, digits dropped, from /proc. */
         static Map<String, Long> ticksByThread() throws IOException {
@@ -591,7 +610,6 @@ public final class TransferBench {
                     Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
                 s.execute("SELECT pg_stat_statements_reset()");
-                s.execute("SELECT pg_stat_reset()");
             }
             Object profiler = null;
             try {
@@ -607,7 +625,7 @@ public final class TransferBench {
             } catch (ReflectiveOperationException | LinkageError | RuntimeException unavailable) {
                 profiler = null;
             }
-            return new Profile(pgPort, profiler, ticksByThread());
+            return new Profile(pgPort, profiler, ticksByThread(), tableCounters(pgPort));
         }
 
         private static String asyncProfiler(Object profiler, String command) throws ReflectiveOperationException {
@@ -628,7 +646,7 @@ public final class TransferBench {
                 asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase + ",file=" + flameGraph);
             }
             StringBuilder out = new StringBuilder(statementTimes(pgPort, calls, phase, 14));
-            out.append(rowsWritten(pgPort, calls, phase));
+            out.append(rowsWritten(pgPort, tables, calls, phase));
             out.append(String.format("where the API's CPU goes (%s, /proc per thread, ms per transfer):%n", phase));
             ticks.entrySet().stream()
                     .filter(en -> en.getValue() > 0)
