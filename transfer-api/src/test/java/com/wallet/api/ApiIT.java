@@ -91,6 +91,18 @@ public @interface ApiIT {
         protected JdbcTemplate db;
 
         /** The database as its superuser: for what the API's role may not do (checking triggers, DDL). */
+        /**
+         * {@code as} runs {@code sql} and PostgreSQL refuses it, the error's root cause matching {@code refusal}: a
+         * statement a trigger, a check or a missing privilege must stop.
+         */
+        protected static void assertRefused(JdbcTemplate as, String sql, String refusal) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> as.execute(sql))
+                    .as(sql)
+                    .isInstanceOf(org.springframework.dao.DataAccessException.class)
+                    .rootCause()
+                    .hasMessageMatching(refusal);
+        }
+
         protected static JdbcTemplate admin() {
             PostgresSettings pg = SharedStack.get().postgres();
             return new JdbcTemplate(new org.springframework.jdbc.datasource.SimpleDriverDataSource(

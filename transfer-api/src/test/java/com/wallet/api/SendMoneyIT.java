@@ -1,7 +1,6 @@
 package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.wallet.api.transfer.SentTotalsPurge;
 import com.wallet.sim.CallType;
@@ -411,15 +410,6 @@ class SendMoneyIT extends ApiIT.Base {
                 .as("naming the id without changing it is allowed")
                 .isEqualTo(1);
         LedgerInvariants.assertHold(db);
-    }
-
-    /** {@code sql} is refused by the database, its error's root cause matching {@code message}; nothing changes. */
-    private static void assertRefused(org.springframework.jdbc.core.JdbcTemplate as, String sql, String message) {
-        assertThatThrownBy(() -> as.update(sql))
-                .as(sql)
-                .isInstanceOf(org.springframework.dao.DataAccessException.class)
-                .rootCause()
-                .hasMessageMatching(message);
     }
 
     private long feeRevenue() {
