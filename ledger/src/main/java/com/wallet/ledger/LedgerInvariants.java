@@ -87,24 +87,38 @@ public final class LedgerInvariants {
                                 rs.getLong(3))))
                 .list()
                 .forEach(findings::add);
-        long overdrawn =
-                scalar("SELECT count(*) FROM wallet_balances WHERE balance_cents - held_cents < 0 AND NOT restricted");
-        if (overdrawn > 0) {
-            findings.add(new Finding(
-                    "wallet_overdrawn",
-                    overdrawn + " wallets hold less than their pending holds without a recorded debt",
-                    Map.of("wallets", overdrawn)));
-        }
-        long badPosts = scalar("SELECT count(*) FROM ledger_holds h WHERE h.status = 'posted' AND NOT EXISTS"
-                + " (SELECT 1 FROM ledger_lines l WHERE l.entry_id = h.entry_id AND l.account_id = h.account_id"
-                + " AND l.amount_cents = -h.posted_cents)");
-        if (badPosts > 0) {
-            findings.add(new Finding(
-                    "hold_post_mismatch",
-                    badPosts + " posted holds have no entry debiting their wallet by the posted amount",
-                    Map.of("holds", badPosts)));
-        }
+        counted(
+                findings,
+                "wallet_overdrawn",
+                "SELECT count(*) FROM wallet_balances WHERE balance_cents - held_cents < 0 AND NOT restricted",
+                "wallets",
+                "wallets hold less than their pending holds without a recorded debt");
+        counted(
+                findings,
+                "hold_post_mismatch",
+                "SELECT count(*) FROM ledger_holds h WHERE h.status = 'posted' AND NOT EXISTS"
+                        + " (SELECT 1 FROM ledger_lines l WHERE l.entry_id = h.entry_id AND l.account_id = h.account_id"
+                        + " AND l.amount_cents = -h.posted_cents)",
+                "holds",
+                "posted holds have no entry debiting their wallet by the posted amount");
+        // no foreign keys say it (V31, V40: the lines' statement triggers check it), so the reconciliation does too
+        counted(
+                findings,
+                "line_orphaned",
+                "SELECT count(*) FROM ledger_lines l WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM ledger_entries e WHERE e.id = l.entry_id)"
+                        + " OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.id = l.account_id)",
+                "lines",
+                "ledger lines name an entry or an account that does not exist");
         return findings;
+    }
+
+    /** A finding when {@code countSql} counts any {@code what}: "{count} {detail}". */
+    private void counted(List<Finding> findings, String check, String countSql, String what, String detail) {
+        long count = scalar(countSql);
+        if (count > 0) {
+            findings.add(new Finding(check, count + " " + detail, Map.of(what, count)));
+        }
     }
 
     private long scalar(String sql) {

@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 @ApiIT
 class SendMoneyIT extends ApiIT.Base {
@@ -325,6 +329,9 @@ class SendMoneyIT extends ApiIT.Base {
                 "UPDATE ledger_lines SET amount_cents = amount_cents * 2",
                 "DELETE FROM ledger_lines",
                 "DELETE FROM ledger_entries",
+                // what the lines' foreign key to their entry guarded against (now checked per statement, V40)
+                "UPDATE ledger_entries SET id = gen_random_uuid()",
+                "TRUNCATE ledger_entries CASCADE",
                 "UPDATE audit_log SET action = 'nothing'",
                 "DELETE FROM audit_log",
                 "TRUNCATE audit_log")) {
@@ -338,7 +345,7 @@ class SendMoneyIT extends ApiIT.Base {
     /**
      * Every statement of lines leaves each entry it touches balanced (ledger V39): an unbalanced new entry, and a line
      * added later to an entry already committed (which the check at the entry's insert never saw), are refused, to the
-     * owner too.
+     * owner too; so are lines naming no entry (V40: checked there, no foreign key).
      */
     @Test
     void everyStatementOfLinesLeavesItsEntriesBalanced() {
@@ -357,9 +364,43 @@ class SendMoneyIT extends ApiIT.Base {
                         + " SELECT id, a, v FROM e, (VALUES (4, 5), (1, -4)) AS x(a, v)")) {
             assertRefused(admin(), sql, "(?s).*does not balance.*");
         }
+        // balanced lines naming no entry, beside lines of an entry that exists (V40: checked with the balance)
+        UUID nowhere = UUID.randomUUID();
+        assertRefused(
+                admin(),
+                "WITH e AS (INSERT INTO ledger_entries (id, kind) VALUES (gen_random_uuid(), 'transfer') RETURNING id)"
+                        + " INSERT INTO ledger_lines (entry_id, account_id, amount_cents)"
+                        + " SELECT id, a, v FROM e, (VALUES (4, 5), (1, -5)) AS x(a, v)"
+                        + " UNION ALL VALUES ('" + nowhere + "'::uuid, 4, 7), ('" + nowhere + "'::uuid, 1, -7)",
+                "(?s).*no ledger entry " + nowhere + ".*");
+        assertThat(db.queryForObject("SELECT count(*) FROM ledger_lines WHERE entry_id = ?", Long.class, nowhere))
+                .isZero();
         assertThat(db.queryForObject(
                         "SELECT sum(amount_cents) FROM ledger_lines WHERE entry_id = ?", Long.class, committed))
                 .isZero();
+        LedgerInvariants.assertHold(db);
+    }
+
+    /**
+     * No foreign key ties a line to its entry or its account any more (V31, V40: the lines' statement triggers check
+     * them), so the invariants the reconciliation reports do: lines written with the triggers off (the superuser, in a
+     * transaction rolled back) are found.
+     */
+    @Test
+    void theInvariantsFindLinesNamingNoEntry() {
+        JdbcTemplate owner = admin();
+        UUID nowhere = UUID.randomUUID();
+        new TransactionTemplate(new DataSourceTransactionManager(owner.getDataSource())).executeWithoutResult(tx -> {
+            owner.execute("SET LOCAL session_replication_role = replica");
+            owner.update(
+                    "INSERT INTO ledger_lines (entry_id, account_id, amount_cents) VALUES (?, 4, 3), (?, 1, -3)",
+                    nowhere,
+                    nowhere);
+            assertThat(new com.wallet.ledger.LedgerInvariants(JdbcClient.create(owner)).check())
+                    .extracting(com.wallet.ledger.LedgerInvariants.Finding::check)
+                    .containsExactly("line_orphaned");
+            tx.setRollbackOnly();
+        });
         LedgerInvariants.assertHold(db);
     }
 
