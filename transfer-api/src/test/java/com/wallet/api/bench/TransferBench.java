@@ -38,7 +38,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * money. Both loads come from a C client in its own process (pgbench, then wrk with {@code
  * bench/api.lua}), with the same connection count and two threads each. Prints calls/s, latency percentiles, the
  * ratio to pgbench and the CPU the API and PostgreSQL spend per call. Settings: -Dbench.clients (16),
- * -Dbench.seconds (20), -Dbench.warmup-seconds (20), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
+ * -Dbench.seconds (20), -Dbench.warmup-seconds (20, then on while the JIT compiles, up to
+ * -Dbench.warmup-max-seconds, 120), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
  * and the SQL replays: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
  * phase or the settled balances' one, not the uniform one), -Dbench.api-args (the API's settings, space-separated
  * "--name=value"), -Dbench.groups (1,4,16: the transfer's SQL replayed with
@@ -154,7 +155,21 @@ public final class TransferBench {
 
             // long enough for the JIT: after 5 s the first transfer phase still paid ~2 ms of API CPU per transfer for
             // compilation (an A, B, A run measured 5.6, 3.4 and 3.4 ms), so earlier uniform figures were inflated
-            load.run("warm-up", "transfers", Duration.ofSeconds(Long.getLong("bench.warmup-seconds", 20)), -1);
+            // and then on, 10 s at a time, until the JIT compiles little (under a tenth of the API's CPU in the last
+            // 10 s) or -Dbench.warmup-max-seconds (120) have gone: the first uniform phase after 20 s still spent 0.6
+            // ms of its 1.4 ms of API CPU per transfer compiling (two runs, 2026-11-27), the later ones 0.02-0.15
+            long warmedUp = Long.getLong("bench.warmup-seconds", 20);
+            Result warmUp = load.run("warm-up", "transfers", Duration.ofSeconds(warmedUp), -1);
+            while (warmUp.cpu().jitSeconds() > 0.1 * warmUp.cpu().jvmSeconds()
+                    && warmedUp < Long.getLong("bench.warmup-max-seconds", 120)) {
+                warmUp = load.run("warm-up, the JIT still compiling", "transfers", Duration.ofSeconds(10), -1);
+                warmedUp += 10;
+            }
+            com.wallet.stack.BenchResults.out()
+                    .printf(
+                            "  warmed up for %d s; in its last part the JIT took %.0f%% of the API's CPU%n",
+                            warmedUp,
+                            100 * warmUp.cpu().jitSeconds() / warmUp.cpu().jvmSeconds());
             Result floor = load.run("GET /v1/me/wallet", "wallet", duration, -1);
             // -Dbench.profile=hot or settled: where the time goes in that phase instead of the uniform one
             String profiled = System.getProperty("bench.profile", "uniform");
