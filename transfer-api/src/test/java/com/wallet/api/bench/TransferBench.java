@@ -42,7 +42,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * -Dbench.warmup-max-seconds, 120), -Dbench.users (200), -Dbench.phases=quick (only the wallet read, the balance-funded phases
  * and the SQL replays: for A/B work), -Dbench.profile=hot or settled (say where the time goes in the hot receiver's
  * phase or the settled balances' one, not the uniform one), -Dbench.api-args (the API's settings, space-separated
- * "--name=value"), -Dbench.groups (1,4,16: the transfer's SQL replayed with
+ * "--name=value"), -Dbench.pg-perf (PostgreSQL's CPU by code path in the profiled phase, by perf), -Dbench.groups
+ * (1,4,16: the transfer's SQL replayed with
  * that many transfers per transaction, {@link GroupedTransferSql}; empty for none), -Dbench.pg-config (settings of the
  * bench's PostgreSQL for a diagnosis, "name=value;name=value": auto_explain, log_lock_waits).
  */
@@ -174,7 +175,7 @@ public final class TransferBench {
             // -Dbench.profile=hot or settled: where the time goes in that phase instead of the uniform one
             String profiled = System.getProperty("bench.profile", "uniform");
             Path flameGraph = com.wallet.stack.BenchResults.file().resolveSibling("transfer-flamegraph.html");
-            Profile profile = profiled.equals("uniform") ? Profile.start(pgPort) : null;
+            Profile profile = profiled.equals("uniform") ? Profile.start(pgPort, cpu, dir) : null;
             var groupSizes = api.getBean(io.micrometer.core.instrument.MeterRegistry.class)
                     .summary("venmo.transfer.group.members");
             long groupsBefore = groupSizes.count();
@@ -207,7 +208,7 @@ public final class TransferBench {
                 queryTimings.enabled(true);
                 timedAgain = load.run("uniform, query timing on again", "transfers", duration, -1);
             }
-            profile = profiled.equals("hot") ? Profile.start(pgPort) : null;
+            profile = profiled.equals("hot") ? Profile.start(pgPort, cpu, dir) : null;
             Result hot = load.run("transfers, one hot receiver", "transfers", duration, 0);
             if (profile != null) {
                 whereTimeGoes = profile.stop(hot.ok(), flameGraph, "one hot receiver");
@@ -219,7 +220,7 @@ public final class TransferBench {
             // settled top-up), and the same uniform load runs again: a payment from a settled balance, the common case
             String unsettledBeforeSettling = unsettledShape(pgPort);
             long released = settleEverything(pgPort, users, 100_000);
-            profile = profiled.equals("settled") ? Profile.start(pgPort) : null;
+            profile = profiled.equals("settled") ? Profile.start(pgPort, cpu, dir) : null;
             Result settled = load.run("uniform, settled balances", "transfers", duration, -1);
             if (profile != null) {
                 whereTimeGoes = profile.stop(settled.ok(), flameGraph, "uniform, settled balances");
@@ -449,6 +450,29 @@ public final class TransferBench {
         }
 
         /** utime + stime of the postmaster and its live children (and of its reaped children), in seconds. */
+        /** The postmaster's pid and its children's (the backends and background processes). */
+        List<Long> postgresPids() throws IOException {
+            long postmaster =
+                    Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
+            List<Long> pids = new ArrayList<>(List.of(postmaster));
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
+                        .toList()) {
+                    try {
+                        String stat = Files.readString(proc.resolve("stat"));
+                        if (Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2)
+                                        .split(" ")[1])
+                                == postmaster) {
+                            pids.add(Long.parseLong(proc.getFileName().toString()));
+                        }
+                    } catch (IOException gone) {
+                        // ended meanwhile
+                    }
+                }
+            }
+            return pids;
+        }
+
         double postgresSeconds() throws IOException {
             long postmaster =
                     Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
@@ -598,7 +622,13 @@ public final class TransferBench {
      * written beside {@code bench/results.txt}. JFR's execution samples are not used: they miss the time threads spend
      * in the VM and in native code, which was most of it here.
      */
-    record Profile(int pgPort, Object profiler, Map<String, Long> threadTicks, Map<String, long[]> tables) {
+    record Profile(
+            int pgPort,
+            Object profiler,
+            Map<String, Long> threadTicks,
+            Map<String, long[]> tables,
+            Process perf,
+            Path perfData) {
 
         /** CPU ticks of this JVM's threads (Java's and the VM's own: GC, JIT) by name, digits dropped, from /proc. */
         static Map<String, Long> ticksByThread() throws IOException {
@@ -620,7 +650,7 @@ public final class TransferBench {
             return ticks;
         }
 
-        static Profile start(int pgPort) throws SQLException, IOException {
+        static Profile start(int pgPort, CpuMeter cpu, Path dir) throws SQLException, IOException {
             try (Connection c = connect(pgPort);
                     Statement s = c.createStatement()) {
                 s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
@@ -640,7 +670,78 @@ public final class TransferBench {
             } catch (ReflectiveOperationException | LinkageError | RuntimeException unavailable) {
                 profiler = null;
             }
-            return new Profile(pgPort, profiler, ticksByThread(), tableCounters(pgPort));
+            // -Dbench.pg-perf: PostgreSQL's CPU by code path too, sampled by perf (Debian's linux-perf) on the
+            // postmaster and its backends for the phase's first 10 s; DWARF unwinding, as zonky's binaries keep their
+            // symbols but have no frame pointers
+            Process perf = null;
+            Path perfData = dir.resolve("postgres.perf");
+            if (Boolean.getBoolean("bench.pg-perf")) {
+                List<String> command = new ArrayList<>(List.of(
+                        findTool("perf", null), "record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o"));
+                command.add(perfData.toString());
+                command.add("-p");
+                command.add(String.join(
+                        ",", cpu.postgresPids().stream().map(String::valueOf).toList()));
+                command.addAll(List.of("--", "sleep", "10"));
+                perf = new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("perf-record.log").toFile())
+                        .start();
+            }
+            return new Profile(pgPort, profiler, ticksByThread(), tableCounters(pgPort), perf, perfData);
+        }
+
+        /**
+         * PostgreSQL's CPU by code path, from perf's samples: the inclusive share (a sample counts for every function
+         * on its stack) of the functions that mark where a statement's work goes.
+         */
+        private String postgresByCodePath(String phase) throws Exception {
+            if (perf.waitFor() != 0) {
+                return "perf record failed: "
+                        + Files.readString(perfData.resolveSibling("perf-record.log"))
+                                .strip() + "\n";
+            }
+            Process report = new ProcessBuilder(
+                            findTool("perf", null),
+                            "report",
+                            "-i",
+                            perfData.toString(),
+                            "--children",
+                            "--sort",
+                            "symbol",
+                            "--stdio",
+                            "-g",
+                            "none")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            String lines = new String(report.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            report.waitFor();
+            Files.deleteIfExists(perfData); // about 8 MB a second of samples with their stacks
+            Map<String, String> paths = new java.util.LinkedHashMap<>();
+            paths.put("AfterTriggerEndQuery", "statement triggers (run after each statement)");
+            paths.put("fmgr_security_definer", "  the ledger's SECURITY DEFINER trigger functions");
+            paths.put("standard_ExecutorStart", "executor start-up (per statement)");
+            paths.put("PortalStart", "portal start (per statement)");
+            paths.put("GetCachedPlan", "plan cache checks (per statement)");
+            paths.put("standard_ExecutorEnd", "executor end (per statement)");
+            paths.put("ExecInsertIndexTuples", "index inserts");
+            paths.put("index_getnext_slot", "index lookups");
+            paths.put("ExecConstraints", "CHECK constraints");
+            paths.put("stringToNode", "  re-reading stored expressions (constraints, once per statement)");
+            paths.put("RI_FKey_check", "foreign-key checks");
+            paths.put("XLogInsertRecord", "WAL records");
+            paths.put("entry_SYSCALL_64_after_hwframe", "system calls (sockets, WAL writes)");
+            Map<String, Double> shares = new java.util.HashMap<>();
+            Matcher m = Pattern.compile("(?m)^\\s*([0-9.]+)%\\s+[0-9.]+%\\s+\\[[.k]\\]\\s+(\\S+)")
+                    .matcher(lines);
+            while (m.find()) {
+                shares.merge(m.group(2), Double.parseDouble(m.group(1)), Math::max);
+            }
+            StringBuilder out = new StringBuilder(String.format(
+                    "where PostgreSQL's CPU goes (%s, perf, first 10 s, inclusive share of its samples):%n", phase));
+            paths.forEach((symbol, label) ->
+                    out.append(String.format("  %5.1f%%  %s%n", shares.getOrDefault(symbol, 0.0), label)));
+            return out.toString();
         }
 
         private static String asyncProfiler(Object profiler, String command) throws ReflectiveOperationException {
@@ -662,6 +763,9 @@ public final class TransferBench {
             }
             StringBuilder out = new StringBuilder(statementTimes(pgPort, calls, phase, 14));
             out.append(rowsWritten(pgPort, tables, calls, phase));
+            if (perf != null) {
+                out.append(postgresByCodePath(phase));
+            }
             out.append(String.format("where the API's CPU goes (%s, /proc per thread, ms per transfer):%n", phase));
             ticks.entrySet().stream()
                     .filter(en -> en.getValue() > 0)
