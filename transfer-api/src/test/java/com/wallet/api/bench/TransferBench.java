@@ -676,8 +676,14 @@ public final class TransferBench {
             Process perf = null;
             Path perfData = dir.resolve("postgres.perf");
             if (Boolean.getBoolean("bench.pg-perf")) {
-                List<String> command = new ArrayList<>(List.of(
-                        findTool("perf", null), "record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o"));
+                String tool;
+                try {
+                    tool = findTool("perf", null);
+                } catch (IllegalStateException absent) {
+                    throw new IllegalStateException("-Dbench.pg-perf needs perf: apt-get install linux-perf", absent);
+                }
+                List<String> command = new ArrayList<>(
+                        List.of(tool, "record", "-q", "-F", "499", "--call-graph", "dwarf,16384", "-o"));
                 command.add(perfData.toString());
                 command.add("-p");
                 command.add(String.join(
