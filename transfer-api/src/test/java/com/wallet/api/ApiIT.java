@@ -90,7 +90,6 @@ public @interface ApiIT {
         @Autowired
         protected JdbcTemplate db;
 
-        /** The database as its superuser: for what the API's role may not do (checking triggers, DDL). */
         /**
          * {@code as} runs {@code sql} and PostgreSQL refuses it, the error's root cause matching {@code refusal}: a
          * statement a trigger, a check or a missing privilege must stop.
@@ -103,6 +102,7 @@ public @interface ApiIT {
                     .hasMessageMatching(refusal);
         }
 
+        /** The database as its superuser: for what the API's role may not do (checking triggers, DDL). */
         protected static JdbcTemplate admin() {
             PostgresSettings pg = SharedStack.get().postgres();
             return new JdbcTemplate(new org.springframework.jdbc.datasource.SimpleDriverDataSource(

@@ -449,34 +449,15 @@ public final class TransferBench {
                     / 1e9;
         }
 
-        /** utime + stime of the postmaster and its live children (and of its reaped children), in seconds. */
-        /** The postmaster's pid and its children's (the backends and background processes). */
-        List<Long> postgresPids() throws IOException {
+        /**
+         * The postmaster's and its live children's (the backends and background processes) {@code /proc/<pid>/stat}
+         * fields after the command name (which is in parentheses and may hold spaces), by pid, the postmaster first.
+         */
+        private Map<Long, String[]> postgresProcesses() throws IOException {
             long postmaster =
                     Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
-            List<Long> pids = new ArrayList<>(List.of(postmaster));
-            try (var procs = Files.list(Path.of("/proc"))) {
-                for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
-                        .toList()) {
-                    try {
-                        String stat = Files.readString(proc.resolve("stat"));
-                        if (Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2)
-                                        .split(" ")[1])
-                                == postmaster) {
-                            pids.add(Long.parseLong(proc.getFileName().toString()));
-                        }
-                    } catch (IOException gone) {
-                        // ended meanwhile
-                    }
-                }
-            }
-            return pids;
-        }
-
-        double postgresSeconds() throws IOException {
-            long postmaster =
-                    Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
-            long ticks = 0;
+            Map<Long, String[]> processes = new java.util.LinkedHashMap<>();
+            processes.put(postmaster, null);
             try (var procs = Files.list(Path.of("/proc"))) {
                 for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+"))
                         .toList()) {
@@ -486,18 +467,33 @@ public final class TransferBench {
                     } catch (IOException gone) {
                         continue;
                     }
-                    // the fields after the command name, which is in parentheses and may hold spaces
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     long pid = Long.parseLong(proc.getFileName().toString());
-                    if (pid == postmaster) {
-                        ticks += Long.parseLong(f[11])
-                                + Long.parseLong(f[12])
-                                + Long.parseLong(f[13])
-                                + Long.parseLong(f[14]);
-                    } else if (Long.parseLong(f[1]) == postmaster) {
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (pid == postmaster || Long.parseLong(f[1]) == postmaster) {
+                        processes.put(pid, f);
                     }
                 }
+            }
+            return processes;
+        }
+
+        /** The postmaster's pid and its children's. */
+        List<Long> postgresPids() throws IOException {
+            return List.copyOf(postgresProcesses().keySet());
+        }
+
+        /** utime + stime of the postmaster and its live children (and of its reaped children), in seconds. */
+        double postgresSeconds() throws IOException {
+            long ticks = 0;
+            boolean postmaster = true;
+            for (String[] f : postgresProcesses().values()) {
+                if (f != null) {
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    if (postmaster) {
+                        ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                    }
+                }
+                postmaster = false;
             }
             return ticks / (double) CLOCK_TICKS;
         }
