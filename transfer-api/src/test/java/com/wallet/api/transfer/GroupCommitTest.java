@@ -104,7 +104,9 @@ class GroupCommitTest {
                 new GroupCommit<>(8, 2, 3, GroupCommitTest::fits, holdingA1(groups, firstRunning, releaseFirst));
         CompletableFuture<String> first = submit(commit, "a1");
         assertThat(firstRunning.await(10, TimeUnit.SECONDS)).isTrue();
+        // one at a time, so that the queue's order (the group's) is b1, c1: two callers started together race
         CompletableFuture<String> b1 = submit(commit, "b1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> commit.queued() == 1);
         CompletableFuture<String> c1 = submit(commit, "c1");
         await().atMost(Duration.ofSeconds(10)).until(() -> commit.queued() == 2);
         assertThat(groups).containsExactly(List.of("a1"));
