@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.wallet.api.transfer.SentTotalsPurge;
 import com.wallet.sim.CallType;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -189,6 +193,42 @@ class SendMoneyIT extends ApiIT.Base {
         assertThat(purge.purge()).isGreaterThanOrEqualTo(1);
         assertThat(db.queryForList("SELECT sent_cents FROM sent_by_hour WHERE user_id = ?", Long.class, alice.id()))
                 .containsExactly(200L);
+    }
+
+    /**
+     * The hourly totals are counted per statement (V41): one statement of several transfers, two of one sender in one
+     * hour among them and one adding to a total already there, adds each (sender, hour)'s sum once.
+     */
+    @Test
+    void oneStatementOfTransfersAddsEachSendersHourlySum() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        // ten minutes into the hour three hours ago, and the day before: the same hours in both statements
+        Timestamp at =
+                Timestamp.from(Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofMinutes(170)));
+        String transfers = "INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents, bank_cents,"
+                + " card_cents, fee_cents, note, visibility, status, created_at)"
+                + " SELECT gen_random_uuid(), s, r, c, c, 0, 0, 0, 'earlier', 'private', 'completed',"
+                + " ?::timestamptz - a::interval FROM (VALUES ";
+        db.update(transfers + "(?::uuid, ?::uuid, 5, '0 minutes')) v(s, r, c, a)", at, alice.id(), bob.id());
+        db.update(
+                transfers
+                        + "(?::uuid, ?::uuid, 100, '0 minutes'), (?::uuid, ?::uuid, 250, '5 minutes'),"
+                        + " (?::uuid, ?::uuid, 40, '1 day'), (?::uuid, ?::uuid, 7, '0 minutes')) v(s, r, c, a)",
+                at,
+                alice.id(),
+                bob.id(),
+                alice.id(),
+                carol.id(),
+                alice.id(),
+                bob.id(),
+                bob.id(),
+                alice.id());
+        String totals = "SELECT sent_cents FROM sent_by_hour WHERE user_id = ? ORDER BY hour";
+        assertThat(db.queryForList(totals, Long.class, alice.id())).containsExactly(40L, 355L);
+        assertThat(db.queryForList(totals, Long.class, bob.id())).containsExactly(7L);
+        assertThat(db.queryForList(totals, Long.class, carol.id())).isEmpty();
     }
 
     /** A transfer written directly, as if made that long ago (no ledger entry: only the limits read it). */
