@@ -18,7 +18,12 @@ public enum EntryKind {
     ACH_RETURN,
     ACH_SETTLED,
     /** The micro-deposits sent to verify a bank account: from our bank, a cost of verification. */
-    MICRO_DEPOSITS;
+    MICRO_DEPOSITS,
+    /**
+     * The card network's settlement of report items not booked before: captures (less voids) out of card funding
+     * clearing, payouts out of cashout clearing, its fees, the net at our bank.
+     */
+    CARD_SETTLEMENT;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -12,7 +12,9 @@ public enum SystemAccount {
     /** Money at our own bank: settled ACH debits in, settled ACH credits out. */
     SETTLEMENT_BANK(5),
     /** What verifying bank accounts cost: the micro-deposits we send. */
-    VERIFICATION_EXPENSE(6);
+    VERIFICATION_EXPENSE(6),
+    /** What the card network charges us: its fees on captures and payouts, booked from its settlement reports. */
+    CARD_NETWORK_FEES(7);
 
     private final AccountId id;
 

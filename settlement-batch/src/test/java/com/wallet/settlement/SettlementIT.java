@@ -1122,6 +1122,18 @@ class SettlementIT {
                 .asString());
     }
 
+    /** An instant cashout of {@code cents} to {@code card}: its id (the network's payout id). */
+    private String instantCashout(Person user, UUID card, long cents) {
+        return SettlementTestSupport.call(
+                        "POST",
+                        "/v1/cashouts",
+                        user.token(),
+                        UUID.randomUUID().toString(),
+                        Map.of("amount_cents", cents, "speed", "instant", "payment_method_id", card.toString()))
+                .path("id")
+                .asString();
+    }
+
     @Test
     void theCardNetworksSettlementIsReconciledAndEveryDifferenceReported() {
         // a card-funded payment and an instant payout today: the network's report of today matches them
@@ -1132,14 +1144,7 @@ class SettlementIT {
         JsonNode paid = SettlementTestSupport.send(payer, payee, 1_000);
         assertThat(paid.path("funding").path("card_cents").asLong()).isEqualTo(1_000);
         UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
-        UUID payout = UUID.fromString(SettlementTestSupport.call(
-                        "POST",
-                        "/v1/cashouts",
-                        payee.token(),
-                        UUID.randomUUID().toString(),
-                        Map.of("amount_cents", 600, "speed", "instant", "payment_method_id", payeeCard.toString()))
-                .path("id")
-                .asString());
+        UUID payout = UUID.fromString(instantCashout(payee, payeeCard, 600));
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         var report = SettlementTestSupport.sim("/card/settlement?date=" + today);
         assertThat(report.path("items").toString()).contains(charge.toString(), payout.toString());
@@ -1174,6 +1179,100 @@ class SettlementIT {
                 .contains("\"network_cents\": 777");
         // today's report is unchanged by a later void: still clean
         assertThat(jobs.run("reconciliation", today).ok()).isTrue();
+    }
+
+    /**
+     * The network's settlement of a day is booked by reconciliation's first step, item by item: ours with the network's
+     * amount and fee, in one balanced entry whose lines are its items' sums; a second run books nothing; an item the
+     * report gains later is booked alone by the next run; and the clearing accounts and the fees agree with the items.
+     */
+    @Test
+    void theCardNetworksSettlementIsBookedOnceItemByItem() {
+        Person payer = SettlementTestSupport.newUser("cardsettler");
+        card(payer);
+        Person payee = SettlementTestSupport.newUser("cardsettlee");
+        UUID payeeCard = card(payee);
+        SettlementTestSupport.send(payer, payee, 2_000);
+        UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
+        String payout = instantCashout(payee, payeeCard, 700);
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        LocalDate tomorrow = today.plusDays(1);
+        assertThat(jobs.run("reconciliation", tomorrow).ok()).isTrue();
+
+        // ours, as the network reported them (amount and fee), in one entry
+        JsonNode report = SettlementTestSupport.sim("/card/settlement?date=" + today);
+        UUID entry = null;
+        for (String id : List.of(charge.toString(), payout)) {
+            JsonNode reported = report.path("items")
+                    .valueStream()
+                    .filter(i -> i.path("id").asString().equals(id))
+                    .findFirst()
+                    .orElseThrow();
+            Map<String, Object> booked = db.queryForMap(
+                    "SELECT type, amount_cents, fee_cents, business_date, entry_id FROM card_settlement_items"
+                            + " WHERE item_id = ?",
+                    id);
+            assertThat(booked)
+                    .containsEntry("type", reported.path("type").asString())
+                    .containsEntry("amount_cents", reported.path("amount_cents").asLong())
+                    .containsEntry("fee_cents", reported.path("fee_cents").asLong())
+                    .containsEntry("business_date", java.sql.Date.valueOf(today));
+            assertThat(reported.path("fee_cents").asLong()).isPositive();
+            entry = entry == null ? (UUID) booked.get("entry_id") : entry;
+            assertThat(booked.get("entry_id")).isEqualTo(entry);
+        }
+        assertThat(db.queryForObject("SELECT kind FROM ledger_entries WHERE id = ?", String.class, entry))
+                .isEqualTo("card_settlement");
+        // its lines are its items' sums: captures less voids off card clearing, payouts off cashout clearing, the
+        // fees, and the net at our bank
+        String sums = "SELECT coalesce(sum(CASE type WHEN 'capture' THEN amount_cents WHEN 'void' THEN -amount_cents"
+                + " END), 0), coalesce(sum(amount_cents) FILTER (WHERE type = 'payout'), 0), sum(fee_cents)"
+                + " FROM card_settlement_items WHERE entry_id = ?";
+        long[] items =
+                db.queryForObject(sums, (rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}, entry);
+        Map<Long, Long> expected = new java.util.TreeMap<>(
+                Map.of(2L, items[0], 3L, -items[1], 7L, -items[2], 5L, -(items[0] - items[1] - items[2])));
+        expected.values().removeIf(cents -> cents == 0);
+        assertThat(linesOf(entry)).isEqualTo(expected);
+
+        // again: nothing new
+        String counts = "SELECT (SELECT count(*) FROM card_settlement_items) * 1000000"
+                + " + (SELECT count(*) FROM ledger_entries WHERE kind = 'card_settlement')";
+        long before = count(counts);
+        assertThat(jobs.run("reconciliation", tomorrow).ok()).isTrue();
+        assertThat(count(counts)).isEqualTo(before);
+
+        // a payment later that day is in the report the next time, and booked alone, in an entry of its own
+        Person second = SettlementTestSupport.newUser("cardsettler");
+        card(second);
+        SettlementTestSupport.send(second, payee, 300);
+        UUID later = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, second.id());
+        assertThat(jobs.run("reconciliation", tomorrow).ok()).isTrue();
+        UUID laterEntry = db.queryForObject(
+                "SELECT entry_id FROM card_settlement_items WHERE type = 'capture' AND item_id = ?",
+                UUID.class,
+                later.toString());
+        assertThat(laterEntry).isNotEqualTo(entry);
+        assertThat(count("SELECT count(*) FROM card_settlement_items WHERE entry_id = ?", laterEntry))
+                .isEqualTo(1);
+        assertThat(linesOf(laterEntry))
+                .containsEntry(2L, 309L)
+                .containsEntry(7L, -15L)
+                .containsEntry(5L, -294L);
+        // and today's reconciliation agrees: clearing accounts and fees match the items booked
+        assertThat(jobs.run("reconciliation", today).ok()).isTrue();
+    }
+
+    /** An entry's lines: account id to cents. */
+    private Map<Long, Long> linesOf(UUID entry) {
+        Map<Long, Long> lines = new java.util.TreeMap<>();
+        db.query(
+                "SELECT account_id, amount_cents FROM ledger_lines WHERE entry_id = ?",
+                rs -> {
+                    lines.merge(rs.getLong(1), rs.getLong(2), Long::sum);
+                },
+                entry);
+        return lines;
     }
 
     @Test

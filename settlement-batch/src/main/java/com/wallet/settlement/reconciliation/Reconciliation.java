@@ -25,8 +25,10 @@ import tools.jackson.databind.JsonNode;
  * First the ledger module's invariants ({@link LedgerInvariants}: zero sum, balanced entries, cached balances, holds
  * and unsettled sums); then clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum
  * of bank debits pending or submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of
- * instant cashouts completed; then the card network's settlement report of the day against our card charges and
- * instant payouts.
+ * instant cashouts completed that the card network's settlement has not paid yet (booked by {@link
+ * CardSettlementBooking}), card funding clearing the (negative) sum of captured card charges not settled yet by the
+ * network (its captures less its voids, booked), and the network's fees what it charged for the items booked; then the
+ * card network's settlement report of the day against our card charges and instant payouts.
  */
 @Component("reconciliationChecks")
 public class Reconciliation {
@@ -97,8 +99,23 @@ public class Reconciliation {
                 findings,
                 "cashout_clearing",
                 scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 3"),
-                scalar("SELECT coalesce(sum(amount_cents - fee_cents), 0) FROM cashouts WHERE (speed = 'standard'"
-                        + " AND status IN ('pending', 'submitted')) OR (speed = 'instant' AND status = 'completed')"));
+                scalar(
+                                "SELECT coalesce(sum(amount_cents - fee_cents), 0) FROM cashouts WHERE (speed = 'standard'"
+                                        + " AND status IN ('pending', 'submitted')) OR (speed = 'instant' AND status = 'completed')")
+                        - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_settlement_items"
+                                + " WHERE type = 'payout'"));
+        compare(
+                findings,
+                "card_funding_clearing",
+                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 2"),
+                scalar("SELECT coalesce(sum(CASE type WHEN 'capture' THEN amount_cents WHEN 'void' THEN -amount_cents"
+                                + " ELSE 0 END), 0) FROM card_settlement_items")
+                        - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_charges WHERE status = 'captured'"));
+        compare(
+                findings,
+                "card_network_fees",
+                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 7"),
+                -scalar("SELECT coalesce(sum(fee_cents), 0) FROM card_settlement_items"));
         long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
                 + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
         if (orphans > 0) {
@@ -138,7 +155,7 @@ public class Reconciliation {
      * The card network's settlement report of {@code day} (a UTC day, the network's) against our card charges and
      * instant payouts: every capture, void and payout it reports must be ours with the same amount and status, and
      * every charge we captured and payout we made that day must be in its report of that day or the next (an
-     * operation at midnight). Its fees are logged, not booked (README).
+     * operation at midnight). Its items are booked by {@link CardSettlementBooking}, the job's step before.
      */
     private void cardSettlement(List<Map<String, Object>> findings, LocalDate day) {
         JsonNode report = cardNetwork.get("/card/settlement?date=" + day).orElseThrow();

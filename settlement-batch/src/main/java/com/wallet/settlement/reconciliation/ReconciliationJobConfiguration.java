@@ -28,7 +28,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reconciliation: runs the checks, writes the report as a row of {@code reconciliation_reports} and as a file, sets
+ * Reconciliation: books the card network's settlement of the day before ({@link CardSettlementBooking}), then runs
+ * the checks, writes the report as a row of {@code reconciliation_reports} and as a file, sets
  * the gauge {@code settlement_reconciliation_findings} and ends with exit code {@code MISMATCH} (the command exits 1)
  * when anything is off.
  */
@@ -43,8 +44,32 @@ class ReconciliationJobConfiguration {
     }
 
     @Bean
-    Job reconciliation(JobRepository jobs, Step reconcile) {
-        return new JobBuilder("reconciliation", jobs).start(reconcile).build();
+    Job reconciliation(JobRepository jobs, Step bookCardSettlement, Step reconcile) {
+        return new JobBuilder("reconciliation", jobs)
+                .start(bookCardSettlement)
+                .next(reconcile)
+                .build();
+    }
+
+    /**
+     * The card network's settlement of the day before the business date (a closed UTC day: the scheduled run is at
+     * 23:45 of the business date), booked: its items not booked yet ({@link CardSettlementBooking}). A day missed is
+     * booked by a run with the next day's business date.
+     */
+    @Bean
+    Step bookCardSettlement(
+            JobRepository jobs, PartnerSteps steps, StepProgress progress, CardSettlementBooking booking) {
+        return new StepBuilder("bookCardSettlement", jobs)
+                .tasklet(
+                        (contribution, chunk) -> {
+                            CardSettlementBooking.Booked booked = booking.book(
+                                    StepParameters.businessDate(chunk).minusDays(1));
+                            contribution.incrementWriteCount(booked.items());
+                            return RepeatStatus.FINISHED;
+                        },
+                        steps.step())
+                .listener(progress)
+                .build();
     }
 
     @Bean
