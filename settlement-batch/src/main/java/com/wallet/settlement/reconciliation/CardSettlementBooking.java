@@ -69,8 +69,8 @@ public class CardSettlementBooking {
         }
         UUID entryId = UUID.randomUUID();
         Booked booked = steps.inTransaction(() -> {
-            // the items no run booked before (a concurrent run's wait on the key, then nothing)
-            List<long[]> fresh = jdbc.sql("INSERT INTO card_settlement_items"
+            // the items no run booked before (a run beside this one waits on the key, then inserts none of them)
+            List<Item> fresh = jdbc.sql("INSERT INTO card_settlement_items"
                             + " (type, item_id, business_date, amount_cents, fee_cents, entry_id)"
                             + " SELECT t, i, ?, a, f, ? FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
                             + " AS x(t, i, a, f) ORDER BY t, i ON CONFLICT DO NOTHING"
@@ -82,7 +82,8 @@ public class CardSettlementBooking {
                             ids.toArray(String[]::new),
                             amounts.toArray(Long[]::new),
                             fees.toArray(Long[]::new))
-                    .query((rs, n) -> new long[] {kind(rs.getString(1)), rs.getLong(2), rs.getLong(3)})
+                    .query((rs, n) ->
+                            new Item(rs.getString(1), Money.ofCents(rs.getLong(2)), Money.ofCents(rs.getLong(3))))
                     .list();
             if (fresh.isEmpty()) {
                 return new Booked(day, 0, null);
@@ -100,32 +101,22 @@ public class CardSettlementBooking {
         return booked;
     }
 
-    private static final int CAPTURE = 0;
-    private static final int VOID = 1;
-    private static final int PAYOUT = 2;
+    /** An item of the network's report: {@code capture}, {@code void} (of an earlier capture) or {@code payout}. */
+    record Item(String type, Money amount, Money fee) {}
 
-    private static long kind(String type) {
-        return switch (type) {
-            case "capture" -> CAPTURE;
-            case "void" -> VOID;
-            case "payout" -> PAYOUT;
-            default -> throw new IllegalStateException("a card settlement item of type " + type);
-        };
-    }
-
-    /** The entry's lines for items {type, amount, fee}: only those not zero (every item has a fee or moves money). */
-    static List<Line> lines(List<long[]> items) {
+    /** The entry's lines for {@code items}: only those not zero (every item has a fee or moves money). */
+    static List<Line> lines(List<Item> items) {
         Money settled = Money.ZERO; // captures less voids: what the network owes us for card-funded payments
         Money paidOut = Money.ZERO;
         Money fees = Money.ZERO;
-        for (long[] item : items) {
-            Money amount = Money.ofCents(item[1]);
-            switch ((int) item[0]) {
-                case CAPTURE -> settled = settled.plus(amount);
-                case VOID -> settled = settled.minus(amount);
-                default -> paidOut = paidOut.plus(amount);
+        for (Item item : items) {
+            switch (item.type()) {
+                case "capture" -> settled = settled.plus(item.amount());
+                case "void" -> settled = settled.minus(item.amount());
+                case "payout" -> paidOut = paidOut.plus(item.amount());
+                default -> throw new IllegalStateException("a card settlement item of type " + item.type());
             }
-            fees = fees.plus(Money.ofCents(item[2]));
+            fees = fees.plus(item.fee());
         }
         Money net = settled.minus(paidOut).minus(fees);
         List<Line> lines = new ArrayList<>();

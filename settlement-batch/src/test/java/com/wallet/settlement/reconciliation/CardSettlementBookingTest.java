@@ -1,0 +1,48 @@
+package com.wallet.settlement.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.wallet.ledger.Ledger.Line;
+import com.wallet.ledger.Money;
+import com.wallet.ledger.SystemAccount;
+import com.wallet.settlement.reconciliation.CardSettlementBooking.Item;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The lines of a card settlement entry, from its items (the booking itself: SettlementIT). */
+class CardSettlementBookingTest {
+
+    private static Item item(String type, long cents, long fee) {
+        return new Item(type, Money.ofCents(cents), Money.ofCents(fee));
+    }
+
+    @Test
+    void payoutsBeyondCapturesTakeTheNetFromTheBank() {
+        List<Line> lines = CardSettlementBooking.lines(
+                List.of(item("capture", 1_000, 25), item("void", 400, 0), item("payout", 900, 25)));
+        // captures less voids 600 off card clearing, payouts 900 off cashout clearing, fees 50: the bank pays 350
+        assertThat(lines)
+                .containsExactly(
+                        Line.of(SystemAccount.CARD_FUNDING_CLEARING, Money.ofCents(600)),
+                        Line.of(SystemAccount.CASHOUT_CLEARING, Money.ofCents(-900)),
+                        Line.of(SystemAccount.CARD_NETWORK_FEES, Money.ofCents(-50)),
+                        Line.of(SystemAccount.SETTLEMENT_BANK, Money.ofCents(350)));
+    }
+
+    @Test
+    void capturesAloneLeaveNoCashoutLine() {
+        assertThat(CardSettlementBooking.lines(List.of(item("capture", 309, 15))))
+                .containsExactly(
+                        Line.of(SystemAccount.CARD_FUNDING_CLEARING, Money.ofCents(309)),
+                        Line.of(SystemAccount.CARD_NETWORK_FEES, Money.ofCents(-15)),
+                        Line.of(SystemAccount.SETTLEMENT_BANK, Money.ofCents(-294)));
+    }
+
+    @Test
+    void anItemOfAnotherTypeIsRefused() {
+        assertThatThrownBy(() -> CardSettlementBooking.lines(List.of(item("chargeback", 100, 0))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("chargeback");
+    }
+}
