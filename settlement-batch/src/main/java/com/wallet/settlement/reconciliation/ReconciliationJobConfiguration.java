@@ -28,7 +28,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reconciliation: books the card network's settlement of the day before ({@link CardSettlementBooking}), then runs
+ * Reconciliation: books the card network's settlement of the days before ({@link CardSettlementBooking}), then runs
  * the checks, writes the report as a row of {@code reconciliation_reports} and as a file, sets
  * the gauge {@code settlement_reconciliation_findings} and ends with exit code {@code MISMATCH} (the command exits 1)
  * when anything is off.
@@ -51,10 +51,14 @@ class ReconciliationJobConfiguration {
                 .build();
     }
 
+    /** Days back from the business date whose card settlement each run books (what a missed run left, caught up). */
+    static final int CARD_SETTLEMENT_DAYS = 7;
+
     /**
-     * The card network's settlement of the day before the business date (a closed UTC day: the scheduled run is at
-     * 23:45 of the business date), booked: its items not booked yet ({@link CardSettlementBooking}). A day missed is
-     * booked by a run with the next day's business date.
+     * The card network's settlement of the {@value #CARD_SETTLEMENT_DAYS} days before the business date (closed UTC
+     * days: the scheduled run is at 23:45 of the business date), oldest first, booked: the items not booked yet ({@link
+     * CardSettlementBooking}), so up to a week of failed or missed runs is caught up by the next one, and an item a
+     * report gained after its day was booked is booked too.
      */
     @Bean
     Step bookCardSettlement(
@@ -62,9 +66,11 @@ class ReconciliationJobConfiguration {
         return new StepBuilder("bookCardSettlement", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
-                            CardSettlementBooking.Booked booked = booking.book(
-                                    StepParameters.businessDate(chunk).minusDays(1));
-                            contribution.incrementWriteCount(booked.items());
+                            LocalDate date = StepParameters.businessDate(chunk);
+                            for (int back = CARD_SETTLEMENT_DAYS; back >= 1; back--) {
+                                contribution.incrementWriteCount(
+                                        booking.book(date.minusDays(back)).items());
+                            }
                             return RepeatStatus.FINISHED;
                         },
                         steps.step())
