@@ -225,10 +225,19 @@ public final class Ledger {
 
     /** Writes one balanced entry; refuses an unbalanced, empty or zero-line one before it reaches the database. */
     public UUID post(EntryKind kind, Reference reference, List<Line> lines) {
-        SqlBatch batch = batch();
-        UUID entryId = post(batch, kind, reference, lines);
-        batch.send();
+        UUID entryId = UUID.randomUUID();
+        post(entryId, kind, reference, lines);
         return entryId;
+    }
+
+    /**
+     * {@link #post(EntryKind, Reference, List)} under an id the caller chose (to write it beside the entry, in the
+     * same transaction, before the entry's lines are known).
+     */
+    public void post(UUID entryId, EntryKind kind, Reference reference, List<Line> lines) {
+        SqlBatch batch = batch();
+        post(batch, List.of(new Posting(entryId, kind, reference, lines)));
+        batch.send();
     }
 
     /** {@link #post(EntryKind, Reference, List)} as a statement of {@code batch}; it is written when that is sent. */

@@ -4,9 +4,7 @@ import com.wallet.common.partners.PartnerClient;
 import com.wallet.ledger.EntryKind;
 import com.wallet.ledger.Ledger;
 import com.wallet.ledger.Ledger.Line;
-import com.wallet.ledger.Ledger.Posting;
 import com.wallet.ledger.Money;
-import com.wallet.ledger.SqlBatch;
 import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.PartnerSteps;
 import java.time.LocalDate;
@@ -48,11 +46,8 @@ public class CardSettlementBooking {
         this.steps = steps;
     }
 
-    /** What a run booked: the items new to the books and their entry (null when none was). */
-    public record Booked(LocalDate day, int items, UUID entryId) {}
-
-    /** Books the items of {@code day}'s report not booked yet. */
-    public Booked book(LocalDate day) {
+    /** Books the items of {@code day}'s report not booked yet; answers how many it booked. */
+    public int book(LocalDate day) {
         JsonNode report = cardNetwork.get("/card/settlement?date=" + day).orElseThrow();
         List<String> types = new ArrayList<>();
         List<String> ids = new ArrayList<>();
@@ -65,10 +60,10 @@ public class CardSettlementBooking {
             fees.add(item.path("fee_cents").asLong());
         }
         if (ids.isEmpty()) {
-            return new Booked(day, 0, null);
+            return 0;
         }
         UUID entryId = UUID.randomUUID();
-        Booked booked = steps.inTransaction(() -> {
+        int booked = steps.inTransaction(() -> {
             // the items no run booked before (a run beside this one waits on the key, then inserts none of them)
             List<Item> fresh = jdbc.sql("INSERT INTO card_settlement_items"
                             + " (type, item_id, business_date, amount_cents, fee_cents, entry_id)"
@@ -85,18 +80,13 @@ public class CardSettlementBooking {
                     .query((rs, n) ->
                             new Item(rs.getString(1), Money.ofCents(rs.getLong(2)), Money.ofCents(rs.getLong(3))))
                     .list();
-            if (fresh.isEmpty()) {
-                return new Booked(day, 0, null);
+            if (!fresh.isEmpty()) {
+                ledger.post(entryId, EntryKind.CARD_SETTLEMENT, Ledger.Reference.NONE, lines(fresh));
             }
-            SqlBatch batch = ledger.batch();
-            ledger.post(
-                    batch,
-                    List.of(new Posting(entryId, EntryKind.CARD_SETTLEMENT, Ledger.Reference.NONE, lines(fresh))));
-            batch.send();
-            return new Booked(day, fresh.size(), entryId);
+            return fresh.size();
         });
-        if (booked.entryId() != null) {
-            log.info("card settlement of {}: {} new item(s) booked, entry {}", day, booked.items(), entryId);
+        if (booked > 0) {
+            log.info("card settlement of {}: {} new item(s) booked, entry {}", day, booked, entryId);
         }
         return booked;
     }

@@ -3,6 +3,7 @@ package com.wallet.settlement.reconciliation;
 import com.wallet.common.bank.BankingCalendar;
 import com.wallet.common.partners.PartnerClient;
 import com.wallet.ledger.LedgerInvariants;
+import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.StepParameters;
 import java.sql.Timestamp;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -89,33 +91,46 @@ public class Reconciliation {
     /** The checks that need only our database; returns the files submitted to the processor, to ask it about. */
     private List<SubmittedFile> ownBooks(List<Map<String, Object>> findings, LocalDate today) {
         ledger.check().forEach(f -> findings.add(f.toMap()));
+        // the system accounts' sums, and what the card network's settlement booked, read once each
+        Map<Long, Long> system = new java.util.HashMap<>();
+        jdbc.sql("SELECT account_id, sum(amount_cents) FROM ledger_lines WHERE account_id = ANY(?) GROUP BY account_id")
+                .param(Stream.of(
+                                SystemAccount.BANK_FUNDING_CLEARING,
+                                SystemAccount.CARD_FUNDING_CLEARING,
+                                SystemAccount.CASHOUT_CLEARING,
+                                SystemAccount.CARD_NETWORK_FEES)
+                        .map(a -> a.id().value())
+                        .toArray(Long[]::new))
+                .query(rs -> {
+                    system.put(rs.getLong(1), rs.getLong(2));
+                });
+        long[] booked = jdbc.sql("SELECT coalesce(sum(CASE type WHEN 'capture' THEN amount_cents"
+                        + " WHEN 'void' THEN -amount_cents ELSE 0 END), 0),"
+                        + " coalesce(sum(amount_cents) FILTER (WHERE type = 'payout'), 0), coalesce(sum(fee_cents), 0)"
+                        + " FROM card_settlement_items")
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)})
+                .single();
         compare(
                 findings,
                 "bank_funding_clearing",
-                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 1"),
+                balance(system, SystemAccount.BANK_FUNDING_CLEARING),
                 -scalar("SELECT coalesce(sum(amount_cents), 0) FROM external_charges WHERE kind = 'bank_debit'"
                         + " AND status IN ('pending', 'submitted')"));
         compare(
                 findings,
                 "cashout_clearing",
-                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 3"),
+                balance(system, SystemAccount.CASHOUT_CLEARING),
                 scalar(
                                 "SELECT coalesce(sum(amount_cents - fee_cents), 0) FROM cashouts WHERE (speed = 'standard'"
                                         + " AND status IN ('pending', 'submitted')) OR (speed = 'instant' AND status = 'completed')")
-                        - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_settlement_items"
-                                + " WHERE type = 'payout'"));
+                        - booked[1]);
         compare(
                 findings,
                 "card_funding_clearing",
-                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 2"),
-                scalar("SELECT coalesce(sum(CASE type WHEN 'capture' THEN amount_cents WHEN 'void' THEN -amount_cents"
-                                + " ELSE 0 END), 0) FROM card_settlement_items")
+                balance(system, SystemAccount.CARD_FUNDING_CLEARING),
+                booked[0]
                         - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_charges WHERE status = 'captured'"));
-        compare(
-                findings,
-                "card_network_fees",
-                scalar("SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE account_id = 7"),
-                -scalar("SELECT coalesce(sum(fee_cents), 0) FROM card_settlement_items"));
+        compare(findings, "card_network_fees", balance(system, SystemAccount.CARD_NETWORK_FEES), -booked[2]);
         long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
                 + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
         if (orphans > 0) {
@@ -309,6 +324,10 @@ public class Reconciliation {
                     account + " holds " + ledger + " cents; outstanding items say " + outstanding,
                     Map.of("ledger_cents", ledger, "outstanding_cents", outstanding)));
         }
+    }
+
+    private static long balance(Map<Long, Long> sums, SystemAccount account) {
+        return sums.getOrDefault(account.id().value(), 0L);
     }
 
     private long scalar(String sql) {

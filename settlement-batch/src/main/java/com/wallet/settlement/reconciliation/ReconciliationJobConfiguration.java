@@ -68,8 +68,7 @@ class ReconciliationJobConfiguration {
                         (contribution, chunk) -> {
                             LocalDate date = StepParameters.businessDate(chunk);
                             for (int back = CARD_SETTLEMENT_DAYS; back >= 1; back--) {
-                                contribution.incrementWriteCount(
-                                        booking.book(date.minusDays(back)).items());
+                                contribution.incrementWriteCount(booking.book(date.minusDays(back)));
                             }
                             return RepeatStatus.FINISHED;
                         },
