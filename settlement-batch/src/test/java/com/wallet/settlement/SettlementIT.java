@@ -1134,17 +1134,30 @@ class SettlementIT {
                 .asString();
     }
 
+    /** A card-funded payment's charge and an instant payout of its payee, made today. */
+    private record CardItems(Person payee, UUID charge, String payout) {}
+
+    /**
+     * A new user with only a card pays a new payee with a card {@code cents} (all of it from the card), and the payee
+     * cashes {@code payoutCents} out to that card at once.
+     */
+    private CardItems cardPaymentAndPayout(String name, long cents, long payoutCents) {
+        Person payer = SettlementTestSupport.newUser(name);
+        card(payer);
+        Person payee = SettlementTestSupport.newUser(name + "payee");
+        UUID payeeCard = card(payee);
+        JsonNode paid = SettlementTestSupport.send(payer, payee, cents);
+        assertThat(paid.path("funding").path("card_cents").asLong()).isEqualTo(cents);
+        UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
+        return new CardItems(payee, charge, instantCashout(payee, payeeCard, payoutCents));
+    }
+
     @Test
     void theCardNetworksSettlementIsReconciledAndEveryDifferenceReported() {
         // a card-funded payment and an instant payout today: the network's report of today matches them
-        Person payer = SettlementTestSupport.newUser("cardpayer");
-        card(payer);
-        Person payee = SettlementTestSupport.newUser("cardpayee");
-        UUID payeeCard = card(payee);
-        JsonNode paid = SettlementTestSupport.send(payer, payee, 1_000);
-        assertThat(paid.path("funding").path("card_cents").asLong()).isEqualTo(1_000);
-        UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
-        UUID payout = UUID.fromString(instantCashout(payee, payeeCard, 600));
+        CardItems items = cardPaymentAndPayout("cardpayer", 1_000, 600);
+        UUID charge = items.charge();
+        UUID payout = UUID.fromString(items.payout());
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         var report = SettlementTestSupport.sim("/card/settlement?date=" + today);
         assertThat(report.path("items").toString()).contains(charge.toString(), payout.toString());
@@ -1189,13 +1202,10 @@ class SettlementIT {
      */
     @Test
     void theCardNetworksSettlementIsBookedOnceItemByItem() {
-        Person payer = SettlementTestSupport.newUser("cardsettler");
-        card(payer);
-        Person payee = SettlementTestSupport.newUser("cardsettlee");
-        UUID payeeCard = card(payee);
-        SettlementTestSupport.send(payer, payee, 2_000);
-        UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
-        String payout = instantCashout(payee, payeeCard, 700);
+        CardItems made = cardPaymentAndPayout("cardsettler", 2_000, 700);
+        Person payee = made.payee();
+        UUID charge = made.charge();
+        String payout = made.payout();
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         LocalDate tomorrow = today.plusDays(1);
         assertThat(jobs.run("reconciliation", tomorrow).ok()).isTrue();
@@ -1263,6 +1273,63 @@ class SettlementIT {
                 .containsEntry(5L, -294L);
         // and today's reconciliation agrees: clearing accounts and fees match the items booked
         assertThat(jobs.run("reconciliation", today).ok()).isTrue();
+    }
+
+    /**
+     * A capture and an instant payout of ours that no run booked, once their day is out of the booking's reach (the
+     * week before the business date), are reported by reconciliation, as no later run will book them; once a run books
+     * them, they are not.
+     */
+    @Test
+    void cardItemsNoRunBookedWithinTheWeekAreReported() {
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        // what the suite's card payments left before is booked first: what follows is this test's alone
+        jobs.run("reconciliation", today.plusDays(1));
+        CardItems items = cardPaymentAndPayout("cardunbooked", 1_500, 400);
+        UUID charge = items.charge();
+        String payout = items.payout();
+        long paidOut = db.queryForObject(
+                "SELECT amount_cents - fee_cents FROM cashouts WHERE id = ?::uuid", Long.class, payout);
+
+        // nine days on, a run books the week before (from the day after tomorrow): today is out of its reach
+        LocalDate late = today.plusDays(9);
+        assertThat(jobs.run("reconciliation", late).ok()).isFalse();
+        long charged = db.queryForObject("SELECT amount_cents FROM card_charges WHERE id = ?", Long.class, charge);
+        assertThat(neverSettled(late, "capture")).containsExactly(1L, charged, charge.toString());
+        assertThat(neverSettled(late, "payout")).containsExactly(1L, paidOut, payout);
+        assertThat(count(
+                        "SELECT count(*) FROM card_settlement_items WHERE item_id IN (?, ?)",
+                        charge.toString(),
+                        payout))
+                .isZero();
+
+        // a run whose week takes in today books them, and the next late run reports nothing of them
+        assertThat(jobs.run("reconciliation", today.plusDays(2)).ok()).isTrue();
+        assertThat(count(
+                        "SELECT count(*) FROM card_settlement_items WHERE item_id IN (?, ?)",
+                        charge.toString(),
+                        payout))
+                .isEqualTo(2);
+        jobs.run("reconciliation", late);
+        assertThat(neverSettled(late, "capture")).isEmpty();
+        assertThat(neverSettled(late, "payout")).isEmpty();
+    }
+
+    /** The last report of {@code day}'s finding of {@code type}s never settled: items, cents, the ids listed. */
+    private List<Object> neverSettled(LocalDate day, String type) {
+        List<Object> found = new ArrayList<>();
+        db.query(
+                "SELECT (f->>'items')::bigint, (f->>'cents')::bigint, ARRAY(SELECT jsonb_array_elements_text(f->'ids')) FROM (SELECT findings FROM"
+                        + " reconciliation_reports WHERE business_date = ? ORDER BY id DESC LIMIT 1) r,"
+                        + " jsonb_array_elements(r.findings) f WHERE f->>'check' = ?",
+                rs -> {
+                    found.add(rs.getLong(1));
+                    found.add(rs.getLong(2));
+                    found.addAll(List.of((String[]) rs.getArray(3).getArray()));
+                },
+                day,
+                "card_" + type + "_never_settled");
+        return found;
     }
 
     /** An entry's lines: account id to cents. */

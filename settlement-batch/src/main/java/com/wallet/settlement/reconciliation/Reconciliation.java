@@ -29,8 +29,9 @@ import tools.jackson.databind.JsonNode;
  * of bank debits pending or submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of
  * instant cashouts completed that the card network's settlement has not paid yet (booked by {@link
  * CardSettlementBooking}), card funding clearing the (negative) sum of captured card charges not settled yet by the
- * network (its captures less its voids, booked), and the network's fees what it charged for the items booked; then the
- * card network's settlement report of the day against our card charges and instant payouts.
+ * network (its captures less its voids, booked), and the network's fees what it charged for the items booked; no capture
+ * or instant payout of ours is left unbooked once out of the booking's week; then the card network's settlement report
+ * of the day against our card charges and instant payouts.
  */
 @Component("reconciliationChecks")
 public class Reconciliation {
@@ -131,6 +132,7 @@ public class Reconciliation {
                 booked[0]
                         - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_charges WHERE status = 'captured'"));
         compare(findings, "card_network_fees", balance(system, SystemAccount.CARD_NETWORK_FEES), -booked[2]);
+        notSettledByTheNetwork(findings, today);
         long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
                 + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
         if (orphans > 0) {
@@ -286,6 +288,47 @@ public class Reconciliation {
                         o.cents()));
             }
         }
+    }
+
+    /** Ids listed in a finding of items, at most (the count and the sum cover them all). */
+    static final int LISTED_IDS = 20;
+
+    /**
+     * Our captured card charges and completed instant payouts that the card network's settlement never booked though
+     * their day is out of the booking's reach (before the {@value ReconciliationJobConfiguration#CARD_SETTLEMENT_DAYS}
+     * days each run books): the network never reported them, or every run that could have booked them failed or was
+     * missed. No later run books them; a finding per type says so until someone does.
+     */
+    private void notSettledByTheNetwork(List<Map<String, Object>> findings, LocalDate today) {
+        Timestamp before = Timestamp.from(today.minusDays(ReconciliationJobConfiguration.CARD_SETTLEMENT_DAYS)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant());
+        Map<String, List<String>> ids = new LinkedHashMap<>();
+        Map<String, long[]> totals = new LinkedHashMap<>();
+        jdbc.sql("SELECT 'capture', c.id::text, c.amount_cents FROM card_charges c WHERE c.status = 'captured'"
+                        + " AND c.updated_at < ? AND NOT EXISTS (SELECT 1 FROM card_settlement_items i"
+                        + " WHERE i.type = 'capture' AND i.item_id = c.id::text)"
+                        + " UNION ALL SELECT 'payout', o.id::text, o.amount_cents - o.fee_cents FROM cashouts o"
+                        + " WHERE o.speed = 'instant' AND o.status = 'completed' AND o.updated_at < ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM card_settlement_items i"
+                        + " WHERE i.type = 'payout' AND i.item_id = o.id::text) ORDER BY 1, 2")
+                .params(before, before)
+                .query(rs -> {
+                    String type = rs.getString(1);
+                    List<String> listed = ids.computeIfAbsent(type, t -> new ArrayList<>());
+                    if (listed.size() < LISTED_IDS) {
+                        listed.add(rs.getString(2));
+                    }
+                    long[] total = totals.computeIfAbsent(type, t -> new long[2]);
+                    total[0]++;
+                    total[1] += rs.getLong(3);
+                });
+        totals.forEach((type, total) -> findings.add(finding(
+                "card_" + type + "_never_settled",
+                total[0] + " " + type + (total[0] == 1 ? "" : "s") + " of ours (" + total[1]
+                        + " cents) from before " + before.toInstant() + " never booked from the card network's"
+                        + " settlement; no later run books them",
+                Map.of("items", total[0], "cents", total[1], "ids", ids.get(type)))));
     }
 
     /** Our side of a reported item: its status and amount (a payout's net of our fee). */
