@@ -26,7 +26,31 @@ final class GroupedTransferSql {
 
     private GroupedTransferSql() {}
 
+    /**
+     * A part of the group's transaction that a run may leave out ({@code -Dbench.groups-without}), to measure what it
+     * costs PostgreSQL: the rest runs as before (each part's rows are its own; leaving the ledger out leaves the
+     * wallets unchanged, leaving the carry out leaves the unsettled money where it was).
+     */
+    enum Part {
+        /** The idempotency keys: inserted, the savepoint, their responses stored. */
+        KEY,
+        /** The senders' wallets read and the receivers' looked up (the senders' lock stays). */
+        READS,
+        /** The daily and weekly limits and the funding sources read. */
+        LIMITS,
+        /** The ledger entries and their lines (and so the wallets' balances, by the ledger's triggers). */
+        LEDGER,
+        /** The carry of unsettled money from the senders to the receivers. */
+        CARRY,
+        /** The audit rows. */
+        AUDIT
+    }
+
     static String script(int members, int users, int clients) {
+        return script(members, users, clients, java.util.EnumSet.noneOf(Part.class));
+    }
+
+    static String script(int members, int users, int clients, java.util.Set<Part> without) {
         int sending = users / 2;
         int slice = sending / clients;
         if (members < 1 || members > slice) {
@@ -90,45 +114,52 @@ final class GroupedTransferSql {
         String senders = "ARRAY[" + each(members, i -> ":s" + i + "::uuid", ", ") + "]::uuid[]";
         String receivers = "ARRAY[" + each(members, i -> ":r" + i + "::uuid", ", ") + "]::uuid[]";
         s.append("BEGIN;\n");
-        s.append("INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ")
-                .append(each(members, i -> "(:s" + i + "::uuid, :k" + i + "::text, 'hash')", ", "))
-                .append(" ON CONFLICT DO NOTHING RETURNING true;\n");
-        s.append("SAVEPOINT idempotent_action;\n");
+        if (!without.contains(Part.KEY)) {
+            s.append("INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ")
+                    .append(each(members, i -> "(:s" + i + "::uuid, :k" + i + "::text, 'hash')", ", "))
+                    .append(" ON CONFLICT DO NOTHING RETURNING true;\n");
+            s.append("SAVEPOINT idempotent_action;\n");
+        }
         s.append("SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ANY(")
                 .append(senders)
                 .append(") ORDER BY id FOR NO KEY UPDATE;\n");
-        s.append("SELECT a.id, a.user_id, a.balance_cents, a.held_cents, a.unsettled_cents, a.restricted, u.status,"
-                        + " u.default_visibility FROM wallet_balances a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.user_id = ANY(")
-                .append(senders)
-                .append(") ORDER BY a.id;\n");
-        s.append("SELECT a.id, a.user_id, u.status FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
-                        + " WHERE a.kind = 'wallet' AND a.user_id = ANY(")
-                .append(receivers)
-                .append(");\n");
+        if (!without.contains(Part.READS)) {
+            s.append("SELECT a.id, a.user_id, a.balance_cents, a.held_cents, a.unsettled_cents, a.restricted, u.status,"
+                            + " u.default_visibility FROM wallet_balances a JOIN users u ON u.id = a.user_id"
+                            + " WHERE a.user_id = ANY(")
+                    .append(senders)
+                    .append(") ORDER BY a.id;\n");
+            s.append("SELECT a.id, a.user_id, u.status FROM ledger_accounts a JOIN users u ON u.id = a.user_id"
+                            + " WHERE a.kind = 'wallet' AND a.user_id = ANY(")
+                    .append(receivers)
+                    .append(");\n");
+        }
         // the limits and funding sources of every sender: transfer.sql's query, one row per sender
-        s.append("WITH p AS (SELECT unnest(")
-                .append(senders)
-                .append(") AS u), w AS (SELECT now() - interval '24 hours' AS day_start, now() - interval '7 days' AS"
-                        + " week_start), h AS (SELECT day_start, week_start, floor(extract(epoch FROM day_start) /"
-                        + " 3600)::bigint AS day_hour, floor(extract(epoch FROM week_start) / 3600)::bigint AS"
-                        + " week_hour FROM w) SELECT p.u, ((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour"
-                        + " WHERE user_id = p.u AND hour > h.day_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM"
-                        + " transfers WHERE sender_id = p.u AND refund_of IS NULL AND claim_id IS NULL AND created_at"
-                        + " > h.day_start AND created_at < to_timestamp((h.day_hour + 1) * 3600)) + (SELECT"
-                        + " coalesce(sum(amount_cents), 0) FROM claims WHERE payer_id = p.u AND created_at >"
-                        + " h.day_start AND created_at < to_timestamp((h.day_hour + 1) * 3600))) AS last_day,"
-                        + " ((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour WHERE user_id = p.u AND hour >"
-                        + " h.week_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM transfers WHERE sender_id ="
-                        + " p.u AND refund_of IS NULL AND claim_id IS NULL AND created_at > h.week_start AND"
-                        + " created_at < to_timestamp((h.week_hour + 1) * 3600)) + (SELECT"
-                        + " coalesce(sum(amount_cents), 0) FROM claims WHERE payer_id = p.u AND created_at >"
-                        + " h.week_start AND created_at < to_timestamp((h.week_hour + 1) * 3600))) AS last_week,"
-                        + " (SELECT id FROM payment_methods WHERE user_id = p.u AND type = 'bank' AND is_default AND"
-                        + " NOT removed AND verified AND disabled_reason IS NULL AND NOT (SELECT bank_funding_frozen"
-                        + " FROM users WHERE id = p.u)) AS bank, (SELECT id FROM payment_methods WHERE user_id = p.u"
-                        + " AND type = 'card' AND is_default AND NOT removed AND disabled_reason IS NULL) AS card"
-                        + " FROM h, p;\n");
+        if (!without.contains(Part.LIMITS)) {
+            s.append("WITH p AS (SELECT unnest(")
+                    .append(senders)
+                    .append(
+                            ") AS u), w AS (SELECT now() - interval '24 hours' AS day_start, now() - interval '7 days' AS"
+                                    + " week_start), h AS (SELECT day_start, week_start, floor(extract(epoch FROM day_start) /"
+                                    + " 3600)::bigint AS day_hour, floor(extract(epoch FROM week_start) / 3600)::bigint AS"
+                                    + " week_hour FROM w) SELECT p.u, ((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour"
+                                    + " WHERE user_id = p.u AND hour > h.day_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM"
+                                    + " transfers WHERE sender_id = p.u AND refund_of IS NULL AND claim_id IS NULL AND created_at"
+                                    + " > h.day_start AND created_at < to_timestamp((h.day_hour + 1) * 3600)) + (SELECT"
+                                    + " coalesce(sum(amount_cents), 0) FROM claims WHERE payer_id = p.u AND created_at >"
+                                    + " h.day_start AND created_at < to_timestamp((h.day_hour + 1) * 3600))) AS last_day,"
+                                    + " ((SELECT coalesce(sum(sent_cents), 0) FROM sent_by_hour WHERE user_id = p.u AND hour >"
+                                    + " h.week_hour) + (SELECT coalesce(sum(amount_cents), 0) FROM transfers WHERE sender_id ="
+                                    + " p.u AND refund_of IS NULL AND claim_id IS NULL AND created_at > h.week_start AND"
+                                    + " created_at < to_timestamp((h.week_hour + 1) * 3600)) + (SELECT"
+                                    + " coalesce(sum(amount_cents), 0) FROM claims WHERE payer_id = p.u AND created_at >"
+                                    + " h.week_start AND created_at < to_timestamp((h.week_hour + 1) * 3600))) AS last_week,"
+                                    + " (SELECT id FROM payment_methods WHERE user_id = p.u AND type = 'bank' AND is_default AND"
+                                    + " NOT removed AND verified AND disabled_reason IS NULL AND NOT (SELECT bank_funding_frozen"
+                                    + " FROM users WHERE id = p.u)) AS bank, (SELECT id FROM payment_methods WHERE user_id = p.u"
+                                    + " AND type = 'card' AND is_default AND NOT removed AND disabled_reason IS NULL) AS card"
+                                    + " FROM h, p;\n");
+        }
         s.append("WITH t AS (INSERT INTO transfers (id, sender_id, receiver_id, amount_cents, balance_cents,"
                         + " bank_cents, card_cents, fee_cents, note, visibility, status, payment_request_id,"
                         + " refund_of) VALUES ")
@@ -143,57 +174,66 @@ final class GroupedTransferSql {
                         + " transfer_id, user_id, payment_method_id, kind, amount_cents) SELECT NULL::uuid, t.id,"
                         + " t.sender_id, NULL::uuid, 'bank_debit', NULL::bigint FROM t WHERE NULL::uuid IS NOT NULL)"
                         + " SELECT created_at FROM t;\n");
-        s.append("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id, top_up_id) VALUES ")
-                .append(each(members, i -> "(:t" + i + "::uuid, 'transfer', :t" + i + "::uuid, NULL, NULL)", ", "))
-                .append(") INSERT INTO ledger_lines (entry_id, account_id, amount_cents) SELECT entry_id,"
-                        + " account_id, amount_cents FROM unnest(ARRAY[")
-                .append(each(members, i -> ":t" + i + "::uuid, :t" + i + "::uuid", ", "))
-                .append("], ARRAY[")
-                .append(each(members, i -> ":sa" + i + "::bigint, :ra" + i + "::bigint", ", "))
-                .append("], ARRAY[")
-                .append(each(members, i -> "-(:m" + i + "::bigint), :m" + i + "::bigint", ", "))
-                .append("]) WITH ORDINALITY AS l(entry_id, account_id, amount_cents, n) ORDER BY n;\n");
+        if (!without.contains(Part.LEDGER)) {
+            s.append("WITH entry AS (INSERT INTO ledger_entries (id, kind, transfer_id, cashout_id, top_up_id) VALUES ")
+                    .append(each(members, i -> "(:t" + i + "::uuid, 'transfer', :t" + i + "::uuid, NULL, NULL)", ", "))
+                    .append(") INSERT INTO ledger_lines (entry_id, account_id, amount_cents) SELECT entry_id,"
+                            + " account_id, amount_cents FROM unnest(ARRAY[")
+                    .append(each(members, i -> ":t" + i + "::uuid, :t" + i + "::uuid", ", "))
+                    .append("], ARRAY[")
+                    .append(each(members, i -> ":sa" + i + "::bigint, :ra" + i + "::bigint", ", "))
+                    .append("], ARRAY[")
+                    .append(each(members, i -> "-(:m" + i + "::bigint), :m" + i + "::bigint", ", "))
+                    .append("]) WITH ORDINALITY AS l(entry_id, account_id, amount_cents, n) ORDER BY n;\n");
+        }
         // the carry of transfer.sql for every sender at once: each walks its own rows in debit order. The senders'
         // accounts are named again where their rows are updated and deleted: the planner takes a recursive query for
         // ten times its first step, and from 16 senders on it read the whole unsettled-funds table for the join
         // instead of probing the rows moved (46 ms a statement against 0.4 for four senders); the debits moved are
         // named too, or every row of the senders is read (Ledger.carryUnsettled)
         String accounts = "ARRAY[" + each(members, i -> ":sa" + i + "::bigint", ", ") + "]";
-        s.append("WITH RECURSIVE pay(sa, ra, amount) AS (VALUES ")
-                .append(each(members, i -> "(:sa" + i + "::bigint, :ra" + i + "::bigint, :m" + i + "::bigint)", ", "))
-                .append("), src AS ((SELECT p.sa, p.ra, p.amount, f.debit_id, f.amount_cents, 0::bigint AS before"
-                        + " FROM pay p CROSS JOIN LATERAL (SELECT debit_id, amount_cents FROM unsettled_funds WHERE"
-                        + " account_id = p.sa ORDER BY debit_id LIMIT 1) f) UNION ALL SELECT s.sa, s.ra, s.amount,"
-                        + " n.debit_id, n.amount_cents, s.before + s.amount_cents FROM src s, LATERAL (SELECT"
-                        + " f.debit_id, f.amount_cents FROM unsettled_funds f WHERE f.account_id = s.sa AND"
-                        + " f.debit_id > s.debit_id ORDER BY f.debit_id LIMIT 1) n WHERE s.before + s.amount_cents <"
-                        + " s.amount), moved AS (SELECT sa, ra, debit_id, least(amount_cents, amount - before) AS"
-                        + " part FROM src), dec AS (UPDATE unsettled_funds f SET amount_cents = f.amount_cents -"
-                        + " m.part FROM moved m WHERE f.account_id = m.sa AND f.debit_id = m.debit_id AND"
-                        + " f.amount_cents > m.part AND f.account_id = ANY(" + accounts + ") AND f.debit_id ="
-                        + " ANY(ARRAY(SELECT debit_id FROM moved))), del AS (DELETE FROM"
-                        + " unsettled_funds f USING moved m WHERE f.account_id = m.sa AND f.debit_id = m.debit_id AND"
-                        + " f.amount_cents <= m.part AND f.account_id = ANY(" + accounts + ") AND f.debit_id ="
-                        + " ANY(ARRAY(SELECT debit_id FROM moved))) INSERT"
-                        + " INTO unsettled_funds (account_id, debit_id, amount_cents) SELECT ra, debit_id,"
-                        + " sum(part)::bigint FROM moved GROUP BY ra, debit_id ORDER BY ra, debit_id ON CONFLICT"
-                        + " (account_id, debit_id) DO UPDATE SET amount_cents = unsettled_funds.amount_cents +"
-                        + " EXCLUDED.amount_cents;\n");
-        s.append("INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, request_id,"
-                        + " client_address, outcome, reason, details) VALUES ")
-                .append(each(
-                        members,
-                        i -> String.format(
-                                "('user', :s%1$d::uuid, 'transfer.created', 'transfer', :t%1$d::text, 'bench',"
-                                        + " '127.0.0.1', 'succeeded', NULL, '{\"receiver_id\":\"x\",\"amount_cents\":50,"
-                                        + "\"balance_cents\":50,\"bank_cents\":0,\"card_cents\":0,\"fee_cents\":0}'::jsonb)",
-                                i),
-                        ", "))
-                .append(";\n");
-        s.append("UPDATE idempotency_keys k SET response_status = 201, response_type = 'application/json',"
-                        + " response_body = '{\"id\":\"x\",\"amount_cents\":50}' FROM (VALUES ")
-                .append(each(members, i -> "(:s" + i + "::uuid, :k" + i + "::text)", ", "))
-                .append(") v(user_id, key) WHERE k.user_id = v.user_id AND k.key = v.key;\n");
+        if (!without.contains(Part.CARRY)) {
+            s.append("WITH RECURSIVE pay(sa, ra, amount) AS (VALUES ")
+                    .append(each(
+                            members, i -> "(:sa" + i + "::bigint, :ra" + i + "::bigint, :m" + i + "::bigint)", ", "))
+                    .append("), src AS ((SELECT p.sa, p.ra, p.amount, f.debit_id, f.amount_cents, 0::bigint AS before"
+                            + " FROM pay p CROSS JOIN LATERAL (SELECT debit_id, amount_cents FROM unsettled_funds WHERE"
+                            + " account_id = p.sa ORDER BY debit_id LIMIT 1) f) UNION ALL SELECT s.sa, s.ra, s.amount,"
+                            + " n.debit_id, n.amount_cents, s.before + s.amount_cents FROM src s, LATERAL (SELECT"
+                            + " f.debit_id, f.amount_cents FROM unsettled_funds f WHERE f.account_id = s.sa AND"
+                            + " f.debit_id > s.debit_id ORDER BY f.debit_id LIMIT 1) n WHERE s.before + s.amount_cents <"
+                            + " s.amount), moved AS (SELECT sa, ra, debit_id, least(amount_cents, amount - before) AS"
+                            + " part FROM src), dec AS (UPDATE unsettled_funds f SET amount_cents = f.amount_cents -"
+                            + " m.part FROM moved m WHERE f.account_id = m.sa AND f.debit_id = m.debit_id AND"
+                            + " f.amount_cents > m.part AND f.account_id = ANY(" + accounts + ") AND f.debit_id ="
+                            + " ANY(ARRAY(SELECT debit_id FROM moved))), del AS (DELETE FROM"
+                            + " unsettled_funds f USING moved m WHERE f.account_id = m.sa AND f.debit_id = m.debit_id AND"
+                            + " f.amount_cents <= m.part AND f.account_id = ANY(" + accounts + ") AND f.debit_id ="
+                            + " ANY(ARRAY(SELECT debit_id FROM moved))) INSERT"
+                            + " INTO unsettled_funds (account_id, debit_id, amount_cents) SELECT ra, debit_id,"
+                            + " sum(part)::bigint FROM moved GROUP BY ra, debit_id ORDER BY ra, debit_id ON CONFLICT"
+                            + " (account_id, debit_id) DO UPDATE SET amount_cents = unsettled_funds.amount_cents +"
+                            + " EXCLUDED.amount_cents;\n");
+        }
+        if (!without.contains(Part.AUDIT)) {
+            s.append("INSERT INTO audit_log (actor_type, actor_id, action, entity_type, entity_id, request_id,"
+                            + " client_address, outcome, reason, details) VALUES ")
+                    .append(each(
+                            members,
+                            i -> String.format(
+                                    "('user', :s%1$d::uuid, 'transfer.created', 'transfer', :t%1$d::text, 'bench',"
+                                            + " '127.0.0.1', 'succeeded', NULL, '{\"receiver_id\":\"x\",\"amount_cents\":50,"
+                                            + "\"balance_cents\":50,\"bank_cents\":0,\"card_cents\":0,\"fee_cents\":0}'::jsonb)",
+                                    i),
+                            ", "))
+                    .append(";\n");
+        }
+        if (!without.contains(Part.KEY)) {
+            s.append("UPDATE idempotency_keys k SET response_status = 201, response_type = 'application/json',"
+                            + " response_body = '{\"id\":\"x\",\"amount_cents\":50}' FROM (VALUES ")
+                    .append(each(members, i -> "(:s" + i + "::uuid, :k" + i + "::text)", ", "))
+                    .append(") v(user_id, key) WHERE k.user_id = v.user_id AND k.key = v.key;\n");
+        }
         s.append("COMMIT;\n");
         return s.toString();
     }

@@ -44,7 +44,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * phase or the settled balances' one, not the uniform one), -Dbench.api-args (the API's settings, space-separated
  * "--name=value"), -Dbench.pg-perf (PostgreSQL's CPU by code path in the profiled phase, by perf), -Dbench.groups
  * (1,4,16: the transfer's SQL replayed with
- * that many transfers per transaction, {@link GroupedTransferSql}; empty for none), -Dbench.pg-config (settings of the
+ * that many transfers per transaction, {@link GroupedTransferSql}; empty for none), -Dbench.groups-without (parts of
+ * {@link GroupedTransferSql.Part}, "key,reads,limits,ledger,carry,audit": for each, the SQL in groups of four with
+ * every part, then without that one, and what it costs PostgreSQL; empty for none), -Dbench.pg-config (settings of the
  * bench's PostgreSQL for a diagnosis, "name=value;name=value": auto_explain, log_lock_waits).
  */
 public final class TransferBench {
@@ -252,7 +254,31 @@ public final class TransferBench {
             for (String size : System.getProperty("bench.groups", "1,4,16").split(",")) {
                 if (!size.isBlank()) {
                     grouped.add(runGroupedSql(
-                            pgbench, pgPort, clients, duration, dir, Integer.parseInt(size.strip()), cpu));
+                            pgbench,
+                            pgPort,
+                            clients,
+                            duration,
+                            dir,
+                            Integer.parseInt(size.strip()),
+                            java.util.EnumSet.noneOf(GroupedTransferSql.Part.class),
+                            cpu));
+                }
+            }
+            // what each part of a group's transaction costs PostgreSQL: for each part, the group of four with every
+            // part, then without that one, right after (-Dbench.groups-without=key,reads,limits,ledger,carry,audit):
+            // consecutive runs of the same script differ by a fifth or more here, so each part is measured against
+            // the run just before it
+            List<Grouped> ablated = new ArrayList<>();
+            String parts = System.getProperty("bench.groups-without", "");
+            if (!parts.isBlank()) {
+                for (String part : parts.split(",")) {
+                    GroupedTransferSql.Part left =
+                            GroupedTransferSql.Part.valueOf(part.strip().toUpperCase(java.util.Locale.ROOT));
+                    for (var without : List.of(
+                            java.util.EnumSet.noneOf(GroupedTransferSql.Part.class), java.util.EnumSet.of(left))) {
+                        ablated.add(
+                                runGroupedSql(pgbench, pgPort, clients, duration, dir, ABLATED_GROUP, without, cpu));
+                    }
                 }
             }
 
@@ -286,16 +312,14 @@ public final class TransferBench {
             for (Grouped g : grouped) {
                 out.printf(
                         "%-30s %10.0f %8s %8s %8s %6.2f %11s %11.3f%n",
-                        String.format("the SQL, %d per transaction", g.members()),
+                        g.label(),
                         g.transfersPerSecond(),
                         "-",
                         "-",
                         "-",
                         g.transfersPerSecond() / pgbenchTps,
                         "-",
-                        g.cpu().postgresSeconds()
-                                * 1e3
-                                / (g.transfersPerSecond() * g.cpu().wallSeconds()));
+                        g.postgresMs());
                 out.printf(
                         "  %d pgbench clients, %.0f transactions/s, %d retried after a deadlock; cores busy: PostgreSQL"
                                 + " %.2f%n",
@@ -382,6 +406,28 @@ public final class TransferBench {
             out.printf("plot: %s%n", png.getFileName());
             out.print(whereTimeGoes);
             grouped.forEach(g -> out.print(g.statements()));
+            if (!ablated.isEmpty()) {
+                out.printf(
+                        "what each part of a group's transaction costs PostgreSQL (the SQL, %d per transaction, by"
+                                + " pgbench, %d clients; each part: every part, then without it, right after; PG cpu ms"
+                                + " per transfer):%n",
+                        ABLATED_GROUP, ablated.get(0).clients());
+                for (int i = 0; i < ablated.size(); i += 2) {
+                    Grouped all = ablated.get(i);
+                    Grouped without = ablated.get(i + 1);
+                    double saved = all.postgresMs() - without.postgresMs();
+                    out.printf(
+                            "  %-8s every part %.3f (%.0f transfers/s), without it %.3f (%.0f/s): it costs %.3f"
+                                    + " (%.0f%%)%n",
+                            without.without().iterator().next().name().toLowerCase(java.util.Locale.ROOT),
+                            all.postgresMs(),
+                            all.transfersPerSecond(),
+                            without.postgresMs(),
+                            without.transfersPerSecond(),
+                            saved,
+                            100 * saved / all.postgresMs());
+                }
+            }
             com.wallet.stack.BenchResults.out().println("ledger check: " + ledgerCheck(pgPort));
             com.wallet.stack.BenchResults.out()
                     .println("unsettled funds after uniform pairs: " + unsettledAfterUniform);
@@ -984,7 +1030,29 @@ public final class TransferBench {
 
     /** What {@link #runGroupedSql} measured: transfers per second, not transactions. */
     record Grouped(
-            int members, int clients, double transfersPerSecond, long retried, CpuMeter.Used cpu, String statements) {}
+            int members,
+            java.util.Set<GroupedTransferSql.Part> without,
+            int clients,
+            double transfersPerSecond,
+            long retried,
+            CpuMeter.Used cpu,
+            String statements) {
+
+        String label() {
+            return String.format("the SQL, %d per transaction", members)
+                    + (without.isEmpty()
+                            ? ""
+                            : ", without " + without.toString().toLowerCase(java.util.Locale.ROOT));
+        }
+
+        /** PostgreSQL's CPU per transfer, ms. */
+        double postgresMs() {
+            return cpu.postgresSeconds() * 1e3 / (transfersPerSecond * cpu.wallSeconds());
+        }
+    }
+
+    /** Transfers per transaction of the runs that leave parts out ({@code -Dbench.groups-without}). */
+    private static final int ABLATED_GROUP = 4;
 
     private static final Pattern RETRIED = Pattern.compile("number of transactions retried: (\\d+)");
 
@@ -997,11 +1065,18 @@ public final class TransferBench {
      * sixteen), at least two so both cores have work.
      */
     private static Grouped runGroupedSql(
-            String pgbench, int port, int clients, Duration duration, Path dir, int members, CpuMeter cpu)
+            String pgbench,
+            int port,
+            int clients,
+            Duration duration,
+            Path dir,
+            int members,
+            java.util.Set<GroupedTransferSql.Part> without,
+            CpuMeter cpu)
             throws Exception {
         int groupClients = Math.max(2, clients / members);
-        Path script = dir.resolve("transfer-" + members + ".sql");
-        Files.writeString(script, GroupedTransferSql.script(members, REPLAY_USERS, groupClients));
+        Path script = dir.resolve("transfer-" + members + "-" + without.size() + ".sql");
+        Files.writeString(script, GroupedTransferSql.script(members, REPLAY_USERS, groupClients, without));
         try (Connection c = Profile.connect(port);
                 Statement s = c.createStatement()) {
             s.execute("SELECT pg_stat_statements_reset()");
@@ -1017,9 +1092,12 @@ public final class TransferBench {
         }
         double tps = tps(out);
         com.wallet.stack.BenchResults.out()
-                .printf("  the transfer's SQL, %d per transaction, by pgbench: %.0f tps%n", members, tps);
+                .printf(
+                        "  the transfer's SQL, %d per transaction%s, by pgbench: %.0f tps%n",
+                        members, without.isEmpty() ? "" : " without " + without, tps);
         return new Grouped(
                 members,
+                without,
                 groupClients,
                 tps * members,
                 retried.find() ? Long.parseLong(retried.group(1)) : 0,
@@ -1027,7 +1105,7 @@ public final class TransferBench {
                 statementTimes(
                         port,
                         Long.parseLong(processed.group(1)) * (double) members,
-                        "the SQL, " + members + " per transaction",
+                        "the SQL, " + members + " per transaction" + (without.isEmpty() ? "" : ", without " + without),
                         10));
     }
 
