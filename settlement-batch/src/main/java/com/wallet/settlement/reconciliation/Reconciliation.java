@@ -303,32 +303,27 @@ public class Reconciliation {
         Timestamp before = Timestamp.from(today.minusDays(ReconciliationJobConfiguration.CARD_SETTLEMENT_DAYS)
                 .atStartOfDay(ZoneOffset.UTC)
                 .toInstant());
-        Map<String, List<String>> ids = new LinkedHashMap<>();
-        Map<String, long[]> totals = new LinkedHashMap<>();
-        jdbc.sql("SELECT 'capture', c.id::text, c.amount_cents FROM card_charges c WHERE c.status = 'captured'"
-                        + " AND c.updated_at < ? AND NOT EXISTS (SELECT 1 FROM card_settlement_items i"
-                        + " WHERE i.type = 'capture' AND i.item_id = c.id::text)"
+        jdbc.sql("SELECT type, count(*), sum(cents)::bigint, (array_agg(id ORDER BY id))[1:?] FROM"
+                        + " (SELECT 'capture' AS type, c.id::text AS id, c.amount_cents AS cents FROM card_charges c"
+                        + " WHERE c.status = 'captured' AND c.updated_at < ? AND NOT EXISTS (SELECT 1 FROM"
+                        + " card_settlement_items i WHERE i.type = 'capture' AND i.item_id = c.id::text)"
                         + " UNION ALL SELECT 'payout', o.id::text, o.amount_cents - o.fee_cents FROM cashouts o"
-                        + " WHERE o.speed = 'instant' AND o.status = 'completed' AND o.updated_at < ?"
-                        + " AND NOT EXISTS (SELECT 1 FROM card_settlement_items i"
-                        + " WHERE i.type = 'payout' AND i.item_id = o.id::text) ORDER BY 1, 2")
-                .params(before, before)
+                        + " WHERE o.speed = 'instant' AND o.status = 'completed' AND o.updated_at < ? AND NOT EXISTS"
+                        + " (SELECT 1 FROM card_settlement_items i WHERE i.type = 'payout' AND i.item_id = o.id::text))"
+                        + " unbooked GROUP BY type ORDER BY type")
+                .params(LISTED_IDS, before, before)
                 .query(rs -> {
                     String type = rs.getString(1);
-                    List<String> listed = ids.computeIfAbsent(type, t -> new ArrayList<>());
-                    if (listed.size() < LISTED_IDS) {
-                        listed.add(rs.getString(2));
-                    }
-                    long[] total = totals.computeIfAbsent(type, t -> new long[2]);
-                    total[0]++;
-                    total[1] += rs.getLong(3);
+                    long items = rs.getLong(2);
+                    long cents = rs.getLong(3);
+                    findings.add(finding(
+                            "card_" + type + "_never_settled",
+                            items + " " + type + (items == 1 ? "" : "s") + " of ours (" + cents + " cents) from before "
+                                    + before.toInstant() + " never booked from the card network's settlement; no later"
+                                    + " run books them",
+                            Map.of("items", items, "cents", cents, "ids", List.of((String[])
+                                    rs.getArray(4).getArray()))));
                 });
-        totals.forEach((type, total) -> findings.add(finding(
-                "card_" + type + "_never_settled",
-                total[0] + " " + type + (total[0] == 1 ? "" : "s") + " of ours (" + total[1]
-                        + " cents) from before " + before.toInstant() + " never booked from the card network's"
-                        + " settlement; no later run books them",
-                Map.of("items", total[0], "cents", total[1], "ids", ids.get(type)))));
     }
 
     /** Our side of a reported item: its status and amount (a payout's net of our fee). */
