@@ -442,7 +442,7 @@ class FanoutTopologyTest {
         // widened again by the sender: carol's row and the public item come back
         transfers.pipeInput(
                 "{\"id\":\"" + id + "\"}",
-                update.replace("\"private\"", "\"public\"").replace("4242", "4343"));
+                update.replace("\"private\"", "\"public\"").replace("\"lsn\":4242", "\"lsn\":4343"));
         List<JsonNode> widened = items();
         assertThat(widened).noneMatch(i -> i.path("retracted").asBoolean(false));
         assertThat(targets(widened, "reader")).isEqualTo(sorted(alice, bob, carol));
