@@ -18,6 +18,7 @@ import com.wallet.stack.PostgresSettings;
 import com.wallet.stack.ServiceRoles;
 import com.wallet.stack.Stack;
 import com.wallet.stack.StackConfig;
+import com.wallet.stack.Supervisor;
 import com.wallet.stack.internal.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.concurrent.CountDownLatch;
@@ -102,6 +103,8 @@ public final class LocalRun {
             System.exit(1);
             return;
         }
+        // a server that stops on its own (kill -9, a crash) is started again with its data; the services reconnect
+        Supervisor supervisor = Supervisor.watch(stack.servers(), java.time.Duration.ofSeconds(1));
         Stack servers = stack;
         CdcConnector connector = cdc;
         PartnerSimulator sim = partners;
@@ -112,7 +115,9 @@ public final class LocalRun {
                         () -> {
                             // Ctrl-C in a terminal signals the servers too (one process group), so a service may
                             // find its server gone and wait out a client timeout: each gets a bounded time, then
-                            // the servers are stopped (and the JVM exits once this hook returns)
+                            // the servers are stopped (and the JVM exits once this hook returns); first of all the
+                            // supervisor, which would otherwise start again the servers the Ctrl-C stops
+                            supervisor.close();
                             stopWithin("settlement-batch", batch::close);
                             stopWithin("fanout-streams", feed::close);
                             stopWithin("cdc-connector", connector::close);

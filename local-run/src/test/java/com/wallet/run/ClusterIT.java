@@ -58,12 +58,7 @@ class ClusterIT {
             p.befriend(alice, carol);
             await().atMost(Duration.ofSeconds(60))
                     .until(() -> p.fanout.friendsOf(alice.id()).contains(carol.id()));
-            p.call(
-                    "POST",
-                    "/v1/me/payment-methods",
-                    alice,
-                    null,
-                    Map.of("type", "card", "card_number", "4242424242424242", "exp_month", 12, "exp_year", 2031));
+            p.linkCard(alice);
 
             // payments, card-funded, one every 100 ms; broker 2 and Cassandra node 2 die 8 s in, are started again 12 s
             // later (both at once; back when the broker answers and the node takes CQL), and the payments go on for
@@ -74,22 +69,7 @@ class ClusterIT {
             CompletableFuture<Void> workload = CompletableFuture.runAsync(() -> {
                 while (!stop.get()) {
                     long started = System.nanoTime();
-                    String id = p.call(
-                                    "POST",
-                                    "/v1/transfers",
-                                    alice,
-                                    UUID.randomUUID().toString(),
-                                    Map.of(
-                                            "receiver_id",
-                                            bob.id().toString(),
-                                            "amount_cents",
-                                            100,
-                                            "note",
-                                            "rent share",
-                                            "visibility",
-                                            "friends"))
-                            .path("id")
-                            .asString();
+                    String id = p.pay(alice, bob, 100, "rent share", "friends");
                     slowestCallMillis.accumulateAndGet(
                             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), Math::max);
                     committed.put(id, Instant.now());

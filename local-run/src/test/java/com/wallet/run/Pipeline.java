@@ -207,6 +207,39 @@ final class Pipeline implements AutoCloseable {
         client.befriend(a, b);
     }
 
+    /** Links a test card to the user (the simulator's network approves it), so that payments beyond the balance go. */
+    void linkCard(Person user) {
+        call(
+                "POST",
+                "/v1/me/payment-methods",
+                user,
+                null,
+                Map.of("type", "card", "card_number", "4242424242424242", "exp_month", 12, "exp_year", 2031));
+    }
+
+    /** A payment under a fresh idempotency key; returns its id. */
+    String pay(Person from, Person to, long cents, String note, String visibility) {
+        return send(from, to, cents, note, visibility).path("id").asString();
+    }
+
+    /** A payment under a fresh idempotency key; returns the API's answer. */
+    JsonNode send(Person from, Person to, long cents, String note, String visibility) {
+        return call(
+                "POST",
+                "/v1/transfers",
+                from,
+                UUID.randomUUID().toString(),
+                Map.of(
+                        "receiver_id",
+                        to.id().toString(),
+                        "amount_cents",
+                        cents,
+                        "note",
+                        note,
+                        "visibility",
+                        visibility));
+    }
+
     JsonNode call(String method, String path, Person as, String key, Object body) {
         return client.call(method, path, as, key, body);
     }

@@ -188,6 +188,21 @@ public final class ClusterStack implements Stack {
     }
 
     @Override
+    public List<Supervisor.Server> servers() {
+        List<Supervisor.Server> servers = new ArrayList<>();
+        servers.add(new Supervisor.Server("PostgreSQL", postgres::isAlive, postgres::restart, postgres::kill));
+        for (int i = 0; i < NODES; i++) {
+            KafkaBroker broker = brokers.get(i);
+            servers.add(new Supervisor.Server("Kafka broker " + (i + 1), broker::isAlive, broker::start, broker::kill));
+        }
+        for (int i = 0; i < NODES; i++) {
+            CassandraNode node = cassandra.get(i);
+            servers.add(new Supervisor.Server("Cassandra node " + (i + 1), node::isAlive, node::start, node::kill));
+        }
+        return servers;
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

@@ -183,6 +183,19 @@ public final class EmbeddedStack implements Stack {
     }
 
     @Override
+    public List<Supervisor.Server> servers() {
+        return List.of(
+                new Supervisor.Server("PostgreSQL", postgres::isAlive, postgres::restart, postgres::kill),
+                new Supervisor.Server("Kafka", kafka::isAlive, kafka::start, kafka::kill),
+                new Supervisor.Server("Cassandra", cassandra::isAlive, cassandra::start, cassandra::kill));
+    }
+
+    /** PostgreSQL alone, for tests that kill it. */
+    public PostgresServer postgresServer() {
+        return postgres;
+    }
+
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

@@ -42,6 +42,14 @@ public interface Stack extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot start its Cassandra nodes");
     }
 
+    /**
+     * The servers this stack runs as processes of its own, for a {@link Supervisor} to start again should one stop
+     * on its own; none where something else runs them (containers).
+     */
+    default java.util.List<Supervisor.Server> servers() {
+        return java.util.List.of();
+    }
+
     /** Stops every server this stack started. Idempotent. */
     @Override
     void close();

@@ -83,6 +83,10 @@ public final class CassandraNode implements AutoCloseable {
         node.kill();
     }
 
+    public boolean isAlive() {
+        return node.isAlive();
+    }
+
     public String address() {
         return address;
     }

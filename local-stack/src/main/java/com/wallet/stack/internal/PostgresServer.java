@@ -3,6 +3,7 @@ package com.wallet.stack.internal;
 import com.wallet.stack.StackStartException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,14 +84,51 @@ public final class PostgresServer implements AutoCloseable {
         return this;
     }
 
-    public void start() {
+    /** Starts the server: on a fresh data directory unless the data is kept, in which case it reuses what is there. */
+    public synchronized void start() {
+        if (!keepData) {
+            deleteData();
+        }
+        startOnData();
+    }
+
+    /**
+     * Starts the server again on its data after its postmaster stopped on its own (a {@code kill -9}: PostgreSQL
+     * recovers from its WAL as after a power cut), whether the data is kept between runs or not.
+     */
+    public synchronized void restart() {
+        if (postgres != null) {
+            // its postmaster is gone, so zonky's stop fails (and logs that); this releases its lock on the data
+            log.warn("{}: releasing the stopped server's data directory (a failed stop is expected here)", SERVER);
+            stop();
+        }
+        startOnData();
+    }
+
+    /** Whether the postmaster runs (its pid file names a live postgres process). */
+    public synchronized boolean isAlive() {
+        return postgres != null
+                && livePostmaster(dataDir.resolve("postmaster.pid")).isPresent();
+    }
+
+    /** kill -9 of the postmaster: no shutdown, no checkpoint; waits until it is gone. For tests. */
+    public synchronized void kill() {
+        livePostmaster(dataDir.resolve("postmaster.pid")).ifPresent(postmaster -> {
+            postmaster.destroyForcibly();
+            postmaster.onExit().join();
+        });
+    }
+
+    private void startOnData() {
         try {
             Files.createDirectories(dataDir.getParent());
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
             extraConfig.forEach(builder::setServerConfig);
             postgres = builder.setPort(port)
                     .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(!keepData)
+                    // this class deletes the data when it is not kept: zonky would delete it at every stop,
+                    // a restart's too
+                    .setCleanDataDirectory(false)
                     .setPGStartupWait(startTimeout)
                     .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                     .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -101,7 +141,7 @@ public final class PostgresServer implements AutoCloseable {
                     .start();
             createDatabase();
         } catch (IOException | RuntimeException | SQLException e) {
-            close();
+            stop(); // the data stays: a restart that failed is tried again on it
             throw new StackStartException(
                     SERVER, LogTail.explain("did not start on port " + port + ": " + e, logFile), e);
         }
@@ -124,8 +164,18 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Stops the server; its data is deleted unless it is kept. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (postgres != null) {
+            stop();
+            if (!keepData) {
+                deleteData();
+            }
+        }
+    }
+
+    private void stop() {
         if (postgres != null) {
             try {
                 postgres.close();
@@ -133,6 +183,19 @@ public final class PostgresServer implements AutoCloseable {
                 log.warn("{}: stop failed: {}", SERVER, e.toString());
             }
             postgres = null;
+        }
+    }
+
+    private void deleteData() {
+        if (!Files.exists(dataDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dataDir, e);
         }
     }
 }
