@@ -64,6 +64,15 @@ final class ApiClient {
     }
 
     JsonNode call(String method, String path, Person as, String key, Object body) {
+        HttpResponse<String> response = exchange(method, path, as, key, body);
+        if (response.statusCode() >= 300) {
+            throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
+        }
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    /** The call as {@link #call} makes it, answered whatever its status. */
+    HttpResponse<String> exchange(String method, String path, Person as, String key, Object body) {
         try {
             HttpRequest.Builder request =
                     HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json");
@@ -79,11 +88,7 @@ final class ApiClient {
                     body == null
                             ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 300) {
-                throw new AssertionError(method + " " + path + ": " + response.statusCode() + " " + response.body());
-            }
-            return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

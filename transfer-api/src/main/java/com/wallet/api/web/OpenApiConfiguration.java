@@ -236,7 +236,15 @@ class OpenApiConfiguration {
         }
         if (money) {
             problem(responses, "422", "refused: insufficient funds, a limit, a key reused for another request, ...");
-            problem(responses, "503", "a partner (bank, card network) is unavailable; retry with the same key");
+            problem(
+                    responses,
+                    "503",
+                    "a partner (bank, card network) or the database is unavailable; retry with the same key");
+        } else {
+            problem(
+                    responses,
+                    "503",
+                    "the database (for the feed, Cassandra) is unavailable; Retry-After says when to try again");
         }
         problem(responses, "429", "rate limited; Retry-After says when to try again");
         problem(responses, "default", "any other error");

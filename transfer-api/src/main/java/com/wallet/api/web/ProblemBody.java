@@ -51,7 +51,7 @@ public final class ProblemBody {
                     VERIFICATION_FAILED,
                     CARD_DECLINED,
                     FUNDS_NOT_SETTLED -> HttpStatus.UNPROCESSABLE_CONTENT;
-            case PARTNER_UNAVAILABLE, FEED_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case PARTNER_UNAVAILABLE, FEED_UNAVAILABLE, DATABASE_UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
             case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
             case INTERNAL -> HttpStatus.INTERNAL_SERVER_ERROR;
         };
