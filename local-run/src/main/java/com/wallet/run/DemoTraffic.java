@@ -13,11 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,6 +52,9 @@ final class DemoTraffic implements AutoCloseable {
     });
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    /** Refusals by problem kind (or status), so the status line says why: sending limits, rate limits, ... */
+    private final Map<String, LongAdder> refusedBy = new ConcurrentHashMap<>();
+
     private final List<Demo> users = new ArrayList<>();
 
     DemoTraffic(String api, PartnerSimulator sim, CdcConnector cdc, FanoutApp fanout, PostgresSettings pg) {
@@ -131,11 +136,12 @@ final class DemoTraffic implements AutoCloseable {
                     last[0] = count;
                     last[1] = now;
                     System.out.printf(
-                            "\r[demo] %.1f transfers/s | sent %,d, refused %,d | CDC slot lag %,d B | feed items"
+                            "\r[demo] %.1f transfers/s | sent %,d, refused %,d%s | CDC slot lag %,d B | feed items"
                                     + " written %,d | last settlement: %s      ",
                             rate,
                             count,
                             refused.get(),
+                            refusals(),
                             cdc.slotLagBytes(),
                             fanout.sink().itemsWritten(),
                             lastSettlement());
@@ -162,8 +168,10 @@ final class DemoTraffic implements AutoCloseable {
                 Map.of(
                         "receiver_id",
                         to.id().toString(),
+                        // $1.00-$9.99, so that the demo users reach their daily sending limit
+                        // (wallet.transfers.daily-limit-cents, $10,000) only after hours at the default rate
                         "amount_cents",
-                        100 + random.nextInt(4_900),
+                        100 + random.nextInt(900),
                         "note",
                         "demo " + random.nextInt(1000),
                         "visibility",
@@ -172,7 +180,33 @@ final class DemoTraffic implements AutoCloseable {
             sent.incrementAndGet();
         } else {
             refused.incrementAndGet();
+            refusedBy.computeIfAbsent(kind(r), k -> new LongAdder()).increment();
         }
+    }
+
+    /** The problem kind of a refusal (the end of its type), its status without one, or "no answer". */
+    private static String kind(HttpResponse<String> r) {
+        if (r == null) {
+            return "no answer";
+        }
+        try {
+            String type = JSON.readTree(r.body()).path("type").asString("");
+            return type.isEmpty() ? Integer.toString(r.statusCode()) : type.substring(type.lastIndexOf('/') + 1);
+        } catch (RuntimeException e) {
+            return Integer.toString(r.statusCode());
+        }
+    }
+
+    /** The two most frequent kinds of refusal with their counts, e.g. " (limit-exceeded 12, rate-limited 3)". */
+    private String refusals() {
+        String top = refusedBy.entrySet().stream()
+                .sorted(Map.Entry.<String, LongAdder>comparingByValue(
+                                java.util.Comparator.comparingLong(LongAdder::sum))
+                        .reversed())
+                .limit(2)
+                .map(e -> e.getKey() + " " + String.format("%,d", e.getValue().sum()))
+                .collect(java.util.stream.Collectors.joining(", "));
+        return top.isEmpty() ? "" : " (" + top + ")";
     }
 
     private String lastSettlement() {
