@@ -271,6 +271,12 @@ public class TransferService {
             });
         } catch (RuntimeException e) {
             metrics.groupFailed();
+            if (com.wallet.api.web.DatabaseUnavailable.is(e)) {
+                // alone each would wait for a connection again: every member is answered 503 now, and its retry
+                // with the same key tells what committed
+                log.warn("a group of {} payments failed, the database unavailable: {}", members.size(), e.toString());
+                throw e;
+            }
             log.warn("a group of {} payments failed; each is sent alone: {}", members.size(), e.toString());
             return new ArrayList<>(java.util.Collections.nCopies(members.size(), Grouped.ALONE));
         }

@@ -162,7 +162,7 @@ class ProblemAdvice {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e) {
-        if (databaseUnavailable(e)) {
+        if (DatabaseUnavailable.is(e)) {
             // the connection was refused, lost or never came: whether a write that was under way committed is not
             // known here, and the key tells (a retry replays what committed, or does the call now)
             log.warn(
@@ -183,31 +183,6 @@ class ProblemAdvice {
                 Problem.INTERNAL,
                 "an unexpected error occurred; no money was moved by a failed request",
                 Map.of("request_id", String.valueOf(MDC.get(RequestIdFilter.MDC_KEY))));
-    }
-
-    /**
-     * Whether the failure is PostgreSQL out of reach rather than a fault of the request or of ours: no connection to
-     * be had (refused, or the pool's wait ran out), or the connection lost (SQLSTATE class 08, or the server shutting
-     * down or crashed: 57P01-57P03), found anywhere in the causes (Spring wraps them, e.g. a failed rollback's).
-     */
-    static boolean databaseUnavailable(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof org.springframework.jdbc.CannotGetJdbcConnectionException
-                    || cause instanceof java.sql.SQLTransientConnectionException
-                    || cause instanceof java.sql.SQLNonTransientConnectionException) {
-                return true;
-            }
-            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
-                String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
-                    return true;
-                }
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
     }
 
     private static Throwable rootCause(Throwable e) {
