@@ -38,6 +38,12 @@ class ProblemAdviceTest {
                         .getStatusCode()
                         .value())
                 .isEqualTo(503);
+        // bucket4j's rollback on the connection Hikari had evicted (the run command, PostgreSQL killed mid-load)
+        assertThat(advice.unexpected(new io.github.bucket4j.BucketExceptions.BucketExecutionException(
+                                new SQLException("Connection is closed")))
+                        .getStatusCode()
+                        .value())
+                .isEqualTo(503);
         assertThat(advice.unexpected(new IllegalStateException(
                                 "wrapped", new SQLException("Connection to localhost:15432 refused.", "08001")))
                         .getStatusCode()
