@@ -41,10 +41,11 @@ public final class Supervisor implements AutoCloseable {
     private final Map<String, Integer> restarts = new ConcurrentHashMap<>();
     /** When each server was first found gone (nanoTime), while it stays gone. */
     private final Map<String, Long> goneSince = new ConcurrentHashMap<>();
-    /** When each server whose start failed may be tried again (nanoTime), and the pause after that. */
+    /** When each server whose start failed may be tried again (nanoTime). */
     private final Map<String, Long> nextTry = new ConcurrentHashMap<>();
-
+    /** The pause before the next try of each server whose start failed: 1 s, doubling up to a minute. */
     private final Map<String, Duration> pause = new ConcurrentHashMap<>();
+
     private volatile boolean closed;
 
     private Supervisor(List<Server> servers, Duration interval) {

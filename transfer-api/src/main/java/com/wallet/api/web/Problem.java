@@ -44,7 +44,7 @@ public enum Problem {
     FUNDING_CHANGED("funding-changed", "The balance changed while the card was charged; retry with the same key"),
     FEED_UNAVAILABLE("feed-unavailable", "The feed store is unavailable; try again later"),
     DATABASE_UNAVAILABLE(
-            "database-unavailable", "The database could not be reached; retry with the same Idempotency-Key"),
+            "database-unavailable", "The database could not be reached; try again (with the same Idempotency-Key)"),
     PARTNER_UNAVAILABLE("partner-unavailable", "A partner network is unavailable; try again later"),
     RATE_LIMITED("rate-limited", "Too many requests"),
     INTERNAL("internal", "Something went wrong on our side");

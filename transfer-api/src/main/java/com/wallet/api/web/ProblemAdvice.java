@@ -173,8 +173,9 @@ class ProblemAdvice {
             headers.set(HttpHeaders.RETRY_AFTER, "2");
             return ProblemBody.response(
                     Problem.DATABASE_UNAVAILABLE,
-                    "the database could not be reached in time or was lost during the request; retry it with the same"
-                            + " Idempotency-Key: what was committed is answered as it was, what was not is done then",
+                    "the database could not be reached in time or was lost during the request; try again, a call that"
+                            + " moves money with the same Idempotency-Key: what was committed is answered as it was,"
+                            + " what was not is done then",
                     Map.of("request_id", String.valueOf(MDC.get(RequestIdFilter.MDC_KEY))),
                     headers);
         }
