@@ -63,6 +63,16 @@ final class ApiClient {
         call("PUT", "/v1/me/friends/" + a.id(), b, null, null);
     }
 
+    /** The body of {@code POST /v1/transfers} paying {@code to}. */
+    static Map<String, Object> payment(Person to, long cents, String note, String visibility) {
+        return Map.of("receiver_id", to.id().toString(), "amount_cents", cents, "note", note, "visibility", visibility);
+    }
+
+    /** A payment under a fresh idempotency key; returns the API's answer. */
+    JsonNode send(Person from, Person to, long cents, String note, String visibility) {
+        return call("POST", "/v1/transfers", from, UUID.randomUUID().toString(), payment(to, cents, note, visibility));
+    }
+
     JsonNode call(String method, String path, Person as, String key, Object body) {
         HttpResponse<String> response = exchange(method, path, as, key, body);
         if (response.statusCode() >= 300) {

@@ -58,20 +58,7 @@ class MoneyJourneyIT {
     }
 
     private JsonNode send(Person from, Person to, long cents) {
-        return p.call(
-                "POST",
-                "/v1/transfers",
-                from,
-                UUID.randomUUID().toString(),
-                Map.of(
-                        "receiver_id",
-                        to.id().toString(),
-                        "amount_cents",
-                        cents,
-                        "note",
-                        "for " + cents,
-                        "visibility",
-                        "friends"));
+        return p.client.send(from, to, cents, "for " + cents, "friends");
     }
 
     private long balance(Person user) {

@@ -219,25 +219,7 @@ final class Pipeline implements AutoCloseable {
 
     /** A payment under a fresh idempotency key; returns its id. */
     String pay(Person from, Person to, long cents, String note, String visibility) {
-        return send(from, to, cents, note, visibility).path("id").asString();
-    }
-
-    /** A payment under a fresh idempotency key; returns the API's answer. */
-    JsonNode send(Person from, Person to, long cents, String note, String visibility) {
-        return call(
-                "POST",
-                "/v1/transfers",
-                from,
-                UUID.randomUUID().toString(),
-                Map.of(
-                        "receiver_id",
-                        to.id().toString(),
-                        "amount_cents",
-                        cents,
-                        "note",
-                        note,
-                        "visibility",
-                        visibility));
+        return client.send(from, to, cents, note, visibility).path("id").asString();
     }
 
     JsonNode call(String method, String path, Person as, String key, Object body) {

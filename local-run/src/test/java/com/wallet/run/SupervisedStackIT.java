@@ -55,8 +55,7 @@ class SupervisedStackIT {
                     .orElseThrow();
             postgres.kill().run();
             String key = UUID.randomUUID().toString();
-            Map<String, Object> payment = Map.of(
-                    "receiver_id", bob.id().toString(), "amount_cents", 100, "note", "lunch", "visibility", "friends");
+            Map<String, Object> payment = ApiClient.payment(bob, 100, "lunch", "friends");
             HttpResponse<String> refused = p.client.exchange("POST", "/v1/transfers", alice, key, payment);
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
             assertThat(refused.body()).contains("/problems/database-unavailable");
