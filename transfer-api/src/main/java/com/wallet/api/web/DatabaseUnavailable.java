@@ -36,9 +36,6 @@ public final class DatabaseUnavailable {
                     && HIKARI_CLOSED.equals(sql.getMessage())) {
                 return true;
             }
-            if (cause.getCause() == cause) {
-                break;
-            }
         }
         return false;
     }

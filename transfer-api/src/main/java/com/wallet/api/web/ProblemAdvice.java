@@ -168,7 +168,8 @@ class ProblemAdvice {
             log.warn(
                     "database unavailable (request {}): {}",
                     MDC.get(RequestIdFilter.MDC_KEY),
-                    rootCause(e).toString());
+                    org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e)
+                            .toString());
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, "2");
             return ProblemBody.response(
@@ -184,14 +185,6 @@ class ProblemAdvice {
                 Problem.INTERNAL,
                 "an unexpected error occurred; no money was moved by a failed request",
                 Map.of("request_id", String.valueOf(MDC.get(RequestIdFilter.MDC_KEY))));
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root;
     }
 
     private static String typeName(Class<?> type) {
