@@ -21,6 +21,9 @@ class AuthorizationIT extends ApiIT.Base {
                 new Call("GET", "/v1/me/friends", null),
                 new Call("PUT", "/v1/me/friends/" + someone, null),
                 new Call("DELETE", "/v1/me/friends/" + someone, null),
+                new Call("GET", "/v1/me/blocks", null),
+                new Call("PUT", "/v1/me/blocks/" + someone, null),
+                new Call("DELETE", "/v1/me/blocks/" + someone, null),
                 new Call(
                         "POST",
                         "/v1/transfers",

@@ -73,6 +73,30 @@ class FeedIT extends ApiIT.Base {
         return id;
     }
 
+    /** The public feed's row of a public payment, as the fan-out writes it. */
+    private void publish(UUID id, Api.Person from, Api.Person to, Instant at, String note) {
+        cql.execute(
+                "INSERT INTO " + ApiIT.FEED_KEYSPACE
+                        + ".public_feed_by_hour (bucket, created_at, transfer_id, sender_id,"
+                        + " sender_username, receiver_id, receiver_username, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                at.truncatedTo(java.time.temporal.ChronoUnit.HOURS),
+                at,
+                id,
+                from.id(),
+                from.username(),
+                to.id(),
+                to.username(),
+                note);
+    }
+
+    /** How many comments on a payment the reader is shown. */
+    private int commentCount(UUID transfer, Api.Person reader) {
+        return api.get("/v1/feed/" + transfer + "/comments", reader.token())
+                .json()
+                .path("items")
+                .size();
+    }
+
     private void befriend(Api.Person a, Api.Person b) {
         assertThat(api.send("PUT", "/v1/me/friends/" + b.id(), a.token(), null, null)
                         .status())
@@ -205,11 +229,7 @@ class FeedIT extends ApiIT.Base {
         assertThat(api.get("/v1/feed/" + friendsOnly + "/comments", stranger.token())
                         .status())
                 .isEqualTo(404);
-        assertThat(api.get("/v1/feed/" + friendsOnly + "/comments", bob.token())
-                        .json()
-                        .path("items")
-                        .size())
-                .isEqualTo(1);
+        assertThat(commentCount(friendsOnly, bob)).isEqualTo(1);
 
         JsonNode item =
                 api.get("/v1/me/feed", alice.token()).json().path("items").get(0);
@@ -226,6 +246,66 @@ class FeedIT extends ApiIT.Base {
                         .path("like_count")
                         .asLong())
                 .isZero();
+    }
+
+    @Test
+    void aBlockTakesEachOnesPaymentsOutOfTheOthersFeedsBothWays() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        befriend(alice, bob);
+        befriend(alice, carol);
+        befriend(bob, carol);
+        List<UUID> all = List.of(alice.id(), bob.id(), carol.id());
+        Instant at = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        UUID bobToCarol = pay(bob, carol, 10, "public", at, all);
+        publish(bobToCarol, bob, carol, at, "for 10");
+        UUID carolToAlice = pay(carol, alice, 20, "public", at.plusSeconds(1), all);
+        publish(carolToAlice, carol, alice, at.plusSeconds(1), "for 20");
+        UUID aliceToBob = pay(alice, bob, 30, "friends", at.plusSeconds(2), all);
+        assertThat(api.post("/v1/feed/" + carolToAlice + "/comments", bob.token(), null, java.util.Map.of("text", "hi"))
+                        .status())
+                .isEqualTo(201);
+        assertThat(ids(api.get("/v1/me/feed", alice.token())))
+                .containsExactly(aliceToBob.toString(), carolToAlice.toString(), bobToCarol.toString());
+
+        assertThat(api.send("PUT", "/v1/me/blocks/" + bob.id(), alice.token(), null, null)
+                        .status())
+                .isEqualTo(200);
+
+        // neither sees a payment the other is a party to, in any feed; everything else stays
+        assertThat(ids(api.get("/v1/me/feed", alice.token()))).containsExactly(carolToAlice.toString());
+        assertThat(ids(api.get("/v1/me/feed", bob.token()))).containsExactly(bobToCarol.toString());
+        assertThat(ids(api.get("/v1/me/feed", carol.token())))
+                .containsExactly(aliceToBob.toString(), carolToAlice.toString(), bobToCarol.toString());
+        assertThat(ids(api.get("/v1/feed/public?limit=100", alice.token())))
+                .contains(carolToAlice.toString())
+                .doesNotContain(bobToCarol.toString());
+        assertThat(ids(api.get("/v1/feed/public?limit=100", bob.token())))
+                .contains(bobToCarol.toString())
+                .doesNotContain(carolToAlice.toString());
+        assertThat(ids(api.get("/v1/users/" + alice.id() + "/feed", bob.token())))
+                .isEmpty();
+        assertThat(ids(api.get("/v1/users/" + bob.id() + "/feed", alice.token())))
+                .isEmpty();
+        assertThat(ids(api.get("/v1/users/" + alice.id() + "/feed", carol.token())))
+                .containsExactly(aliceToBob.toString(), carolToAlice.toString());
+        // nor likes, comments on or reads the comments of such a payment; a blocked user's comment is not shown
+        assertThat(api.post("/v1/feed/" + carolToAlice + "/likes", bob.token(), null, null)
+                        .status())
+                .isEqualTo(404);
+        assertThat(api.get("/v1/feed/" + carolToAlice + "/comments", bob.token())
+                        .status())
+                .isEqualTo(404);
+        assertThat(commentCount(carolToAlice, alice)).isZero();
+        assertThat(commentCount(carolToAlice, carol)).isEqualTo(1);
+
+        // lifted: alice's payments are back for bob, his own and the public one (the friendship ended is not)
+        assertThat(api.send("DELETE", "/v1/me/blocks/" + bob.id(), alice.token(), null, null)
+                        .status())
+                .isEqualTo(204);
+        assertThat(ids(api.get("/v1/me/feed", bob.token())))
+                .containsExactly(aliceToBob.toString(), carolToAlice.toString(), bobToCarol.toString());
     }
 
     private Api.Response changeVisibility(Api.Person as, UUID transfer, String visibility) {
@@ -250,18 +330,7 @@ class FeedIT extends ApiIT.Base {
         // the public feed looks back from now: the public payment is a minute old
         Instant openAt = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         UUID open = pay(bob, alice, 50, "public", openAt, all);
-        cql.execute(
-                "INSERT INTO " + ApiIT.FEED_KEYSPACE
-                        + ".public_feed_by_hour (bucket, created_at, transfer_id, sender_id,"
-                        + " sender_username, receiver_id, receiver_username, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                openAt.truncatedTo(java.time.temporal.ChronoUnit.HOURS),
-                openAt,
-                open,
-                bob.id(),
-                bob.username(),
-                alice.id(),
-                alice.username(),
-                "for 50");
+        publish(open, bob, alice, openAt, "for 50");
 
         // the receiver narrows four of them to private: gone from carol's and dave's feeds, kept for the parties
         for (UUID id : paid.subList(1, 5)) {

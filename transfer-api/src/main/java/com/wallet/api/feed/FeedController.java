@@ -125,12 +125,17 @@ class FeedController {
                 rs.getTimestamp(5).toInstant());
     }
 
+    /** The comments, less those of anyone the caller blocked or was blocked by. */
     @GetMapping("/v1/feed/{transferId}/comments")
     Comments comments(@AuthenticationPrincipal Jwt token, @PathVariable UUID transferId) {
-        feed.checkVisible(CurrentUser.id(token), transferId);
-        return new Comments(jdbc.sql("SELECT id, transfer_id, user_id, text, created_at FROM feed_comments"
-                        + " WHERE transfer_id = ? ORDER BY created_at, id LIMIT 500")
-                .param(transferId)
+        UUID me = CurrentUser.id(token);
+        feed.checkVisible(me, transferId);
+        return new Comments(jdbc.sql("SELECT id, transfer_id, user_id, text, created_at FROM feed_comments c"
+                        + " WHERE transfer_id = :t AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE"
+                        + " (b.blocker_id = :me AND b.blocked_id = c.user_id) OR (b.blocker_id = c.user_id"
+                        + " AND b.blocked_id = :me)) ORDER BY created_at, id LIMIT 500")
+                .param("t", transferId)
+                .param("me", me)
                 .query(FeedController::comment)
                 .list());
     }

@@ -1,6 +1,7 @@
 package com.wallet.api.feed;
 
 import com.wallet.api.feed.FeedStore.FeedRow;
+import com.wallet.api.friends.Blocks;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.Problem;
@@ -52,11 +53,13 @@ public class FeedService {
     private final FeedStore store;
     private final FeedSettings settings;
     private final JdbcClient jdbc;
+    private final Blocks blocks;
 
-    FeedService(FeedStore store, FeedSettings settings, JdbcClient jdbc) {
+    FeedService(FeedStore store, FeedSettings settings, JdbcClient jdbc, Blocks blocks) {
         this.store = store;
         this.settings = settings;
         this.jdbc = jdbc;
+        this.blocks = blocks;
     }
 
     /**
@@ -68,6 +71,7 @@ public class FeedService {
     public PageCursor.Page<FeedItemView> friendsFeed(UUID caller, int limit, String cursor) {
         PageCursor after = PageCursor.decode(cursor);
         Set<UUID> callersFriends = friendsOf(caller);
+        Set<UUID> blocked = blocks.blockedWith(caller);
         List<UUID> authors = highDegreeAmong(callersFriends);
         List<FeedRow> kept = new ArrayList<>();
         int fetch = limit + 1;
@@ -92,7 +96,7 @@ public class FeedService {
             if (cut != null) {
                 rows.removeIf(r -> NEWEST_FIRST.compare(r, cut) > 0);
             }
-            kept.addAll(current(caller, callersFriends, rows, false, !settings.hideUnfriended()));
+            kept.addAll(current(caller, callersFriends, blocked, rows, false, !settings.hideUnfriended()));
             if (kept.size() > limit || cut == null) {
                 break;
             }
@@ -107,13 +111,14 @@ public class FeedService {
         Instant newest =
                 after == PageCursor.START || after.time().isAfter(Instant.now()) ? Instant.now() : after.time();
         Instant bucket = newest.truncatedTo(ChronoUnit.HOURS);
+        Set<UUID> blocked = blocks.blockedWith(caller);
         List<FeedRow> rows = new ArrayList<>();
         for (int hour = 0; hour < settings.publicLookbackHours() && rows.size() <= limit; hour++) {
             PageCursor within = after;
             for (int round = 0; round < MAX_ROUNDS && rows.size() <= limit; round++) {
                 int want = limit + 1 - rows.size();
                 List<FeedRow> batch = store.publicBucket(bucket.minus(hour, ChronoUnit.HOURS), within, want);
-                rows.addAll(current(caller, Set.of(), batch, true, false));
+                rows.addAll(current(caller, Set.of(), blocked, batch, true, false));
                 if (batch.size() < want) {
                     break; // this hour has no more
                 }
@@ -124,9 +129,13 @@ public class FeedService {
         return page(caller, rows, limit);
     }
 
-    /** The target's own payments that the caller may see. */
+    /**
+     * The target's own payments that the caller may see: none when a block stands between them (an empty page, as for
+     * a user who does not exist).
+     */
     public PageCursor.Page<FeedItemView> userFeed(UUID caller, UUID target, int limit, String cursor) {
         Set<UUID> callersFriends = friendsOf(caller);
+        Set<UUID> blocked = blocks.blockedWith(caller);
         PageCursor after = PageCursor.decode(cursor);
         List<FeedRow> rows = new ArrayList<>();
         for (int round = 0; round < MAX_ROUNDS && rows.size() <= limit; round++) {
@@ -134,7 +143,7 @@ public class FeedService {
             List<FeedRow> own = batch.stream()
                     .filter(r -> r.senderId().equals(target) || r.receiverId().equals(target))
                     .toList();
-            rows.addAll(current(caller, callersFriends, own, false, false));
+            rows.addAll(current(caller, callersFriends, blocked, own, false, false));
             if (batch.size() < 4 * (limit + 1)) {
                 break;
             }
@@ -150,12 +159,23 @@ public class FeedService {
     /**
      * The rows the caller may see now, with the visibility they have now: each payment's current visibility is read
      * from PostgreSQL (a party may have made it more private since it was fanned out) and judged against the caller's
-     * current friendships (an unfriended party's friends-only payments are gone). {@code publicOnly}: the public
+     * current friendships (an unfriended party's friends-only payments are gone); none with a party in {@code
+     * blocked} (the caller blocked them or was blocked by them). {@code publicOnly}: the public
      * feed, where only payments still public stay. {@code keepUnfriended}: friends-only payments in the caller's own
      * feed stay after an unfriending ({@code wallet.feed.hide-unfriended: false}).
      */
     private List<FeedRow> current(
-            UUID caller, Set<UUID> callersFriends, List<FeedRow> rows, boolean publicOnly, boolean keepUnfriended) {
+            UUID caller,
+            Set<UUID> callersFriends,
+            Set<UUID> blocked,
+            List<FeedRow> rows,
+            boolean publicOnly,
+            boolean keepUnfriended) {
+        if (!blocked.isEmpty()) {
+            rows = rows.stream()
+                    .filter(r -> !blocked.contains(r.senderId()) && !blocked.contains(r.receiverId()))
+                    .toList();
+        }
         if (rows.isEmpty()) {
             return rows;
         }
@@ -211,7 +231,10 @@ public class FeedService {
 
     private record Parties(UUID senderId, UUID receiverId, String visibility) {}
 
-    /** Whether the caller may see this transfer: a party, a public one, or a friends one of a friend. */
+    /**
+     * Whether the caller may see this transfer: a party, a public one, or a friends one of a friend, and no block
+     * between the caller and a party.
+     */
     public void checkVisible(UUID caller, UUID transferId) {
         var transfer = jdbc.sql("SELECT sender_id, receiver_id, visibility FROM transfers WHERE id = ?")
                 .param(transferId)
@@ -219,6 +242,8 @@ public class FeedService {
                         new Parties(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                 .optional();
         boolean visible = transfer.isPresent()
+                && blocks.between(caller, transfer.get().senderId()) == Blocks.Between.NONE
+                && blocks.between(caller, transfer.get().receiverId()) == Blocks.Between.NONE
                 && maySee(
                         caller,
                         friendsOf(caller),

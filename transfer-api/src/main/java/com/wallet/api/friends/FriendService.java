@@ -31,11 +31,13 @@ public class FriendService {
     private final JdbcClient jdbc;
     private final UserService users;
     private final AuditLog audit;
+    private final Blocks blocks;
 
-    FriendService(JdbcClient jdbc, UserService users, AuditLog audit) {
+    FriendService(JdbcClient jdbc, UserService users, AuditLog audit, Blocks blocks) {
         this.jdbc = jdbc;
         this.users = users;
         this.audit = audit;
+        this.blocks = blocks;
     }
 
     /** Sends a friend request, or accepts the other's: the result says which. */
@@ -46,6 +48,8 @@ public class FriendService {
         }
         users.find(other).orElseThrow(() -> UserService.notFound(other));
         lockPair(me, other);
+        // under the pair's lock, as a block takes it: a block and a request crossing it never both stand
+        blocks.require(me, other, UserService.notFound(other));
         if (areFriends(me, other)) {
             return Status.FRIENDS;
         }
@@ -111,7 +115,8 @@ public class FriendService {
                 > 0;
     }
 
-    private void lockPair(UUID a, UUID b) {
+    /** The pair's transaction lock: friend requests, unfriending and blocking of one pair happen one at a time. */
+    void lockPair(UUID a, UUID b) {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))")
                 .param(low(a, b) + "/" + high(a, b))
                 .query()

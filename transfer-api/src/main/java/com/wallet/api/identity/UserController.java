@@ -1,5 +1,6 @@
 package com.wallet.api.identity;
 
+import com.wallet.api.friends.Blocks;
 import com.wallet.api.web.RateLimiter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -84,12 +85,14 @@ class UserController {
     private final TokenService tokens;
     private final RateLimiter rateLimiter;
     private final Pins pins;
+    private final Blocks blocks;
 
-    UserController(UserService users, TokenService tokens, RateLimiter rateLimiter, Pins pins) {
+    UserController(UserService users, TokenService tokens, RateLimiter rateLimiter, Pins pins, Blocks blocks) {
         this.users = users;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
         this.pins = pins;
+        this.blocks = blocks;
     }
 
     @PostMapping("/v1/users")
@@ -134,9 +137,15 @@ class UserController {
         return UserView.of(users.get(CurrentUser.id(token)));
     }
 
+    /** A user by name; one who blocked the caller is not found, as if there were none. */
     @GetMapping("/v1/users")
     PublicUserView lookUp(
+            @AuthenticationPrincipal Jwt token,
             @RequestParam @Pattern(regexp = "[A-Za-z0-9_.-]{1,30}", message = "is not a username") String username) {
-        return PublicUserView.of(users.byUsername(username));
+        User found = users.byUsername(username);
+        if (blocks.between(CurrentUser.id(token), found.id()) == Blocks.Between.BLOCKED_BY) {
+            throw UserService.notNamed(username);
+        }
+        return PublicUserView.of(found);
     }
 }

@@ -83,8 +83,11 @@ public class UserService {
     }
 
     public User byUsername(String username) {
-        return users.findByUsername(username)
-                .orElseThrow(() -> new DomainException(Problem.NOT_FOUND, "no user named '" + username + "'"));
+        return users.findByUsername(username).orElseThrow(() -> notNamed(username));
+    }
+
+    public static DomainException notNamed(String username) {
+        return new DomainException(Problem.NOT_FOUND, "no user named '" + username + "'");
     }
 
     /**

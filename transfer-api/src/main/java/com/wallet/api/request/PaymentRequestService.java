@@ -3,6 +3,7 @@ package com.wallet.api.request;
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.domain.PaymentRequestStatus;
 import com.wallet.api.domain.Visibility;
+import com.wallet.api.friends.Blocks;
 import com.wallet.api.identity.User;
 import com.wallet.api.identity.UserService;
 import com.wallet.api.transfer.TransferService;
@@ -43,14 +44,21 @@ public class PaymentRequestService {
     private final TransferService transfers;
     private final TransferSettings limits;
     private final AuditLog audit;
+    private final Blocks blocks;
 
     PaymentRequestService(
-            JdbcClient jdbc, UserService users, TransferService transfers, TransferSettings limits, AuditLog audit) {
+            JdbcClient jdbc,
+            UserService users,
+            TransferService transfers,
+            TransferSettings limits,
+            AuditLog audit,
+            Blocks blocks) {
         this.jdbc = jdbc;
         this.users = users;
         this.transfers = transfers;
         this.limits = limits;
         this.audit = audit;
+        this.blocks = blocks;
     }
 
     @Transactional
@@ -66,9 +74,8 @@ public class PaymentRequestService {
             throw new DomainException(Problem.SELF_REQUEST, "requester and payer are the same user");
         }
         User requester = users.get(requesterId);
-        users.find(payerId)
-                .orElseThrow(() ->
-                        new DomainException(Problem.UNKNOWN_PAYER, "no user " + payerId, Map.of("payer_id", payerId)));
+        users.find(payerId).orElseThrow(() -> unknownPayer(payerId));
+        blocks.require(requesterId, payerId, unknownPayer(payerId));
         UUID id = UUID.randomUUID();
         jdbc.sql("INSERT INTO payment_requests (id, requester_id, payer_id, amount_cents, note, visibility)"
                         + " VALUES (?, ?, ?, ?, ?, ?)")
@@ -171,8 +178,13 @@ public class PaymentRequestService {
                 .list();
         for (Share share : shares) {
             if (!known.contains(share.payerId())) {
-                throw new DomainException(
-                        Problem.UNKNOWN_PAYER, "no user " + share.payerId(), Map.of("payer_id", share.payerId()));
+                throw unknownPayer(share.payerId());
+            }
+        }
+        java.util.Set<UUID> blockedWith = blocks.blockedWith(requesterId);
+        for (Share share : shares) {
+            if (blockedWith.contains(share.payerId())) {
+                blocks.require(requesterId, share.payerId(), unknownPayer(share.payerId()));
             }
         }
         User requester = users.get(requesterId);
@@ -384,6 +396,10 @@ public class PaymentRequestService {
                 .query(PaymentRequestService::map)
                 .optional()
                 .orElse(null);
+    }
+
+    private static DomainException unknownPayer(UUID payerId) {
+        return new DomainException(Problem.UNKNOWN_PAYER, "no user " + payerId, Map.of("payer_id", payerId));
     }
 
     private static DomainException notFound(UUID id) {

@@ -2,6 +2,7 @@ package com.wallet.api.schedule;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.domain.Visibility;
+import com.wallet.api.friends.Blocks;
 import com.wallet.api.transfer.TransferSettings;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.PageCursor;
@@ -42,14 +43,21 @@ public class ScheduledPaymentService {
     private final TransferSettings limits;
     private final ScheduleSettings settings;
     private final Clock clock;
+    private final Blocks blocks;
 
     ScheduledPaymentService(
-            JdbcClient jdbc, AuditLog audit, TransferSettings limits, ScheduleSettings settings, Clock clock) {
+            JdbcClient jdbc,
+            AuditLog audit,
+            TransferSettings limits,
+            ScheduleSettings settings,
+            Clock clock,
+            Blocks blocks) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.limits = limits;
         this.settings = settings;
         this.clock = clock;
+        this.blocks = blocks;
     }
 
     /** Runs inside the idempotency key's transaction. */
@@ -73,10 +81,12 @@ public class ScheduledPaymentService {
                 .param(s.receiverId())
                 .query(Boolean.class)
                 .single();
+        DomainException unknown = new DomainException(
+                Problem.UNKNOWN_RECEIVER, "no user " + s.receiverId(), Map.of("receiver_id", s.receiverId()));
         if (!known) {
-            throw new DomainException(
-                    Problem.UNKNOWN_RECEIVER, "no user " + s.receiverId(), Map.of("receiver_id", s.receiverId()));
+            throw unknown;
         }
+        blocks.require(payerId, s.receiverId(), unknown);
         UUID id = UUID.randomUUID();
         jdbc.sql("INSERT INTO scheduled_payments (id, payer_id, receiver_id, amount_cents, note, visibility, repeat,"
                         + " start_date, end_date, next_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")

@@ -3,6 +3,7 @@ package com.wallet.api.transfer;
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.domain.TransferStatus;
 import com.wallet.api.domain.Visibility;
+import com.wallet.api.friends.Blocks;
 import com.wallet.api.funding.CardCharges;
 import com.wallet.api.idempotency.IdempotentExecutor;
 import com.wallet.api.idempotency.StoredResponse;
@@ -510,11 +511,15 @@ public class TransferService {
             throw new DomainException(
                     Problem.ACCOUNT_FROZEN, "the sender's account is frozen", Map.of("user_id", senderId));
         }
-        if (to == null) {
+        // a receiver who blocked the sender is answered as one who does not exist (a block is not revealed)
+        if (to == null || sender.blockedBy().contains(request.receiverId())) {
             throw new DomainException(
                     Problem.UNKNOWN_RECEIVER,
                     "no user " + request.receiverId(),
                     Map.of("receiver_id", request.receiverId()));
+        }
+        if (sender.blocking().contains(request.receiverId())) {
+            throw Blocks.blocking(request.receiverId());
         }
         if (to.ownerFrozen()) {
             throw new DomainException(

@@ -84,6 +84,11 @@ class OpenApiConfiguration {
             Map.entry(
                     "GET /v1/me/feed",
                     new Naming("friendsFeed", "The caller's feed: friends' payments they may see, newest first")),
+            Map.entry("GET /v1/me/blocks", new Naming("listBlocks", "The users the caller blocked")),
+            Map.entry(
+                    "PUT /v1/me/blocks/{userId}",
+                    new Naming("block", "Block a user: no payments, requests or feed between you")),
+            Map.entry("DELETE /v1/me/blocks/{userId}", new Naming("unblock", "Lift a block")),
             Map.entry("GET /v1/me/friends", new Naming("listFriends", "The caller's friends and friend requests")),
             Map.entry(
                     "DELETE /v1/me/friends/{userId}", new Naming("unfriend", "End a friendship or withdraw a request")),
@@ -265,6 +270,7 @@ class OpenApiConfiguration {
             {"/v1/me/statements", "wallet"},
             {"/v1/cashouts", "cashouts"},
             {"/v1/me/friends", "friends"},
+            {"/v1/me/blocks", "friends"},
             {"/v1/claims", "claims"},
             {"/v1/me/claims", "claims"},
             {"/v1/me/contacts", "claims"},

@@ -25,6 +25,7 @@ public enum Problem {
     ACCOUNT_RESTRICTED("account-restricted", "A returned bank payment left a debt; repay it first"),
     RECEIVER_UNAVAILABLE("receiver-unavailable", "The receiver cannot receive money right now"),
     NOT_FRIENDABLE("not-friendable", "That friend request is not possible"),
+    USER_BLOCKED("user-blocked", "You blocked this user; unblock them first"),
     UNKNOWN_PAYER("unknown-payer", "The payer does not exist"),
     SELF_REQUEST("self-request", "Requesting money from yourself is not possible"),
     REQUEST_NOT_PENDING("request-not-pending", "The payment request is no longer pending"),

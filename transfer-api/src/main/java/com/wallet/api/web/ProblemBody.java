@@ -41,6 +41,7 @@ public final class ProblemBody {
                     ACCOUNT_RESTRICTED,
                     RECEIVER_UNAVAILABLE,
                     NOT_FRIENDABLE,
+                    USER_BLOCKED,
                     UNKNOWN_PAYER,
                     SELF_REQUEST,
                     NOT_REFUNDABLE,

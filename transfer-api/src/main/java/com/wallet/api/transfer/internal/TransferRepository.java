@@ -34,8 +34,15 @@ public class TransferRepository {
      *
      * @param now the database's clock when this was read, after the sender's wallet lock was granted: the time a
      *     transfer decided under that lock is dated (later than every transfer of the sender committed before it)
+     * @param blocking the users the sender blocked ({@code user_blocks}, V43)
+     * @param blockedBy the users who blocked the sender
      */
-    public record Sender(Sent sent, FundingSources sources, Instant now) {}
+    public record Sender(
+            Sent sent,
+            FundingSources sources,
+            Instant now,
+            java.util.Set<UUID> blocking,
+            java.util.Set<UUID> blockedBy) {}
 
     /** The part of a transfer to be debited from the sender's bank account by ACH. */
     public record BankDebit(UUID id, UUID paymentMethodId, long amountCents) {}
@@ -89,6 +96,8 @@ public class TransferRepository {
                                 + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                                 + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
                                 + " AND NOT removed AND disabled_reason IS NULL) AS card,"
+                                + " ARRAY(SELECT blocked_id FROM user_blocks WHERE blocker_id = :u) AS blocking,"
+                                + " ARRAY(SELECT blocker_id FROM user_blocks WHERE blocked_id = :u) AS blocked_by,"
                                 + " clock_timestamp() AS now FROM h, p")
                         .replace(":u", "p.u");
     }
@@ -121,13 +130,21 @@ public class TransferRepository {
                 new FundingSources(
                         Optional.ofNullable(rs.getObject("bank", UUID.class)),
                         Optional.ofNullable(rs.getObject("card", UUID.class))),
-                rs.getTimestamp("now").toInstant());
+                rs.getTimestamp("now").toInstant(),
+                users(rs, "blocking"),
+                users(rs, "blocked_by"));
+    }
+
+    private static java.util.Set<UUID> users(ResultSet rs, String column) throws SQLException {
+        UUID[] ids = (UUID[]) rs.getArray(column).getArray();
+        return ids.length == 0 ? java.util.Set.of() : java.util.Set.of(ids);
     }
 
     /**
      * What sending money looks like before any lock, in one round trip: whether the idempotency key was used already,
      * the sender's available balance (balance less holds) and funding sources, and whether both parties could take
-     * part ({@code payable}: both wallets exist, neither owner frozen, the sender's wallet not restricted).
+     * part ({@code payable}: both wallets exist, neither owner frozen, the sender's wallet not restricted, no block
+     * between them).
      */
     public record Preflight(boolean keyUsed, Money available, boolean payable, FundingSources sources) {}
 
@@ -136,7 +153,8 @@ public class TransferRepository {
                         + " s.balance_cents - s.held_cents AS available,"
                         + " (su.status = 'active' AND NOT s.restricted AND EXISTS (SELECT 1 FROM ledger_accounts r"
                         + " JOIN users ru ON ru.id = r.user_id WHERE r.kind = 'wallet' AND r.user_id = :r"
-                        + " AND ru.status = 'active')) AS payable,"
+                        + " AND ru.status = 'active') AND NOT EXISTS (SELECT 1 FROM user_blocks WHERE"
+                        + " (blocker_id = :u AND blocked_id = :r) OR (blocker_id = :r AND blocked_id = :u))) AS payable,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'bank' AND is_default"
                         + " AND NOT removed AND verified AND disabled_reason IS NULL"
                         + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
