@@ -241,9 +241,10 @@ public class FeedService {
                 .query((rs, n) ->
                         new Parties(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                 .optional();
+        Set<UUID> blocked = transfer.isPresent() ? blocks.blockedWith(caller) : Set.of();
         boolean visible = transfer.isPresent()
-                && blocks.between(caller, transfer.get().senderId()) == Blocks.Between.NONE
-                && blocks.between(caller, transfer.get().receiverId()) == Blocks.Between.NONE
+                && !blocked.contains(transfer.get().senderId())
+                && !blocked.contains(transfer.get().receiverId())
                 && maySee(
                         caller,
                         friendsOf(caller),
