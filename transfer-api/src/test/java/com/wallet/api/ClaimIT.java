@@ -135,6 +135,45 @@ class ClaimIT extends ApiIT.Base {
     }
 
     @Test
+    void aPaymentHeldForAContactIsNotClaimedBySomeoneWhoBlockedThePayer() {
+        Api.Person alice = api.newUser("alice");
+        api.fund(alice, 2_000);
+        String email = newEmail();
+        String normalized = email.toLowerCase(java.util.Locale.ROOT);
+        String claimId =
+                pay(alice, "receiver_email", email, 1_500).json().path("id").asString();
+        Api.Person bob = api.newUser("bob");
+        assertThat(api.send("PUT", "/v1/me/blocks/" + alice.id(), bob.token(), null, null)
+                        .status())
+                .isEqualTo(200);
+
+        assertThat(api.post("/v1/me/contacts", bob.token(), null, Map.of("email", email))
+                        .status())
+                .isEqualTo(202);
+        Api.Response proven = prove(bob, "email", email, lastCode("email", normalized));
+
+        assertThat(proven.status()).as(proven.raw()).isEqualTo(200);
+        assertThat(proven.json().path("claims").size()).as("nothing claimed").isZero();
+        assertThat(api.balance(bob)).isZero();
+        assertThat(api.get("/v1/claims/" + claimId, alice.token())
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("pending");
+        assertThat(wallet(alice).path("held_cents").asLong()).isEqualTo(1_500);
+        // the proven email now names bob, whom alice is told does not exist
+        Api.Response direct = pay(alice, "receiver_email", email, 100);
+        assertThat(direct.status()).isEqualTo(422);
+        assertThat(direct.problemType()).isEqualTo(Api.PROBLEMS + "unknown-receiver");
+        // alice takes her money back
+        assertThat(api.post("/v1/claims/" + claimId + "/cancel", alice.token(), null, null)
+                        .status())
+                .isEqualTo(200);
+        assertThat(wallet(alice).path("available_cents").asLong()).isEqualTo(2_000);
+        LedgerInvariants.assertHold(db);
+    }
+
+    @Test
     void anUnclaimedPaymentGoesBackToThePayerWhenItExpiresOrIsCancelled() {
         Api.Person alice = api.newUser("alice");
         api.fund(alice, 1_000);

@@ -2,6 +2,7 @@ package com.wallet.api.claim;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.domain.Visibility;
+import com.wallet.api.friends.Blocks;
 import com.wallet.api.notification.NotificationOutbox;
 import com.wallet.api.transfer.TransferService;
 import com.wallet.api.transfer.TransferSettings;
@@ -59,6 +60,7 @@ public class ClaimService {
     private final AuditLog audit;
     private final NotificationOutbox notifications;
     private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final Blocks blocks;
 
     ClaimService(
             JdbcClient jdbc,
@@ -68,8 +70,10 @@ public class ClaimService {
             ClaimSettings settings,
             AuditLog audit,
             NotificationOutbox notifications,
-            org.springframework.transaction.support.TransactionTemplate tx) {
+            org.springframework.transaction.support.TransactionTemplate tx,
+            Blocks blocks) {
         this.tx = tx;
+        this.blocks = blocks;
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.transfers = transfers;
@@ -149,7 +153,9 @@ public class ClaimService {
 
     /**
      * {@code claimant} has just proven {@code contact}: every pending claim sent to it is posted to them, oldest
-     * first. Runs in the caller's transaction; returns the claims as they end.
+     * first, but one from a payer with whom a block stands (either way), which stays pending (the payer may cancel
+     * it, or it expires and its hold is released: the payer is not told of the block). Runs in the caller's
+     * transaction; returns the claims as they end.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public List<ClaimView> claimAll(UUID claimant, Contact contact) {
@@ -180,6 +186,9 @@ public class ClaimService {
             // the payer proved the contact they paid: nobody else is there to receive it
             end(claim, "cancelled", hold);
             return Optional.of(get(payerId, id));
+        }
+        if (blocks.between(claimant, payerId) != Blocks.Between.NONE) {
+            return Optional.empty(); // stays pending, as for a frozen claimant
         }
         Map<UUID, LockedWallet> wallets = ledger.lockWallets(List.of(payerId, claimant));
         LockedWallet from = wallets.get(payerId);
