@@ -210,6 +210,13 @@ class OpenApiConfiguration {
         };
     }
 
+    /** Calls that move no money but may refuse with 422 (a payer or friend not allowed, a wrong code). */
+    static final Set<String> REFUSING = Set.of(
+            "PUT /v1/me/friends/{userId}",
+            "POST /v1/payment-requests",
+            "POST /v1/me/payment-methods/{id}/verify",
+            "POST /v1/me/contacts/verify");
+
     private static void contract(String call, String path, Operation operation) {
         Naming naming = NAMES.get(call);
         operation.setOperationId(naming == null ? null : naming.operationId());
@@ -241,6 +248,10 @@ class OpenApiConfiguration {
         }
         if (money) {
             problem(responses, "422", "refused: insufficient funds, a limit, a key reused for another request, ...");
+        } else if (REFUSING.contains(call)) {
+            problem(responses, "422", "refused: the kinds this call refuses with are listed in docs/api.md");
+        }
+        if (money) {
             problem(
                     responses,
                     "503",
