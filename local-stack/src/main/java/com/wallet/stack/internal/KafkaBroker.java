@@ -101,6 +101,11 @@ public final class KafkaBroker implements AutoCloseable {
         return broker.isAlive();
     }
 
+    /** The broker's own log (INFO; appended to across restarts). */
+    public Path logFile() {
+        return broker.logFile();
+    }
+
     @Override
     public void close() {
         broker.close();
