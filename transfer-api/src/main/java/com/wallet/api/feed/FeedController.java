@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -128,14 +129,10 @@ class FeedController {
     /** The comments, less those of anyone the caller blocked or was blocked by. */
     @GetMapping("/v1/feed/{transferId}/comments")
     Comments comments(@AuthenticationPrincipal Jwt token, @PathVariable UUID transferId) {
-        UUID me = CurrentUser.id(token);
-        feed.checkVisible(me, transferId);
-        return new Comments(jdbc.sql("SELECT id, transfer_id, user_id, text, created_at FROM feed_comments c"
-                        + " WHERE transfer_id = :t AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE"
-                        + " (b.blocker_id = :me AND b.blocked_id = c.user_id) OR (b.blocker_id = c.user_id"
-                        + " AND b.blocked_id = :me)) ORDER BY created_at, id LIMIT 500")
-                .param("t", transferId)
-                .param("me", me)
+        Set<UUID> blocked = feed.checkVisible(CurrentUser.id(token), transferId);
+        return new Comments(jdbc.sql("SELECT id, transfer_id, user_id, text, created_at FROM feed_comments"
+                        + " WHERE transfer_id = ? AND user_id <> ALL(?) ORDER BY created_at, id LIMIT 500")
+                .params(transferId, blocked.toArray(UUID[]::new))
                 .query(FeedController::comment)
                 .list());
     }

@@ -233,9 +233,10 @@ public class FeedService {
 
     /**
      * Whether the caller may see this transfer: a party, a public one, or a friends one of a friend, and no block
-     * between the caller and a party.
+     * between the caller and a party. Returns the users the caller blocked or was blocked by (whose comments the
+     * caller is not shown).
      */
-    public void checkVisible(UUID caller, UUID transferId) {
+    public Set<UUID> checkVisible(UUID caller, UUID transferId) {
         var transfer = jdbc.sql("SELECT sender_id, receiver_id, visibility FROM transfers WHERE id = ?")
                 .param(transferId)
                 .query((rs, n) ->
@@ -262,6 +263,7 @@ public class FeedService {
             throw new DomainException(
                     Problem.NOT_FOUND, "no feed item " + transferId, Map.of("transfer_id", transferId));
         }
+        return blocked;
     }
 
     private PageCursor.Page<FeedItemView> page(UUID caller, List<FeedRow> rows, int limit) {

@@ -2,6 +2,8 @@ package com.wallet.api.friends;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.identity.UserService;
+import com.wallet.api.request.PaymentRequestService;
+import com.wallet.api.schedule.ScheduledPaymentService;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import java.time.Instant;
@@ -28,12 +30,22 @@ public class BlockService {
     private final UserService users;
     private final FriendService friends;
     private final AuditLog audit;
+    private final PaymentRequestService requests;
+    private final ScheduledPaymentService schedules;
 
-    BlockService(JdbcClient jdbc, UserService users, FriendService friends, AuditLog audit) {
+    BlockService(
+            JdbcClient jdbc,
+            UserService users,
+            FriendService friends,
+            AuditLog audit,
+            PaymentRequestService requests,
+            ScheduledPaymentService schedules) {
         this.jdbc = jdbc;
         this.users = users;
         this.friends = friends;
         this.audit = audit;
+        this.requests = requests;
+        this.schedules = schedules;
     }
 
     /** Blocks {@code other}; blocking again changes nothing. */
@@ -49,32 +61,14 @@ public class BlockService {
                 .update();
         if (added > 0) {
             friends.unfriend(me, other);
-            int requests = jdbc.sql("UPDATE payment_requests SET status = CASE WHEN payer_id = :me THEN 'declined'"
-                            + " ELSE 'cancelled' END, updated_at = clock_timestamp() WHERE status = 'pending'"
-                            + " AND ((payer_id = :me AND requester_id = :o) OR (payer_id = :o AND requester_id = :me))")
-                    .param("me", me)
-                    .param("o", other)
-                    .update();
-            List<UUID> schedules = jdbc.sql("UPDATE scheduled_payments SET status = 'cancelled', next_date = NULL,"
-                            + " updated_at = clock_timestamp() WHERE status = 'active' AND ((payer_id = :me AND"
-                            + " receiver_id = :o) OR (payer_id = :o AND receiver_id = :me)) RETURNING id")
-                    .param("me", me)
-                    .param("o", other)
-                    .query(UUID.class)
-                    .list();
-            if (!schedules.isEmpty()) {
-                // occurrences not paid yet are not paid, as when the payer cancels
-                jdbc.sql("UPDATE scheduled_payment_runs SET status = 'cancelled', updated_at = clock_timestamp()"
-                                + " WHERE schedule_id = ANY(?) AND status IN ('due', 'retry')")
-                        .param(schedules.toArray(UUID[]::new))
-                        .update();
-            }
+            int closed = requests.closePendingBetween(me, other);
+            int cancelled = schedules.cancelBetween(me, other);
             audit.record(
                     me,
                     "user.blocked",
                     "user",
                     other,
-                    Map.of("payment_requests_closed", requests, "scheduled_payments_cancelled", schedules.size()));
+                    Map.of("payment_requests_closed", closed, "scheduled_payments_cancelled", cancelled));
         }
         return find(me, other);
     }

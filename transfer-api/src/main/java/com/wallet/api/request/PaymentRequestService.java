@@ -383,6 +383,21 @@ public class PaymentRequestService {
         }
     }
 
+    /**
+     * Closes the requests pending between {@code blocker} and {@code other} (a block): declined where the blocker was
+     * to pay, cancelled where the blocker asked, as each would have closed them. Runs in the caller's transaction;
+     * returns how many were closed. A request being paid holds its row: it is paid first, then not closed.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int closePendingBetween(UUID blocker, UUID other) {
+        return jdbc.sql("UPDATE payment_requests SET status = CASE WHEN payer_id = :me THEN 'declined'"
+                        + " ELSE 'cancelled' END, updated_at = clock_timestamp() WHERE status = 'pending'"
+                        + " AND ((payer_id = :me AND requester_id = :o) OR (payer_id = :o AND requester_id = :me))")
+                .param("me", blocker)
+                .param("o", other)
+                .update();
+    }
+
     private void setStatus(UUID caller, PaymentRequestView request, PaymentRequestStatus status) {
         jdbc.sql("UPDATE payment_requests SET status = ?, updated_at = clock_timestamp() WHERE id = ?")
                 .params(status.wire(), request.id())

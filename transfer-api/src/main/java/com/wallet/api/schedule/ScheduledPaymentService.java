@@ -124,13 +124,37 @@ public class ScheduledPaymentService {
                     "the scheduled payment is " + schedule.status(),
                     Map.of("scheduled_payment_id", id, "status", schedule.status()));
         }
-        // occurrences not paid yet are not paid (one being paid right now holds its row: it finishes first)
-        jdbc.sql("UPDATE scheduled_payment_runs SET status = 'cancelled', updated_at = clock_timestamp()"
-                        + " WHERE schedule_id = ? AND status IN ('due', 'retry')")
-                .param(id)
-                .update();
+        cancelRuns(List.of(id));
         audit.record(payerId, "scheduled_payment.cancelled", "scheduled_payment", id, Map.of());
         return get(payerId, id);
+    }
+
+    /**
+     * Cancels the active schedules between two users, either paying the other (a block between them); runs in the
+     * caller's transaction and returns how many were cancelled.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public int cancelBetween(UUID a, UUID b) {
+        List<UUID> cancelled = jdbc.sql("UPDATE scheduled_payments SET status = 'cancelled', next_date = NULL,"
+                        + " updated_at = clock_timestamp() WHERE status = 'active' AND ((payer_id = :a AND"
+                        + " receiver_id = :b) OR (payer_id = :b AND receiver_id = :a)) RETURNING id")
+                .param("a", a)
+                .param("b", b)
+                .query(UUID.class)
+                .list();
+        cancelRuns(cancelled);
+        return cancelled.size();
+    }
+
+    /** Occurrences not paid yet are not paid (one being paid right now holds its row: it finishes first). */
+    private void cancelRuns(List<UUID> schedules) {
+        if (schedules.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE scheduled_payment_runs SET status = 'cancelled', updated_at = clock_timestamp()"
+                        + " WHERE schedule_id = ANY(?) AND status IN ('due', 'retry')")
+                .param(schedules.toArray(UUID[]::new))
+                .update();
     }
 
     /** A schedule of the payer's; anyone else is told it does not exist. */
