@@ -351,6 +351,7 @@ public final class TransferBench {
                         r.cpu().jvmSeconds() / r.cpu().wallSeconds(),
                         r.cpu().postgresSeconds() / r.cpu().wallSeconds(),
                         r.cpu().jitSeconds() * 1e3 / r.ok());
+                out.printf("  of the PG cpu ms, %s%n", postgresParts(r.cpu().postgresParts(), r.ok()));
             }
             out.printf(
                     "one hot receiver / uniform pairs %.2f (target >= 0.9)%n", hot.perSecond() / uniform.perSecond());
@@ -450,6 +451,16 @@ public final class TransferBench {
     }
 
     /**
+     * PostgreSQL's CPU per call by kind of process: what the clients' backends spend, and what the server spends beside
+     * them (WAL writer, checkpointer, background writer; autovacuum workers, counted when they end).
+     */
+    static String postgresParts(CpuMeter.PostgresCpu parts, double calls) {
+        return String.format(
+                "client backends %.3f, background processes %.3f, autovacuum and other ended processes %.3f",
+                parts.clients() * 1e3 / calls, parts.background() * 1e3 / calls, parts.reaped() * 1e3 / calls);
+    }
+
+    /**
      * CPU time of this JVM (the API; wrk and pgbench are processes of their own) and of the PostgreSQL server (the
      * postmaster and its backends, read from /proc), over a phase.
      */
@@ -459,21 +470,45 @@ public final class TransferBench {
          * The CPU a phase used, in seconds, and the phase's wall time; {@code jitSeconds} is the part of the JVM's
          * spent by its JIT compiler threads (code still being compiled: gone once the code is warm).
          */
-        record Used(double wallSeconds, double jvmSeconds, double jitSeconds, double postgresSeconds) {}
+        record Used(
+                double wallSeconds,
+                double jvmSeconds,
+                double jitSeconds,
+                double postgresSeconds,
+                PostgresCpu postgresParts) {}
+
+        /**
+         * PostgreSQL's CPU seconds by kind of process: the backends serving clients, the live background processes
+         * (the postmaster itself, WAL writer, checkpointer, background writer, launchers) and the children reaped
+         * since the server started (the postmaster's {@code cutime + cstime}: in a phase whose clients keep their
+         * connections, the autovacuum workers, which end after each table).
+         */
+        record PostgresCpu(double clients, double background, double reaped) {
+            double total() {
+                return clients + background + reaped;
+            }
+
+            PostgresCpu minus(PostgresCpu before) {
+                return new PostgresCpu(
+                        clients - before.clients, background - before.background, reaped - before.reaped);
+            }
+        }
 
         /** The counters at a phase's start. */
-        record Started(CpuMeter meter, long nanos, double jvmSeconds, double jitSeconds, double postgresSeconds) {
+        record Started(CpuMeter meter, long nanos, double jvmSeconds, double jitSeconds, PostgresCpu postgres) {
             Used stop() throws IOException {
+                PostgresCpu parts = meter.postgresCpu().minus(postgres);
                 return new Used(
                         (System.nanoTime() - nanos) / 1e9,
                         processSeconds() - jvmSeconds,
                         Math.max(0, compilerSeconds() - jitSeconds),
-                        meter.postgresSeconds() - postgresSeconds);
+                        parts.total(),
+                        parts);
             }
         }
 
         Started start() throws IOException {
-            return new Started(this, System.nanoTime(), processSeconds(), compilerSeconds(), postgresSeconds());
+            return new Started(this, System.nanoTime(), processSeconds(), compilerSeconds(), postgresCpu());
         }
 
         /**
@@ -530,18 +565,44 @@ public final class TransferBench {
 
         /** utime + stime of the postmaster and its live children (and of its reaped children), in seconds. */
         double postgresSeconds() throws IOException {
-            long ticks = 0;
+            return postgresCpu().total();
+        }
+
+        /** The same, by kind of process (a client backend's title names its user, database and client address). */
+        PostgresCpu postgresCpu() throws IOException {
+            long clients = 0;
+            long background = 0;
+            long reaped = 0;
             boolean postmaster = true;
-            for (String[] f : postgresProcesses().values()) {
+            for (var p : postgresProcesses().entrySet()) {
+                String[] f = p.getValue();
                 if (f != null) {
-                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    long own = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     if (postmaster) {
-                        ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                        background += own;
+                        reaped += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                    } else if (isClientBackend(p.getKey())) {
+                        clients += own;
+                    } else {
+                        background += own;
                     }
                 }
                 postmaster = false;
             }
-            return ticks / (double) CLOCK_TICKS;
+            return new PostgresCpu(
+                    clients / (double) CLOCK_TICKS, background / (double) CLOCK_TICKS, reaped / (double) CLOCK_TICKS);
+        }
+
+        /** A client backend's title: "postgres: user database host(port) state" (PostgreSQL's process title). */
+        private static boolean isClientBackend(long pid) {
+            try {
+                String title = new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")))
+                        .replace('\0', ' ')
+                        .trim();
+                return title.matches("postgres: \\S+ \\S+ (\\S+\\(\\d+\\)|\\[local\\]).*");
+            } catch (IOException gone) {
+                return false;
+            }
         }
     }
 
@@ -807,7 +868,7 @@ public final class TransferBench {
                 if (System.getProperty("bench.collapsed") != null) {
                     Files.writeString(Path.of(System.getProperty("bench.collapsed")), collapsed);
                 }
-                asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase + ",file=" + flameGraph);
+                asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase.replace(",", "") + ",file=" + flameGraph);
             }
             StringBuilder out = new StringBuilder(statementTimes(pgPort, calls, phase, 14));
             out.append(rowsWritten(pgPort, tables, calls, phase));
