@@ -23,7 +23,12 @@ public enum EntryKind {
      * The card network's settlement of report items not booked before: captures (less voids) out of card funding
      * clearing, payouts out of cashout clearing, its fees, the net at our bank.
      */
-    CARD_SETTLEMENT;
+    CARD_SETTLEMENT,
+    /**
+     * A card charge the cardholder disputed and the network took back (a chargeback): the payer's wallet pays card
+     * funding clearing back, even into a debt.
+     */
+    CARD_CHARGEBACK;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A card network: charges (authorize and capture in one call), voids and push-to-card payouts, each idempotent by the
  * caller's id. Cards whose number ends in {@code 0002} are declined, as in the networks' own test ranges. Voiding an
  * id the network never charged leaves a tombstone, so a charge arriving late under that id is refused rather than
- * taken.
+ * taken. A cardholder's dispute of a captured charge becomes a chargeback (raised through the simulator's control
+ * calls): the network takes the charge's amount back from us, with a fee, in the settlement of the day it is raised.
  */
 public final class CardNetwork {
 
@@ -31,13 +32,31 @@ public final class CardNetwork {
     public record Operation(
             String id, String last4, long amountCents, Status status, LocalDate date, LocalDate voidedOn) {}
 
-    /** One line of a day's settlement report: {@code capture}, {@code void} or {@code payout}. */
-    public record SettlementItem(String id, String type, long amountCents, long feeCents) {}
+    /**
+     * One line of a day's settlement report: {@code capture}, {@code void}, {@code payout} or {@code chargeback} (the
+     * id is the charge's; {@code reasonCode} the dispute's, null for the other types).
+     */
+    public record SettlementItem(String id, String type, long amountCents, long feeCents, String reasonCode) {
+        SettlementItem(String id, String type, long amountCents, long feeCents) {
+            this(id, type, amountCents, feeCents, null);
+        }
+    }
+
+    /**
+     * A cardholder's dispute that the issuer decided for them: the network takes {@code amountCents} (the whole
+     * captured charge) back from us in the settlement of {@code date}, with {@link #CHARGEBACK_FEE_CENTS}.
+     *
+     * @param id the charge's id
+     * @param reasonCode the dispute's reason, as the network codes it (Visa's "10.4" is fraud with the card absent,
+     *     "13.1" merchandise or services not received, for example)
+     */
+    public record Chargeback(String id, long amountCents, String reasonCode, LocalDate date) {}
 
     /**
      * What the network settles with us for one UTC day: captures (less those voided the same day, which never
-     * settle), voids of earlier captures, payouts, and its fees (1.5% + 10 cents per capture, 25 cents per payout).
-     * {@code netCents} is what it pays us: captures less voids, payouts and fees.
+     * settle), voids of earlier captures, payouts, chargebacks, and its fees (1.5% + 10 cents per capture, 25 cents
+     * per payout, $15 per chargeback). {@code netCents} is what it pays us: captures less voids, payouts,
+     * chargebacks and fees.
      */
     public record SettlementReport(
             LocalDate date,
@@ -45,6 +64,7 @@ public final class CardNetwork {
             long capturedCents,
             long voidedCents,
             long paidOutCents,
+            long chargedBackCents,
             long feesCents,
             long netCents) {}
 
@@ -71,6 +91,7 @@ public final class CardNetwork {
     private volatile Clock clock = Clock.systemUTC();
     private final Map<String, Operation> charges = new ConcurrentHashMap<>();
     private final Map<String, Operation> payouts = new ConcurrentHashMap<>();
+    private final Map<String, Chargeback> chargebacks = new ConcurrentHashMap<>();
     /** Told of every change (the simulator's state journal, when it has a data directory). */
     volatile java.util.function.BiConsumer<String, Object> recorder = (type, value) -> {};
 
@@ -90,6 +111,11 @@ public final class CardNetwork {
                     op.status() == Status.VOIDED && op.voidedOn() == null ? day : op.voidedOn());
         }
         (type.equals("charge") ? charges : payouts).put(op.id(), dated);
+    }
+
+    /** Puts back a chargeback read from the state journal. */
+    void restore(Chargeback chargeback) {
+        chargebacks.put(chargeback.id(), chargeback);
     }
 
     /** The clock that dates operations (tests move it to make a day of their own). */
@@ -158,6 +184,29 @@ public final class CardNetwork {
         return settled;
     }
 
+    /**
+     * A chargeback of charge {@code id}, settled today: the whole captured amount goes back to the cardholder. Raising
+     * it again answers the first one (a charge is charged back once). Refused for a charge the network never captured
+     * (404) or voided (409), and for a reason code that is not one ({@code 10.4}, {@code 13.1}, {@code 4837}: digits,
+     * with dots).
+     */
+    public Chargeback chargeback(String id, String reasonCode) {
+        if (reasonCode == null || !reasonCode.matches("[0-9]{1,4}(\\.[0-9]{1,2}){0,2}")) {
+            throw new Refused(400, "invalid_reason_code", "reason_code is the network's code, such as 10.4 or 13.1");
+        }
+        Operation charge = charges.get(id);
+        if (charge == null || charge.amountCents() == 0) {
+            throw new Refused(404, "unknown_charge", "no charge " + id);
+        }
+        if (charge.status() != Status.CAPTURED) {
+            throw new Refused(409, "charge_voided", "charge " + id + " was voided: there is nothing to charge back");
+        }
+        Chargeback chargeback =
+                chargebacks.computeIfAbsent(id, k -> new Chargeback(id, charge.amountCents(), reasonCode, today()));
+        recorder.accept("chargeback", chargeback);
+        return chargeback;
+    }
+
     public Optional<Operation> findCharge(String id) {
         return Optional.ofNullable(charges.get(id));
     }
@@ -195,11 +244,31 @@ public final class CardNetwork {
                 fees += PAYOUT_FEE_CENTS;
             }
         }
+        long chargedBack = 0;
+        for (Chargeback c : chargebacks.values()) {
+            if (day.equals(c.date())) {
+                items.add(new SettlementItem(
+                        c.id(), "chargeback", c.amountCents(), CHARGEBACK_FEE_CENTS, c.reasonCode()));
+                chargedBack += c.amountCents();
+                fees += CHARGEBACK_FEE_CENTS;
+            }
+        }
         items.sort(java.util.Comparator.comparing(SettlementItem::type).thenComparing(SettlementItem::id));
-        return new SettlementReport(day, items, captured, voided, paidOut, fees, captured - voided - paidOut - fees);
+        return new SettlementReport(
+                day,
+                items,
+                captured,
+                voided,
+                paidOut,
+                chargedBack,
+                fees,
+                captured - voided - paidOut - chargedBack - fees);
     }
 
     static final long PAYOUT_FEE_CENTS = 25;
+
+    /** What the network charges us for a chargeback, whatever its amount. */
+    public static final long CHARGEBACK_FEE_CENTS = 1_500;
 
     /** 1.5% (rounded half up) and 10 cents. */
     static long captureFee(long amountCents) {

@@ -90,6 +90,7 @@ public final class PartnerSimulator implements AutoCloseable {
             switch (event.path("type").asString()) {
                 case "charge" -> card.restore("charge", state.treeToValue(value, CardNetwork.Operation.class));
                 case "payout" -> card.restore("payout", state.treeToValue(value, CardNetwork.Operation.class));
+                case "chargeback" -> card.restore(state.treeToValue(value, CardNetwork.Chargeback.class));
                 case "file" -> ach.restore(state.treeToValue(value, AchProcessor.Received.class));
                 case "micro_deposit" -> ach.restore(state.treeToValue(value, AchProcessor.MicroDeposit.class));
                 case "return_rule" -> ach.restore(state.treeToValue(value, AchProcessor.ReturnRule.class));
@@ -317,6 +318,11 @@ public final class PartnerSimulator implements AutoCloseable {
                 ach.changeEntriesTo(String.valueOf(account), text(r, "code"), text(r, "corrected"));
             });
             return new Reply(200, Map.of("rules", body.size()));
+        }
+        if (path.length == 4 && path[2].equals("card") && path[3].equals("chargebacks") && method.equals("POST")) {
+            // a cardholder's dispute decided for them: {"charge_id": "...", "reason_code": "10.4"}
+            Map<?, ?> body = body(exchange);
+            return new Reply(201, card.chargeback(text(body, "charge_id"), text(body, "reason_code")));
         }
         if (path.length == 3 && path[2].equals("reset") && method.equals("POST")) {
             knobs.reset();

@@ -198,6 +198,76 @@ class PartnerSimulatorTest {
     }
 
     @Test
+    void aChargebackTakesTheWholeChargeBackInTheSettlementOfItsDayOnce() throws Exception {
+        java.time.LocalDate day = java.time.LocalDate.of(2027, 2, 1);
+        java.time.LocalDate later = day.plusDays(3);
+        try {
+            sim.card().clock(fixedAt(day));
+            sim.card().charge("cb-1", "4242424242424242", 2_060);
+            sim.card().charge("cb-2", "4242424242424242", 700);
+            sim.card().voidCharge("cb-2");
+            sim.card().clock(fixedAt(later));
+            HttpResponse<String> raised =
+                    send("POST", "/control/card/chargebacks", "{\"charge_id\":\"cb-1\",\"reason_code\":\"10.4\"}");
+            assertThat(raised.statusCode()).isEqualTo(201);
+            assertThat(raised.body()).contains("\"amount_cents\":2060", "\"reason_code\":\"10.4\"");
+            // raised again (another reason): the first one stands, once
+            assertThat(send("POST", "/control/card/chargebacks", "{\"charge_id\":\"cb-1\",\"reason_code\":\"13.1\"}")
+                            .body())
+                    .contains("\"reason_code\":\"10.4\"");
+            assertThat(send("POST", "/control/card/chargebacks", "{\"charge_id\":\"cb-2\",\"reason_code\":\"10.4\"}")
+                            .statusCode())
+                    .as("a voided charge")
+                    .isEqualTo(409);
+            assertThat(send("POST", "/control/card/chargebacks", "{\"charge_id\":\"cb-9\",\"reason_code\":\"10.4\"}")
+                            .statusCode())
+                    .as("a charge never made")
+                    .isEqualTo(404);
+            assertThat(send("POST", "/control/card/chargebacks", "{\"charge_id\":\"cb-1\",\"reason_code\":\"fraud\"}")
+                            .statusCode())
+                    .isEqualTo(400);
+        } finally {
+            sim.card().clock(java.time.Clock.systemUTC());
+        }
+        // the capture settled on its day; the chargeback on its own, the whole charge and the network's $15 taken back
+        assertThat(sim.card().settlement(day).items())
+                .extracting(i -> i.type() + ":" + i.id())
+                .contains("capture:cb-1")
+                .doesNotContain("chargeback:cb-1");
+        var report = sim.card().settlement(later);
+        assertThat(report.items())
+                .filteredOn(i -> i.id().startsWith("cb-"))
+                .containsExactly(new CardNetwork.SettlementItem(
+                        "cb-1", "chargeback", 2_060, CardNetwork.CHARGEBACK_FEE_CENTS, "10.4"));
+        assertThat(report.chargedBackCents()).isEqualTo(2_060);
+        assertThat(report.netCents())
+                .isEqualTo(report.capturedCents()
+                        - report.voidedCents()
+                        - report.paidOutCents()
+                        - report.chargedBackCents()
+                        - report.feesCents());
+    }
+
+    @Test
+    void aChargebackIsKeptAcrossARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        try (PartnerSimulator first = PartnerSimulator.start(0, dir)) {
+            first.card().charge("kept-1", "4242424242424242", 900);
+            first.card().chargeback("kept-1", "13.1");
+        }
+        try (PartnerSimulator again = PartnerSimulator.start(0, dir)) {
+            assertThat(again.card()
+                            .settlement(java.time.LocalDate.now(java.time.ZoneOffset.UTC))
+                            .items())
+                    .contains(new CardNetwork.SettlementItem(
+                            "kept-1", "chargeback", 900, CardNetwork.CHARGEBACK_FEE_CENTS, "13.1"));
+        }
+    }
+
+    private static java.time.Clock fixedAt(java.time.LocalDate day) {
+        return java.time.Clock.fixed(day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(), java.time.ZoneOffset.UTC);
+    }
+
+    @Test
     void aFileWithAShortRecordIsRejected() throws Exception {
         HttpRequest upload = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/ach/files"))
                 .header("X-File-Id", "file-bad")

@@ -1165,6 +1165,7 @@ class SettlementIT {
                 .isEqualTo(report.path("captured_cents").asLong()
                         - report.path("voided_cents").asLong()
                         - report.path("paid_out_cents").asLong()
+                        - report.path("charged_back_cents").asLong()
                         - report.path("fees_cents").asLong());
         assertThat(jobs.run("reconciliation", today).ok()).isTrue();
 
@@ -1176,6 +1177,7 @@ class SettlementIT {
         try {
             String stranger = UUID.randomUUID().toString();
             SIM.card().charge(stranger, "4000056655665556", 777);
+            SIM.card().chargeback(stranger, "13.1");
             SIM.card().payout(UUID.randomUUID().toString(), "4000056655665556", 333);
             SIM.card().voidCharge(charge.toString());
         } finally {
@@ -1189,9 +1191,94 @@ class SettlementIT {
                 elsewhere);
         assertThat(findings)
                 .contains("card_capture_unknown", "card_payout_unknown", "card_status_mismatch", charge.toString())
+                .contains("card_chargeback_unknown")
                 .contains("\"network_cents\": 777");
         // today's report is unchanged by a later void: still clean
         assertThat(jobs.run("reconciliation", today).ok()).isTrue();
+    }
+
+    /**
+     * A chargeback (the payer disputed the card charge that funded a payment; the network took it back) is booked with
+     * the network's settlement and taken back from the payer once: their wallet pays the whole charge back, into a debt
+     * that restricts it; the card is disabled and the payer told; a case is open for review; the books still
+     * reconcile; a payment to the payer repays the debt and lifts the restriction.
+     */
+    @Test
+    void aChargebackIsTakenBackFromThePayerOnceAndTheCardDisabled() {
+        Person payer = SettlementTestSupport.newUser("chargedback");
+        UUID payerCard = card(payer);
+        Person payee = SettlementTestSupport.newUser("chargedbackpayee");
+        card(payee);
+        assertThat(SettlementTestSupport.send(payer, payee, 2_000)
+                        .path("funding")
+                        .path("card_cents")
+                        .asLong())
+                .isEqualTo(2_000);
+        Map<String, Object> charge =
+                db.queryForMap("SELECT id, amount_cents, transfer_id FROM card_charges WHERE user_id = ?", payer.id());
+        UUID chargeId = (UUID) charge.get("id");
+        long charged = (Long) charge.get("amount_cents"); // 2,000 and the 3% fee
+        assertThat(charged).isEqualTo(2_060);
+        // the payer holds 500 when the chargeback comes: the rest of the 2,060 becomes a debt
+        SettlementTestSupport.send(payee, payer, 500);
+        SIM.card().chargeback(chargeId.toString(), "10.4");
+
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(jobs.run("reconciliation", today.plusDays(1)).ok()).isTrue();
+        assertThat(db.queryForMap(
+                        "SELECT amount_cents, fee_cents, reason_code FROM card_settlement_items"
+                                + " WHERE type = 'chargeback' AND item_id = ?",
+                        chargeId.toString()))
+                .containsEntry("amount_cents", charged)
+                .containsEntry("fee_cents", com.wallet.sim.CardNetwork.CHARGEBACK_FEE_CENTS)
+                .containsEntry("reason_code", "10.4");
+        Map<String, Object> chargeback = db.queryForMap("SELECT * FROM card_chargebacks WHERE charge_id = ?", chargeId);
+        assertThat(chargeback)
+                .containsEntry("transfer_id", charge.get("transfer_id"))
+                .containsEntry("user_id", payer.id())
+                .containsEntry("payment_method_id", payerCard)
+                .containsEntry("amount_cents", charged)
+                .containsEntry("wallet_short_cents", charged - 500)
+                .containsEntry("status", "open");
+        UUID entry = (UUID) chargeback.get("entry_id");
+        assertThat(db.queryForMap("SELECT kind, transfer_id FROM ledger_entries WHERE id = ?", entry))
+                .containsEntry("kind", "card_chargeback")
+                .containsEntry("transfer_id", charge.get("transfer_id"));
+        long payerAccount = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?", Long.class, payer.id());
+        assertThat(linesOf(entry)).isEqualTo(Map.of(payerAccount, -charged, 2L, charged));
+        JsonNode wallet = SettlementTestSupport.wallet(payer);
+        assertThat(wallet.path("balance_cents").asLong()).isEqualTo(500 - charged);
+        assertThat(wallet.path("restricted").asBoolean()).isTrue();
+        assertThatThrownBy(() -> SettlementTestSupport.send(payer, payee, 100))
+                .hasMessageContaining("422")
+                .hasMessageContaining("account-restricted");
+        // the card funds nothing more; the payer hears of both
+        JsonNode methods = SettlementTestSupport.call("GET", "/v1/me/payment-methods", payer.token(), null, null);
+        assertThat(methods.toString()).contains(payerCard.toString()).contains("\"disabled\"");
+        assertThat(db.queryForObject(
+                        "SELECT disabled_reason FROM payment_methods WHERE id = ?", String.class, payerCard))
+                .isEqualTo("card_chargeback_10.4");
+        assertThat(db.queryForList(
+                        "SELECT kind FROM notifications WHERE user_id = ? AND kind IN ('card_chargeback',"
+                                + " 'payment_method_disabled') ORDER BY kind",
+                        String.class,
+                        payer.id()))
+                .containsExactly("card_chargeback", "payment_method_disabled");
+
+        // booked once: a run again, and a run whose week also takes in the chargeback's day, take nothing more
+        String taken = "SELECT count(*) FROM ledger_entries WHERE kind = 'card_chargeback' AND transfer_id = ?";
+        assertThat(jobs.run("reconciliation", today.plusDays(1)).ok()).isTrue();
+        assertThat(jobs.run("reconciliation", today.plusDays(2)).ok()).isTrue();
+        assertThat(count(taken, charge.get("transfer_id"))).isEqualTo(1);
+        assertThat(SettlementTestSupport.wallet(payer).path("balance_cents").asLong())
+                .isEqualTo(500 - charged);
+
+        // money coming in repays the debt and lifts the restriction
+        SettlementTestSupport.send(payee, payer, charged - 500 + 40);
+        wallet = SettlementTestSupport.wallet(payer);
+        assertThat(wallet.path("balance_cents").asLong()).isEqualTo(40);
+        assertThat(wallet.path("restricted").asBoolean()).isFalse();
     }
 
     /**

@@ -19,8 +19,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Books the card network's settlement (reconciliation's first step): the items of its report of a closed day (a
- * capture, a void of an earlier capture, a payout, each with its fee) that no run has booked yet, as one ledger entry
- * ({@link EntryKind#CARD_SETTLEMENT}). Each item is booked once ({@code card_settlement_items}, keyed by type and id),
+ * capture, a void of an earlier capture, a payout, a chargeback, each with its fee) that no run has booked yet, as one
+ * ledger entry ({@link EntryKind#CARD_SETTLEMENT}). Each item is booked once ({@code card_settlement_items}, keyed by type and id),
  * so a day booked again, or a report that gained items since, books only what is new. The report is fetched with no
  * transaction open ({@link PartnerSteps}); the items and the entry are written in one transaction.
  *
@@ -28,6 +28,14 @@ import tools.jackson.databind.JsonNode;
  * debited by the card-funded payments), cashout clearing debited with what the network paid out for us (it was
  * credited by the instant cashouts), {@link SystemAccount#CARD_NETWORK_FEES} debited with its fees, and our settlement
  * bank with the net the network pays us (credited when it is negative: payouts beyond captures).
+ *
+ * <p>A chargeback (a cardholder's dispute of a charge that funded a payment, decided for them) is taken off card funding
+ * clearing in that entry, as the network took it back, and in the same transaction taken back from the payer: an
+ * entry of its own ({@link EntryKind#CARD_CHARGEBACK}) moves the charge's amount from the payer's wallet to card funding
+ * clearing (which then holds what it did before the chargeback), even into a debt (the wallet is restricted, as for a
+ * returned bank debit); the card is disabled, the payer is told, and a case is opened ({@code card_chargebacks}). A
+ * chargeback of a charge that is not ours, or not captured here, is booked as the network made it and taken back from
+ * nobody: card funding clearing then differs from our captures, which reconciliation reports.
  */
 @Component
 public class CardSettlementBooking {
@@ -53,11 +61,13 @@ public class CardSettlementBooking {
         List<String> ids = new ArrayList<>();
         List<Long> amounts = new ArrayList<>();
         List<Long> fees = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (JsonNode item : report.path("items")) {
             types.add(item.path("type").asString());
             ids.add(item.path("id").asString());
             amounts.add(item.path("amount_cents").asLong());
             fees.add(item.path("fee_cents").asLong());
+            reasons.add(item.path("reason_code").asString(null));
         }
         if (ids.isEmpty()) {
             return 0;
@@ -66,23 +76,29 @@ public class CardSettlementBooking {
         int booked = steps.inTransaction(() -> {
             // the items no run booked before (a run beside this one waits on the key, then inserts none of them)
             List<Item> fresh = jdbc.sql("INSERT INTO card_settlement_items"
-                            + " (type, item_id, business_date, amount_cents, fee_cents, entry_id)"
-                            + " SELECT t, i, ?, a, f, ? FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
-                            + " AS x(t, i, a, f) ORDER BY t, i ON CONFLICT DO NOTHING"
-                            + " RETURNING type, amount_cents, fee_cents")
+                            + " (type, item_id, business_date, amount_cents, fee_cents, reason_code, entry_id)"
+                            + " SELECT t, i, ?, a, f, r, ? FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[],"
+                            + " ?::text[]) AS x(t, i, a, f, r) ORDER BY t, i ON CONFLICT DO NOTHING"
+                            + " RETURNING type, item_id, amount_cents, fee_cents, reason_code")
                     .params(
                             day,
                             entryId,
                             types.toArray(String[]::new),
                             ids.toArray(String[]::new),
                             amounts.toArray(Long[]::new),
-                            fees.toArray(Long[]::new))
-                    .query((rs, n) ->
-                            new Item(rs.getString(1), Money.ofCents(rs.getLong(2)), Money.ofCents(rs.getLong(3))))
+                            fees.toArray(Long[]::new),
+                            reasons.toArray(String[]::new))
+                    .query((rs, n) -> new Item(
+                            rs.getString(1),
+                            rs.getString(2),
+                            Money.ofCents(rs.getLong(3)),
+                            Money.ofCents(rs.getLong(4)),
+                            rs.getString(5)))
                     .list();
             if (!fresh.isEmpty()) {
                 ledger.post(entryId, EntryKind.CARD_SETTLEMENT, Ledger.Reference.NONE, lines(fresh));
             }
+            fresh.stream().filter(item -> item.type().equals("chargeback")).forEach(item -> takeBack(item, day));
             return fresh.size();
         });
         if (booked > 0) {
@@ -91,18 +107,113 @@ public class CardSettlementBooking {
         return booked;
     }
 
-    /** An item of the network's report: {@code capture}, {@code void} (of an earlier capture) or {@code payout}. */
-    record Item(String type, Money amount, Money fee) {}
+    /**
+     * An item of the network's report: {@code capture}, {@code void} (of an earlier capture), {@code payout} or
+     * {@code chargeback} (with its reason code).
+     */
+    record Item(String type, String id, Money amount, Money fee, String reasonCode) {
+        Item(String type, Money amount, Money fee) {
+            this(type, null, amount, fee, null);
+        }
+    }
+
+    /** Our captured charge a chargeback names, with its payment and payer. */
+    private record Charge(UUID id, UUID userId, UUID methodId, UUID transferId) {}
+
+    /**
+     * Takes a chargeback's money back from the payer (in the booking's transaction, after the entry that took it off
+     * card funding clearing): their wallet pays card funding clearing back, into a debt if it must; the card is
+     * disabled, the payer told, a case opened. Nothing is taken for a charge that is not ours or not captured here.
+     */
+    private void takeBack(Item chargeback, LocalDate day) {
+        UUID chargeId = com.wallet.settlement.StepParameters.uuidOrNull(chargeback.id());
+        Charge charge = chargeId == null
+                ? null
+                : jdbc.sql("SELECT id, user_id, payment_method_id, transfer_id FROM card_charges"
+                                + " WHERE id = ? AND status = 'captured'")
+                        .param(chargeId)
+                        .query((rs, n) -> new Charge(
+                                rs.getObject(1, UUID.class),
+                                rs.getObject(2, UUID.class),
+                                rs.getObject(3, UUID.class),
+                                rs.getObject(4, UUID.class)))
+                        .optional()
+                        .orElse(null);
+        if (charge == null) {
+            log.warn(
+                    "chargeback of {} ({} cents, reason {}): no captured charge of ours; booked, taken back from nobody",
+                    chargeback.id(),
+                    chargeback.amount().cents(),
+                    chargeback.reasonCode());
+            return;
+        }
+        Ledger.LockedWallet wallet = ledger.lockWallet(charge.userId());
+        Money shortfall = chargeback.amount().minus(wallet.available()).max0();
+        if (shortfall.isPositive()) {
+            ledger.restrict(wallet.accountId());
+        }
+        UUID entry = ledger.post(
+                EntryKind.CARD_CHARGEBACK,
+                Ledger.Reference.transfer(charge.transferId()),
+                List.of(
+                        new Line(wallet.accountId(), chargeback.amount().negate()),
+                        Line.of(SystemAccount.CARD_FUNDING_CLEARING, chargeback.amount())));
+        jdbc.sql(
+                        "INSERT INTO card_chargebacks (charge_id, transfer_id, user_id, payment_method_id, amount_cents,"
+                                + " reason_code, business_date, entry_id, wallet_short_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(
+                        charge.id(),
+                        charge.transferId(),
+                        charge.userId(),
+                        charge.methodId(),
+                        chargeback.amount().cents(),
+                        chargeback.reasonCode(),
+                        day,
+                        entry,
+                        shortfall.cents())
+                .update();
+        jdbc.sql("UPDATE payment_methods SET disabled_reason = ?, is_default = false WHERE id = ?")
+                .params("card_chargeback_" + chargeback.reasonCode(), charge.methodId())
+                .update();
+        jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload) VALUES"
+                        + " (?, ?, 'card_chargeback', ?, ?, jsonb_build_object('transfer_id', ?::uuid, 'amount_cents',"
+                        + " ?::bigint, 'reason_code', ?::text, 'payment_method_id', ?::uuid)),"
+                        + " (?, ?, 'payment_method_disabled', ?, ?, jsonb_build_object('reason_code', ?::text))"
+                        + " ON CONFLICT (event_key) DO NOTHING")
+                .params(
+                        UUID.randomUUID(),
+                        charge.userId(),
+                        charge.transferId(),
+                        "card_chargeback:" + charge.id(),
+                        charge.transferId(),
+                        chargeback.amount().cents(),
+                        chargeback.reasonCode(),
+                        charge.methodId(),
+                        UUID.randomUUID(),
+                        charge.userId(),
+                        charge.methodId(),
+                        "card_chargeback_disabled:" + charge.id(),
+                        chargeback.reasonCode())
+                .update();
+        log.info(
+                "chargeback of charge {} ({} cents, reason {}) taken back from the payer's wallet (short {}); card {}"
+                        + " disabled",
+                charge.id(),
+                chargeback.amount().cents(),
+                chargeback.reasonCode(),
+                shortfall.cents(),
+                charge.methodId());
+    }
 
     /** The entry's lines for {@code items}: only those not zero (every item has a fee or moves money). */
     static List<Line> lines(List<Item> items) {
-        Money settled = Money.ZERO; // captures less voids: what the network owes us for card-funded payments
+        Money settled = Money.ZERO; // captures less voids and chargebacks: what the network owes us for card payments
         Money paidOut = Money.ZERO;
         Money fees = Money.ZERO;
         for (Item item : items) {
             switch (item.type()) {
                 case "capture" -> settled = settled.plus(item.amount());
-                case "void" -> settled = settled.minus(item.amount());
+                case "void", "chargeback" -> settled = settled.minus(item.amount());
                 case "payout" -> paidOut = paidOut.plus(item.amount());
                 default -> throw new IllegalStateException("a card settlement item of type " + item.type());
             }

@@ -241,24 +241,10 @@ public class Reconciliation {
             Ours charge = ours.get("charge:" + id);
             boolean capturedByUs = charge != null && charge.status().equals("captured");
             if (type.equals("capture")) {
-                if (charge == null) {
-                    findings.add(card(
-                            "card_capture_unknown",
-                            "the network captured " + id + ", which is not ours",
-                            id,
-                            amount,
-                            null));
-                } else if (!capturedByUs) {
-                    findings.add(card(
-                            "card_status_mismatch",
-                            "the network captured " + id + ", which we hold as " + charge.status(),
-                            id,
-                            amount,
-                            charge.cents()));
-                } else if (charge.cents() != amount) {
-                    findings.add(card(
-                            "card_amount_mismatch", "charge " + id + " differs in amount", id, amount, charge.cents()));
-                }
+                chargeFindings(findings, "captured", "card_capture_unknown", id, amount, charge);
+            } else if (type.equals("chargeback")) {
+                // booked and taken back from the payer by bookCardSettlement when the charge is ours and captured
+                chargeFindings(findings, "charged back", "card_chargeback_unknown", id, amount, charge);
             } else if (type.equals("void") && capturedByUs) {
                 findings.add(card(
                         "card_status_mismatch",
@@ -287,6 +273,32 @@ public class Reconciliation {
                         null,
                         o.cents()));
             }
+        }
+    }
+
+    /**
+     * What a capture or a chargeback of the network's report says against our charge: not ours ({@code unknown}), not
+     * captured here, or of another amount.
+     */
+    private static void chargeFindings(
+            List<Map<String, Object>> findings, String did, String unknown, String id, long amount, Ours charge) {
+        if (charge == null) {
+            findings.add(card(unknown, "the network " + did + " " + id + ", which is not ours", id, amount, null));
+        } else if (!charge.status().equals("captured")) {
+            findings.add(card(
+                    "card_status_mismatch",
+                    "the network " + did + " " + id + ", which we hold as " + charge.status(),
+                    id,
+                    amount,
+                    charge.cents()));
+        } else if (charge.cents() != amount) {
+            findings.add(card(
+                    "card_amount_mismatch",
+                    "the network " + did + " " + id + " for " + amount + " cents, which we charged for "
+                            + charge.cents(),
+                    id,
+                    amount,
+                    charge.cents()));
         }
     }
 

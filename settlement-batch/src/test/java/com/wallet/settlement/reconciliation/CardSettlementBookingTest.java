@@ -40,9 +40,19 @@ class CardSettlementBookingTest {
     }
 
     @Test
+    void aChargebackComesOffCardClearingAndItsFeeOffTheNet() {
+        // a capture of 2,060 and its chargeback the same day, fees 41 and 1,500: card clearing nets to 0 here (the
+        // payer's wallet pays it back in an entry of its own), the bank pays the fees
+        assertThat(CardSettlementBooking.lines(List.of(item("capture", 2_060, 41), item("chargeback", 2_060, 1_500))))
+                .containsExactly(
+                        Line.of(SystemAccount.CARD_NETWORK_FEES, Money.ofCents(-1_541)),
+                        Line.of(SystemAccount.SETTLEMENT_BANK, Money.ofCents(1_541)));
+    }
+
+    @Test
     void anItemOfAnotherTypeIsRefused() {
-        assertThatThrownBy(() -> CardSettlementBooking.lines(List.of(item("chargeback", 100, 0))))
+        assertThatThrownBy(() -> CardSettlementBooking.lines(List.of(item("refund", 100, 0))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("chargeback");
+                .hasMessageContaining("refund");
     }
 }
