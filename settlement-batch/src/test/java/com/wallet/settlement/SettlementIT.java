@@ -1201,7 +1201,8 @@ class SettlementIT {
      * A chargeback (the payer disputed the card charge that funded a payment; the network took it back) is booked with
      * the network's settlement and taken back from the payer once: their wallet pays the whole charge back, into a debt
      * that restricts it; the card is disabled and the payer told; a case is open for review; the books still
-     * reconcile; a payment to the payer repays the debt and lifts the restriction.
+     * reconcile; a payment to the payer repays the debt and lifts the restriction; as its reason is fraud, no card of
+     * the payer's funds a payment any more.
      */
     @Test
     void aChargebackIsTakenBackFromThePayerOnceAndTheCardDisabled() {
@@ -1279,6 +1280,19 @@ class SettlementIT {
         wallet = SettlementTestSupport.wallet(payer);
         assertThat(wallet.path("balance_cents").asLong()).isEqualTo(40);
         assertThat(wallet.path("restricted").asBoolean()).isFalse();
+        // a fraud chargeback (10.4) froze card funding for the payer: a card linked since funds nothing either, and
+        // the balance still pays what it covers
+        card(payer);
+        assertThatThrownBy(() -> SettlementTestSupport.send(payer, payee, 100))
+                .hasMessageContaining("422")
+                .hasMessageContaining("insufficient-funds");
+        assertThat(count("SELECT count(*) FROM card_charges WHERE user_id = ?", payer.id()))
+                .isEqualTo(1);
+        assertThat(SettlementTestSupport.send(payer, payee, 40)
+                        .path("funding")
+                        .path("balance_cents")
+                        .asLong())
+                .isEqualTo(40);
     }
 
     /**

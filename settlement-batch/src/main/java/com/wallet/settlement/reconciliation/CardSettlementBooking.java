@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * clearing in that entry, as the network took it back, and in the same transaction taken back from the payer: an
  * entry of its own ({@link EntryKind#CARD_CHARGEBACK}) moves the charge's amount from the payer's wallet to card funding
  * clearing (which then holds what it did before the chargeback), even into a debt (the wallet is restricted, as for a
- * returned bank debit); the card is disabled, the payer is told, and a case is opened ({@code card_chargebacks}). A
+ * returned bank debit); the card is disabled, the payer is told, and a case is opened ({@code card_chargebacks}); a
+ * chargeback for fraud also freezes card funding for the payer ({@code users.card_funding_frozen}). A
  * chargeback of a charge that is not ours, or not captured here, is booked as the network made it and taken back from
  * nobody: card funding clearing then differs from our captures, which reconciliation reports.
  */
@@ -175,6 +176,12 @@ public class CardSettlementBooking {
         jdbc.sql("UPDATE payment_methods SET disabled_reason = ?, is_default = false WHERE id = ?")
                 .params("card_chargeback_" + chargeback.reasonCode(), charge.methodId())
                 .update();
+        boolean fraud = isFraud(chargeback.reasonCode());
+        if (fraud) {
+            jdbc.sql("UPDATE users SET card_funding_frozen = true WHERE id = ?")
+                    .param(charge.userId())
+                    .update();
+        }
         jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload) VALUES"
                         + " (?, ?, 'card_chargeback', ?, ?, jsonb_build_object('transfer_id', ?::uuid, 'amount_cents',"
                         + " ?::bigint, 'reason_code', ?::text, 'payment_method_id', ?::uuid)),"
@@ -197,12 +204,25 @@ public class CardSettlementBooking {
                 .update();
         log.info(
                 "chargeback of charge {} ({} cents, reason {}) taken back from the payer's wallet (short {}); card {}"
-                        + " disabled",
+                        + " disabled{}",
                 charge.id(),
                 chargeback.amount().cents(),
                 chargeback.reasonCode(),
                 shortfall.cents(),
-                charge.methodId());
+                charge.methodId(),
+                fraud ? ", card funding frozen for the payer (fraud)" : "");
+    }
+
+    /**
+     * Whether a chargeback's reason says the cardholder never made the charge (fraud): Visa's 10.x, Mastercard's 4837,
+     * 4840, 4849, 4863, 4870 and 4871. Other reasons (not received, not as described, processing errors) dispute a
+     * payment the cardholder made.
+     */
+    static boolean isFraud(String reasonCode) {
+        return reasonCode != null
+                && (reasonCode.startsWith("10.")
+                        || java.util.Set.of("4837", "4840", "4849", "4863", "4870", "4871")
+                                .contains(reasonCode));
     }
 
     /** The entry's lines for {@code items}: only those not zero (every item has a fee or moves money). */

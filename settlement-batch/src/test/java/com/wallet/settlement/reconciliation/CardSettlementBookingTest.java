@@ -50,6 +50,14 @@ class CardSettlementBookingTest {
     }
 
     @Test
+    void fraudReasonsAreTheCardholderDenyingTheCharge() {
+        assertThat(List.of("10.1", "10.4", "10.5", "4837", "4863", "4871")).allMatch(CardSettlementBooking::isFraud);
+        assertThat(List.of("13.1", "13.3", "12.6.1", "4853", "4855", "11.1", "104", "1.4"))
+                .noneMatch(CardSettlementBooking::isFraud);
+        assertThat(CardSettlementBooking.isFraud(null)).isFalse();
+    }
+
+    @Test
     void anItemOfAnotherTypeIsRefused() {
         assertThatThrownBy(() -> CardSettlementBooking.lines(List.of(item("refund", 100, 0))))
                 .isInstanceOf(IllegalStateException.class)

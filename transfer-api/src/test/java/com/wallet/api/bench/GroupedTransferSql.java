@@ -157,7 +157,8 @@ final class GroupedTransferSql {
                                     + " (SELECT id FROM payment_methods WHERE user_id = p.u AND type = 'bank' AND is_default AND"
                                     + " NOT removed AND verified AND disabled_reason IS NULL AND NOT (SELECT bank_funding_frozen"
                                     + " FROM users WHERE id = p.u)) AS bank, (SELECT id FROM payment_methods WHERE user_id = p.u"
-                                    + " AND type = 'card' AND is_default AND NOT removed AND disabled_reason IS NULL) AS card,"
+                                    + " AND type = 'card' AND is_default AND NOT removed AND disabled_reason IS NULL AND NOT"
+                                    + " (SELECT card_funding_frozen FROM users WHERE id = p.u)) AS card,"
                                     + " ARRAY(SELECT blocked_id FROM user_blocks WHERE blocker_id = p.u) AS blocking,"
                                     + " ARRAY(SELECT blocker_id FROM user_blocks WHERE blocked_id = p.u) AS blocked_by"
                                     + " FROM h, p;\n");

@@ -868,7 +868,9 @@ public final class TransferBench {
                 if (System.getProperty("bench.collapsed") != null) {
                     Files.writeString(Path.of(System.getProperty("bench.collapsed")), collapsed);
                 }
-                asyncProfiler(profiler, "flamegraph,total,title=TransferBench: " + phase.replace(",", "") + ",file=" + flameGraph);
+                asyncProfiler(
+                        profiler,
+                        "flamegraph,total,title=TransferBench: " + phase.replace(",", "") + ",file=" + flameGraph);
             }
             StringBuilder out = new StringBuilder(statementTimes(pgPort, calls, phase, 14));
             out.append(rowsWritten(pgPort, tables, calls, phase));

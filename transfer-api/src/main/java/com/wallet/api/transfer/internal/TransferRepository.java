@@ -95,7 +95,8 @@ public class TransferRepository {
                                 + " AND NOT removed AND verified AND disabled_reason IS NULL"
                                 + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                                 + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                                + " AND NOT removed AND disabled_reason IS NULL) AS card,"
+                                + " AND NOT removed AND disabled_reason IS NULL"
+                                + " AND NOT (SELECT card_funding_frozen FROM users WHERE id = :u)) AS card,"
                                 + " ARRAY(SELECT blocked_id FROM user_blocks WHERE blocker_id = :u) AS blocking,"
                                 + " ARRAY(SELECT blocker_id FROM user_blocks WHERE blocked_id = :u) AS blocked_by,"
                                 + " clock_timestamp() AS now FROM h, p")
@@ -159,7 +160,8 @@ public class TransferRepository {
                         + " AND NOT removed AND verified AND disabled_reason IS NULL"
                         + " AND NOT (SELECT bank_funding_frozen FROM users WHERE id = :u)) AS bank,"
                         + " (SELECT id FROM payment_methods WHERE user_id = :u AND type = 'card' AND is_default"
-                        + " AND NOT removed AND disabled_reason IS NULL) AS card"
+                        + " AND NOT removed AND disabled_reason IS NULL"
+                        + " AND NOT (SELECT card_funding_frozen FROM users WHERE id = :u)) AS card"
                         + " FROM wallet_balances s JOIN users su ON su.id = s.user_id WHERE s.user_id = :u")
                 .param("u", senderId)
                 .param("k", key)
