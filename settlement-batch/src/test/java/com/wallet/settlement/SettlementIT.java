@@ -1296,6 +1296,45 @@ class SettlementIT {
     }
 
     /**
+     * Chargebacks that are not for fraud (13.1: the payer says what they paid for never came) take the money back and
+     * disable the card charged, but leave card funding open: a card linked since pays. Two of one payer in one report
+     * take what the wallet holds once: the debt is what the two exceed it by.
+     */
+    @Test
+    void chargebacksNotForFraudLeaveTheOtherCardsFunding() {
+        Person payer = SettlementTestSupport.newUser("disputer");
+        UUID first = card(payer);
+        Person payee = SettlementTestSupport.newUser("disputerpayee");
+        card(payee);
+        SettlementTestSupport.send(payer, payee, 1_000); // the card is charged 1,030
+        SettlementTestSupport.send(payer, payee, 500); // 515
+        SettlementTestSupport.send(payee, payer, 600);
+        for (UUID charge : db.queryForList("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id())) {
+            SIM.card().chargeback(charge.toString(), "13.1");
+        }
+        assertThat(jobs.run(
+                                "reconciliation",
+                                LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1))
+                        .ok())
+                .isTrue();
+        assertThat(SettlementTestSupport.wallet(payer).path("balance_cents").asLong())
+                .isEqualTo(600 - 1_545);
+        assertThat(count(
+                        "SELECT sum(wallet_short_cents) FROM card_chargebacks WHERE user_id = ? AND reason_code = '13.1'",
+                        payer.id()))
+                .isEqualTo(1_545 - 600);
+        assertThat(db.queryForObject("SELECT disabled_reason FROM payment_methods WHERE id = ?", String.class, first))
+                .isEqualTo("card_chargeback_13.1");
+        SettlementTestSupport.send(payee, payer, 1_545 - 600);
+        card(payer);
+        assertThat(SettlementTestSupport.send(payer, payee, 200)
+                        .path("funding")
+                        .path("card_cents")
+                        .asLong())
+                .isEqualTo(200);
+    }
+
+    /**
      * The network's settlement of a day is booked by reconciliation's first step, item by item: ours with the network's
      * amount and fee, in one balanced entry whose lines are its items' sums; a second run books nothing; an item the
      * report gains later is booked alone by a run days later; and the clearing accounts and the fees agree with the

@@ -9,8 +9,11 @@ import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.PartnerSteps;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -68,7 +71,12 @@ public class CardSettlementBooking {
             ids.add(item.path("id").asString());
             amounts.add(item.path("amount_cents").asLong());
             fees.add(item.path("fee_cents").asLong());
-            reasons.add(item.path("reason_code").asString(null));
+            String reason = item.path("reason_code").asString(null);
+            // a chargeback the network sent without its reason is booked all the same
+            reasons.add(
+                    item.path("type").asString().equals("chargeback") && (reason == null || reason.isBlank())
+                            ? "unspecified"
+                            : reason);
         }
         if (ids.isEmpty()) {
             return 0;
@@ -99,7 +107,12 @@ public class CardSettlementBooking {
             if (!fresh.isEmpty()) {
                 ledger.post(entryId, EntryKind.CARD_SETTLEMENT, Ledger.Reference.NONE, lines(fresh));
             }
-            fresh.stream().filter(item -> item.type().equals("chargeback")).forEach(item -> takeBack(item, day));
+            List<Item> chargebacks = fresh.stream()
+                    .filter(item -> item.type().equals("chargeback"))
+                    .toList();
+            if (!chargebacks.isEmpty()) {
+                takeBack(chargebacks, day);
+            }
             return fresh.size();
         });
         if (booked > 0) {
@@ -122,34 +135,56 @@ public class CardSettlementBooking {
     private record Charge(UUID id, UUID userId, UUID methodId, UUID transferId) {}
 
     /**
-     * Takes a chargeback's money back from the payer (in the booking's transaction, after the entry that took it off
-     * card funding clearing): their wallet pays card funding clearing back, into a debt if it must; the card is
-     * disabled, the payer told, a case opened. Nothing is taken for a charge that is not ours or not captured here.
+     * Takes chargebacks' money back from their payers (in the booking's transaction, after the entry that took it off
+     * card funding clearing): each payer's wallet pays card funding clearing back, into a debt if it must; the card is
+     * disabled, the payer told, a case opened. Nothing is taken for a charge that is not ours or not captured here. The
+     * payers' wallets are locked at once, in the ledger's order.
      */
-    private void takeBack(Item chargeback, LocalDate day) {
-        UUID chargeId = com.wallet.settlement.StepParameters.uuidOrNull(chargeback.id());
-        Charge charge = chargeId == null
-                ? null
-                : jdbc.sql("SELECT id, user_id, payment_method_id, transfer_id FROM card_charges"
-                                + " WHERE id = ? AND status = 'captured'")
-                        .param(chargeId)
-                        .query((rs, n) -> new Charge(
-                                rs.getObject(1, UUID.class),
-                                rs.getObject(2, UUID.class),
-                                rs.getObject(3, UUID.class),
-                                rs.getObject(4, UUID.class)))
-                        .optional()
-                        .orElse(null);
-        if (charge == null) {
-            log.warn(
-                    "chargeback of {} ({} cents, reason {}): no captured charge of ours; booked, taken back from nobody",
-                    chargeback.id(),
-                    chargeback.amount().cents(),
-                    chargeback.reasonCode());
-            return;
+    private void takeBack(List<Item> chargebacks, LocalDate day) {
+        UUID[] ids = chargebacks.stream()
+                .map(c -> com.wallet.settlement.StepParameters.uuidOrNull(c.id()))
+                .filter(java.util.Objects::nonNull)
+                .toArray(UUID[]::new);
+        Map<UUID, Charge> charges = new HashMap<>();
+        jdbc.sql("SELECT id, user_id, payment_method_id, transfer_id FROM card_charges"
+                        + " WHERE id = ANY(?) AND status = 'captured'")
+                .param(ids)
+                .query((rs, n) -> new Charge(
+                        rs.getObject(1, UUID.class),
+                        rs.getObject(2, UUID.class),
+                        rs.getObject(3, UUID.class),
+                        rs.getObject(4, UUID.class)))
+                .list()
+                .forEach(c -> charges.put(c.id(), c));
+        Map<UUID, Ledger.LockedWallet> wallets =
+                ledger.lockWallets(charges.values().stream().map(Charge::userId).collect(Collectors.toSet()));
+        // what each wallet can still give, as one report may charge one payer back twice
+        Map<UUID, Money> available = new HashMap<>();
+        wallets.forEach((user, wallet) -> available.put(user, wallet.available()));
+        for (Item chargeback : chargebacks) {
+            UUID chargeId = com.wallet.settlement.StepParameters.uuidOrNull(chargeback.id());
+            Charge charge = chargeId == null ? null : charges.get(chargeId);
+            if (charge == null) {
+                log.warn(
+                        "chargeback of {} ({} cents, reason {}): no captured charge of ours; booked, taken back from"
+                                + " nobody",
+                        chargeback.id(),
+                        chargeback.amount().cents(),
+                        chargeback.reasonCode());
+                continue;
+            }
+            Ledger.LockedWallet wallet = wallets.get(charge.userId());
+            Money shortfall =
+                    chargeback.amount().minus(available.get(charge.userId())).max0();
+            available.put(
+                    charge.userId(),
+                    available.get(charge.userId()).minus(chargeback.amount()).max0());
+            takeBack(chargeback, charge, wallet, shortfall, day);
         }
-        Ledger.LockedWallet wallet = ledger.lockWallet(charge.userId());
-        Money shortfall = chargeback.amount().minus(wallet.available()).max0();
+    }
+
+    /** One chargeback taken back from its payer's locked wallet, {@code shortfall} of it into a debt. */
+    private void takeBack(Item chargeback, Charge charge, Ledger.LockedWallet wallet, Money shortfall, LocalDate day) {
         if (shortfall.isPositive()) {
             ledger.restrict(wallet.accountId());
         }
