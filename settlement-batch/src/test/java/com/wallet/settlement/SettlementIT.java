@@ -56,6 +56,9 @@ class SettlementIT {
     @Autowired
     com.wallet.common.partners.PartnerClient achProcessor;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @BeforeEach
     @AfterEach
     void calmNetwork() {
@@ -1223,9 +1226,14 @@ class SettlementIT {
         // the payer holds 500 when the chargeback comes: the rest of the 2,060 becomes a debt
         SettlementTestSupport.send(payee, payer, 500);
         SIM.card().chargeback(chargeId.toString(), "10.4");
+        double fraudCents = meters.counter("settlement.card.chargeback.cents", "fraud", "true")
+                .count();
 
         LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
         assertThat(jobs.run("reconciliation", today.plusDays(1)).ok()).isTrue();
+        assertThat(meters.counter("settlement.card.chargeback.cents", "fraud", "true")
+                        .count())
+                .isEqualTo(fraudCents + charged);
         assertThat(db.queryForMap(
                         "SELECT amount_cents, fee_cents, reason_code FROM card_settlement_items"
                                 + " WHERE type = 'chargeback' AND item_id = ?",

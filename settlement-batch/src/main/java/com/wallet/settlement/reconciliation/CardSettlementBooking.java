@@ -50,12 +50,19 @@ public class CardSettlementBooking {
     private final Ledger ledger;
     private final PartnerClient cardNetwork;
     private final PartnerSteps steps;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    CardSettlementBooking(JdbcClient jdbc, Ledger ledger, PartnerClient cardNetwork, PartnerSteps steps) {
+    CardSettlementBooking(
+            JdbcClient jdbc,
+            Ledger ledger,
+            PartnerClient cardNetwork,
+            PartnerSteps steps,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.cardNetwork = cardNetwork;
         this.steps = steps;
+        this.meters = meters;
     }
 
     /** Books the items of {@code day}'s report not booked yet; answers how many it booked. */
@@ -82,7 +89,7 @@ public class CardSettlementBooking {
             return 0;
         }
         UUID entryId = UUID.randomUUID();
-        int booked = steps.inTransaction(() -> {
+        List<Item> booked = steps.inTransaction(() -> {
             // the items no run booked before (a run beside this one waits on the key, then inserts none of them)
             List<Item> fresh = jdbc.sql("INSERT INTO card_settlement_items"
                             + " (type, item_id, business_date, amount_cents, fee_cents, reason_code, entry_id)"
@@ -113,12 +120,21 @@ public class CardSettlementBooking {
             if (!chargebacks.isEmpty()) {
                 takeBack(chargebacks, day);
             }
-            return fresh.size();
+            return fresh;
         });
-        if (booked > 0) {
-            log.info("card settlement of {}: {} new item(s) booked, entry {}", day, booked, entryId);
+        if (!booked.isEmpty()) {
+            log.info("card settlement of {}: {} new item(s) booked, entry {}", day, booked.size(), entryId);
         }
-        return booked;
+        // counted once committed: what the network charged back (the chargeback ratio networks watch), fraud apart
+        for (Item item : booked) {
+            if (item.type().equals("chargeback")) {
+                String fraud = String.valueOf(isFraud(item.reasonCode()));
+                meters.counter("settlement.card.chargebacks", "fraud", fraud).increment();
+                meters.counter("settlement.card.chargeback.cents", "fraud", fraud)
+                        .increment(item.amount().cents());
+            }
+        }
+        return booked.size();
     }
 
     /**
