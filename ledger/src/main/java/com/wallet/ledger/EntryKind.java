@@ -28,7 +28,9 @@ public enum EntryKind {
      * A card charge the cardholder disputed and the network took back (a chargeback): the payer's wallet pays card
      * funding clearing back, even into a debt.
      */
-    CARD_CHARGEBACK;
+    CARD_CHARGEBACK,
+    /** A chargeback we contested and won: the network paid it back, and the payer's wallet gets back what it paid. */
+    CARD_CHARGEBACK_REVERSAL;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -33,8 +33,8 @@ public final class CardNetwork {
             String id, String last4, long amountCents, Status status, LocalDate date, LocalDate voidedOn) {}
 
     /**
-     * One line of a day's settlement report: {@code capture}, {@code void}, {@code payout} or {@code chargeback} (the
-     * id is the charge's; {@code reasonCode} the dispute's, null for the other types).
+     * One line of a day's settlement report: {@code capture}, {@code void}, {@code payout}, {@code chargeback} or
+     * {@code chargeback_reversal} (the id is the charge's; {@code reasonCode} the dispute's, null for the other types).
      */
     public record SettlementItem(String id, String type, long amountCents, long feeCents, String reasonCode) {
         SettlementItem(String id, String type, long amountCents, long feeCents) {
@@ -44,19 +44,22 @@ public final class CardNetwork {
 
     /**
      * A cardholder's dispute that the issuer decided for them: the network takes {@code amountCents} (the whole
-     * captured charge) back from us in the settlement of {@code date}, with {@link #CHARGEBACK_FEE_CENTS}.
+     * captured charge) back from us in the settlement of {@code date}, with {@link #CHARGEBACK_FEE_CENTS}. If we
+     * contest it and the issuer decides for us (a representment won), the network pays it back in the settlement of
+     * {@code reversedOn} (the fee stays).
      *
      * @param id the charge's id
      * @param reasonCode the dispute's reason, as the network codes it (Visa's "10.4" is fraud with the card absent,
      *     "13.1" merchandise or services not received, for example)
      */
-    public record Chargeback(String id, long amountCents, String reasonCode, LocalDate date) {}
+    public record Chargeback(String id, long amountCents, String reasonCode, LocalDate date, LocalDate reversedOn) {}
 
     /**
      * What the network settles with us for one UTC day: captures (less those voided the same day, which never
-     * settle), voids of earlier captures, payouts, chargebacks, and its fees (1.5% + 10 cents per capture, 25 cents
-     * per payout, $15 per chargeback). {@code netCents} is what it pays us: captures less voids, payouts,
-     * chargebacks and fees.
+     * settle), voids of earlier captures, payouts, chargebacks and their reversals, and its fees (1.5% + 10 cents per
+     * capture, 25 cents per payout, $15 per chargeback). {@code chargedBackCents} is the chargebacks less their
+     * reversals; {@code netCents} is what it pays us: captures less voids, payouts, chargebacks (less reversals) and
+     * fees.
      */
     public record SettlementReport(
             LocalDate date,
@@ -201,10 +204,27 @@ public final class CardNetwork {
         if (charge.status() != Status.CAPTURED) {
             throw new Refused(409, "charge_voided", "charge " + id + " was voided: there is nothing to charge back");
         }
-        Chargeback chargeback =
-                chargebacks.computeIfAbsent(id, k -> new Chargeback(id, charge.amountCents(), reasonCode, today()));
+        Chargeback chargeback = chargebacks.computeIfAbsent(
+                id, k -> new Chargeback(id, charge.amountCents(), reasonCode, today(), null));
         recorder.accept("chargeback", chargeback);
         return chargeback;
+    }
+
+    /**
+     * The chargeback of charge {@code id} reversed today: we contested it and the issuer decided for us, so the network
+     * pays the amount back (once: reversing it again answers the first reversal). 404 for a charge never charged back.
+     */
+    public Chargeback reverseChargeback(String id) {
+        Chargeback reversed = chargebacks.computeIfPresent(
+                id,
+                (k, c) -> c.reversedOn() != null
+                        ? c
+                        : new Chargeback(c.id(), c.amountCents(), c.reasonCode(), c.date(), today()));
+        if (reversed == null) {
+            throw new Refused(404, "unknown_chargeback", "no chargeback of charge " + id);
+        }
+        recorder.accept("chargeback", reversed);
+        return reversed;
     }
 
     public Optional<Operation> findCharge(String id) {
@@ -251,6 +271,10 @@ public final class CardNetwork {
                         c.id(), "chargeback", c.amountCents(), CHARGEBACK_FEE_CENTS, c.reasonCode()));
                 chargedBack += c.amountCents();
                 fees += CHARGEBACK_FEE_CENTS;
+            }
+            if (day.equals(c.reversedOn())) {
+                items.add(new SettlementItem(c.id(), "chargeback_reversal", c.amountCents(), 0, c.reasonCode()));
+                chargedBack -= c.amountCents();
             }
         }
         items.sort(java.util.Comparator.comparing(SettlementItem::type).thenComparing(SettlementItem::id));

@@ -324,6 +324,14 @@ public final class PartnerSimulator implements AutoCloseable {
             Map<?, ?> body = body(exchange);
             return new Reply(201, card.chargeback(text(body, "charge_id"), text(body, "reason_code")));
         }
+        if (path.length == 6
+                && path[2].equals("card")
+                && path[3].equals("chargebacks")
+                && path[5].equals("reversal")
+                && method.equals("POST")) {
+            // a representment won: the network pays the chargeback of charge path[4] back
+            return new Reply(200, card.reverseChargeback(path[4]));
+        }
         if (path.length == 3 && path[2].equals("reset") && method.equals("POST")) {
             knobs.reset();
             ach.clearReturnRules();

@@ -246,6 +246,29 @@ class PartnerSimulatorTest {
                         - report.paidOutCents()
                         - report.chargedBackCents()
                         - report.feesCents());
+
+        // contested and won: paid back on the day of the reversal, once, the fee kept
+        java.time.LocalDate won = later.plusDays(10);
+        try {
+            sim.card().clock(fixedAt(won));
+            assertThat(send("POST", "/control/card/chargebacks/cb-1/reversal", "")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(send("POST", "/control/card/chargebacks/cb-1/reversal", "")
+                            .body())
+                    .contains("\"reversed_on\":\"" + won + "\"");
+            assertThat(send("POST", "/control/card/chargebacks/cb-2/reversal", "")
+                            .statusCode())
+                    .isEqualTo(404);
+        } finally {
+            sim.card().clock(java.time.Clock.systemUTC());
+        }
+        var paidBack = sim.card().settlement(won);
+        assertThat(paidBack.items())
+                .filteredOn(i -> i.id().startsWith("cb-"))
+                .containsExactly(new CardNetwork.SettlementItem("cb-1", "chargeback_reversal", 2_060, 0, "10.4"));
+        assertThat(paidBack.chargedBackCents()).isEqualTo(-2_060);
+        assertThat(sim.card().settlement(later).chargedBackCents()).isEqualTo(2_060);
     }
 
     @Test

@@ -1343,6 +1343,48 @@ class SettlementIT {
     }
 
     /**
+     * A chargeback we contested and won: the network pays it back in the settlement of the day it reversed it, and the
+     * payer's wallet gets back what it paid (repaying its debt, which lifts the restriction), once; the case is marked
+     * reversed and the payer told; the books reconcile.
+     */
+    @Test
+    void aChargebackReversedGivesThePayerTheMoneyBackOnce() {
+        Person payer = SettlementTestSupport.newUser("represented");
+        card(payer);
+        Person payee = SettlementTestSupport.newUser("representedpayee");
+        SettlementTestSupport.send(payer, payee, 1_000); // the card is charged 1,030
+        UUID charge = db.queryForObject("SELECT id FROM card_charges WHERE user_id = ?", UUID.class, payer.id());
+        SIM.card().chargeback(charge.toString(), "13.1");
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(jobs.run("reconciliation", today.plusDays(1)).ok()).isTrue();
+        assertThat(SettlementTestSupport.wallet(payer).path("restricted").asBoolean())
+                .isTrue();
+
+        SIM.card().reverseChargeback(charge.toString());
+        assertThat(jobs.run("reconciliation", today.plusDays(1)).ok()).isTrue();
+        assertThat(jobs.run("reconciliation", today.plusDays(2)).ok()).isTrue();
+        JsonNode wallet = SettlementTestSupport.wallet(payer);
+        assertThat(wallet.path("balance_cents").asLong()).isZero();
+        assertThat(wallet.path("restricted").asBoolean()).isFalse();
+        Map<String, Object> chargeback =
+                db.queryForMap("SELECT status, reversal_entry_id FROM card_chargebacks WHERE charge_id = ?", charge);
+        assertThat(chargeback).containsEntry("status", "reversed");
+        long payerAccount = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?", Long.class, payer.id());
+        assertThat(linesOf((UUID) chargeback.get("reversal_entry_id")))
+                .isEqualTo(Map.of(payerAccount, 1_030L, 2L, -1_030L));
+        assertThat(count(
+                        "SELECT count(*) FROM ledger_entries WHERE kind = 'card_chargeback_reversal' AND transfer_id ="
+                                + " (SELECT transfer_id FROM card_charges WHERE id = ?)",
+                        charge))
+                .isEqualTo(1);
+        assertThat(count(
+                        "SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'card_chargeback_reversed'",
+                        payer.id()))
+                .isEqualTo(1);
+    }
+
+    /**
      * The network's settlement of a day is booked by reconciliation's first step, item by item: ours with the network's
      * amount and fee, in one balanced entry whose lines are its items' sums; a second run books nothing; an item the
      * report gains later is booked alone by a run days later; and the clearing accounts and the fees agree with the

@@ -1,6 +1,7 @@
 package com.wallet.settlement.reconciliation;
 
 import com.wallet.common.partners.PartnerClient;
+import com.wallet.ledger.AccountId;
 import com.wallet.ledger.EntryKind;
 import com.wallet.ledger.Ledger;
 import com.wallet.ledger.Ledger.Line;
@@ -119,6 +120,12 @@ public class CardSettlementBooking {
                     .toList();
             if (!chargebacks.isEmpty()) {
                 takeBack(chargebacks, day);
+            }
+            List<Item> reversals = fresh.stream()
+                    .filter(item -> item.type().equals("chargeback_reversal"))
+                    .toList();
+            if (!reversals.isEmpty()) {
+                giveBack(reversals);
             }
             return fresh;
         });
@@ -265,6 +272,64 @@ public class CardSettlementBooking {
     }
 
     /**
+     * Gives payers back what their chargebacks took, for the chargebacks the network reversed (we contested them and
+     * won): each payer's wallet gets the amount from card funding clearing (which the network's reversal credited),
+     * repaying the debt first if there is one; the case is marked {@code reversed} and the payer told. The card stays
+     * disabled and a freeze stays (the review decides). Nothing is given for a reversal of a chargeback we did not take
+     * back.
+     */
+    private void giveBack(List<Item> reversals) {
+        for (Item reversal : reversals) {
+            UUID chargeId = com.wallet.settlement.StepParameters.uuidOrNull(reversal.id());
+            Map<String, Object> taken = chargeId == null
+                    ? null
+                    : jdbc
+                            .sql("SELECT user_id, transfer_id, amount_cents FROM card_chargebacks"
+                                    + " WHERE charge_id = ? AND status <> 'reversed' FOR UPDATE")
+                            .param(chargeId)
+                            .query()
+                            .listOfRows()
+                            .stream()
+                            .findFirst()
+                            .orElse(null);
+            if (taken == null) {
+                log.warn(
+                        "reversal of the chargeback of {} ({} cents): no chargeback of ours to give back; booked only",
+                        reversal.id(),
+                        reversal.amount().cents());
+                continue;
+            }
+            UUID payer = (UUID) taken.get("user_id");
+            UUID transfer = (UUID) taken.get("transfer_id");
+            Money amount = Money.ofCents((Long) taken.get("amount_cents"));
+            // a credit: the wallet needs no lock (the ledger folds it in, lifting a restriction it repays)
+            AccountId wallet = jdbc.sql("SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?")
+                    .param(payer)
+                    .query((rs, n) -> new AccountId(rs.getLong(1)))
+                    .single();
+            UUID entry = ledger.post(
+                    EntryKind.CARD_CHARGEBACK_REVERSAL,
+                    Ledger.Reference.transfer(transfer),
+                    List.of(new Line(wallet, amount), Line.of(SystemAccount.CARD_FUNDING_CLEARING, amount.negate())));
+            jdbc.sql("UPDATE card_chargebacks SET status = 'reversed', reversal_entry_id = ? WHERE charge_id = ?")
+                    .params(entry, chargeId)
+                    .update();
+            jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload) VALUES"
+                            + " (?, ?, 'card_chargeback_reversed', ?, ?, jsonb_build_object('transfer_id', ?::uuid,"
+                            + " 'amount_cents', ?::bigint)) ON CONFLICT (event_key) DO NOTHING")
+                    .params(
+                            UUID.randomUUID(),
+                            payer,
+                            transfer,
+                            "card_chargeback_reversed:" + chargeId,
+                            transfer,
+                            amount.cents())
+                    .update();
+            log.info("chargeback of charge {} reversed: {} cents given back to the payer", chargeId, amount.cents());
+        }
+    }
+
+    /**
      * Whether a chargeback's reason says the cardholder never made the charge (fraud): Visa's 10.x, Mastercard's 4837,
      * 4840, 4849, 4863, 4870 and 4871. Other reasons (not received, not as described, processing errors) dispute a
      * payment the cardholder made.
@@ -285,6 +350,7 @@ public class CardSettlementBooking {
             switch (item.type()) {
                 case "capture" -> settled = settled.plus(item.amount());
                 case "void", "chargeback" -> settled = settled.minus(item.amount());
+                case "chargeback_reversal" -> settled = settled.plus(item.amount());
                 case "payout" -> paidOut = paidOut.plus(item.amount());
                 default -> throw new IllegalStateException("a card settlement item of type " + item.type());
             }

@@ -245,6 +245,8 @@ public class Reconciliation {
             } else if (type.equals("chargeback")) {
                 // booked and taken back from the payer by bookCardSettlement when the charge is ours and captured
                 chargeFindings(findings, "charged back", "card_chargeback_unknown", id, amount, charge);
+            } else if (type.equals("chargeback_reversal")) {
+                chargeFindings(findings, "reversed the chargeback of", "card_chargeback_unknown", id, amount, charge);
             } else if (type.equals("void") && capturedByUs) {
                 findings.add(card(
                         "card_status_mismatch",

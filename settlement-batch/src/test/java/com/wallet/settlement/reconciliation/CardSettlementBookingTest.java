@@ -50,6 +50,14 @@ class CardSettlementBookingTest {
     }
 
     @Test
+    void aChargebackReversedComesBackOnCardClearing() {
+        assertThat(CardSettlementBooking.lines(List.of(item("chargeback_reversal", 2_060, 0))))
+                .containsExactly(
+                        Line.of(SystemAccount.CARD_FUNDING_CLEARING, Money.ofCents(2_060)),
+                        Line.of(SystemAccount.SETTLEMENT_BANK, Money.ofCents(-2_060)));
+    }
+
+    @Test
     void fraudReasonsAreTheCardholderDenyingTheCharge() {
         assertThat(List.of("10.1", "10.4", "10.5", "4837", "4863", "4871")).allMatch(CardSettlementBooking::isFraud);
         assertThat(List.of("13.1", "13.3", "12.6.1", "4853", "4855", "11.1", "104", "1.4"))
