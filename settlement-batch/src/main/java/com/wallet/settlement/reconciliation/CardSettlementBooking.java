@@ -8,6 +8,7 @@ import com.wallet.ledger.Ledger.Line;
 import com.wallet.ledger.Money;
 import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.PartnerSteps;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,24 +24,27 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Books the card network's settlement (reconciliation's first step): the items of its report of a closed day (a
- * capture, a void of an earlier capture, a payout, a chargeback, each with its fee) that no run has booked yet, as one
- * ledger entry ({@link EntryKind#CARD_SETTLEMENT}). Each item is booked once ({@code card_settlement_items}, keyed by type and id),
- * so a day booked again, or a report that gained items since, books only what is new. The report is fetched with no
- * transaction open ({@link PartnerSteps}); the items and the entry are written in one transaction.
+ * capture, a void of an earlier capture, a payout, a chargeback or its reversal, each with its fee) that no run has
+ * booked yet, as one ledger entry ({@link EntryKind#CARD_SETTLEMENT}). Each item is booked once
+ * ({@code card_settlement_items}, keyed by type and id), so a day booked again, or a report that gained items since,
+ * books only what is new. The report is fetched with no transaction open ({@link PartnerSteps}); the items and the
+ * entry are written in one transaction.
  *
  * <p>The lines: card funding clearing is credited with the captures the network settled less its voids (it was
  * debited by the card-funded payments), cashout clearing debited with what the network paid out for us (it was
  * credited by the instant cashouts), {@link SystemAccount#CARD_NETWORK_FEES} debited with its fees, and our settlement
  * bank with the net the network pays us (credited when it is negative: payouts beyond captures).
  *
- * <p>A chargeback (a cardholder's dispute of a charge that funded a payment, decided for them) is taken off card funding
- * clearing in that entry, as the network took it back, and in the same transaction taken back from the payer: an
- * entry of its own ({@link EntryKind#CARD_CHARGEBACK}) moves the charge's amount from the payer's wallet to card funding
- * clearing (which then holds what it did before the chargeback), even into a debt (the wallet is restricted, as for a
- * returned bank debit); the card is disabled, the payer is told, and a case is opened ({@code card_chargebacks}); a
- * chargeback for fraud also freezes card funding for the payer ({@code users.card_funding_frozen}). A
- * chargeback of a charge that is not ours, or not captured here, is booked as the network made it and taken back from
- * nobody: card funding clearing then differs from our captures, which reconciliation reports.
+ * <p>A chargeback (a cardholder's dispute of a charge that funded a payment, decided for them) is taken off card
+ * funding clearing in that entry, as the network took it back, and in the same transaction taken back from the payer:
+ * an entry of its own ({@link EntryKind#CARD_CHARGEBACK}) moves the charge's amount from the payer's wallet to card
+ * funding clearing (which then holds what it did before the chargeback), even into a debt (the wallet is restricted, as
+ * for a returned bank debit); the card is disabled, the payer is told, and a case is opened ({@code card_chargebacks});
+ * a chargeback for fraud also freezes card funding for the payer ({@code users.card_funding_frozen}). A chargeback of a
+ * charge that is not ours, or not captured here, is booked as the network made it and taken back from nobody: card
+ * funding clearing then differs from our captures, which reconciliation reports. A chargeback the network reversed (we
+ * contested it and won) comes back on card funding clearing, and the payer gets back what was taken
+ * ({@link EntryKind#CARD_CHARGEBACK_REVERSAL}).
  */
 @Component
 public class CardSettlementBooking {
@@ -51,14 +55,10 @@ public class CardSettlementBooking {
     private final Ledger ledger;
     private final PartnerClient cardNetwork;
     private final PartnerSteps steps;
-    private final io.micrometer.core.instrument.MeterRegistry meters;
+    private final MeterRegistry meters;
 
     CardSettlementBooking(
-            JdbcClient jdbc,
-            Ledger ledger,
-            PartnerClient cardNetwork,
-            PartnerSteps steps,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            JdbcClient jdbc, Ledger ledger, PartnerClient cardNetwork, PartnerSteps steps, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.cardNetwork = cardNetwork;
@@ -217,9 +217,9 @@ public class CardSettlementBooking {
                 List.of(
                         new Line(wallet.accountId(), chargeback.amount().negate()),
                         Line.of(SystemAccount.CARD_FUNDING_CLEARING, chargeback.amount())));
-        jdbc.sql(
-                        "INSERT INTO card_chargebacks (charge_id, transfer_id, user_id, payment_method_id, amount_cents,"
-                                + " reason_code, business_date, entry_id, wallet_short_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO card_chargebacks (charge_id, transfer_id, user_id, payment_method_id, amount_cents,"
+                        + " reason_code, business_date, entry_id, wallet_short_cents)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(
                         charge.id(),
                         charge.transferId(),
