@@ -1274,6 +1274,15 @@ class SettlementIT {
                         String.class,
                         payer.id()))
                 .containsExactly("card_chargeback", "payment_method_disabled");
+        assertThat(db.queryForMap(
+                        "SELECT payload->>'transfer_id' AS transfer, (payload->>'amount_cents')::bigint AS cents,"
+                                + " payload->>'reason_code' AS reason, payload->>'payment_method_id' AS card"
+                                + " FROM notifications WHERE user_id = ? AND kind = 'card_chargeback'",
+                        payer.id()))
+                .containsEntry("transfer", charge.get("transfer_id").toString())
+                .containsEntry("cents", charged)
+                .containsEntry("reason", "10.4")
+                .containsEntry("card", payerCard.toString());
 
         // booked once: a run again, and a run whose week also takes in the chargeback's day, take nothing more
         String taken = "SELECT count(*) FROM ledger_entries WHERE kind = 'card_chargeback' AND transfer_id = ?";

@@ -6,7 +6,9 @@ import com.wallet.ledger.EntryKind;
 import com.wallet.ledger.Ledger;
 import com.wallet.ledger.Ledger.Line;
 import com.wallet.ledger.Money;
+import com.wallet.ledger.SqlBatch;
 import com.wallet.ledger.SystemAccount;
+import com.wallet.settlement.Notifications;
 import com.wallet.settlement.PartnerSteps;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.LocalDate;
@@ -240,26 +242,24 @@ public class CardSettlementBooking {
                     .param(charge.userId())
                     .update();
         }
-        jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload) VALUES"
-                        + " (?, ?, 'card_chargeback', ?, ?, jsonb_build_object('transfer_id', ?::uuid, 'amount_cents',"
-                        + " ?::bigint, 'reason_code', ?::text, 'payment_method_id', ?::uuid)),"
-                        + " (?, ?, 'payment_method_disabled', ?, ?, jsonb_build_object('reason_code', ?::text))"
-                        + " ON CONFLICT (event_key) DO NOTHING")
-                .params(
-                        UUID.randomUUID(),
-                        charge.userId(),
-                        charge.transferId(),
-                        "card_chargeback:" + charge.id(),
-                        charge.transferId(),
-                        chargeback.amount().cents(),
-                        chargeback.reasonCode(),
-                        charge.methodId(),
-                        UUID.randomUUID(),
-                        charge.userId(),
-                        charge.methodId(),
-                        "card_chargeback_disabled:" + charge.id(),
-                        chargeback.reasonCode())
-                .update();
+        Notifications.store(
+                jdbc,
+                charge.userId(),
+                "card_chargeback",
+                charge.transferId(),
+                "card_chargeback:" + charge.id(),
+                Map.of(
+                        "transfer_id", charge.transferId(),
+                        "amount_cents", chargeback.amount().cents(),
+                        "reason_code", chargeback.reasonCode(),
+                        "payment_method_id", charge.methodId()));
+        Notifications.store(
+                jdbc,
+                charge.userId(),
+                "payment_method_disabled",
+                charge.methodId(),
+                "card_chargeback_disabled:" + charge.id(),
+                Map.of("reason_code", chargeback.reasonCode()));
         log.info(
                 "chargeback of charge {} ({} cents, reason {}) taken back from the payer's wallet (short {}); card {}"
                         + " disabled{}",
@@ -303,10 +303,10 @@ public class CardSettlementBooking {
             UUID transfer = (UUID) taken.get("transfer_id");
             Money amount = Money.ofCents((Long) taken.get("amount_cents"));
             // a credit: the wallet needs no lock (the ledger folds it in, lifting a restriction it repays)
-            AccountId wallet = jdbc.sql("SELECT id FROM ledger_accounts WHERE kind = 'wallet' AND user_id = ?")
-                    .param(payer)
-                    .query((rs, n) -> new AccountId(rs.getLong(1)))
-                    .single();
+            SqlBatch batch = ledger.batch();
+            SqlBatch.Rows<Ledger.Payee> payee = ledger.payee(batch, payer);
+            batch.send();
+            AccountId wallet = payee.single().accountId();
             UUID entry = ledger.post(
                     EntryKind.CARD_CHARGEBACK_REVERSAL,
                     Ledger.Reference.transfer(transfer),
@@ -314,17 +314,13 @@ public class CardSettlementBooking {
             jdbc.sql("UPDATE card_chargebacks SET status = 'reversed', reversal_entry_id = ? WHERE charge_id = ?")
                     .params(entry, chargeId)
                     .update();
-            jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload) VALUES"
-                            + " (?, ?, 'card_chargeback_reversed', ?, ?, jsonb_build_object('transfer_id', ?::uuid,"
-                            + " 'amount_cents', ?::bigint)) ON CONFLICT (event_key) DO NOTHING")
-                    .params(
-                            UUID.randomUUID(),
-                            payer,
-                            transfer,
-                            "card_chargeback_reversed:" + chargeId,
-                            transfer,
-                            amount.cents())
-                    .update();
+            Notifications.store(
+                    jdbc,
+                    payer,
+                    "card_chargeback_reversed",
+                    transfer,
+                    "card_chargeback_reversed:" + chargeId,
+                    Map.of("transfer_id", transfer, "amount_cents", amount.cents()));
             log.info("chargeback of charge {} reversed: {} cents given back to the payer", chargeId, amount.cents());
         }
     }

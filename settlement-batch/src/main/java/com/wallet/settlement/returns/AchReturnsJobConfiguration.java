@@ -378,11 +378,13 @@ class AchReturnsJobConfiguration {
 
     /** The owner hears that the method was disabled (listed by GET /v1/me/notifications, published by its sweep). */
     private static void notifyOwner(JdbcClient jdbc, PendingReturn r, UUID user, UUID method) {
-        jdbc.sql("INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload)"
-                        + " VALUES (?, ?, 'payment_method_disabled', ?, ?, jsonb_build_object('return_code', ?::text))"
-                        + " ON CONFLICT (event_key) DO NOTHING")
-                .params(UUID.randomUUID(), user, method, "ach_return:" + r.sequence(), r.code())
-                .update();
+        com.wallet.settlement.Notifications.store(
+                jdbc,
+                user,
+                "payment_method_disabled",
+                method,
+                "ach_return:" + r.sequence(),
+                Map.of("return_code", r.code()));
     }
 
     /** One line per account (a sender may also hold some of the money unsettled), zero lines dropped. */
