@@ -39,6 +39,7 @@ public final class Ledger {
      * @param held pending holds on it, still part of the balance
      * @param unsettled how much of the balance came from bank debits that have not settled
      * @param restricted an ACH return left it in debt: it may neither send nor cash out until repaid
+     * @param ownerFrozen the owner's account is not active: frozen, or closed
      */
     public record LockedWallet(
             AccountId accountId,
@@ -56,7 +57,7 @@ public final class Ledger {
         }
     }
 
-    /** Who a payment reaches: its wallet and whether its owner's account is frozen. */
+    /** Who a payment reaches: its wallet and whether its owner's account is frozen or closed (not active). */
     public record Payee(AccountId accountId, UUID userId, boolean ownerFrozen) {}
 
     public record Line(AccountId account, Money amount) {
@@ -188,7 +189,7 @@ public final class Ledger {
             + " JOIN users u ON u.id = a.user_id WHERE a.kind = 'wallet' AND a.user_id";
 
     private static Payee payeeRow(ResultSet rs, int row) throws SQLException {
-        return new Payee(AccountId.of(rs.getLong(1)), rs.getObject(2, UUID.class), "frozen".equals(rs.getString(3)));
+        return new Payee(AccountId.of(rs.getLong(1)), rs.getObject(2, UUID.class), !"active".equals(rs.getString(3)));
     }
 
     /** Locked wallets by their owner, in the order they were locked. */
@@ -634,7 +635,7 @@ public final class Ledger {
                 Money.ofCents(rs.getLong("held_cents")),
                 Money.ofCents(rs.getLong("unsettled_cents")),
                 rs.getBoolean("restricted"),
-                "frozen".equals(rs.getString("status")),
+                !"active".equals(rs.getString("status")),
                 rs.getString("default_visibility"));
     }
 

@@ -843,6 +843,50 @@ class SettlementIT {
         throw new AssertionError("no method " + method);
     }
 
+    /**
+     * A closed account's wallet that holds or owes money (transfer-api's AccountClosure: a payment that read the
+     * receiver as open just before the closure committed, an ACH return of an earlier cash-out) is reported, listed
+     * with what it holds, until the money is sent on.
+     */
+    @Test
+    void moneyReachingAClosedAccountIsReported() {
+        Person late = SettlementTestSupport.newUser("late");
+        JsonNode closed = SettlementTestSupport.call(
+                "POST", "/v1/me/close", late.token(), null, Map.of("password", "correct horse 1"));
+        assertThat(closed.path("status").asString()).isEqualTo("closed");
+        assertThat(run("reconciliation").ok())
+                .as("a closed account that holds nothing")
+                .isTrue();
+
+        long wallet = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'", Long.class, late.id());
+        // the credit a card-funded payment racing the closure leaves, posted as the payment posts it
+        var tx = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(db.getDataSource()));
+        java.util.function.Consumer<Long> credit =
+                cents -> tx.executeWithoutResult(s -> new com.wallet.ledger.Ledger(db)
+                        .post(
+                                com.wallet.ledger.EntryKind.TRANSFER,
+                                com.wallet.ledger.Ledger.Reference.NONE,
+                                List.of(
+                                        com.wallet.ledger.Ledger.Line.of(
+                                                com.wallet.ledger.SystemAccount.CARD_FUNDING_CLEARING,
+                                                com.wallet.ledger.Money.ofCents(-cents)),
+                                        new com.wallet.ledger.Ledger.Line(
+                                                com.wallet.ledger.AccountId.of(wallet),
+                                                com.wallet.ledger.Money.ofCents(cents)))));
+        credit.accept(450L);
+        try {
+            assertThat(run("reconciliation").ok()).isFalse();
+            assertThat(db.queryForObject(
+                            "SELECT findings::text FROM reconciliation_reports ORDER BY id DESC LIMIT 1", String.class))
+                    .contains("closed_wallet_holds_money", late.id().toString(), "\"balance_cents\": 450");
+        } finally {
+            credit.accept(-450L); // sent on: the suite's shared books are as they were
+        }
+        assertThat(run("reconciliation").ok()).isTrue();
+    }
+
     @Test
     void returnsActByKind() {
         run("achOrigination");

@@ -133,6 +133,7 @@ public class Reconciliation {
                         - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_charges WHERE status = 'captured'"));
         compare(findings, "card_network_fees", balance(system, SystemAccount.CARD_NETWORK_FEES), -booked[2]);
         notSettledByTheNetwork(findings, today);
+        closedWalletsHoldingMoney(findings);
         long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
                 + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
         if (orphans > 0) {
@@ -166,6 +167,28 @@ public class Reconciliation {
                 .query((rs, n) ->
                         new SubmittedFile(rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3), rs.getLong(4)))
                 .list();
+    }
+
+    /**
+     * Money on a closed account (transfer-api's AccountClosure): a payment that read the receiver as open just before
+     * the closure committed, or an ACH return of an earlier cash-out, can still reach its wallet. It is not lost, and
+     * it is listed here for operations to send on; a closed account with a debt is listed too.
+     */
+    private void closedWalletsHoldingMoney(List<Map<String, Object>> findings) {
+        List<Map<String, Object>> wallets = jdbc.sql("SELECT u.id, w.balance_cents, w.held_cents FROM users u"
+                        + " JOIN wallet_balances w ON w.user_id = u.id WHERE u.status = 'closed'"
+                        + " AND (w.balance_cents <> 0 OR w.held_cents <> 0) ORDER BY u.closed_at")
+                .query((rs, n) -> Map.<String, Object>of(
+                        "user_id", rs.getObject(1, UUID.class).toString(),
+                        "balance_cents", rs.getLong(2),
+                        "held_cents", rs.getLong(3)))
+                .list();
+        if (!wallets.isEmpty()) {
+            findings.add(finding(
+                    "closed_wallet_holds_money",
+                    wallets.size() + " closed accounts' wallets hold or owe money",
+                    Map.of("wallets", wallets)));
+        }
     }
 
     /**

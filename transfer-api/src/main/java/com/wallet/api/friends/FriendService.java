@@ -46,7 +46,7 @@ public class FriendService {
         if (me.equals(other)) {
             throw new DomainException(Problem.NOT_FRIENDABLE, "you cannot befriend yourself");
         }
-        users.find(other).orElseThrow(() -> UserService.notFound(other));
+        users.findOpen(other).orElseThrow(() -> UserService.notFound(other));
         lockPair(me, other);
         // under the pair's lock, as a block takes it: a block and a request crossing it never both stand
         blocks.require(me, other, UserService.notFound(other));

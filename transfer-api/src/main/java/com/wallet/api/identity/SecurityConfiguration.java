@@ -61,7 +61,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecuritySettings settings) {
+    JwtDecoder jwtDecoder(SecuritySettings settings, ClosedAccounts closed) {
         NimbusJwtDecoder verifier = NimbusJwtDecoder.withSecretKey(key(settings))
                 .macAlgorithm(MacAlgorithm.HS256)
                 .build();
@@ -73,7 +73,8 @@ class SecurityConfiguration {
         verifier.setJwtValidator(token -> OAuth2TokenValidatorResult.success());
         return new VerifiedTokenCache(
                 verifier,
-                JwtValidators.createDefaultWithIssuer(settings.issuer()),
+                new org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator<>(
+                        JwtValidators.createDefaultWithIssuer(settings.issuer()), closed.validator()),
                 settings.verifiedTokenCacheSize(),
                 Clock.systemUTC());
     }

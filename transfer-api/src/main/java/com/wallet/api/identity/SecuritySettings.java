@@ -10,7 +10,9 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Token settings. {@code jwt-secret} is base64 of at least 32 random bytes (HS256); it has no default, so a deployment
  * without one fails at start instead of signing tokens with a known key. {@code verified-token-cache-size} (50,000)
- * bounds how many signature-checked tokens are remembered until they expire.
+ * bounds how many signature-checked tokens are remembered until they expire. {@code closed-check-interval} (30 s) is
+ * how long an instance trusts what it last read about whether a token's account is closed ({@link ClosedAccounts}):
+ * the tokens of an account closed through another instance stop working within it.
  */
 @Validated
 @ConfigurationProperties("wallet.security")
@@ -18,7 +20,8 @@ public record SecuritySettings(
         @NotBlank String jwtSecret,
         @NotBlank String issuer,
         @NotNull Duration tokenTtl,
-        Integer verifiedTokenCacheSize) {
+        Integer verifiedTokenCacheSize,
+        Duration closedCheckInterval) {
 
     public SecuritySettings {
         if (verifiedTokenCacheSize == null) {
@@ -26,6 +29,12 @@ public record SecuritySettings(
         } else if (verifiedTokenCacheSize < 1) {
             throw new IllegalArgumentException(
                     "wallet.security.verified-token-cache-size must be positive, was " + verifiedTokenCacheSize);
+        }
+        if (closedCheckInterval == null) {
+            closedCheckInterval = Duration.ofSeconds(30);
+        } else if (closedCheckInterval.isNegative() || closedCheckInterval.isZero()) {
+            throw new IllegalArgumentException(
+                    "wallet.security.closed-check-interval must be positive, was " + closedCheckInterval);
         }
         byte[] key;
         try {
@@ -46,6 +55,6 @@ public record SecuritySettings(
     @Override
     public String toString() {
         return "SecuritySettings[issuer=" + issuer + ", tokenTtl=" + tokenTtl + ", verifiedTokenCacheSize="
-                + verifiedTokenCacheSize + ", jwtSecret=(hidden)]";
+                + verifiedTokenCacheSize + ", closedCheckInterval=" + closedCheckInterval + ", jwtSecret=(hidden)]";
     }
 }

@@ -13,9 +13,15 @@ public record User(
         String status,
         String defaultVisibility,
         Instant createdAt,
-        String avatarUrl) {
+        String avatarUrl,
+        Instant closedAt) {
 
     public boolean frozen() {
         return "frozen".equals(status);
+    }
+
+    /** Closed for good ({@link AccountClosure}): no token, login, payment or lookup reaches it. */
+    public boolean closed() {
+        return "closed".equals(status);
     }
 }

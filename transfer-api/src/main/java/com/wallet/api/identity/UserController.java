@@ -50,6 +50,8 @@ class UserController {
 
             @NotBlank @Size(max = 72) String password) {}
 
+    record CloseAccount(@NotBlank @Size(max = 72) String password) {}
+
     record Credentials(
             @NotBlank @Size(max = 30) String username,
             @NotBlank @Size(max = 72) String password) {}
@@ -86,8 +88,16 @@ class UserController {
     private final RateLimiter rateLimiter;
     private final Pins pins;
     private final Blocks blocks;
+    private final AccountClosure closure;
 
-    UserController(UserService users, TokenService tokens, RateLimiter rateLimiter, Pins pins, Blocks blocks) {
+    UserController(
+            UserService users,
+            TokenService tokens,
+            RateLimiter rateLimiter,
+            Pins pins,
+            Blocks blocks,
+            AccountClosure closure) {
+        this.closure = closure;
         this.users = users;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
@@ -112,6 +122,20 @@ class UserController {
             jakarta.servlet.http.HttpServletRequest request) {
         UUID me = CurrentUser.id(token);
         pins.set(me, users.get(me).username(), body.password(), body.pin(), request.getRemoteAddr());
+    }
+
+    /**
+     * Closes the caller's account for good: the password is asked for again (throttled like a login); 409
+     * account-not-empty while it holds, owes or has money in flight ({@link AccountClosure}).
+     */
+    @PostMapping("/v1/me/close")
+    AccountClosure.ClosedAccount close(
+            @AuthenticationPrincipal Jwt token,
+            @Valid @RequestBody CloseAccount body,
+            jakarta.servlet.http.HttpServletRequest request) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        return closure.close(me, users.get(me).username(), body.password(), request.getRemoteAddr());
     }
 
     @PostMapping("/v1/auth/token")

@@ -56,6 +56,7 @@ public class UserService {
                 "active",
                 null,
                 Instant.now().truncatedTo(ChronoUnit.MICROS),
+                null,
                 null);
         try {
             users.insert(user, passwords.encode(password));
@@ -80,6 +81,11 @@ public class UserService {
 
     public Optional<User> find(UUID id) {
         return users.find(id);
+    }
+
+    /** The user unless absent or closed: whom a friend or payment request may name. */
+    public Optional<User> findOpen(UUID id) {
+        return users.find(id).filter(u -> !u.closed());
     }
 
     public User byUsername(String username) {

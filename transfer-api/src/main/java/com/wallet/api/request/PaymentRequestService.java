@@ -74,7 +74,7 @@ public class PaymentRequestService {
             throw new DomainException(Problem.SELF_REQUEST, "requester and payer are the same user");
         }
         User requester = users.get(requesterId);
-        users.find(payerId).orElseThrow(() -> unknownPayer(payerId));
+        users.findOpen(payerId).orElseThrow(() -> unknownPayer(payerId));
         blocks.require(requesterId, payerId, unknownPayer(payerId));
         UUID id = UUID.randomUUID();
         jdbc.sql("INSERT INTO payment_requests (id, requester_id, payer_id, amount_cents, note, visibility)"
@@ -172,7 +172,7 @@ public class PaymentRequestService {
             }
             requested = Math.addExact(requested, share.amountCents());
         }
-        List<UUID> known = jdbc.sql("SELECT id FROM users WHERE id = ANY(?)")
+        List<UUID> known = jdbc.sql("SELECT id FROM users WHERE id = ANY(?) AND status <> 'closed'")
                 .param(payers.toArray(UUID[]::new))
                 .query(UUID.class)
                 .list();
@@ -395,6 +395,18 @@ public class PaymentRequestService {
                         + " AND ((payer_id = :me AND requester_id = :o) OR (payer_id = :o AND requester_id = :me))")
                 .param("me", blocker)
                 .param("o", other)
+                .update();
+    }
+
+    /**
+     * An account closing: every request pending either way is closed, declined where it was asked to pay, cancelled
+     * where it asked. Returns how many.
+     */
+    public int closePendingOf(UUID closing) {
+        return jdbc.sql("UPDATE payment_requests SET status = CASE WHEN payer_id = :me THEN 'declined'"
+                        + " ELSE 'cancelled' END, updated_at = clock_timestamp() WHERE status = 'pending'"
+                        + " AND (payer_id = :me OR requester_id = :me)")
+                .param("me", closing)
                 .update();
     }
 

@@ -77,7 +77,7 @@ public class ScheduledPaymentService {
         if (payerId.equals(s.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "payer and receiver are the same user");
         }
-        boolean known = jdbc.sql("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?)")
+        boolean known = jdbc.sql("SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND status <> 'closed')")
                 .param(s.receiverId())
                 .query(Boolean.class)
                 .single();
@@ -140,6 +140,18 @@ public class ScheduledPaymentService {
                         + " receiver_id = :b) OR (payer_id = :b AND receiver_id = :a)) RETURNING id")
                 .param("a", a)
                 .param("b", b)
+                .query(UUID.class)
+                .list();
+        cancelRuns(cancelled);
+        return cancelled.size();
+    }
+
+    /** An account closing: every scheduled payment it makes or receives is cancelled. Returns how many. */
+    public int cancelOf(UUID closing) {
+        List<UUID> cancelled = jdbc.sql("UPDATE scheduled_payments SET status = 'cancelled', next_date = NULL,"
+                        + " updated_at = clock_timestamp() WHERE status = 'active' AND (payer_id = :me OR"
+                        + " receiver_id = :me) RETURNING id")
+                .param("me", closing)
                 .query(UUID.class)
                 .list();
         cancelRuns(cancelled);

@@ -117,6 +117,9 @@ class OpenApiConfiguration {
                     new Naming("listPaymentRequests", "The caller's payment requests, incoming or outgoing")),
             Map.entry("PUT /v1/me/pin", new Naming("setPin", "Set or change the caller's PIN")),
             Map.entry(
+                    "POST /v1/me/close",
+                    new Naming("closeAccount", "Close the caller's account for good (the password asked again)")),
+            Map.entry(
                     "GET /v1/me/statements", new Naming("getStatement", "The caller's statement for a period, as CSV")),
             Map.entry("GET /v1/me/transfers", new Naming("listTransfers", "The caller's payments, newest first")),
             Map.entry(

@@ -42,6 +42,9 @@ public enum Problem {
     VERIFICATION_FAILED("verification-failed", "The micro-deposit amounts do not match"),
     CARD_DECLINED("card-declined", "The card was declined"),
     FUNDS_NOT_SETTLED("funds-not-settled", "Money from a bank payment is not settled yet; it cannot be cashed out"),
+    ACCOUNT_NOT_EMPTY(
+            "account-not-empty",
+            "The account holds or owes money, or has money in flight; it cannot close until that is settled"),
     FUNDING_CHANGED("funding-changed", "The balance changed while the card was charged; retry with the same key"),
     FEED_UNAVAILABLE("feed-unavailable", "The feed store is unavailable; try again later"),
     DATABASE_UNAVAILABLE(

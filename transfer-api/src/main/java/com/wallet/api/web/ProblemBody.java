@@ -31,7 +31,8 @@ public final class ProblemBody {
                     CONTACT_TAKEN,
                     PAYMENT_METHOD_IN_USE,
                     NOT_VERIFIABLE,
-                    FUNDING_CHANGED -> HttpStatus.CONFLICT;
+                    FUNDING_CHANGED,
+                    ACCOUNT_NOT_EMPTY -> HttpStatus.CONFLICT;
             case IDEMPOTENCY_KEY_REUSE,
                     INSUFFICIENT_FUNDS,
                     LIMIT_EXCEEDED,

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 public class UserRepository {
 
     private static final String COLUMNS =
-            "id, username, email, phone, display_name, status, default_visibility, created_at, avatar_url";
+            "id, username, email, phone, display_name, status, default_visibility, created_at, avatar_url, closed_at";
 
     private final JdbcClient jdbc;
 
@@ -40,16 +40,17 @@ public class UserRepository {
                 .optional();
     }
 
+    /** An open account by its username (a closed account's name stays reserved but finds nobody). */
     public Optional<User> findByUsername(String username) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(?)")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(?) AND status <> 'closed'")
                 .param(username)
                 .query(UserRepository::map)
                 .optional();
     }
 
-    /** The id and password hash for a username, for checking a password. */
+    /** The id and password hash for a username, for checking a password; none for a closed account. */
     public Optional<Credentials> credentials(String username) {
-        return jdbc.sql("SELECT id, password_hash FROM users WHERE lower(username) = lower(?)")
+        return jdbc.sql("SELECT id, password_hash FROM users WHERE lower(username) = lower(?) AND status <> 'closed'")
                 .param(username)
                 .query((rs, n) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash")))
                 .optional();
@@ -99,7 +100,10 @@ public class UserRepository {
                 rs.getString("status"),
                 rs.getString("default_visibility"),
                 rs.getTimestamp("created_at").toInstant(),
-                rs.getString("avatar_url"));
+                rs.getString("avatar_url"),
+                Optional.ofNullable(rs.getTimestamp("closed_at"))
+                        .map(java.sql.Timestamp::toInstant)
+                        .orElse(null));
     }
 
     /** Sets the user's avatar (null: none). */

@@ -1,0 +1,357 @@
+package com.wallet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Closing an account ({@code POST /v1/me/close}): only when it holds, owes and has in flight nothing; then for good,
+ * with what identified the person erased and what they shared taken back, and nothing of theirs reachable again.
+ */
+@ApiIT
+class AccountClosureIT extends ApiIT.Base {
+
+    private static final String PASSWORD = "correct horse 1";
+
+    private static final int ROUNDS = 4;
+
+    @Autowired
+    DataSource dataSource;
+
+    private Api.Response close(Api.Person who, String password) {
+        return api.post("/v1/me/close", who.token(), null, Map.of("password", password));
+    }
+
+    private Api.Response pay(Api.Person from, Api.Person to, long cents, String visibility) {
+        return api.post(
+                "/v1/transfers",
+                from.token(),
+                UUID.randomUUID().toString(),
+                Map.of(
+                        "receiver_id",
+                        to.id().toString(),
+                        "amount_cents",
+                        cents,
+                        "note",
+                        "dinner",
+                        "visibility",
+                        visibility));
+    }
+
+    private Api.Response befriend(Api.Person who, UUID whom) {
+        return api.send("PUT", "/v1/me/friends/" + whom, who.token(), null, null);
+    }
+
+    private Api.Response request(Api.Person requester, UUID payer) {
+        return api.post(
+                "/v1/payment-requests",
+                requester.token(),
+                null,
+                Map.of("payer_id", payer.toString(), "amount_cents", 500, "note", "lunch"));
+    }
+
+    private Api.Response schedule(Api.Person payer, Api.Person receiver) {
+        return api.post(
+                "/v1/scheduled-payments",
+                payer.token(),
+                UUID.randomUUID().toString(),
+                Map.of(
+                        "receiver_id",
+                        receiver.id().toString(),
+                        "amount_cents",
+                        700,
+                        "note",
+                        "rent",
+                        "repeat",
+                        "monthly",
+                        "start_date",
+                        LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()));
+    }
+
+    private long count(String sql, Object... args) {
+        return db.queryForObject(sql, Long.class, args);
+    }
+
+    @Test
+    void anEmptyAccountClosesForGoodWithWhatIdentifiedThePersonErasedAndWhatTheySharedTakenBack() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        api.fund(bob, 2_000);
+        assertThat(befriend(alice, bob.id()).status()).isEqualTo(200);
+        assertThat(befriend(bob, alice.id()).json().path("status").asString()).isEqualTo("friends");
+        assertThat(befriend(carol, alice.id()).status()).isEqualTo(200); // a request alice has not answered
+        // bob pays alice in public, she pays it back to friends: her wallet holds nothing again
+        Api.Response paid = pay(bob, alice, 1_500, "public");
+        assertThat(paid.status()).as(paid.raw()).isEqualTo(201);
+        Api.Response paidBack = pay(alice, bob, 1_500, "friends");
+        assertThat(paidBack.status()).as(paidBack.raw()).isEqualTo(201);
+        UUID card = api.addCard(alice, Api.CARD);
+        String bobAsksAlice = request(bob, alice.id()).json().path("id").asString();
+        String aliceAsksCarol = request(alice, carol.id()).json().path("id").asString();
+        Api.Response schedule = schedule(alice, carol);
+        assertThat(schedule.status()).as(schedule.raw()).isEqualTo(201);
+        assertThat(api.balance(alice)).isZero();
+
+        // the password is asked again: a wrong one closes nothing (and counts as a failed login)
+        Api.Response wrong = close(alice, "not her password");
+        assertThat(wrong.status()).as(wrong.raw()).isEqualTo(401);
+        assertThat(api.get("/v1/me", alice.token()).status()).isEqualTo(200);
+
+        Api.Response closed = close(alice, PASSWORD);
+        assertThat(closed.status()).as(closed.raw()).isEqualTo(200);
+        assertThat(closed.json().path("status").asString()).isEqualTo("closed");
+        assertThat(closed.json().path("username").asString()).isEqualTo(alice.username());
+        assertThat(closed.json().path("closed_at").isNull()).isFalse();
+
+        // nothing of hers works again: her token, her password, her name
+        assertThat(api.get("/v1/me", alice.token()).status()).isEqualTo(401);
+        assertThat(api.get("/v1/me/wallet", alice.token()).status()).isEqualTo(401);
+        assertThat(close(alice, PASSWORD).status()).as("closing again").isEqualTo(401);
+        assertThat(api.post("/v1/auth/token", null, null, Map.of("username", alice.username(), "password", PASSWORD))
+                        .status())
+                .isEqualTo(401);
+        assertThat(api.get("/v1/users?username=" + alice.username(), bob.token())
+                        .status())
+                .isEqualTo(404);
+        // and nobody reaches her: payments, requests, friend requests
+        Api.Response toClosed = pay(bob, alice, 100, "private");
+        assertThat(toClosed.status()).as(toClosed.raw()).isEqualTo(422);
+        assertThat(toClosed.problemType()).isEqualTo(Api.PROBLEMS + "receiver-unavailable");
+        assertThat(request(bob, alice.id()).problemType()).isEqualTo(Api.PROBLEMS + "unknown-payer");
+        assertThat(befriend(bob, alice.id()).status()).isEqualTo(404);
+        assertThat(schedule(bob, alice).problemType()).isEqualTo(Api.PROBLEMS + "unknown-receiver");
+
+        // what identified her is erased from her row; the row, her name and her payments stay
+        Map<String, Object> row = db.queryForMap(
+                "SELECT status, closed_at, email, phone, password_hash, display_name, avatar_url FROM users"
+                        + " WHERE id = ?",
+                alice.id());
+        assertThat(row.get("status")).isEqualTo("closed");
+        assertThat(row.get("closed_at")).isNotNull();
+        assertThat(row.get("email")).isNull();
+        assertThat(row.get("password_hash")).isNull();
+        assertThat(row.get("display_name")).isEqualTo("Closed account");
+        assertThat(count("SELECT count(*) FROM user_pins WHERE user_id = ?", alice.id()))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM payment_methods WHERE user_id = ? AND NOT removed", alice.id()))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM payment_methods WHERE id = ?", card))
+                .as("the card's row stays for the settlement records")
+                .isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM friendships WHERE user_a = ? OR user_b = ?", alice.id(), alice.id()))
+                .isZero();
+        assertThat(count(
+                        "SELECT count(*) FROM friend_requests WHERE requester_id = ? OR addressee_id = ?",
+                        alice.id(),
+                        alice.id()))
+                .isZero();
+        // her payments stay, made private: the fan-out takes them out of every feed
+        assertThat(db.queryForList(
+                        "SELECT visibility FROM transfers WHERE sender_id = ? OR receiver_id = ?",
+                        String.class,
+                        alice.id(),
+                        alice.id()))
+                .hasSize(2)
+                .containsOnly("private");
+        Api.Response bobsView =
+                api.get("/v1/transfers/" + paid.json().path("id").asString(), bob.token());
+        assertThat(bobsView.status()).isEqualTo(200);
+        assertThat(bobsView.json().path("visibility").asString()).isEqualTo("private");
+        // what was pending either way is closed, as she would have closed it
+        assertThat(api.get("/v1/payment-requests/" + bobAsksAlice, bob.token())
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("declined");
+        assertThat(api.get("/v1/payment-requests/" + aliceAsksCarol, carol.token())
+                        .json()
+                        .path("status")
+                        .asString())
+                .isEqualTo("cancelled");
+        assertThat(db.queryForObject(
+                        "SELECT status FROM scheduled_payments WHERE id = ?",
+                        String.class,
+                        UUID.fromString(schedule.json().path("id").asString())))
+                .isEqualTo("cancelled");
+        assertThat(db.queryForObject(
+                        "SELECT details->>'payments_made_private' FROM audit_log WHERE actor_id = ?"
+                                + " AND action = 'user.closed'",
+                        String.class,
+                        alice.id()))
+                .isEqualTo("2");
+        // the name stays reserved; the email address is free again
+        Api.Response sameName = api.post(
+                "/v1/users",
+                null,
+                null,
+                Map.of("username", alice.username(), "email", "someone.else@example.com", "password", PASSWORD));
+        assertThat(sameName.problemType()).isEqualTo(Api.PROBLEMS + "username-taken");
+        Api.Response sameEmail = api.post(
+                "/v1/users",
+                null,
+                null,
+                Map.of(
+                        "username",
+                        alice.username() + "_again",
+                        "email",
+                        alice.username() + "@example.com",
+                        "password",
+                        PASSWORD));
+        assertThat(sameEmail.status()).as(sameEmail.raw()).isEqualTo(201);
+        // a closed account stays closed, even to the schema's owner
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        db.update("UPDATE users SET status = 'active', closed_at = NULL WHERE id = ?", alice.id()))
+                .hasMessageContaining("stays closed");
+    }
+
+    @Test
+    void anAccountThatHoldsOwesOrHasMoneyInFlightDoesNotCloseAndSaysWhatIsLeft() {
+        Api.Person alice = api.newUser("alice");
+        api.fund(alice, 1_000);
+        Api.Response holding = close(alice, PASSWORD);
+        assertThat(holding.status()).as(holding.raw()).isEqualTo(409);
+        assertThat(holding.problemType()).isEqualTo(Api.PROBLEMS + "account-not-empty");
+        assertThat(holding.json().path("balance_cents").asLong()).isEqualTo(1_000);
+
+        // dave paid from his bank: his wallet is empty, but the debit has not settled (it could still come back)
+        Api.Person dave = api.newUser("dave");
+        Api.Person bob = api.newUser("bob");
+        api.addVerifiedBank(dave);
+        assertThat(api.transfer(dave, bob.id(), 800, UUID.randomUUID().toString())
+                        .status())
+                .isEqualTo(201);
+        assertThat(api.balance(dave)).isZero();
+        Api.Response inFlight = close(dave, PASSWORD);
+        assertThat(inFlight.status()).as(inFlight.raw()).isEqualTo(409);
+        assertThat(inFlight.json().path("bank_debits_unsettled").asLong()).isEqualTo(1);
+        assertThat(inFlight.json().has("balance_cents")).isFalse();
+
+        // both stay open, and nothing of theirs was touched
+        for (Api.Person p : List.of(alice, dave)) {
+            assertThat(api.get("/v1/me", p.token()).status()).isEqualTo(200);
+            assertThat(db.queryForObject("SELECT status FROM users WHERE id = ?", String.class, p.id()))
+                    .isEqualTo("active");
+        }
+        assertThat(count("SELECT count(*) FROM payment_methods WHERE user_id = ? AND NOT removed", dave.id()))
+                .isEqualTo(1);
+    }
+
+    /**
+     * A closure sent with payments out of the same wallet, funded by the bank (each leaves a bank debit in flight),
+     * end to end: either payments ran first and the closure finds their debits and refuses, saying how many, or the
+     * closure ran first and every payment after it finds the account closed. (The closure checks the password
+     * before it takes any lock, so here the payments have mostly won; that the closure waits for a debit holding the
+     * wallet is the next test's.)
+     */
+    @Test
+    void aClosureRacingPaymentsOutOfTheWalletNeverClosesItWithMoneyInFlight() throws Exception {
+        Api.Person bob = api.newUser("bob");
+        int closedRounds = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Api.Person alice = api.newUser("alice");
+            api.addVerifiedBank(alice);
+            List<Callable<Api.Response>> calls = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                calls.add(() -> pay(alice, bob, 250, "private"));
+            }
+            calls.add(() -> close(alice, PASSWORD));
+            List<Api.Response> outcomes = Concurrently.run(calls.size(), calls::get);
+            Api.Response closure = outcomes.get(calls.size() - 1);
+            long paid = outcomes.subList(0, 4).stream()
+                    .filter(r -> r.status() == 201)
+                    .count();
+            long debits = count(
+                    "SELECT count(*) FROM external_charges WHERE user_id = ? AND status IN ('pending', 'submitted')",
+                    alice.id());
+            assertThat(debits).as("round %d", round).isEqualTo(paid);
+            String status = db.queryForObject("SELECT status FROM users WHERE id = ?", String.class, alice.id());
+            if (closure.status() == 200) {
+                closedRounds++;
+                assertThat(status).isEqualTo("closed");
+                assertThat(debits)
+                        .as("closed with money in flight, round %d", round)
+                        .isZero();
+            } else {
+                assertThat(closure.problemType()).as(closure.raw()).isEqualTo(Api.PROBLEMS + "account-not-empty");
+                assertThat(closure.json().path("bank_debits_unsettled").asLong())
+                        .isEqualTo(paid);
+                assertThat(status).isEqualTo("active");
+            }
+        }
+        System.out.printf("AccountClosureIT: closed first in %d of %d rounds%n", closedRounds, ROUNDS);
+    }
+
+    /**
+     * The closure takes the wallet's lock, as every debit does: while a debit holds it (here a transaction of the
+     * test's own, standing for a bank-funded payment) the closure waits, and once the debit commits the closure sees
+     * the bank debit it left and refuses. Without the lock it would look before that commit and close an account with
+     * money in flight.
+     */
+    @Test
+    void aClosureWaitsForADebitHoldingTheWalletAndSeesWhatItLeftInFlight() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        UUID bank = api.addVerifiedBank(alice);
+        long account = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'", Long.class, alice.id());
+        UUID debit = UUID.randomUUID();
+        CompletableFuture<Api.Response> closing;
+        try (java.sql.Connection debitInFlight = dataSource.getConnection()) {
+            debitInFlight.setAutoCommit(false);
+            try (var lock =
+                    debitInFlight.prepareStatement("SELECT id FROM ledger_accounts WHERE id = ? FOR NO KEY UPDATE")) {
+                lock.setLong(1, account);
+                lock.executeQuery().close();
+            }
+            closing = CompletableFuture.supplyAsync(() -> close(alice, PASSWORD));
+            // the closure's backend waits for the row
+            await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> count(
+                                    "SELECT count(*) FROM pg_locks l JOIN pg_locks h ON h.transactionid = l.transactionid"
+                                            + " AND h.granted WHERE NOT l.granted AND l.locktype = 'transactionid'"
+                                            + " AND h.pid = ?",
+                                    pid(debitInFlight))
+                            > 0);
+            assertThat(closing).isNotDone();
+            try (var charge = debitInFlight.prepareStatement(
+                    "INSERT INTO external_charges (id, user_id, payment_method_id, kind, amount_cents)"
+                            + " VALUES (?, ?, ?, 'bank_debit', 500)")) {
+                charge.setObject(1, debit);
+                charge.setObject(2, alice.id());
+                charge.setObject(3, bank);
+                charge.executeUpdate();
+            }
+            debitInFlight.commit();
+        }
+        try {
+            Api.Response refused = closing.get(30, TimeUnit.SECONDS);
+            assertThat(refused.status()).as(refused.raw()).isEqualTo(409);
+            assertThat(refused.json().path("bank_debits_unsettled").asLong()).isEqualTo(1);
+            assertThat(db.queryForObject("SELECT status FROM users WHERE id = ?", String.class, alice.id()))
+                    .isEqualTo("active");
+        } finally {
+            // the stand-in debit moved no money: it goes, so that nothing else in the suite meets it
+            db.update("DELETE FROM external_charges WHERE id = ?", debit);
+        }
+    }
+
+    private static int pid(java.sql.Connection connection) throws java.sql.SQLException {
+        try (var s = connection.createStatement();
+                var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
