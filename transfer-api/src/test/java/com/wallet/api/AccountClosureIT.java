@@ -250,6 +250,24 @@ class AccountClosureIT extends ApiIT.Base {
     }
 
     /**
+     * Tokens carry no state, so an instance asks the database whether a token's account is closed, and trusts the
+     * answer for {@code closed-check-interval} (2 s in the tests): an account closed through another instance (here,
+     * its committed row, written as that instance's closure writes it) stops this instance's tokens once that passes.
+     */
+    @Test
+    void anAccountClosedThroughAnotherInstanceStopsItsTokensHereWithinTheCheckInterval() {
+        Api.Person alice = api.newUser("alice");
+        assertThat(api.get("/v1/me", alice.token()).status()).as("read as open").isEqualTo(200);
+        db.update(
+                "UPDATE users SET status = 'closed', closed_at = clock_timestamp(), email = NULL, phone = NULL,"
+                        + " password_hash = NULL, avatar_url = NULL, display_name = 'Closed account' WHERE id = ?",
+                alice.id());
+        await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> api.get("/v1/me", alice.token()).status() == 401);
+        assertThat(api.get("/v1/me/wallet", alice.token()).status()).isEqualTo(401);
+    }
+
+    /**
      * A closure sent with payments out of the same wallet, funded by the bank (each leaves a bank debit in flight),
      * end to end: either payments ran first and the closure finds their debits and refuses, saying how many, or the
      * closure ran first and every payment after it finds the account closed. (The closure checks the password
