@@ -3,8 +3,6 @@ package com.wallet.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,36 +48,6 @@ class AccountClosureIT extends ApiIT.Base {
                         visibility));
     }
 
-    private Api.Response befriend(Api.Person who, UUID whom) {
-        return api.send("PUT", "/v1/me/friends/" + whom, who.token(), null, null);
-    }
-
-    private Api.Response request(Api.Person requester, UUID payer) {
-        return api.post(
-                "/v1/payment-requests",
-                requester.token(),
-                null,
-                Map.of("payer_id", payer.toString(), "amount_cents", 500, "note", "lunch"));
-    }
-
-    private Api.Response schedule(Api.Person payer, Api.Person receiver) {
-        return api.post(
-                "/v1/scheduled-payments",
-                payer.token(),
-                UUID.randomUUID().toString(),
-                Map.of(
-                        "receiver_id",
-                        receiver.id().toString(),
-                        "amount_cents",
-                        700,
-                        "note",
-                        "rent",
-                        "repeat",
-                        "monthly",
-                        "start_date",
-                        LocalDate.now(ZoneOffset.UTC).plusDays(30).toString()));
-    }
-
     private long count(String sql, Object... args) {
         return db.queryForObject(sql, Long.class, args);
     }
@@ -90,18 +58,21 @@ class AccountClosureIT extends ApiIT.Base {
         Api.Person bob = api.newUser("bob");
         Api.Person carol = api.newUser("carol");
         api.fund(bob, 2_000);
-        assertThat(befriend(alice, bob.id()).status()).isEqualTo(200);
-        assertThat(befriend(bob, alice.id()).json().path("status").asString()).isEqualTo("friends");
-        assertThat(befriend(carol, alice.id()).status()).isEqualTo(200); // a request alice has not answered
+        assertThat(api.befriend(alice, bob.id()).status()).isEqualTo(200);
+        assertThat(api.befriend(bob, alice.id()).json().path("status").asString())
+                .isEqualTo("friends");
+        assertThat(api.befriend(carol, alice.id()).status()).isEqualTo(200); // a request alice has not answered
         // bob pays alice in public, she pays it back to friends: her wallet holds nothing again
         Api.Response paid = pay(bob, alice, 1_500, "public");
         assertThat(paid.status()).as(paid.raw()).isEqualTo(201);
         Api.Response paidBack = pay(alice, bob, 1_500, "friends");
         assertThat(paidBack.status()).as(paidBack.raw()).isEqualTo(201);
         UUID card = api.addCard(alice, Api.CARD);
-        String bobAsksAlice = request(bob, alice.id()).json().path("id").asString();
-        String aliceAsksCarol = request(alice, carol.id()).json().path("id").asString();
-        Api.Response schedule = schedule(alice, carol);
+        String bobAsksAlice =
+                api.requestMoney(bob, alice.id()).json().path("id").asString();
+        String aliceAsksCarol =
+                api.requestMoney(alice, carol.id()).json().path("id").asString();
+        Api.Response schedule = api.scheduleMonthly(alice, carol.id());
         assertThat(schedule.status()).as(schedule.raw()).isEqualTo(201);
         assertThat(api.balance(alice)).isZero();
 
@@ -130,9 +101,9 @@ class AccountClosureIT extends ApiIT.Base {
         Api.Response toClosed = pay(bob, alice, 100, "private");
         assertThat(toClosed.status()).as(toClosed.raw()).isEqualTo(422);
         assertThat(toClosed.problemType()).isEqualTo(Api.PROBLEMS + "receiver-unavailable");
-        assertThat(request(bob, alice.id()).problemType()).isEqualTo(Api.PROBLEMS + "unknown-payer");
-        assertThat(befriend(bob, alice.id()).status()).isEqualTo(404);
-        assertThat(schedule(bob, alice).problemType()).isEqualTo(Api.PROBLEMS + "unknown-receiver");
+        assertThat(api.requestMoney(bob, alice.id()).problemType()).isEqualTo(Api.PROBLEMS + "unknown-payer");
+        assertThat(api.befriend(bob, alice.id()).status()).isEqualTo(404);
+        assertThat(api.scheduleMonthly(bob, alice.id()).problemType()).isEqualTo(Api.PROBLEMS + "unknown-receiver");
 
         // what identified her is erased from her row; the row, her name and her payments stay
         Map<String, Object> row = db.queryForMap(

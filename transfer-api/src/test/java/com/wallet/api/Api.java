@@ -270,6 +270,41 @@ public final class Api {
                 UUID.fromString(r.json().path("id").asString()));
     }
 
+    /** Asks {@code whom} to be friends (or accepts their request). */
+    public Response befriend(Person who, UUID whom) {
+        return send("PUT", "/v1/me/friends/" + whom, who.token(), null, null);
+    }
+
+    /** Asks {@code payer} for 500 cents ("lunch"). */
+    public Response requestMoney(Person requester, UUID payer) {
+        return post(
+                "/v1/payment-requests",
+                requester.token(),
+                null,
+                Map.of("payer_id", payer.toString(), "amount_cents", 500, "note", "lunch"));
+    }
+
+    /** Schedules 700 cents ("rent") to {@code receiver} every month from 30 days on. */
+    public Response scheduleMonthly(Person payer, UUID receiver) {
+        return post(
+                "/v1/scheduled-payments",
+                payer.token(),
+                UUID.randomUUID().toString(),
+                Map.of(
+                        "receiver_id",
+                        receiver.toString(),
+                        "amount_cents",
+                        700,
+                        "note",
+                        "rent",
+                        "repeat",
+                        "monthly",
+                        "start_date",
+                        java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                                .plusDays(30)
+                                .toString()));
+    }
+
     public long balance(Person user) {
         return get("/v1/me/wallet", user.token()).json().path("balance_cents").asLong();
     }

@@ -2,8 +2,6 @@ package com.wallet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,41 +14,8 @@ import org.junit.jupiter.api.Test;
 @ApiIT
 class BlockIT extends ApiIT.Base {
 
-    private static final String FUTURE =
-            LocalDate.now(ZoneOffset.UTC).plusDays(30).toString();
-
     private Api.Response block(Api.Person who, Api.Person whom) {
         return api.send("PUT", "/v1/me/blocks/" + whom.id(), who.token(), null, null);
-    }
-
-    private Api.Response befriend(Api.Person who, UUID whom) {
-        return api.send("PUT", "/v1/me/friends/" + whom, who.token(), null, null);
-    }
-
-    private Api.Response request(Api.Person requester, UUID payer) {
-        return api.post(
-                "/v1/payment-requests",
-                requester.token(),
-                null,
-                Map.of("payer_id", payer.toString(), "amount_cents", 500, "note", "lunch"));
-    }
-
-    private Api.Response schedule(Api.Person payer, UUID receiver) {
-        return api.post(
-                "/v1/scheduled-payments",
-                payer.token(),
-                UUID.randomUUID().toString(),
-                Map.of(
-                        "receiver_id",
-                        receiver.toString(),
-                        "amount_cents",
-                        700,
-                        "note",
-                        "rent",
-                        "repeat",
-                        "monthly",
-                        "start_date",
-                        FUTURE));
     }
 
     private String statusOf(String path, Api.Person viewer) {
@@ -62,15 +27,19 @@ class BlockIT extends ApiIT.Base {
         Api.Person alice = api.newUser("alice");
         Api.Person bob = api.newUser("bob");
         Api.Person carol = api.newUser("carol");
-        assertThat(befriend(alice, bob.id()).status()).isEqualTo(200);
-        assertThat(befriend(bob, alice.id()).json().path("status").asString()).isEqualTo("friends");
-        assertThat(befriend(alice, carol.id()).status()).isEqualTo(200); // a request carol has not answered
-        String bobAsksAlice = request(bob, alice.id()).json().path("id").asString();
-        String aliceAsksBob = request(alice, bob.id()).json().path("id").asString();
-        String carolAsksAlice = request(carol, alice.id()).json().path("id").asString();
-        Api.Response alicePaysBob = schedule(alice, bob.id());
-        Api.Response bobPaysAlice = schedule(bob, alice.id());
-        Api.Response alicePaysCarol = schedule(alice, carol.id());
+        assertThat(api.befriend(alice, bob.id()).status()).isEqualTo(200);
+        assertThat(api.befriend(bob, alice.id()).json().path("status").asString())
+                .isEqualTo("friends");
+        assertThat(api.befriend(alice, carol.id()).status()).isEqualTo(200); // a request carol has not answered
+        String bobAsksAlice =
+                api.requestMoney(bob, alice.id()).json().path("id").asString();
+        String aliceAsksBob =
+                api.requestMoney(alice, bob.id()).json().path("id").asString();
+        String carolAsksAlice =
+                api.requestMoney(carol, alice.id()).json().path("id").asString();
+        Api.Response alicePaysBob = api.scheduleMonthly(alice, bob.id());
+        Api.Response bobPaysAlice = api.scheduleMonthly(bob, alice.id());
+        Api.Response alicePaysCarol = api.scheduleMonthly(alice, carol.id());
         assertThat(List.of(alicePaysBob.status(), bobPaysAlice.status(), alicePaysCarol.status()))
                 .containsOnly(201);
 
@@ -160,8 +129,8 @@ class BlockIT extends ApiIT.Base {
         assertThat(api.balance(bob)).isEqualTo(5_000);
 
         // requests, splits, schedules, friend requests, finding by name
-        assertThat(request(bob, alice.id()).problemType()).endsWith("/unknown-payer");
-        assertThat(request(alice, bob.id()).problemType()).endsWith("/user-blocked");
+        assertThat(api.requestMoney(bob, alice.id()).problemType()).endsWith("/unknown-payer");
+        assertThat(api.requestMoney(alice, bob.id()).problemType()).endsWith("/user-blocked");
         Api.Response split = api.post(
                 "/v1/payment-requests",
                 bob.token(),
@@ -176,12 +145,12 @@ class BlockIT extends ApiIT.Base {
         assertThat(split.problemType()).endsWith("/unknown-payer");
         assertThat(split.json().path("payer_id").asString())
                 .isEqualTo(alice.id().toString());
-        assertThat(schedule(bob, alice.id()).problemType()).endsWith("/unknown-receiver");
-        assertThat(schedule(alice, bob.id()).problemType()).endsWith("/user-blocked");
-        Api.Response bobBefriends = befriend(bob, alice.id());
+        assertThat(api.scheduleMonthly(bob, alice.id()).problemType()).endsWith("/unknown-receiver");
+        assertThat(api.scheduleMonthly(alice, bob.id()).problemType()).endsWith("/user-blocked");
+        Api.Response bobBefriends = api.befriend(bob, alice.id());
         assertThat(bobBefriends.status()).isEqualTo(404);
         assertThat(bobBefriends.json().path("detail").asString()).isEqualTo("no user " + alice.id());
-        assertThat(befriend(alice, bob.id()).problemType()).endsWith("/user-blocked");
+        assertThat(api.befriend(alice, bob.id()).problemType()).endsWith("/user-blocked");
         assertThat(api.get("/v1/users?username=" + alice.username(), bob.token())
                         .status())
                 .isEqualTo(404);
@@ -215,8 +184,8 @@ class BlockIT extends ApiIT.Base {
         assertThat(api.transfer(bob, alice.id(), 100, UUID.randomUUID().toString())
                         .status())
                 .isEqualTo(201);
-        assertThat(request(alice, bob.id()).status()).isEqualTo(201);
-        assertThat(befriend(bob, alice.id()).status()).isEqualTo(200);
+        assertThat(api.requestMoney(alice, bob.id()).status()).isEqualTo(201);
+        assertThat(api.befriend(bob, alice.id()).status()).isEqualTo(200);
     }
 
     @Test
@@ -240,9 +209,9 @@ class BlockIT extends ApiIT.Base {
         for (int round = 0; round < 10; round++) {
             Api.Person alice = api.newUser("alice");
             Api.Person bob = api.newUser("bob");
-            assertThat(befriend(alice, bob.id()).status()).isEqualTo(200); // alice asked; bob accepts while blocked
+            assertThat(api.befriend(alice, bob.id()).status()).isEqualTo(200); // alice asked; bob accepts while blocked
             List<Api.Response> answers =
-                    Concurrently.run(2, i -> () -> i == 0 ? block(alice, bob) : befriend(bob, alice.id()));
+                    Concurrently.run(2, i -> () -> i == 0 ? block(alice, bob) : api.befriend(bob, alice.id()));
             assertThat(answers.get(0).status()).isEqualTo(200);
             long friends = db.queryForObject(
                     "SELECT count(*) FROM friendships WHERE ? IN (user_a, user_b) AND ? IN (user_a, user_b)",

@@ -33,9 +33,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>From then on no token of theirs works ({@link ClosedAccounts}), no login, and no payment, request, friend request
  * or lookup reaches them. A payment that read the receiver as open just before the closure committed can still credit
- * the closed wallet (credits take no lock on the receiver, README "Credits need no lock"), as can an ACH return of an
- * earlier cash-out: that money is not lost, and settlement's reconciliation reports every closed wallet that holds
- * anything ({@code closed_wallet_holds_money}).
+ * the closed wallet (credits take no lock on the receiver, README "Credits need no lock"), as can a late ACH return
+ * (of an earlier cash-out, or of a settled bank debit the holder disputes, up to 60 days on) or a chargeback's
+ * reversal: that money (or that debt) is not lost, and settlement's reconciliation reports every closed wallet that
+ * holds or owes anything ({@code closed_wallet_holds_money}).
  */
 @Service
 public class AccountClosure {
@@ -125,13 +126,13 @@ public class AccountClosure {
                             + " flight (" + String.join(", ", left.keySet()) + ")",
                     left);
         }
-        Instant closedAt = jdbc.sql("UPDATE users SET status = 'closed', closed_at = clock_timestamp(), email = NULL,"
-                        + " phone = NULL, password_hash = NULL, avatar_url = NULL, display_name = 'Closed account'"
-                        + " WHERE id = ? RETURNING closed_at")
+        ClosedAccount closedAccount = jdbc.sql("UPDATE users SET status = 'closed', closed_at = clock_timestamp(),"
+                        + " email = NULL, phone = NULL, password_hash = NULL, avatar_url = NULL,"
+                        + " display_name = 'Closed account' WHERE id = ? RETURNING username, closed_at")
                 .param(me)
-                .query(java.sql.Timestamp.class)
-                .single()
-                .toInstant();
+                .query((rs, n) -> new ClosedAccount(
+                        me, rs.getString(1), "closed", rs.getTimestamp(2).toInstant()))
+                .single();
         Map<String, Object> erased = new LinkedHashMap<>();
         String[][] statements = {
             {"contacts", "DELETE FROM user_contacts WHERE user_id = :me"},
@@ -142,7 +143,7 @@ public class AccountClosure {
             {"comments", "DELETE FROM feed_comments WHERE user_id = :me"},
             {
                 "payment_methods",
-                "UPDATE payment_methods SET removed = true, is_default = false WHERE user_id = :me" + " AND NOT removed"
+                "UPDATE payment_methods SET removed = true, is_default = false WHERE user_id = :me AND NOT removed"
             },
             {"friendships", "DELETE FROM friendships WHERE user_a = :me OR user_b = :me"},
             {"friend_requests", "DELETE FROM friend_requests WHERE requester_id = :me OR addressee_id = :me"},
@@ -159,10 +160,6 @@ public class AccountClosure {
         erased.put("payment_requests_closed", requests.closePendingOf(me));
         erased.put("scheduled_payments_cancelled", schedules.cancelOf(me));
         audit.record(me, "user.closed", "user", me, erased);
-        String username = jdbc.sql("SELECT username FROM users WHERE id = ?")
-                .param(me)
-                .query(String.class)
-                .single();
-        return new ClosedAccount(me, username, "closed", closedAt);
+        return closedAccount;
     }
 }
