@@ -28,6 +28,9 @@ class AccountClosureIT extends ApiIT.Base {
     @Autowired
     DataSource dataSource;
 
+    @Autowired
+    com.wallet.api.cashout.ClosedAccountSendOn sendOn;
+
     private Api.Response close(Api.Person who, String password) {
         return api.post("/v1/me/close", who.token(), null, Map.of("password", password));
     }
@@ -334,6 +337,70 @@ class AccountClosureIT extends ApiIT.Base {
             // the stand-in debit moved no money: it goes, so that nothing else in the suite meets it
             db.update("DELETE FROM external_charges WHERE id = ?", debit);
         }
+    }
+
+    /**
+     * Money that reaches an account after it closed (a payment that read the receiver as open just before the closure
+     * committed: credits take no lock on the receiver, so the race cannot be timed from outside; its credit is posted
+     * here as a card-funded payment posts it) is sent on, once, as a standard cash-out to the bank account the person
+     * verified last; an account without one keeps it, for settlement's reconciliation to report.
+     */
+    @Test
+    void moneyReachingAClosedAccountIsSentOnOnceToTheBankItVerifiedLast() {
+        Api.Person alice = api.newUser("alice");
+        api.addVerifiedBank(alice);
+        UUID lastBank = api.addVerifiedBank(alice);
+        Api.Person bob = api.newUser("bob");
+        assertThat(close(alice, PASSWORD).status()).isEqualTo(200);
+        assertThat(close(bob, PASSWORD).status()).isEqualTo(200);
+        lateCredit(alice, 450);
+        lateCredit(bob, 300);
+
+        assertThat(sendOn.sendOn()).isEqualTo(1);
+        Map<String, Object> cashout = db.queryForMap("SELECT * FROM cashouts WHERE user_id = ?", alice.id());
+        assertThat(cashout.get("speed")).isEqualTo("standard");
+        assertThat(cashout.get("status")).isEqualTo("pending");
+        assertThat(cashout.get("amount_cents")).isEqualTo(450L);
+        assertThat(cashout.get("fee_cents")).isEqualTo(0L);
+        assertThat(cashout.get("payment_method_id")).isEqualTo(lastBank);
+        assertThat(walletBalance(alice)).isZero();
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM audit_log WHERE action = 'cashout.sent_on_closed' AND entity_id = ?",
+                        Long.class,
+                        cashout.get("id").toString()))
+                .isEqualTo(1);
+        // once: the next sweep finds nothing to send
+        assertThat(sendOn.sendOn()).isZero();
+        assertThat(count("SELECT count(*) FROM cashouts WHERE user_id = ?", alice.id()))
+                .isEqualTo(1);
+        // bob verified no bank: his money stays where it is
+        assertThat(count("SELECT count(*) FROM cashouts WHERE user_id = ?", bob.id()))
+                .isZero();
+        assertThat(walletBalance(bob)).isEqualTo(300);
+        LedgerInvariants.assertHold(db);
+        lateCredit(bob, -300); // the shared database as it was: no closed account holding money
+    }
+
+    private void lateCredit(Api.Person to, long cents) {
+        long wallet = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'", Long.class, to.id());
+        new org.springframework.transaction.support.TransactionTemplate(
+                        new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource))
+                .executeWithoutResult(s -> new com.wallet.ledger.Ledger(db)
+                        .post(
+                                com.wallet.ledger.EntryKind.TRANSFER,
+                                com.wallet.ledger.Ledger.Reference.NONE,
+                                List.of(
+                                        com.wallet.ledger.Ledger.Line.of(
+                                                com.wallet.ledger.SystemAccount.CARD_FUNDING_CLEARING,
+                                                com.wallet.ledger.Money.ofCents(-cents)),
+                                        new com.wallet.ledger.Ledger.Line(
+                                                com.wallet.ledger.AccountId.of(wallet),
+                                                com.wallet.ledger.Money.ofCents(cents)))));
+    }
+
+    private long walletBalance(Api.Person who) {
+        return db.queryForObject("SELECT balance_cents FROM wallet_balances WHERE user_id = ?", Long.class, who.id());
     }
 
     private static int pid(java.sql.Connection connection) throws java.sql.SQLException {

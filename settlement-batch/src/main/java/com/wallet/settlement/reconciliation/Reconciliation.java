@@ -171,8 +171,9 @@ public class Reconciliation {
 
     /**
      * Money on a closed account (transfer-api's AccountClosure): a payment that read the receiver as open just before
-     * the closure committed, or an ACH return of an earlier cash-out, can still reach its wallet. It is not lost, and
-     * it is listed here for operations to send on; a closed account with a debt is listed too.
+     * the closure committed, or a late ACH return, can still reach its wallet. It is not lost: transfer-api sends what
+     * is cashable on to the person's last verified bank (ClosedAccountSendOn, hourly); until then, and for what cannot
+     * go (a debt, no bank, money not settled yet), it is listed here for operations.
      */
     private void closedWalletsHoldingMoney(List<Map<String, Object>> findings) {
         List<Map<String, Object>> wallets = jdbc.sql("SELECT u.id, w.balance_cents, w.held_cents FROM users u"

@@ -184,6 +184,57 @@ public class CashoutService {
         return find(id).orElseThrow();
     }
 
+    /** Closed accounts whose wallets hold money that could go out ({@link #sendOnClosed}), oldest closure first. */
+    public List<UUID> closedHoldingMoney() {
+        return jdbc.sql("SELECT u.id FROM users u JOIN wallet_balances w ON w.user_id = u.id WHERE u.status = 'closed'"
+                        + " AND w.balance_cents - w.held_cents > 0 AND NOT w.restricted ORDER BY u.closed_at")
+                .query(UUID.class)
+                .list();
+    }
+
+    /**
+     * Money that reached an account after it closed (README "Closing an account") is sent on to the bank account it
+     * verified last, as a standard cash-out made by the system: what of it is cashable now (money from a bank debit
+     * not settled yet waits for a later run), at most {@code max-amount-cents} a run. Nothing when the account is open,
+     * holds nothing cashable, or has no verified bank that a return has not disabled (a return of the sent-on cash-out
+     * disables it: the money comes back and stays, reported by settlement's reconciliation for operations). Under the
+     * wallet's lock, so instances sweeping together send it once. Returns the cash-out made, if any.
+     */
+    @Transactional
+    public Optional<UUID> sendOnClosed(UUID userId) {
+        LockedWallet wallet = ledger.lockWallet(userId);
+        boolean closed = jdbc.sql("SELECT status = 'closed' FROM users WHERE id = ?")
+                .param(userId)
+                .query(Boolean.class)
+                .single();
+        long amount = Math.min(cashable(wallet).cents(), settings.maxAmountCents());
+        if (!closed || amount <= 0) {
+            return Optional.empty();
+        }
+        Optional<UUID> bank = jdbc.sql("SELECT id FROM payment_methods WHERE user_id = ? AND type = 'bank' AND verified"
+                        + " AND disabled_reason IS NULL ORDER BY created_at DESC, id LIMIT 1")
+                .param(userId)
+                .query(UUID.class)
+                .optional();
+        if (bank.isEmpty()) {
+            return Optional.empty();
+        }
+        UUID id = UUID.randomUUID();
+        jdbc.sql("INSERT INTO cashouts (id, user_id, payment_method_id, speed, amount_cents, fee_cents, status)"
+                        + " VALUES (?, ?, ?, 'standard', ?, 0, 'pending')")
+                .params(id, userId, bank.get(), amount)
+                .update();
+        ledger.post(EntryKind.CASHOUT, Reference.cashout(id), outLines(wallet.accountId(), amount, 0));
+        audit.record(
+                null,
+                "cashout.sent_on_closed",
+                "cashout",
+                id,
+                Map.of("user_id", userId, "amount_cents", amount, "payment_method_id", bank.get()));
+        log.info("cashout {} sends {} cents that reached closed account {} on to its bank", id, amount, userId);
+        return Optional.of(id);
+    }
+
     /** What the card network did with an instant payout, as far as we know. */
     public sealed interface Payout {
         /** Paid: the hold was posted. */

@@ -35,8 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * or lookup reaches them. A payment that read the receiver as open just before the closure committed can still credit
  * the closed wallet (credits take no lock on the receiver, README "Credits need no lock"), as can a late ACH return
  * (of an earlier cash-out, or of a settled bank debit the holder disputes, up to 60 days on) or a chargeback's
- * reversal: that money (or that debt) is not lost, and settlement's reconciliation reports every closed wallet that
- * holds or owes anything ({@code closed_wallet_holds_money}).
+ * reversal: that money (or that debt) is not lost. What of it is cashable goes on to the bank account the person
+ * verified last ({@code ClosedAccountSendOn}); settlement's reconciliation reports every closed wallet that holds or
+ * owes anything ({@code closed_wallet_holds_money}).
  */
 @Service
 public class AccountClosure {
