@@ -76,6 +76,8 @@ public final class CassandraSink implements Runnable, AutoCloseable {
     private final PreparedStatement deleteAuthor;
     private final PreparedStatement deletePublic;
     private final PreparedStatement scanFeed;
+    private final PreparedStatement deleteReaderFeed;
+    private final PreparedStatement deleteAuthorFeed;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean stalled = new AtomicBoolean();
     private final AtomicLong written = new AtomicLong();
@@ -116,6 +118,8 @@ public final class CassandraSink implements Runnable, AutoCloseable {
         this.deleteReader = session.prepare("DELETE FROM " + keyspace + ".feed_by_user WHERE user_id = ?" + row);
         this.deleteAuthor = session.prepare("DELETE FROM " + keyspace + ".feed_by_author WHERE author_id = ?" + row);
         this.deletePublic = session.prepare("DELETE FROM " + keyspace + ".public_feed_by_hour WHERE bucket = ?" + row);
+        this.deleteReaderFeed = session.prepare("DELETE FROM " + keyspace + ".feed_by_user WHERE user_id = ?");
+        this.deleteAuthorFeed = session.prepare("DELETE FROM " + keyspace + ".feed_by_author WHERE author_id = ?");
         this.scanFeed = session.prepare("SELECT created_at, transfer_id, sender_id, receiver_id, visibility FROM "
                 + keyspace + ".feed_by_user WHERE user_id = ?");
     }
@@ -285,16 +289,17 @@ public final class CassandraSink implements Runnable, AutoCloseable {
             BoundStatement statement;
             try {
                 tools.jackson.databind.JsonNode json = Json.read(record.value());
+                if (AccountClosed.KIND.equals(json.path("kind").asString())) {
+                    // what was queued before it is sent first, so no earlier write of theirs outlives the delete
+                    flush(open, writes, failed);
+                    if (!failed.get()) {
+                        closed(Json.MAPPER.treeToValue(json, AccountClosed.class), failed);
+                    }
+                    continue;
+                }
                 if (Unfriended.KIND.equals(json.path("kind").asString())) {
                     // reads the target's feed: what was queued and sent before it must have landed first
-                    open.values().stream()
-                            .filter(b -> !b.rows.isEmpty())
-                            .toList()
-                            .forEach(b -> writes.add(sendOrFail(b.rows, failed)));
-                    open.clear();
-                    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
-                            .exceptionally(e -> null)
-                            .join();
+                    flush(open, writes, failed);
                     if (!failed.get()) {
                         unfriended(Json.MAPPER.treeToValue(json, Unfriended.class), failed);
                     }
@@ -390,6 +395,30 @@ public final class CassandraSink implements Runnable, AutoCloseable {
      * row's other party is the target or still a friend of theirs. Synchronous: unfriendings are rare, and the read
      * must see the rows written before it. A failure marks the poll failed (it is retried from its first offsets).
      */
+    /** Sends every batch queued so far and waits for all writes sent, as a step that reads or deletes needs first. */
+    private void flush(Map<Object, Batch> open, List<CompletableFuture<?>> writes, AtomicBoolean failed) {
+        open.values().stream()
+                .filter(b -> !b.rows.isEmpty())
+                .toList()
+                .forEach(b -> writes.add(sendOrFail(b.rows, failed)));
+        open.clear();
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new))
+                .exceptionally(e -> null)
+                .join();
+    }
+
+    private void closed(AccountClosed c, AtomicBoolean failed) {
+        try {
+            session.execute(deleteReaderFeed.bind(c.target()));
+            session.execute(deleteAuthorFeed.bind(c.target()));
+            written.addAndGet(2);
+        } catch (RuntimeException e) {
+            failed.set(true);
+            failures.incrementAndGet();
+            lastError.set(e.toString());
+        }
+    }
+
     private void unfriended(Unfriended u, AtomicBoolean failed) {
         java.util.Set<java.util.UUID> stillFriends = new java.util.HashSet<>(u.friends());
         try {

@@ -101,6 +101,10 @@ public final class FanoutTopology {
                 .to(settings.avatarsTopic(), out);
         GlobalKTable<String, String> avatars =
                 builder.globalTable(settings.avatarsTopic(), strings, Materialized.as("avatars"));
+        // a closed account: the sink deletes what it stored for them (AccountClosed)
+        userEvents
+                .flatMap((key, change) -> closedAccount(change.json()), Named.as("closed-accounts"))
+                .to(settings.feedItemsTopic(), out);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEEN_TRANSFERS), Serdes.String(), Serdes.Long()));
@@ -455,6 +459,19 @@ public final class FanoutTopology {
         JsonNode url = row.path("avatar_url");
         return java.util.Collections.singletonList(
                 KeyValue.pair(id, op.equals("d") || !url.isString() ? null : url.asString()));
+    }
+
+    /**
+     * An account closed: its row written with status {@code closed} (a closed account never opens again, so every such
+     * event, a snapshot's too, means the same, and deleting twice deletes nothing more).
+     */
+    private static List<KeyValue<String, String>> closedAccount(JsonNode change) {
+        JsonNode after = change.path("after");
+        String id = after.path("id").asString(null);
+        if (id == null || !"closed".equals(after.path("status").asString(null))) {
+            return List.of();
+        }
+        return List.of(KeyValue.pair(id, Json.write(new AccountClosed(UUID.fromString(id)))));
     }
 
     /** A completed transfer updated after it was created, and what identifies this change (for replays). */

@@ -216,6 +216,45 @@ class FanoutIT {
     }
 
     /**
+     * A closed account (its user row changed to {@code closed}, as transfer-api's closure writes it): the sink deletes
+     * the feed stored for them, and nobody else's.
+     */
+    @Test
+    void aClosedAccountsStoredFeedIsDeletedAndNobodyElses(Stack stack) throws Exception {
+        String run = Long.toString(System.nanoTime(), 36);
+        String prefix = "cls" + run;
+        String keyspace = "cls_" + run;
+        try (CqlSession cql = migrated(stack, keyspace);
+                FanoutApp app = FanoutApp.start(
+                        config(stack, prefix, keyspace, ""),
+                        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+                var producer = producer(stack)) {
+            friendship(producer, prefix, alice, carol, "c");
+            await().atMost(Duration.ofSeconds(90)).until(app::healthy);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> app.friendsOf(carol).contains(alice));
+            UUID aliceToStranger =
+                    transfer(producer, prefix, alice, stranger, "friends", "2026-11-24T12:00:00.000001Z");
+            UUID aliceToBob = transfer(producer, prefix, alice, bob, "friends", "2026-11-24T12:00:01.000001Z");
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> feed(cql, keyspace, carol).keySet().containsAll(List.of(aliceToStranger, aliceToBob))
+                            && feed(cql, keyspace, bob).containsKey(aliceToBob));
+
+            send(
+                    producer,
+                    prefix + ".public.users",
+                    "{\"id\":\"" + carol + "\"}",
+                    "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + carol
+                            + "\",\"username\":\"carol\",\"status\":\"closed\"}}");
+
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> feed(cql, keyspace, carol).isEmpty());
+            assertThat(feed(cql, keyspace, bob)).containsKey(aliceToBob);
+            assertThat(feed(cql, keyspace, alice).keySet()).containsExactlyInAnyOrder(aliceToStranger, aliceToBob);
+        }
+    }
+
+    /**
      * The sink writes at the consistency level it is given: at {@code TWO} a keyspace of one replica cannot acknowledge
      * a write (on one node or on the cluster), so the sink stalls and retries instead of writing (at the default,
      * {@code LOCAL_QUORUM}, one replica of one is a quorum and every other test here writes).

@@ -240,6 +240,31 @@ class FanoutTopologyTest {
         assertThat(dead.isEmpty()).as("a tombstone is not a poison record").isTrue();
     }
 
+    /**
+     * A closed account (its row with status {@code closed}, as transfer-api's closure writes it): the sink is told to
+     * delete what it stored for them, keyed by them; any other change of a user tells it nothing.
+     */
+    @Test
+    void aClosedAccountTellsTheSinkToDeleteItsStoredFeed() {
+        users.pipeInput(
+                "{\"id\":\"" + bob + "\"}",
+                "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + bob
+                        + "\",\"username\":\"bob\",\"status\":\"active\",\"avatar_url\":\"https://a.example/b.png\"}}");
+        assertThat(feed.readKeyValuesToList()).isEmpty();
+        users.pipeInput(
+                "{\"id\":\"" + carol + "\"}",
+                "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + carol
+                        + "\",\"username\":\"carol\",\"status\":\"closed\",\"display_name\":\"Closed account\","
+                        + "\"closed_at\":1795856776642769}}");
+        var out = feed.readKeyValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).key).isEqualTo(carol.toString());
+        JsonNode closed = Json.read(out.get(0).value);
+        assertThat(closed.path("kind").asString()).isEqualTo(AccountClosed.KIND);
+        assertThat(closed.path("target").asString()).isEqualTo(carol.toString());
+        assertThat(dead.isEmpty()).isTrue();
+    }
+
     @Test
     void unfriendingLeavesFeedsAloneWhenConfiguredSo() {
         driver.close();
