@@ -124,6 +124,10 @@ class ClusterIT {
                 cluster.broker(2).kill();
                 cluster.cassandraNode(2).kill();
                 Instant killed = Instant.now();
+                // when nothing committed since the kill has reached the change topic 11 s after it (the brokers
+                // have moved leadership by then), the connector's threads are printed once, to see what holds them
+                CompletableFuture<Void> stallWatch =
+                        CompletableFuture.runAsync(() -> dumpConnectorIfStalled(killed, committed, onTopic));
                 Thread.sleep(12_000);
                 CompletableFuture.allOf(
                                 CompletableFuture.runAsync(
@@ -132,6 +136,7 @@ class ClusterIT {
                                         () -> cluster.cassandraNode(2).start()))
                         .join();
                 Duration down = Duration.between(killed, Instant.now());
+                stallWatch.join();
                 Thread.sleep(15_000);
                 stop.set(true);
                 workload.get(1, TimeUnit.MINUTES);
@@ -227,6 +232,48 @@ class ClusterIT {
 
     /** Beyond this from commit to the change topic, more than fencing and a retry explain (README, ClusterIT). */
     private static final long SLOW_TO_TOPIC_MILLIS = 15_000;
+
+    /**
+     * A diagnostic only (it asserts nothing): 11 s after the broker's kill, if no payment committed after it has
+     * reached the change topic, prints the stacks of this JVM's connector and Kafka client threads (the CDC engine
+     * runs in-process here).
+     */
+    private static void dumpConnectorIfStalled(
+            Instant killed, Map<String, Instant> committed, Map<String, Instant> onTopic) {
+        try {
+            Thread.sleep(11_000);
+            boolean anyThrough = committed.entrySet().stream()
+                    .anyMatch(e -> e.getValue().isAfter(killed) && onTopic.containsKey(e.getKey()));
+            if (anyThrough) {
+                return;
+            }
+            StringBuilder out = new StringBuilder("ClusterIT: nothing committed since the kill is on the change topic "
+                    + "11 s later; the connector's and Kafka clients' threads:\n");
+            for (var t :
+                    java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+                String name = t.getThreadName();
+                if (name.startsWith("pool-")
+                        || name.contains("cdc")
+                        || name.contains("debezium")
+                        || name.startsWith("kafka-producer-network-thread")) {
+                    out.append("  \"")
+                            .append(name)
+                            .append("\" ")
+                            .append(t.getThreadState())
+                            .append('\n');
+                    StackTraceElement[] stack = t.getStackTrace();
+                    for (int i = 0; i < Math.min(stack.length, 25); i++) {
+                        out.append("      at ").append(stack[i]).append('\n');
+                    }
+                }
+            }
+            System.out.print(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.out.println("ClusterIT: the stall diagnostic failed: " + e);
+        }
+    }
 
     /**
      * What the surviving brokers logged about the change topic's partitions (leaders, in-sync replicas), for a run
