@@ -26,9 +26,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * becomes "Closed account"), and so are their proven contacts, codes, PIN, notifications, likes and comments; their
  * payment methods are unlinked (the rows stay, numbers encrypted, for the settlement records); their friendships,
  * friend requests and blocks end; their pending payment requests either way are closed and their scheduled payments
- * either way are cancelled; and every payment they made or received becomes private, so the fan-out takes it out of every feed (the
- * change topic carries each as a visibility change). The payments, ledger lines, statements and audit log stay, as
- * financial records must. The username stays reserved and finds nobody.
+ * either way are cancelled; and every payment they made or received becomes private, so the fan-out takes it out of
+ * every feed (the change topic carries each as a visibility change). The payments, ledger lines, statements and audit
+ * log stay, as financial records must. The username stays reserved and finds nobody.
  *
  * <p>From then on no token of theirs works ({@link ClosedAccounts}), no login, and no payment, request, friend request
  * or lookup reaches them. A payment that read the receiver as open just before the closure committed can still credit
