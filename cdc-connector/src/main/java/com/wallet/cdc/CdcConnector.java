@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -42,6 +43,9 @@ public final class CdcConnector implements AutoCloseable {
     private DebeziumEngine<ChangeEvent<String, String>> engine;
     private ExecutorService runner;
     private ScheduledExecutorService poller;
+
+    /** How long the offset store's Kafka clients wait for one request before asking again. */
+    static final Duration OFFSET_STORE_TIMEOUT = Duration.ofSeconds(5);
 
     private final MeterRegistry registry;
     private KafkaClientMetrics producerMetrics;
@@ -139,6 +143,13 @@ public final class CdcConnector implements AutoCloseable {
                 "offset.flush.interval.ms",
                 Long.toString(settings.offsetFlushInterval().toMillis()));
         p.setProperty("bootstrap.servers", settings.bootstrapServers());
+        // The offset store's producer, consumer and admin client take these (Debezium hands them every engine
+        // property). Each commit reads the offsets topic to its end, asking its leader through the admin client; a
+        // request pinned to a leader that died waits for that broker to come back, or for this timeout, before the
+        // store asks again and finds the new leader: a broker's loss paused the whole capture until the broker
+        // returned (README, "Three nodes"). Kafka's defaults: 30 s and 60 s.
+        p.setProperty("request.timeout.ms", Long.toString(OFFSET_STORE_TIMEOUT.toMillis()));
+        p.setProperty("default.api.timeout.ms", Long.toString(OFFSET_STORE_TIMEOUT.toMillis()));
         p.setProperty("database.hostname", settings.postgresHost());
         p.setProperty("database.port", Integer.toString(settings.postgresPort()));
         p.setProperty("database.user", settings.username());

@@ -78,6 +78,15 @@ class AccountClosureIT extends ApiIT.Base {
         Api.Response schedule = api.scheduleMonthly(alice, carol.id());
         assertThat(schedule.status()).as(schedule.raw()).isEqualTo(201);
         assertThat(api.balance(alice)).isZero();
+        // a code sent to a phone she is proving, and one to bob's: the stub of SMS delivery keeps both messages
+        String herPhone = "+1555" + (1_000_000 + (int) (Math.random() * 8_999_999));
+        String hisPhone = "+1556" + (1_000_000 + (int) (Math.random() * 8_999_999));
+        assertThat(api.post("/v1/me/contacts", alice.token(), null, Map.of("phone", herPhone))
+                        .status())
+                .isEqualTo(202);
+        assertThat(api.post("/v1/me/contacts", bob.token(), null, Map.of("phone", hisPhone))
+                        .status())
+                .isEqualTo(202);
 
         // the password is asked again: a wrong one closes nothing (and counts as a failed login)
         Api.Response wrong = close(alice, "not her password");
@@ -120,6 +129,14 @@ class AccountClosureIT extends ApiIT.Base {
         assertThat(row.get("display_name")).isEqualTo("Closed account");
         assertThat(count("SELECT count(*) FROM user_pins WHERE user_id = ?", alice.id()))
                 .isZero();
+        assertThat(count("SELECT count(*) FROM contact_codes WHERE user_id = ?", alice.id()))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM contact_messages WHERE contact = ?", herPhone))
+                .as("the messages to her addresses")
+                .isZero();
+        assertThat(count("SELECT count(*) FROM contact_messages WHERE contact = ?", hisPhone))
+                .as("bob's message stays")
+                .isEqualTo(1);
         assertThat(count("SELECT count(*) FROM payment_methods WHERE user_id = ? AND NOT removed", alice.id()))
                 .isZero();
         assertThat(count("SELECT count(*) FROM payment_methods WHERE id = ?", card))
@@ -166,6 +183,12 @@ class AccountClosureIT extends ApiIT.Base {
                         String.class,
                         alice.id()))
                 .isEqualTo("2");
+        assertThat(db.queryForObject(
+                        "SELECT details->>'contact_messages' FROM audit_log WHERE actor_id = ?"
+                                + " AND action = 'user.closed'",
+                        String.class,
+                        alice.id()))
+                .isEqualTo("1");
         // the name stays reserved; the email address is free again
         Api.Response sameName = api.post(
                 "/v1/users",

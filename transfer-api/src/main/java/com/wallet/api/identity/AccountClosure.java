@@ -23,12 +23,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>In one transaction, under the wallet's lock (which every debit takes, so no payment, cash-out or top-up of theirs
  * runs beside it) and then the user's row lock (which linking and unlinking payment methods take): the account is
  * marked closed; what identifies the person is erased from its row (email, phone, password, avatar; the display name
- * becomes "Closed account"), and so are their proven contacts, codes, PIN, notifications, likes and comments; their
- * payment methods are unlinked (the rows stay, numbers encrypted, for the settlement records); their friendships,
- * friend requests and blocks end; their pending payment requests either way are closed and their scheduled payments
- * either way are cancelled; and every payment they made or received becomes private, so the fan-out takes it out of
- * every feed (the change topic carries each as a visibility change). The payments, ledger lines, statements and audit
- * log stay, as financial records must. The username stays reserved and finds nobody.
+ * becomes "Closed account"), and so are their proven contacts, codes, the messages kept of what was sent to their
+ * addresses (codes, invitations: the delivery stub's {@code contact_messages}), PIN, notifications, likes and
+ * comments; their payment methods are unlinked (the rows stay, numbers encrypted, for the settlement records); their
+ * friendships, friend requests and blocks end; their pending payment requests either way are closed and their
+ * scheduled payments either way are cancelled; and every payment they made or received becomes private, so the
+ * fan-out takes it out of every feed (the change topic carries each as a visibility change). The payments, ledger
+ * lines, statements and audit log stay, as financial records must. The username stays reserved and finds nobody.
  *
  * <p>From then on no token of theirs works ({@link ClosedAccounts}), no login, and no payment, request, friend request
  * or lookup reaches them. A payment that read the receiver as open just before the closure committed can still credit
@@ -126,6 +127,15 @@ public class AccountClosure {
                             + " flight (" + String.join(", ", left.keySet()) + ")",
                     left);
         }
+        // what the stub of email and SMS delivery keeps of messages to her addresses (codes, invitations), read
+        // before her row forgets the addresses
+        int messages = jdbc.sql("DELETE FROM contact_messages m USING (SELECT contact_kind, contact FROM user_contacts"
+                        + " WHERE user_id = :me UNION SELECT contact_kind, contact FROM contact_codes WHERE user_id ="
+                        + " :me UNION SELECT 'email', lower(email) FROM users WHERE id = :me AND email IS NOT NULL"
+                        + " UNION SELECT 'phone', phone FROM users WHERE id = :me AND phone IS NOT NULL) hers"
+                        + " WHERE m.contact_kind = hers.contact_kind AND m.contact = hers.contact")
+                .param("me", me)
+                .update();
         ClosedAccount closedAccount = jdbc.sql("UPDATE users SET status = 'closed', closed_at = clock_timestamp(),"
                         + " email = NULL, phone = NULL, password_hash = NULL, avatar_url = NULL,"
                         + " display_name = 'Closed account' WHERE id = ? RETURNING username, closed_at")
@@ -134,6 +144,7 @@ public class AccountClosure {
                         me, rs.getString(1), "closed", rs.getTimestamp(2).toInstant()))
                 .single();
         Map<String, Object> erased = new LinkedHashMap<>();
+        erased.put("contact_messages", messages);
         String[][] statements = {
             {"contacts", "DELETE FROM user_contacts WHERE user_id = :me"},
             {"contact_codes", "DELETE FROM contact_codes WHERE user_id = :me"},
