@@ -89,6 +89,7 @@ class UserController {
     private final Pins pins;
     private final Blocks blocks;
     private final AccountClosure closure;
+    private final AccountExport exports;
 
     UserController(
             UserService users,
@@ -96,8 +97,10 @@ class UserController {
             RateLimiter rateLimiter,
             Pins pins,
             Blocks blocks,
-            AccountClosure closure) {
+            AccountClosure closure,
+            AccountExport exports) {
         this.closure = closure;
+        this.exports = exports;
         this.users = users;
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
@@ -136,6 +139,34 @@ class UserController {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
         return closure.close(me, users.get(me).username(), body.password(), request.getRemoteAddr());
+    }
+
+    /**
+     * The caller's data as one JSON document, to keep ({@link AccountExport}): a download, never cached; export before
+     * closing, as a closed account's tokens no longer work.
+     */
+    @io.swagger.v3.oas.annotations.responses.ApiResponse(
+            responseCode = "200",
+            description = "the caller's data as one JSON document",
+            content =
+                    @io.swagger.v3.oas.annotations.media.Content(
+                            mediaType = "application/json",
+                            schema = @Schema(type = "object")))
+    @GetMapping("/v1/me/export")
+    org.springframework.http.ResponseEntity<String> export(@AuthenticationPrincipal Jwt token) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        String name = "wallet-export-" + users.get(me).username() + ".json";
+        return org.springframework.http.ResponseEntity.ok()
+                .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .cacheControl(org.springframework.http.CacheControl.noStore())
+                .header(
+                        org.springframework.http.HttpHeaders.CONTENT_DISPOSITION,
+                        org.springframework.http.ContentDisposition.attachment()
+                                .filename(name)
+                                .build()
+                                .toString())
+                .body(exports.export(me));
     }
 
     @PostMapping("/v1/auth/token")

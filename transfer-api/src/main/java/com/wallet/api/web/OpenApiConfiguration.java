@@ -82,6 +82,8 @@ class OpenApiConfiguration {
                             "verifyContact",
                             "Prove an email address or phone with its code; pending payments to it arrive")),
             Map.entry(
+                    "GET /v1/me/export", new Naming("exportMyData", "The caller's data as one JSON document, to keep")),
+            Map.entry(
                     "GET /v1/me/feed",
                     new Naming("friendsFeed", "The caller's feed: friends' payments they may see, newest first")),
             Map.entry("GET /v1/me/blocks", new Naming("listBlocks", "The users the caller blocked")),
