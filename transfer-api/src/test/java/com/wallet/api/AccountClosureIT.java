@@ -363,6 +363,54 @@ class AccountClosureIT extends ApiIT.Base {
     }
 
     /**
+     * A friend request, a payment request and a schedule naming an account while its closure commits: each waits for
+     * the closure's lock on the user's row (taken here by the test's own transaction, as the closure takes it), and
+     * then finds nobody. Without their lock they were made beside the closure and outlived it, listed to their maker.
+     */
+    @Test
+    void requestsNamingAnAccountAsItClosesWaitForTheClosureAndFindNobody() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        List<CompletableFuture<Api.Response>> crossing = new ArrayList<>();
+        try (java.sql.Connection closure = dataSource.getConnection()) {
+            closure.setAutoCommit(false);
+            try (var lock = closure.prepareStatement("SELECT id FROM users WHERE id = ? FOR NO KEY UPDATE")) {
+                lock.setObject(1, alice.id());
+                lock.executeQuery().close();
+            }
+            crossing.add(CompletableFuture.supplyAsync(() -> api.befriend(bob, alice.id())));
+            crossing.add(CompletableFuture.supplyAsync(() -> api.requestMoney(bob, alice.id())));
+            crossing.add(CompletableFuture.supplyAsync(() -> api.scheduleMonthly(bob, alice.id())));
+            // all three backends wait for the row
+            await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> count(
+                                    "SELECT count(*) FROM pg_locks l JOIN pg_locks h ON h.transactionid = l.transactionid"
+                                            + " AND h.granted WHERE NOT l.granted AND l.locktype = 'transactionid'"
+                                            + " AND h.pid = ?",
+                                    pid(closure))
+                            == 3);
+            assertThat(crossing).noneMatch(CompletableFuture::isDone);
+            try (var closing = closure.prepareStatement("UPDATE users SET status = 'closed', closed_at ="
+                    + " clock_timestamp(), email = NULL, phone = NULL, password_hash = NULL, avatar_url = NULL,"
+                    + " display_name = 'Closed account' WHERE id = ?")) {
+                closing.setObject(1, alice.id());
+                closing.executeUpdate();
+            }
+            closure.commit();
+        }
+        assertThat(crossing.get(0).get(30, TimeUnit.SECONDS).status()).isEqualTo(404);
+        assertThat(crossing.get(1).get(30, TimeUnit.SECONDS).problemType()).isEqualTo(Api.PROBLEMS + "unknown-payer");
+        assertThat(crossing.get(2).get(30, TimeUnit.SECONDS).problemType())
+                .isEqualTo(Api.PROBLEMS + "unknown-receiver");
+        assertThat(count("SELECT count(*) FROM friend_requests WHERE addressee_id = ?", alice.id()))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM payment_requests WHERE payer_id = ?", alice.id()))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM scheduled_payments WHERE receiver_id = ?", alice.id()))
+                .isZero();
+    }
+
+    /**
      * Money that reaches an account after it closed (a payment that read the receiver as open just before the closure
      * committed: credits take no lock on the receiver, so the race cannot be timed from outside; its credit is posted
      * here as a card-funded payment posts it) is sent on, once, as a standard cash-out to the bank account the person

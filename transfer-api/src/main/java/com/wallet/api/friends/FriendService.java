@@ -46,7 +46,9 @@ public class FriendService {
         if (me.equals(other)) {
             throw new DomainException(Problem.NOT_FRIENDABLE, "you cannot befriend yourself");
         }
-        users.findOpen(other).orElseThrow(() -> UserService.notFound(other));
+        if (!users.lockOpen(other)) {
+            throw UserService.notFound(other);
+        }
         lockPair(me, other);
         // under the pair's lock, as a block takes it: a block and a request crossing it never both stand
         blocks.require(me, other, UserService.notFound(other));

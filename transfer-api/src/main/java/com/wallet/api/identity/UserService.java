@@ -83,9 +83,14 @@ public class UserService {
         return users.find(id);
     }
 
-    /** The user unless absent or closed: whom a friend or payment request may name. */
-    public Optional<User> findOpen(UUID id) {
-        return users.find(id).filter(u -> !u.closed());
+    /**
+     * Whether a friend request, payment request or schedule may name the user (there, not closed), in the caller's
+     * transaction: the user's row stays locked {@code FOR SHARE} until it ends, so that an account closing at the
+     * same moment either waits and then ends what the transaction made (its friend requests, requests, schedules),
+     * or closed first and is not found. Without the lock, one made while the closure committed outlived it.
+     */
+    public boolean lockOpen(UUID id) {
+        return users.lockOpen(id);
     }
 
     public User byUsername(String username) {

@@ -74,7 +74,9 @@ public class PaymentRequestService {
             throw new DomainException(Problem.SELF_REQUEST, "requester and payer are the same user");
         }
         User requester = users.get(requesterId);
-        users.findOpen(payerId).orElseThrow(() -> unknownPayer(payerId));
+        if (!users.lockOpen(payerId)) {
+            throw unknownPayer(payerId);
+        }
         blocks.require(requesterId, payerId, unknownPayer(payerId));
         UUID id = UUID.randomUUID();
         jdbc.sql("INSERT INTO payment_requests (id, requester_id, payer_id, amount_cents, note, visibility)"
@@ -172,7 +174,8 @@ public class PaymentRequestService {
             }
             requested = Math.addExact(requested, share.amountCents());
         }
-        List<UUID> known = jdbc.sql("SELECT id FROM users WHERE id = ANY(?) AND status <> 'closed'")
+        // locked as UserService.lockOpen locks one payer: no payer's closure commits beside the split
+        List<UUID> known = jdbc.sql("SELECT id FROM users WHERE id = ANY(?) AND status <> 'closed' FOR SHARE")
                 .param(payers.toArray(UUID[]::new))
                 .query(UUID.class)
                 .list();

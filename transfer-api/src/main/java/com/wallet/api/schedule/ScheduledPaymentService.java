@@ -77,10 +77,12 @@ public class ScheduledPaymentService {
         if (payerId.equals(s.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "payer and receiver are the same user");
         }
-        boolean known = jdbc.sql("SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND status <> 'closed')")
+        // locked as UserService.lockOpen locks it: a receiver closing at the same moment cancels this schedule too
+        boolean known = jdbc.sql("SELECT 1 FROM users WHERE id = ? AND status <> 'closed' FOR SHARE")
                 .param(s.receiverId())
-                .query(Boolean.class)
-                .single();
+                .query(Integer.class)
+                .optional()
+                .isPresent();
         DomainException unknown = new DomainException(
                 Problem.UNKNOWN_RECEIVER, "no user " + s.receiverId(), Map.of("receiver_id", s.receiverId()));
         if (!known) {

@@ -40,6 +40,19 @@ public class UserRepository {
                 .optional();
     }
 
+    /**
+     * Whether the account exists and is not closed, its row locked {@code FOR SHARE} until the transaction ends: a
+     * closure (which takes the row {@code FOR NO KEY UPDATE}) waits for what the transaction makes, and ends it;
+     * one that committed first leaves nothing to find.
+     */
+    public boolean lockOpen(UUID id) {
+        return jdbc.sql("SELECT 1 FROM users WHERE id = ? AND status <> 'closed' FOR SHARE")
+                .param(id)
+                .query(Integer.class)
+                .optional()
+                .isPresent();
+    }
+
     /** An open account by its username (a closed account's name stays reserved but finds nobody). */
     public Optional<User> findByUsername(String username) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM users WHERE lower(username) = lower(?) AND status <> 'closed'")
