@@ -332,13 +332,7 @@ class AccountClosureIT extends ApiIT.Base {
             }
             closing = CompletableFuture.supplyAsync(() -> close(alice, PASSWORD));
             // the closure's backend waits for the row
-            await().atMost(java.time.Duration.ofSeconds(30))
-                    .until(() -> count(
-                                    "SELECT count(*) FROM pg_locks l JOIN pg_locks h ON h.transactionid = l.transactionid"
-                                            + " AND h.granted WHERE NOT l.granted AND l.locktype = 'transactionid'"
-                                            + " AND h.pid = ?",
-                                    pid(debitInFlight))
-                            > 0);
+            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> waitingOn(debitInFlight) > 0);
             assertThat(closing).isNotDone();
             try (var charge = debitInFlight.prepareStatement(
                     "INSERT INTO external_charges (id, user_id, payment_method_id, kind, amount_cents)"
@@ -382,13 +376,7 @@ class AccountClosureIT extends ApiIT.Base {
             crossing.add(CompletableFuture.supplyAsync(() -> api.requestMoney(bob, alice.id())));
             crossing.add(CompletableFuture.supplyAsync(() -> api.scheduleMonthly(bob, alice.id())));
             // all three backends wait for the row
-            await().atMost(java.time.Duration.ofSeconds(30))
-                    .until(() -> count(
-                                    "SELECT count(*) FROM pg_locks l JOIN pg_locks h ON h.transactionid = l.transactionid"
-                                            + " AND h.granted WHERE NOT l.granted AND l.locktype = 'transactionid'"
-                                            + " AND h.pid = ?",
-                                    pid(closure))
-                            == 3);
+            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> waitingOn(closure) == 3);
             assertThat(crossing).noneMatch(CompletableFuture::isDone);
             try (var closing = closure.prepareStatement("UPDATE users SET status = 'closed', closed_at ="
                     + " clock_timestamp(), email = NULL, phone = NULL, password_hash = NULL, avatar_url = NULL,"
@@ -476,6 +464,14 @@ class AccountClosureIT extends ApiIT.Base {
 
     private long walletBalance(Api.Person who) {
         return db.queryForObject("SELECT balance_cents FROM wallet_balances WHERE user_id = ?", Long.class, who.id());
+    }
+
+    /** How many backends wait for a lock the connection's transaction holds. */
+    private long waitingOn(java.sql.Connection holder) throws java.sql.SQLException {
+        return count(
+                "SELECT count(*) FROM pg_locks l JOIN pg_locks h ON h.transactionid = l.transactionid AND h.granted"
+                        + " WHERE NOT l.granted AND l.locktype = 'transactionid' AND h.pid = ?",
+                pid(holder));
     }
 
     private static int pid(java.sql.Connection connection) throws java.sql.SQLException {
