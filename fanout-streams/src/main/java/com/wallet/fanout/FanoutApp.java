@@ -164,6 +164,8 @@ public final class FanoutApp implements AutoCloseable {
                 new NewTopic(f.friendEdgesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
                 new NewTopic(f.usernamesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
                 new NewTopic(f.avatarsTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
+                new NewTopic(f.closedAccountsTopic(), config.partitions(), config.replicationFactor())
+                        .configs(compacted),
                 new NewTopic(f.feedItemsTopic(), config.partitions(), config.replicationFactor()),
                 new NewTopic(f.transfersV1Topic(), config.partitions(), config.replicationFactor()),
                 new NewTopic(f.deadLetterTopic(), 1, config.replicationFactor()),
@@ -210,8 +212,8 @@ public final class FanoutApp implements AutoCloseable {
             return;
         }
         try {
-            java.util.Set<String> current =
-                    java.util.Set.of(f.usernamesTopic(), f.avatarsTopic(), f.friendEdgesTopic());
+            java.util.Set<String> current = java.util.Set.of(
+                    f.usernamesTopic(), f.avatarsTopic(), f.friendEdgesTopic(), f.closedAccountsTopic());
             boolean stale = java.nio.file.Files.readAllLines(checkpoint).stream()
                     .map(line -> line.trim().split("\\s+"))
                     .anyMatch(parts -> parts.length == 3 && !current.contains(parts[0]));

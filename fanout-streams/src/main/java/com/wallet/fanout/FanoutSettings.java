@@ -71,6 +71,11 @@ public record FanoutSettings(String prefix, int highDegreeThreshold, Duration re
         return prefix + ".fanout.avatars";
     }
 
+    /** The closed accounts, keyed by user id (compacted; internal to the fan-out): feeds it writes no more. */
+    public String closedAccountsTopic() {
+        return prefix + ".fanout.closed-accounts";
+    }
+
     /** Curated: one record per feed item, keyed by the reader (or author, or transfer for the public feed). */
     public String feedItemsTopic() {
         return prefix + ".feed-items.v1";

@@ -73,7 +73,7 @@ public final class FanoutTopology {
                         .withLoggingDisabled(),
                 settings.friendEdgesTopic(),
                 strings,
-                EdgeLoader::new);
+                () -> new StoreLoader(FRIEND_EDGES));
         if (settings.removeOnUnfriend()) {
             // an unfriending takes each one's friends-only payments out of the other's feed (the sink deletes them)
             friendshipEvents
@@ -101,10 +101,20 @@ public final class FanoutTopology {
                 .to(settings.avatarsTopic(), out);
         GlobalKTable<String, String> avatars =
                 builder.globalTable(settings.avatarsTopic(), strings, Materialized.as("avatars"));
-        // a closed account: the sink deletes what it stored for them (AccountClosed)
-        userEvents
-                .flatMap((key, change) -> closedAccount(change.json()), Named.as("closed-accounts"))
-                .to(settings.feedItemsTopic(), out);
+        // a closed account: the sink deletes what it stored for them (AccountClosed), and no item is made for them
+        // again (every instance holds the closed accounts in a global store): a payment processed after the closure
+        // (a friend's, before the closure's unfriendings reached the edges; money sent on) would fill their feed anew
+        KStream<String, String> closures =
+                userEvents.flatMap((key, change) -> closedAccount(change.json()), Named.as("closed-accounts"));
+        closures.to(settings.feedItemsTopic(), out);
+        closures.to(settings.closedAccountsTopic(), out);
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(CLOSED_ACCOUNTS), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(),
+                settings.closedAccountsTopic(),
+                strings,
+                () -> new StoreLoader(CLOSED_ACCOUNTS));
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEEN_TRANSFERS), Serdes.String(), Serdes.Long()));
@@ -151,6 +161,7 @@ public final class FanoutTopology {
                                 .map(item -> KeyValue.pair(item.key(), Json.write(item)))
                                 .toList(),
                         Named.as("changed-feed-items"))
+                .processValues(OpenTargets::new, Named.as("changed-feed-items-open"))
                 .to(settings.feedItemsTopic(), out);
         KStream<String, Fanout.Transfer> transfers = transferEvents
                 .flatMapValues(change -> transfer(change.json()), Named.as("completed-transfers"))
@@ -170,6 +181,7 @@ public final class FanoutTopology {
                                 .map(item -> KeyValue.pair(item.key(), Json.write(item)))
                                 .toList(),
                         Named.as("feed-items"))
+                .processValues(OpenTargets::new, Named.as("feed-items-open"))
                 .to(settings.feedItemsTopic(), out);
         transfers
                 .map((key, t) -> KeyValue.pair(t.id().toString(), Json.write(curated(t))), Named.as("curated"))
@@ -180,21 +192,48 @@ public final class FanoutTopology {
     /** The global store of friend edges: key {@code "<user>|<friend>"}, value {@code "1"}. */
     static final String FRIEND_EDGES = "friend-edges";
 
-    /** Keeps the global store of edges as the edges topic says (a tombstone removes an edge). */
-    static final class EdgeLoader implements Processor<String, String, Void, Void> {
-        private KeyValueStore<String, String> edges;
+    /** The global store of closed accounts: key the user id. */
+    static final String CLOSED_ACCOUNTS = "closed-accounts";
+
+    /** Keeps a global store as its topic says (a tombstone removes a key). */
+    static final class StoreLoader implements Processor<String, String, Void, Void> {
+        private final String name;
+        private KeyValueStore<String, String> store;
+
+        StoreLoader(String name) {
+            this.name = name;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            this.edges = context.getStateStore(FRIEND_EDGES);
+            this.store = context.getStateStore(name);
         }
 
         @Override
         public void process(Record<String, String> record) {
             if (record.value() == null) {
-                edges.delete(record.key());
+                store.delete(record.key());
             } else {
-                edges.put(record.key(), record.value());
+                store.put(record.key(), record.value());
+            }
+        }
+    }
+
+    /** Lets through the feed items whose key (the target: reader or author; a public item's transfer) is not closed. */
+    static final class OpenTargets implements FixedKeyProcessor<String, String, String> {
+        private FixedKeyProcessorContext<String, String> context;
+        private KeyValueStore<String, String> closed;
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, String> context) {
+            this.context = context;
+            this.closed = context.getStateStore(CLOSED_ACCOUNTS);
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, String> record) {
+            if (closed.get(record.key()) == null) {
+                context.forward(record);
             }
         }
     }

@@ -265,6 +265,27 @@ class FanoutTopologyTest {
         assertThat(dead.isEmpty()).isTrue();
     }
 
+    /**
+     * After an account closed, no item is made for it: not a friend's payment processed before the closure's
+     * unfriendings reach the edge store (here they never come), not a payment to it (money sent on later).
+     */
+    @Test
+    void aClosedAccountGetsNoItemsAfterwards() {
+        befriend(alice, carol);
+        pay(alice, bob, 100, "friends");
+        assertThat(targets(items(), "reader")).contains(carol.toString());
+        users.pipeInput(
+                "{\"id\":\"" + carol + "\"}",
+                "{\"op\":\"u\",\"before\":null,\"after\":{\"id\":\"" + carol
+                        + "\",\"username\":\"carol\",\"status\":\"closed\"}}");
+        assertThat(feed.readKeyValuesToList()).hasSize(1); // the account_closed record
+        pay(alice, bob, 200, "friends");
+        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice, bob));
+        pay(alice, carol, 300, "private");
+        assertThat(targets(items(), "reader")).isEqualTo(sorted(alice));
+        assertThat(dead.isEmpty()).isTrue();
+    }
+
     @Test
     void unfriendingLeavesFeedsAloneWhenConfiguredSo() {
         driver.close();
