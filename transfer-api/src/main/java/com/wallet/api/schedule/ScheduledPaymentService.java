@@ -3,6 +3,7 @@ package com.wallet.api.schedule;
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.domain.Visibility;
 import com.wallet.api.friends.Blocks;
+import com.wallet.api.identity.UserService;
 import com.wallet.api.transfer.TransferSettings;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.PageCursor;
@@ -44,6 +45,7 @@ public class ScheduledPaymentService {
     private final ScheduleSettings settings;
     private final Clock clock;
     private final Blocks blocks;
+    private final UserService users;
 
     ScheduledPaymentService(
             JdbcClient jdbc,
@@ -51,13 +53,15 @@ public class ScheduledPaymentService {
             TransferSettings limits,
             ScheduleSettings settings,
             Clock clock,
-            Blocks blocks) {
+            Blocks blocks,
+            UserService users) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.limits = limits;
         this.settings = settings;
         this.clock = clock;
         this.blocks = blocks;
+        this.users = users;
     }
 
     /** Runs inside the idempotency key's transaction. */
@@ -77,12 +81,8 @@ public class ScheduledPaymentService {
         if (payerId.equals(s.receiverId())) {
             throw new DomainException(Problem.SELF_TRANSFER, "payer and receiver are the same user");
         }
-        // locked as UserService.lockOpen locks it: a receiver closing at the same moment cancels this schedule too
-        boolean known = jdbc.sql("SELECT 1 FROM users WHERE id = ? AND status <> 'closed' FOR SHARE")
-                .param(s.receiverId())
-                .query(Integer.class)
-                .optional()
-                .isPresent();
+        // the receiver's row locked FOR SHARE: a receiver closing at the same moment cancels this schedule too
+        boolean known = users.lockOpen(s.receiverId());
         DomainException unknown = new DomainException(
                 Problem.UNKNOWN_RECEIVER, "no user " + s.receiverId(), Map.of("receiver_id", s.receiverId()));
         if (!known) {
