@@ -4,6 +4,7 @@ import java.util.function.Supplier;
 import org.springframework.batch.infrastructure.support.transaction.ResourcelessTransactionManager;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -22,9 +23,13 @@ public class PartnerSteps {
 
     private final PlatformTransactionManager step = new ResourcelessTransactionManager();
     private final TransactionTemplate database;
+    private final TransactionTemplate snapshot;
 
     PartnerSteps(PlatformTransactionManager database) {
         this.database = new TransactionTemplate(database);
+        this.snapshot = new TransactionTemplate(database);
+        snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        snapshot.setReadOnly(true);
     }
 
     /** The transaction manager for a step that calls a partner: nothing held. */
@@ -35,6 +40,15 @@ public class PartnerSteps {
     /** {@code work} in a database transaction of its own, committed before this returns. */
     public <T> T inTransaction(Supplier<T> work) {
         return database.execute(status -> work.get());
+    }
+
+    /**
+     * {@code work} in a read-only transaction of its own that sees one snapshot of the database (PostgreSQL's
+     * {@code REPEATABLE READ}): for checks that compare what several statements read, which at the default {@code READ
+     * COMMITTED} would each see the commits made between them.
+     */
+    public <T> T inSnapshot(Supplier<T> work) {
+        return snapshot.execute(status -> work.get());
     }
 
     /** {@code work} in a database transaction of its own, committed before this returns. */

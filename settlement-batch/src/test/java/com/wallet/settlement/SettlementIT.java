@@ -112,6 +112,51 @@ class SettlementIT {
     @Autowired
     javax.sql.DataSource dataSource;
 
+    @Autowired
+    com.wallet.settlement.reconciliation.Reconciliation reconciliation;
+
+    /**
+     * Reconciliation runs while payments go on (scheduled at 23:45, the API live), and its checks compare sums read by
+     * different statements: bank funding clearing's lines, then the card network's booked items, then the bank debits
+     * outstanding. A lock on the booked items holds the checks between the first read and the last while a bank-funded
+     * payment commits (its lines and its bank debit, in one transaction); the checks then find what they found before
+     * the payment, as they read one snapshot. At READ COMMITTED they found a bank_funding_clearing mismatch: the debit
+     * without its lines.
+     */
+    @Test
+    void theChecksReadOneSnapshotWhileAPaymentCommitsBetweenTheirReads() throws Exception {
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        Person sender = SettlementTestSupport.newUser("payer");
+        SettlementTestSupport.verifiedBank(sender, SettlementTestSupport.newAccount());
+        Person receiver = SettlementTestSupport.newUser("payee");
+        List<Object> before = checks(reconciliation.ownBooks(today));
+        try (java.sql.Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (var lock = holder.createStatement()) {
+                lock.execute("LOCK TABLE card_settlement_items IN ACCESS EXCLUSIVE MODE");
+            }
+            var checking = java.util.concurrent.CompletableFuture.supplyAsync(() -> reconciliation.ownBooks(today));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> count("SELECT count(*) FROM pg_locks WHERE NOT granted"
+                                    + " AND relation = 'card_settlement_items'::regclass")
+                            == 1);
+            assertThat(SettlementTestSupport.send(sender, receiver, 700)
+                            .path("funding")
+                            .path("bank_cents")
+                            .asLong())
+                    .isEqualTo(700);
+            holder.commit();
+            assertThat(checks(checking.get(60, TimeUnit.SECONDS)))
+                    .as("the checks, with a bank-funded payment committed between their reads")
+                    .isEqualTo(before);
+        }
+        assertThat(checks(reconciliation.ownBooks(today))).as("and after it").isEqualTo(before);
+    }
+
+    private static List<Object> checks(List<Map<String, Object>> findings) {
+        return findings.stream().map(f -> f.get("check")).toList();
+    }
+
     /**
      * While the processor holds the file at its door (the simulator's gate), the job holds no transaction and no
      * connection but its run lock's (JobRunner's advisory lock, on a connection of its own for the whole run): the file
