@@ -43,6 +43,10 @@ BEGIN
         END LOOP;
         EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', r);
         EXECUTE format('GRANT EXECUTE ON FUNCTION audit_log_add_partitions(int) TO %I', r);
+        -- the reconciliation's checkpoint boundary (ledger V47), which makes payments wait a moment: settlement only
+        IF r = 'wallet_settlement' THEN
+            EXECUTE format('GRANT EXECUTE ON FUNCTION ledger_lines_boundary(int) TO %I', r);
+        END IF;
     END LOOP;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'wallet_cdc') THEN
         GRANT USAGE ON SCHEMA public TO wallet_cdc;

@@ -153,6 +153,137 @@ class SettlementIT {
         assertThat(checks(reconciliation.ownBooks(today))).as("and after it").isEqualTo(before);
     }
 
+    /** The latest checkpoint's last line, and every account's checkpoint sum against its lines up to it. */
+    private long checkpointMatchingItsLines() {
+        long through = count("SELECT coalesce(max(through_line_id), 0) FROM ledger_checkpoints");
+        assertThat(count(
+                        "SELECT count(*) FROM ledger_checkpoint_sums c FULL JOIN (SELECT account_id,"
+                                + " sum(amount_cents) AS total FROM ledger_lines WHERE id <= ? GROUP BY account_id) l"
+                                + " ON l.account_id = c.account_id WHERE coalesce(c.sum_cents, 0) <> coalesce(l.total, 0)",
+                        through))
+                .as("accounts whose checkpoint sum differs from their lines up to line %d", through)
+                .isZero();
+        return through;
+    }
+
+    /**
+     * Reconciliation reads the ledger lines added since its last checkpoint, the checkpoint's per-account sums standing
+     * for the lines before, and then moves the checkpoint to what it checked: a run covers every line committed before
+     * it, the next adds exactly the lines made since; and every wallet's cached balance is still compared, so a balance
+     * gone wrong on an account with no line since the checkpoint is found.
+     */
+    @Test
+    void reconciliationChecksTheLinesSinceItsCheckpointAndMovesItOverThem() {
+        run("reconciliation");
+        long first = checkpointMatchingItsLines();
+        assertThat(first)
+                .as("the checkpoint covers every line committed before the run")
+                .isEqualTo(count("SELECT coalesce(max(id), 0) FROM ledger_lines"));
+
+        Scenario s = scenario(2_500, 1_000);
+        long made = count("SELECT count(*) FROM ledger_lines WHERE id > ?", first);
+        assertThat(made).isPositive();
+        run("reconciliation");
+        long second = checkpointMatchingItsLines();
+        assertThat(second).isEqualTo(count("SELECT max(id) FROM ledger_lines"));
+        assertThat(count("SELECT lines FROM ledger_checkpoints WHERE through_line_id = ?", second))
+                .as("the second checkpoint added the lines made since the first")
+                .isEqualTo(made);
+
+        // the sender's wallet has no line after the second checkpoint; its cached balance goes wrong
+        long account = count(
+                "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'",
+                s.sender().id());
+        assertThat(count("SELECT count(*) FROM ledger_lines WHERE account_id = ? AND id > ?", account, second))
+                .isZero();
+        db.update("UPDATE ledger_accounts SET balance_cents = balance_cents + 3 WHERE id = ?", account);
+        try {
+            JobRunner.Result corrupted = run("reconciliation");
+            assertThat(corrupted.exit().getExitCode()).isEqualTo(JobRunner.MISMATCH);
+            assertThat(db.queryForObject(
+                            "SELECT findings::text FROM reconciliation_reports ORDER BY id DESC LIMIT 1", String.class))
+                    .contains("cached_balance_mismatch", "\"account_id\": " + account);
+        } finally {
+            db.update("UPDATE ledger_accounts SET balance_cents = balance_cents - 3 WHERE id = ?", account);
+        }
+    }
+
+    /**
+     * The checkpoint's boundary waits for the transactions writing ledger lines (a stand-in here: a transaction holding
+     * the lock an insert of lines takes, until its commit) and covers what they wrote; one that does not end within
+     * the configured wait (2 s) leaves this run without a checkpoint, the checks made as usual.
+     */
+    @Test
+    void theCheckpointWaitsForLinesBeingWrittenOrIsLeftForTheNextRun() throws Exception {
+        LocalDate today = LocalDate.now(java.time.ZoneOffset.UTC);
+        reconciliation.findings(today);
+        long before = checkpointMatchingItsLines();
+        scenario(1_200, 500);
+        long last = count("SELECT max(id) FROM ledger_lines");
+        String waiters = "SELECT count(*) FROM pg_locks WHERE NOT granted AND mode = 'ShareLock'"
+                + " AND relation = 'ledger_lines'::regclass";
+        try (java.sql.Connection writer = dataSource.getConnection()) {
+            writer.setAutoCommit(false);
+            try (var lock = writer.createStatement()) {
+                lock.execute("LOCK TABLE ledger_lines IN ROW EXCLUSIVE MODE");
+            }
+            // held past the wait: the run goes on without a checkpoint
+            reconciliation.findings(today);
+            assertThat(count("SELECT coalesce(max(through_line_id), 0) FROM ledger_checkpoints"))
+                    .as("no checkpoint while lines were being written")
+                    .isEqualTo(before);
+            // released while the boundary waits: the run waited for it, then took its checkpoint
+            var run = java.util.concurrent.CompletableFuture.runAsync(() -> reconciliation.findings(today));
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(waiters) == 1);
+            writer.commit();
+            run.get(60, TimeUnit.SECONDS);
+        }
+        assertThat(checkpointMatchingItsLines()).isEqualTo(last);
+    }
+
+    /**
+     * What checks since a checkpoint cannot see, a run over the whole history finds: a line before the checkpoint
+     * changed behind the triggers (lines are append-only, to the schema's owner too; a superuser disabling the trigger
+     * stands in for tampering) breaks the checkpoint's sum, the ledger's zero sum, its entry and its wallet's balance.
+     */
+    @Test
+    void aRunOverTheWholeHistoryFindsALineChangedBeforeTheCheckpoint() {
+        scenario(900, 300);
+        run("reconciliation");
+        long through = checkpointMatchingItsLines();
+        long line = count(
+                "SELECT max(l.id) FROM ledger_lines l JOIN ledger_accounts a ON a.id = l.account_id"
+                        + " WHERE a.kind = 'wallet' AND l.id <= ?"
+                        + " AND NOT EXISTS (SELECT 1 FROM ledger_holds h WHERE h.entry_id = l.entry_id)",
+                through);
+        var sinceCheckpoint = com.wallet.ledger.LedgerInvariants.sinceCheckpoint(
+                org.springframework.jdbc.core.simple.JdbcClient.create(dataSource));
+        var wholeHistory = new com.wallet.ledger.LedgerInvariants(
+                org.springframework.jdbc.core.simple.JdbcClient.create(dataSource));
+        assertThat(wholeHistory.check()).isEmpty();
+        tamper(line, 5);
+        try {
+            assertThat(sinceCheckpoint.check())
+                    .as("the checks since the checkpoint read no line before it")
+                    .isEmpty();
+            assertThat(wholeHistory.check())
+                    .extracting(com.wallet.ledger.LedgerInvariants.Finding::check)
+                    .containsExactlyInAnyOrder(
+                            "ledger_not_zero", "entry_unbalanced", "cached_balance_mismatch", "checkpoint_mismatch");
+        } finally {
+            tamper(line, -5);
+        }
+        assertThat(wholeHistory.check()).isEmpty();
+    }
+
+    private void tamper(long line, long cents) {
+        new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(t -> {
+            db.execute("ALTER TABLE ledger_lines DISABLE TRIGGER ledger_lines_append_only");
+            db.update("UPDATE ledger_lines SET amount_cents = amount_cents + ? WHERE id = ?", cents, line);
+            db.execute("ALTER TABLE ledger_lines ENABLE TRIGGER ledger_lines_append_only");
+        });
+    }
+
     private static List<Object> checks(List<Map<String, Object>> findings) {
         return findings.stream().map(f -> f.get("check")).toList();
     }

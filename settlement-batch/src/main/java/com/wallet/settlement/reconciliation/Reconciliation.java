@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The checks of a reconciliation run. Each finding names what disagrees and by how much; no finding means clean.
  * First the ledger module's invariants ({@link LedgerInvariants}: zero sum, balanced entries, cached balances, holds
- * and unsettled sums); then clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum
+ * and unsettled sums), over the lines since the last checkpoint with its sums for those before (or the whole history:
+ * {@link ReconciliationSettings#fullHistory}), after which the checkpoint moves to the lines the checks covered; then clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum
  * of bank debits pending or submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of
  * instant cashouts completed that the card network's settlement has not paid yet (booked by {@link
  * CardSettlementBooking}), card funding clearing the (negative) sum of captured card charges not settled yet by the
@@ -51,17 +52,21 @@ public class Reconciliation {
 
     private final PartnerSteps steps;
 
+    private final ReconciliationSettings settings;
+
     Reconciliation(
             JdbcClient jdbc,
             PartnerClient achProcessor,
             PartnerClient cardNetwork,
             BankingCalendar calendar,
-            PartnerSteps steps) {
+            PartnerSteps steps,
+            ReconciliationSettings settings) {
         this.steps = steps;
         this.cardNetwork = cardNetwork;
         this.calendar = calendar;
         this.jdbc = jdbc;
-        this.ledger = new LedgerInvariants(jdbc);
+        this.settings = settings;
+        this.ledger = settings.fullHistory() ? new LedgerInvariants(jdbc) : LedgerInvariants.sinceCheckpoint(jdbc);
         this.achProcessor = achProcessor;
     }
 
@@ -75,7 +80,13 @@ public class Reconciliation {
      */
     public List<Map<String, Object>> findings(LocalDate today) {
         List<Map<String, Object>> findings = new ArrayList<>();
+        java.util.OptionalLong boundary = boundary();
         List<SubmittedFile> submitted = steps.inSnapshot(() -> ownBooks(findings, today));
+        // the lines up to the boundary were all committed before the snapshot, so the checks covered them
+        boundary.ifPresent(b -> {
+            long added = steps.inTransaction(() -> ledger.advanceCheckpoint(b));
+            log.info("ledger checkpoint at line {}: {} lines added", b, added);
+        });
         for (SubmittedFile f : submitted) {
             JsonNode known = achProcessor.get("/ach/files/" + f.id()).orElse(null);
             if (known == null
@@ -92,6 +103,26 @@ public class Reconciliation {
         return findings;
     }
 
+    /**
+     * Where the next checkpoint may be (LedgerInvariants#boundary), taken before the checks' snapshot; empty when the
+     * transactions writing lines did not end within the configured wait (this run then checks from the last
+     * checkpoint as usual and takes none).
+     */
+    private java.util.OptionalLong boundary() {
+        try {
+            return java.util.OptionalLong.of(steps.inTransaction(() -> ledger.boundary(settings.checkpointWait())));
+        } catch (org.springframework.dao.DataAccessException e) {
+            if (!(e.getMostSpecificCause() instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState()))) {
+                throw e;
+            }
+            // 55P03 lock_not_available: PostgreSQL's lock_timeout (which Spring does not translate to one type)
+            log.warn(
+                    "ledger lines were still being written after {}; no checkpoint this run",
+                    settings.checkpointWait());
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** The findings of the checks that need only our database (one snapshot, as {@link #findings} reads it). */
     public List<Map<String, Object>> ownBooks(LocalDate today) {
         List<Map<String, Object>> findings = new ArrayList<>();
@@ -103,18 +134,13 @@ public class Reconciliation {
     private List<SubmittedFile> ownBooks(List<Map<String, Object>> findings, LocalDate today) {
         ledger.check().forEach(f -> findings.add(f.toMap()));
         // the system accounts' sums, and what the card network's settlement booked, read once each
-        Map<Long, Long> system = new java.util.HashMap<>();
-        jdbc.sql("SELECT account_id, sum(amount_cents) FROM ledger_lines WHERE account_id = ANY(?) GROUP BY account_id")
-                .param(Stream.of(
-                                SystemAccount.BANK_FUNDING_CLEARING,
-                                SystemAccount.CARD_FUNDING_CLEARING,
-                                SystemAccount.CASHOUT_CLEARING,
-                                SystemAccount.CARD_NETWORK_FEES)
-                        .map(a -> a.id().value())
-                        .toArray(Long[]::new))
-                .query(rs -> {
-                    system.put(rs.getLong(1), rs.getLong(2));
-                });
+        Map<Long, Long> system = ledger.sums(Stream.of(
+                        SystemAccount.BANK_FUNDING_CLEARING,
+                        SystemAccount.CARD_FUNDING_CLEARING,
+                        SystemAccount.CASHOUT_CLEARING,
+                        SystemAccount.CARD_NETWORK_FEES)
+                .map(a -> a.id().value())
+                .toArray(Long[]::new));
         long[] booked = jdbc.sql("SELECT coalesce(sum(CASE type WHEN 'capture' THEN amount_cents"
                         + " WHEN 'void' THEN -amount_cents ELSE 0 END), 0),"
                         + " coalesce(sum(amount_cents) FILTER (WHERE type = 'payout'), 0), coalesce(sum(fee_cents), 0)"
