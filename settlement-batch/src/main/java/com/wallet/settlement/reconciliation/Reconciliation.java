@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * The checks of a reconciliation run. Each finding names what disagrees and by how much; no finding means clean.
  * First the ledger module's invariants ({@link LedgerInvariants}: zero sum, balanced entries, cached balances, holds
  * and unsettled sums), over the lines since the last checkpoint with its sums for those before (or the whole history:
- * {@link ReconciliationSettings#fullHistory}), after which the checkpoint moves to the lines the checks covered; then clearing accounts hold what is still outstanding: bank funding clearing the (negative) sum
+ * {@link ReconciliationSettings#fullHistory}); then clearing accounts hold what is still outstanding: bank funding
+ * clearing the (negative) sum
  * of bank debits pending or submitted, cashout clearing the standard cashouts pending or submitted plus the payouts of
  * instant cashouts completed that the card network's settlement has not paid yet (booked by {@link
  * CardSettlementBooking}), card funding clearing the (negative) sum of captured card charges not settled yet by the
@@ -71,6 +72,21 @@ public class Reconciliation {
     }
 
     /**
+     * What a run found, and the line id the checkpoint may move to once its report is kept ({@link #advanceCheckpoint},
+     * in the report's transaction, so that a crash between the two cannot skip lines no kept report covered); empty
+     * when no boundary could be taken.
+     */
+    public record Result(List<Map<String, Object>> findings, java.util.OptionalLong checkpoint) {}
+
+    /**
+     * Moves the ledger's checkpoint to a run's boundary ({@link Result#checkpoint}), in the caller's transaction;
+     * returns the lines it added.
+     */
+    public long advanceCheckpoint(long boundary) {
+        return ledger.advanceCheckpoint(boundary);
+    }
+
+    /**
      * Every finding of the day. The database is read in two transactions, the partners are asked between and after
      * them with none held ({@link PartnerSteps}): the checks of our own books and the list of submitted files, then each
      * file at the processor, then the card network's report and our side of it. The checks of our own books read one
@@ -78,15 +94,11 @@ public class Reconciliation {
      * lines against the bank debits outstanding), and payments go on while the job runs; at {@code READ COMMITTED} a
      * bank-funded payment committing between two of them was a false finding.
      */
-    public List<Map<String, Object>> findings(LocalDate today) {
+    public Result run(LocalDate today) {
         List<Map<String, Object>> findings = new ArrayList<>();
+        // taken first: the lines up to it are all committed before the snapshot, so the checks cover them
         java.util.OptionalLong boundary = boundary();
         List<SubmittedFile> submitted = steps.inSnapshot(() -> ownBooks(findings, today));
-        // the lines up to the boundary were all committed before the snapshot, so the checks covered them
-        boundary.ifPresent(b -> {
-            long added = steps.inTransaction(() -> ledger.advanceCheckpoint(b));
-            log.info("ledger checkpoint at line {}: {} lines added", b, added);
-        });
         for (SubmittedFile f : submitted) {
             JsonNode known = achProcessor.get("/ach/files/" + f.id()).orElse(null);
             if (known == null
@@ -100,7 +112,7 @@ public class Reconciliation {
             }
         }
         cardSettlement(findings, today);
-        return findings;
+        return new Result(findings, boundary);
     }
 
     /**

@@ -91,7 +91,8 @@ class ReconciliationJobConfiguration {
                 .tasklet(
                         (contribution, chunk) -> {
                             LocalDate date = StepParameters.businessDate(chunk);
-                            List<Map<String, Object>> findings = checks.findings(date);
+                            Reconciliation.Result run = checks.run(date);
+                            List<Map<String, Object>> findings = run.findings();
                             String report = json.writerWithDefaultPrettyPrinter()
                                     .writeValueAsString(Map.of(
                                             "business_date", date.toString(),
@@ -100,15 +101,22 @@ class ReconciliationJobConfiguration {
                             Path file = settings.outputDir()
                                     .resolve("reconciliation-" + date + "-" + System.currentTimeMillis() + ".json");
                             PrivateFiles.write(file, report, StandardCharsets.UTF_8);
-                            steps.inTransaction(() -> jdbc.sql(
-                                            "INSERT INTO reconciliation_reports (business_date, clean, findings, path)"
-                                                    + " VALUES (?, ?, ?::jsonb, ?)")
-                                    .params(
-                                            date,
-                                            findings.isEmpty(),
-                                            json.writeValueAsString(findings),
-                                            file.toString())
-                                    .update());
+                            // the report and the checkpoint it covers in one transaction
+                            steps.inTransaction(() -> {
+                                jdbc.sql("INSERT INTO reconciliation_reports (business_date, clean, findings, path)"
+                                                + " VALUES (?, ?, ?::jsonb, ?)")
+                                        .params(
+                                                date,
+                                                findings.isEmpty(),
+                                                json.writeValueAsString(findings),
+                                                file.toString())
+                                        .update();
+                                run.checkpoint()
+                                        .ifPresent(b -> log.info(
+                                                "ledger checkpoint at line {}: {} lines added",
+                                                b,
+                                                checks.advanceCheckpoint(b)));
+                            });
                             reconciliationFindings.set(findings.size());
                             if (findings.isEmpty()) {
                                 log.info("reconciliation for {} is clean; report {}", date, file);
