@@ -67,13 +67,7 @@ public final class FanoutTopology {
         friendshipEvents
                 .flatMap((key, change) -> edgeRecords(change.json()), Named.as("friendship-edges"))
                 .to(settings.friendEdgesTopic(), out);
-        builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(FRIEND_EDGES), Serdes.String(), Serdes.String())
-                        .withLoggingDisabled(),
-                settings.friendEdgesTopic(),
-                strings,
-                () -> new StoreLoader(FRIEND_EDGES));
+        globalStore(builder, FRIEND_EDGES, settings.friendEdgesTopic(), strings);
         if (settings.removeOnUnfriend()) {
             // an unfriending takes each one's friends-only payments out of the other's feed (the sink deletes them)
             friendshipEvents
@@ -108,13 +102,7 @@ public final class FanoutTopology {
                 userEvents.flatMap((key, change) -> closedAccount(change.json()), Named.as("closed-accounts"));
         closures.to(settings.feedItemsTopic(), out);
         closures.to(settings.closedAccountsTopic(), out);
-        builder.addGlobalStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(CLOSED_ACCOUNTS), Serdes.String(), Serdes.String())
-                        .withLoggingDisabled(),
-                settings.closedAccountsTopic(),
-                strings,
-                () -> new StoreLoader(CLOSED_ACCOUNTS));
+        globalStore(builder, CLOSED_ACCOUNTS, settings.closedAccountsTopic(), strings);
 
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SEEN_TRANSFERS), Serdes.String(), Serdes.Long()));
@@ -194,6 +182,17 @@ public final class FanoutTopology {
 
     /** The global store of closed accounts: key the user id. */
     static final String CLOSED_ACCOUNTS = "closed-accounts";
+
+    /** A global store {@code name} of strings, every instance holding all of {@code topic} ({@link StoreLoader}). */
+    private static void globalStore(
+            StreamsBuilder builder, String name, String topic, Consumed<String, String> strings) {
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String())
+                        .withLoggingDisabled(),
+                topic,
+                strings,
+                () -> new StoreLoader(name));
+    }
 
     /** Keeps a global store as its topic says (a tombstone removes a key). */
     static final class StoreLoader implements Processor<String, String, Void, Void> {
