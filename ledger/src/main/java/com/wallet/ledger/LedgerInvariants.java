@@ -83,18 +83,17 @@ public final class LedgerInvariants {
         if (boundary <= from) {
             return 0;
         }
-        long[] added = jdbc.sql(
-                        "SELECT count(*), count(DISTINCT account_id) FROM ledger_lines WHERE id > ? AND id <= ?")
+        // the new lines read once: summed per account, added to the sums, counted for the checkpoint's row
+        long[] added = jdbc.sql("WITH delta AS (SELECT account_id, sum(amount_cents) AS cents, count(*) AS lines"
+                        + " FROM ledger_lines WHERE id > ? AND id <= ? GROUP BY account_id),"
+                        + " summed AS (INSERT INTO ledger_checkpoint_sums (account_id, sum_cents)"
+                        + " SELECT account_id, cents FROM delta"
+                        + " ON CONFLICT (account_id) DO UPDATE SET sum_cents = ledger_checkpoint_sums.sum_cents"
+                        + " + EXCLUDED.sum_cents)"
+                        + " SELECT coalesce(sum(lines), 0), count(*) FROM delta")
                 .params(from, boundary)
                 .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
                 .single();
-        jdbc.sql("INSERT INTO ledger_checkpoint_sums (account_id, sum_cents)"
-                        + " SELECT account_id, sum(amount_cents) FROM ledger_lines WHERE id > ? AND id <= ?"
-                        + " GROUP BY account_id"
-                        + " ON CONFLICT (account_id) DO UPDATE SET sum_cents = ledger_checkpoint_sums.sum_cents"
-                        + " + EXCLUDED.sum_cents")
-                .params(from, boundary)
-                .update();
         jdbc.sql("INSERT INTO ledger_checkpoints (through_line_id, lines, accounts) VALUES (?, ?, ?)")
                 .params(boundary, added[0], (int) added[1])
                 .update();
