@@ -127,24 +127,36 @@ final class DemoTraffic implements AutoCloseable {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         long interval = (long) (1_000_000 / perSecond);
         timer.scheduleAtFixedRate(this::oneTransfer, 0, interval, TimeUnit.MICROSECONDS);
-        long[] last = {0, System.nanoTime()};
+        long[] last = {0, System.nanoTime(), 0, 0};
         timer.scheduleAtFixedRate(
                 () -> {
                     long now = System.nanoTime();
                     long count = sent.get();
+                    long refusedNow = refused.get();
+                    long limitedNow = limitExceeded();
                     double rate = (count - last[0]) / ((now - last[1]) / 1e9);
+                    // a second with no payment sent and every refusal a sending limit: the demo users have used their
+                    // allowance (the limits are rolling and the data is kept between runs), which the line says
+                    boolean limited =
+                            count == last[0] && refusedNow > last[2] && limitedNow - last[3] == refusedNow - last[2];
                     last[0] = count;
                     last[1] = now;
+                    last[2] = refusedNow;
+                    last[3] = limitedNow;
                     System.out.printf(
                             "\r[demo] %.1f transfers/s | sent %,d, refused %,d%s | CDC slot lag %,d B | feed items"
-                                    + " written %,d | last settlement: %s      ",
+                                    + " written %,d | last settlement: %s%s      ",
                             rate,
                             count,
-                            refused.get(),
+                            refusedNow,
                             refusals(),
                             cdc.slotLagBytes(),
                             fanout.sink().itemsWritten(),
-                            lastSettlement());
+                            lastSettlement(),
+                            limited
+                                    ? " | the demo users are at their sending limits: delete .stack-data for fresh"
+                                            + " ones"
+                                    : "");
                     System.out.flush();
                 },
                 1,
@@ -195,6 +207,11 @@ final class DemoTraffic implements AutoCloseable {
         } catch (RuntimeException e) {
             return Integer.toString(r.statusCode());
         }
+    }
+
+    private long limitExceeded() {
+        LongAdder n = refusedBy.get("limit-exceeded");
+        return n == null ? 0 : n.sum();
     }
 
     /** The two most frequent kinds of refusal with their counts, e.g. " (limit-exceeded 12, rate-limited 3)". */
