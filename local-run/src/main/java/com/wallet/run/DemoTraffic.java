@@ -1,5 +1,6 @@
 package com.wallet.run;
 
+import com.wallet.api.web.Problem;
 import com.wallet.cdc.CdcConnector;
 import com.wallet.fanout.FanoutApp;
 import com.wallet.sim.PartnerSimulator;
@@ -203,14 +204,19 @@ final class DemoTraffic implements AutoCloseable {
         }
         try {
             String type = JSON.readTree(r.body()).path("type").asString("");
-            return type.isEmpty() ? Integer.toString(r.statusCode()) : type.substring(type.lastIndexOf('/') + 1);
+            return type.isEmpty() ? Integer.toString(r.statusCode()) : slug(type);
         } catch (RuntimeException e) {
             return Integer.toString(r.statusCode());
         }
     }
 
+    /** "limit-exceeded" of ".../problems/limit-exceeded": the kind a refusal is counted by. */
+    private static String slug(String type) {
+        return type.substring(type.lastIndexOf('/') + 1);
+    }
+
     private long limitExceeded() {
-        LongAdder n = refusedBy.get("limit-exceeded");
+        LongAdder n = refusedBy.get(slug(Problem.LIMIT_EXCEEDED.type()));
         return n == null ? 0 : n.sum();
     }
 
