@@ -266,7 +266,8 @@ class AccountClosureIT extends ApiIT.Base {
 
     /**
      * A closure sent with payments out of the same wallet, funded by the bank (each leaves a bank debit in flight),
-     * end to end: either payments ran first and the closure finds their debits and refuses, saying how many, or the
+     * end to end: either payments ran first and the closure finds their debits and refuses, saying how many (those committed
+     * before it looked: a payment committing after the refusal is one of an open account), or the
      * closure ran first and every payment after it finds the account closed. (The closure checks the password
      * before it takes any lock, so here the payments have mostly won; that the closure waits for a debit holding the
      * wallet is the next test's.)
@@ -301,8 +302,11 @@ class AccountClosureIT extends ApiIT.Base {
                         .isZero();
             } else {
                 assertThat(closure.problemType()).as(closure.raw()).isEqualTo(Api.PROBLEMS + "account-not-empty");
+                // the debits committed before the closure looked: at least one (else it would have closed), at most
+                // every payment made (a payment that committed after the refusal was made on an open account)
                 assertThat(closure.json().path("bank_debits_unsettled").asLong())
-                        .isEqualTo(paid);
+                        .as("round %d", round)
+                        .isBetween(1L, paid);
                 assertThat(status).isEqualTo("active");
             }
         }
