@@ -14,6 +14,11 @@ import java.util.function.UnaryOperator;
  *
  * @param tables captured tables, schema-qualified; each becomes the topic {@code <topicPrefix>.<schema>.<table>}
  * @param excludedColumns columns that never leave the database (secrets, password hashes, encrypted numbers)
+ * @param compactedTables tables whose topics, if captured, are compacted as well as deleted by age: a row's superseded
+ *     images (a closed account's name and avatar) leave the topic within about {@code compactionLag} of the partition's
+ *     next write after it, instead of staying for the whole retention
+ * @param compactionLag the compacted topics' {@code segment.ms} and {@code max.compaction.lag.ms}: a segment rolls on
+ *     the partition's first write after it has been open that long, and a rolled segment is compacted within that long
  * @param slotFailover whether the slot, when the connector creates it, is a failover slot (PostgreSQL 17+ primary:
  *     synchronized to standbys, so a failover leaves no gap; see docs/production.md)
  */
@@ -34,6 +39,8 @@ public record CdcSettings(
         int topicPartitions,
         short replicationFactor,
         Duration topicRetention,
+        List<String> compactedTables,
+        Duration compactionLag,
         String offsetsTopic,
         Duration offsetFlushInterval,
         Duration heartbeatInterval,
@@ -51,6 +58,9 @@ public record CdcSettings(
             "public.cashouts",
             "cdc.heartbeat");
     /** Secrets and personal data never leave the database by default: password hashes, email addresses, phones. */
+    /** The users' topic carries names and avatars, which a closure or a change must take back. */
+    public static final List<String> DEFAULT_COMPACTED_TABLES = List.of("public.users");
+
     public static final List<String> DEFAULT_EXCLUDED_COLUMNS =
             List.of("public.users.password_hash", "public.users.email", "public.users.phone");
 
@@ -59,6 +69,10 @@ public record CdcSettings(
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         tables = List.copyOf(tables);
         excludedColumns = List.copyOf(excludedColumns);
+        compactedTables = List.copyOf(compactedTables);
+        if (compactionLag.isNegative() || compactionLag.isZero()) {
+            throw new IllegalArgumentException("cdc.topic.compaction-lag must be positive, was " + compactionLag);
+        }
         if (!List.of("filtered", "disabled").contains(publicationAutocreateMode)) {
             throw new IllegalArgumentException(
                     "cdc.publication.autocreate-mode must be filtered or disabled, was " + publicationAutocreateMode);
@@ -97,6 +111,10 @@ public record CdcSettings(
                 r.integer("cdc.topic.partitions", 6),
                 (short) r.integer("cdc.topic.replication-factor", 1),
                 Duration.parse(r.string("cdc.topic.retention", "P7D")),
+                "none".equals(lookup.apply("cdc.topic.compacted-tables"))
+                        ? List.of()
+                        : r.list("cdc.topic.compacted-tables", DEFAULT_COMPACTED_TABLES),
+                Duration.parse(r.string("cdc.topic.compaction-lag", "PT1H")),
                 r.string("cdc.offsets.topic", "wallet-cdc-offsets"),
                 Duration.parse(r.string("cdc.offsets.flush-interval", "PT1S")),
                 Duration.parse(r.string("cdc.heartbeat.interval", "PT10S")),
@@ -125,6 +143,8 @@ public record CdcSettings(
         p.put("cdc.topic.partitions", Integer.toString(topicPartitions));
         p.put("cdc.topic.replication-factor", Short.toString(replicationFactor));
         p.put("cdc.topic.retention", topicRetention.toString());
+        p.put("cdc.topic.compacted-tables", compactedTables.isEmpty() ? "none" : String.join(",", compactedTables));
+        p.put("cdc.topic.compaction-lag", compactionLag.toString());
         p.put("cdc.offsets.topic", offsetsTopic);
         p.put("cdc.offsets.flush-interval", offsetFlushInterval.toString());
         p.put("cdc.heartbeat.interval", heartbeatInterval.toString());

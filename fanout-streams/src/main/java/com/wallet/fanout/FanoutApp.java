@@ -6,13 +6,17 @@ import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -163,7 +167,8 @@ public final class FanoutApp implements AutoCloseable {
         List<NewTopic> topics = List.of(
                 new NewTopic(f.friendEdgesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
                 new NewTopic(f.usernamesTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
-                new NewTopic(f.avatarsTopic(), config.partitions(), config.replicationFactor()).configs(compacted),
+                new NewTopic(f.avatarsTopic(), config.partitions(), config.replicationFactor())
+                        .configs(AVATARS_TOPIC_CONFIGS),
                 new NewTopic(f.closedAccountsTopic(), config.partitions(), config.replicationFactor())
                         .configs(compacted),
                 new NewTopic(f.feedItemsTopic(), config.partitions(), config.replicationFactor()),
@@ -183,6 +188,7 @@ public final class FanoutApp implements AutoCloseable {
                     }
                 }
             }
+            keepAvatarsCompacted(admin, f.avatarsTopic());
             if (admin.listTopics().names().get().contains(f.friendGraphTopic())) {
                 seedEdgesFromFriendSets(config);
                 // seeded in full: the old topic goes, so that the next start does not seed again (a crash before
@@ -194,6 +200,36 @@ public final class FanoutApp implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot upgrade the friend graph: " + e.getCause(), e);
+        }
+    }
+
+    /**
+     * The avatars topic is compacted within an hour: a removed avatar (a tombstone; a closed account's too) takes the URL
+     * before it out of Kafka once the segment has rolled (on the partition's first write an hour after it began) and
+     * been compacted (within the hour after), instead of whenever half of the log is dirty, which may be never.
+     */
+    static final Map<String, String> AVATARS_TOPIC_CONFIGS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG,
+            Long.toString(Duration.ofHours(1).toMillis()),
+            TopicConfig.SEGMENT_MS_CONFIG,
+            Long.toString(Duration.ofHours(1).toMillis()));
+
+    /** An avatars topic made by an earlier fan-out (compacted only when half dirty) gets {@link #AVATARS_TOPIC_CONFIGS}. */
+    private static void keepAvatarsCompacted(Admin admin, String topic)
+            throws InterruptedException, ExecutionException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        org.apache.kafka.clients.admin.Config current =
+                admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        List<AlterConfigOp> ops = AVATARS_TOPIC_CONFIGS.entrySet().stream()
+                .filter(e -> current.get(e.getKey()) == null
+                        || !e.getValue().equals(current.get(e.getKey()).value()))
+                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
+                .toList();
+        if (!ops.isEmpty()) {
+            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get();
+            log.info("avatars topic {} now compacted within the hour", topic);
         }
     }
 

@@ -516,9 +516,14 @@ class FanoutIT {
         try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.<String, Object>of(
                         "bootstrap.servers", stack.kafka().bootstrapServers()));
                 var producer = producer(stack)) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
-                                    settings.friendGraphTopic(), 3, (short) stack.replicas())
-                            .configs(Map.of("cleanup.policy", "compact"))))
+            admin.createTopics(List.of(
+                            new org.apache.kafka.clients.admin.NewTopic(
+                                            settings.friendGraphTopic(), 3, (short) stack.replicas())
+                                    .configs(Map.of("cleanup.policy", "compact")),
+                            // and its avatars topic, compacted only once half of it was dirty
+                            new org.apache.kafka.clients.admin.NewTopic(
+                                            settings.avatarsTopic(), 3, (short) stack.replicas())
+                                    .configs(Map.of("cleanup.policy", "compact"))))
                     .all()
                     .get();
             send(producer, settings.friendGraphTopic(), alice.toString(), "[\"" + bob + "\",\"" + carol + "\"]");
@@ -548,6 +553,23 @@ class FanoutIT {
                     .as("seeded once: the old topic is gone")
                     .doesNotContain(settings.friendGraphTopic())
                     .contains(settings.friendEdgesTopic());
+            var avatars = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, settings.avatarsTopic());
+            // a broker applies a change of configs from the metadata log, a moment after it is acknowledged
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                var configs =
+                        admin.describeConfigs(List.of(avatars)).all().get().get(avatars);
+                assertThat(Map.of(
+                                "cleanup.policy", configs.get("cleanup.policy").value(),
+                                "max.compaction.lag.ms",
+                                        configs.get("max.compaction.lag.ms").value(),
+                                "segment.ms", configs.get("segment.ms").value()))
+                        .as("the avatars topic now compacted within the hour")
+                        .isEqualTo(Map.of(
+                                "cleanup.policy", "compact",
+                                "max.compaction.lag.ms", "3600000",
+                                "segment.ms", "3600000"));
+            });
         }
     }
 
