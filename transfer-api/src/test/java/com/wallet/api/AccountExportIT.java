@@ -111,4 +111,61 @@ class AccountExportIT extends ApiIT.Base {
         // and nobody's without a token
         assertThat(api.get("/v1/me/export", null).status()).isEqualTo(401);
     }
+
+    @Test
+    void aLongExportIsStreamedWholeInOrderAndLeavesNoFileBehind() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        int many = 1_000; // four fetches' worth of rows
+        db.update(
+                "INSERT INTO notifications (id, user_id, kind, subject_id, event_key, payload, created_at)"
+                        + " SELECT gen_random_uuid(), ?, 'test', ?, 'export-' || ? || '-' || n,"
+                        + " jsonb_build_object('n', n, 'text', 'héllo \"' || n || '\"'),"
+                        + " timestamptz '2026-01-01 00:00:00+00' + n * interval '1 second'"
+                        + " FROM generate_series(1, ?) n",
+                alice.id(),
+                alice.id(),
+                alice.id().toString(),
+                many);
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        // one left by a process killed mid-export two hours ago, and one being written right now by another instance
+        java.nio.file.Path leftover = java.nio.file.Files.createTempFile(tmp, "wallet-export-", ".json");
+        java.nio.file.Files.setLastModifiedTime(
+                leftover,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+        java.nio.file.Path current = java.nio.file.Files.createTempFile(tmp, "wallet-export-", ".json");
+        List<java.nio.file.Path> before = exportFiles(tmp);
+
+        Api.Response export = api.get("/v1/me/export", alice.token());
+
+        assertThat(export.status()).as(export.raw()).isEqualTo(200);
+        assertThat(Long.parseLong(export.header("Content-Length")))
+                .isEqualTo(export.raw().getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        JsonNode data = export.json();
+        assertThat(data.path("profile").path("id").asString())
+                .isEqualTo(alice.id().toString());
+        List<Integer> numbers = new ArrayList<>();
+        data.path("notifications").forEach(n -> {
+            if (n.path("kind").asString().equals("test")) {
+                numbers.add(n.path("payload").path("n").asInt());
+                assertThat(n.path("payload").path("text").asString())
+                        .isEqualTo("héllo \"" + n.path("payload").path("n").asInt() + "\"");
+            }
+        });
+        assertThat(numbers).hasSize(many).isSorted().startsWith(1).endsWith(many);
+        List<java.nio.file.Path> after = new ArrayList<>(before);
+        after.remove(leftover);
+        assertThat(exportFiles(tmp))
+                .as("the export's file is gone once sent, and the leftover too")
+                .isEqualTo(after)
+                .contains(current);
+        java.nio.file.Files.delete(current);
+    }
+
+    private static List<java.nio.file.Path> exportFiles(java.nio.file.Path dir) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("wallet-export-"))
+                    .sorted()
+                    .toList();
+        }
+    }
 }

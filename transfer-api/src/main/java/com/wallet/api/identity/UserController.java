@@ -153,12 +153,15 @@ class UserController {
                             mediaType = "application/json",
                             schema = @Schema(type = "object")))
     @GetMapping("/v1/me/export")
-    org.springframework.http.ResponseEntity<String> export(@AuthenticationPrincipal Jwt token) {
+    org.springframework.http.ResponseEntity<org.springframework.core.io.Resource> export(
+            @AuthenticationPrincipal Jwt token) {
         UUID me = CurrentUser.id(token);
         rateLimiter.acquire(me);
         String name = "wallet-export-" + users.get(me).username() + ".json";
+        AccountExport.Document document = exports.export(me);
         return org.springframework.http.ResponseEntity.ok()
                 .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+                .contentLength(document.bytes())
                 .cacheControl(org.springframework.http.CacheControl.noStore())
                 .header(
                         org.springframework.http.HttpHeaders.CONTENT_DISPOSITION,
@@ -166,7 +169,8 @@ class UserController {
                                 .filename(name)
                                 .build()
                                 .toString())
-                .body(exports.export(me));
+                // written and closed by Spring's resource converter, streamed from the export's file
+                .body(new org.springframework.core.io.InputStreamResource(document.content()));
     }
 
     @PostMapping("/v1/auth/token")
