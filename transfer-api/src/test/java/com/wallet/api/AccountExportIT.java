@@ -161,6 +161,34 @@ class AccountExportIT extends ApiIT.Base {
         java.nio.file.Files.delete(current);
     }
 
+    @Test
+    void aUserMayExportThreeTimesAnHourAndIsToldWhenTheNextIsDue() {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        for (int i = 0; i < 3; i++) {
+            assertThat(api.get("/v1/me/export", alice.token()).status()).isEqualTo(200);
+        }
+
+        Api.Response fourth = api.get("/v1/me/export", alice.token());
+
+        assertThat(fourth.status()).as(fourth.raw()).isEqualTo(429);
+        assertThat(fourth.problemType()).isEqualTo(Api.PROBLEMS + "rate-limited");
+        // three an hour: the next one is due in about twenty minutes
+        assertThat(Long.parseLong(fourth.header("Retry-After"))).isBetween(1_000L, 1_200L);
+        assertThat(db.queryForObject(
+                        "SELECT count(*) FROM audit_log WHERE actor_id = ? AND action = 'user.exported'",
+                        Long.class,
+                        alice.id()))
+                .as("the refused export was not made")
+                .isEqualTo(3);
+        // another user's budget is their own, and alice's payments are not held to it
+        assertThat(api.get("/v1/me/export", bob.token()).status()).isEqualTo(200);
+        api.fund(alice, 100);
+        assertThat(api.transfer(alice, bob.id(), 100, UUID.randomUUID().toString())
+                        .status())
+                .isEqualTo(201);
+    }
+
     private static List<java.nio.file.Path> exportFiles(java.nio.file.Path dir) throws java.io.IOException {
         try (var files = java.nio.file.Files.list(dir)) {
             return files.filter(f -> f.getFileName().toString().startsWith("wallet-export-"))

@@ -70,7 +70,8 @@ class RateLimitAllowanceIT extends ApiIT.Base {
                         20,
                         1,
                         new RateLimiter.Allowance(allowance, period),
-                        new RateLimiter.Period(10, Duration.ofHours(1))),
+                        new RateLimiter.Period(10, Duration.ofHours(1)),
+                        new RateLimiter.Period(3, Duration.ofHours(1))),
                 db);
     }
 

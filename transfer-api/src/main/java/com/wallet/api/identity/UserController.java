@@ -156,7 +156,7 @@ class UserController {
     org.springframework.http.ResponseEntity<org.springframework.core.io.Resource> export(
             @AuthenticationPrincipal Jwt token) {
         UUID me = CurrentUser.id(token);
-        rateLimiter.acquire(me);
+        rateLimiter.acquireExport(me);
         String name = "wallet-export-" + users.get(me).username() + ".json";
         AccountExport.Document document = exports.export(me);
         return org.springframework.http.ResponseEntity.ok()

@@ -75,6 +75,7 @@ public class RateLimiter {
     /**
      * {@code capacity} and {@code refill-per-second}: each user's budget for the calls above. {@code sign-up}: the
      * sign-ups one client address may make, {@code capacity} at once and as many again per {@code refill-period}.
+     * {@code export}: the data exports one user may make, likewise (each reads the whole account).
      */
     @Validated
     @ConfigurationProperties("wallet.rate-limit")
@@ -82,7 +83,8 @@ public class RateLimiter {
             @Min(1) int capacity,
             @Min(1) int refillPerSecond,
             @NotNull @Valid Allowance localAllowance,
-            @NotNull @Valid Period signUp) {}
+            @NotNull @Valid Period signUp,
+            @NotNull @Valid Period export) {}
 
     /**
      * The calls an instance may admit for a user from its own copy of the bucket before it tells the database, and
@@ -96,6 +98,7 @@ public class RateLimiter {
     private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
     private final BucketConfiguration configuration;
     private final BucketConfiguration signUps;
+    private final BucketConfiguration exports;
     /** Each active user's bucket as this instance knows it; null when every call asks the database. */
     private final Cache<UUID, BucketProxy> users;
 
@@ -119,6 +122,11 @@ public class RateLimiter {
                 .addLimit(limit -> limit.capacity(settings.signUp().capacity())
                         .refillGreedy(
                                 settings.signUp().capacity(), settings.signUp().refillPeriod()))
+                .build();
+        this.exports = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(settings.export().capacity())
+                        .refillGreedy(
+                                settings.export().capacity(), settings.export().refillPeriod()))
                 .build();
         Allowance allowance = settings.localAllowance();
         if (allowance.calls() == 0) {
@@ -152,6 +160,19 @@ public class RateLimiter {
             Duration wait = retryAfter(probe);
             throw new RateLimitedException(
                     wait, "too many sign-ups from this address; retry after " + wait.toSeconds() + " s");
+        }
+    }
+
+    /**
+     * Takes one data export from the user's budget, or throws {@link RateLimitedException}: an export reads, renders
+     * and writes out everything the account holds, so it is not a call to repeat at the rate of payments.
+     */
+    public void acquireExport(UUID userId) {
+        ConsumptionProbe probe =
+                buckets.builder().build("export:" + userId, () -> exports).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            Duration wait = retryAfter(probe);
+            throw new RateLimitedException(wait, "too many exports; retry after " + wait.toSeconds() + " s");
         }
     }
 
