@@ -166,10 +166,15 @@ public class AccountExport {
             readOnly.executeWithoutResult(status -> write(me, into));
             long bytes = Files.size(file);
             InputStream content = Files.newInputStream(file);
-            Files.delete(file); // the open stream still reads it; nothing is left behind
-            file = null;
-            transactions.executeWithoutResult(
-                    status -> audit.record(me, "user.exported", "user", me, Map.of("bytes", bytes)));
+            try {
+                Files.delete(file); // the open stream still reads it; nothing is left behind
+                file = null;
+                transactions.executeWithoutResult(
+                        status -> audit.record(me, "user.exported", "user", me, Map.of("bytes", bytes)));
+            } catch (IOException | RuntimeException e) {
+                content.close(); // not answered: nothing holds the file open
+                throw e;
+            }
             return new Document(bytes, content);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write an export", e);
