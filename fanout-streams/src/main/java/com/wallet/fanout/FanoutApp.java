@@ -199,7 +199,10 @@ public final class FanoutApp implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot upgrade the friend graph: " + e.getCause(), e);
+            throw new IllegalStateException(
+                    "cannot set up the fan-out's topics (the avatars' compaction, the friend graph's upgrade): "
+                            + e.getCause(),
+                    e);
         }
     }
 
