@@ -1,8 +1,10 @@
 package com.wallet.cassandra.schema;
 
+import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -46,7 +48,20 @@ final class MigrationLock implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMillis = 50;
         while (true) {
-            var result = session.execute(insert);
+            com.datastax.oss.driver.api.core.cql.ResultSet result;
+            try {
+                result = session.execute(insert);
+            } catch (UnavailableException | AllNodesFailedException e) {
+                // too few replicas alive as the coordinator sees them: a node restarting, or a cluster just started
+                // whose gossip has not yet marked every node up; the lightweight transaction needs a quorum
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.info("migration lock of {} not available yet ({}); trying again", keyspace, e.getMessage());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+                pauseMillis = Math.min(pauseMillis * 2, 1000);
+                continue;
+            }
             if (result.wasApplied()) {
                 log.debug("{} holds the migration lock of {}", owner, keyspace);
                 return new MigrationLock(session, keyspace, owner);

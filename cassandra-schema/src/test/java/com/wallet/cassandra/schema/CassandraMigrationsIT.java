@@ -51,6 +51,26 @@ class CassandraMigrationsIT {
     }
 
     @Test
+    void aLockWithTooFewReplicasAliveIsTriedAgainUntilItsTimeoutThenFailsSayingSo() {
+        // three replicas on this one node: the lock's lightweight transaction needs two alive, as on a cluster whose
+        // nodes are not all up yet; the migrator keeps trying for its lock timeout (a node coming up would let it in)
+        Migrator migrator = new Migrator(
+                session,
+                freshKeyspace(),
+                KeyspaceReplication.simple(3),
+                MigrationScripts.load(MigrationScripts.DEFAULT_LOCATION),
+                Duration.ofSeconds(2));
+        long started = System.nanoTime();
+
+        assertThatThrownBy(migrator::migrate)
+                .isInstanceOfAny(
+                        com.datastax.oss.driver.api.core.servererrors.UnavailableException.class,
+                        com.datastax.oss.driver.api.core.AllNodesFailedException.class)
+                .hasMessageContaining("Not enough replicas available");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void appliesEveryShippedMigrationOnceAndRecordsIt() {
         String keyspace = freshKeyspace();
         List<Migration> shipped = MigrationScripts.load(MigrationScripts.DEFAULT_LOCATION);
