@@ -57,10 +57,10 @@ public record CdcSettings(
             "public.payment_requests",
             "public.cashouts",
             "cdc.heartbeat");
-    /** Secrets and personal data never leave the database by default: password hashes, email addresses, phones. */
     /** The users' topic carries names and avatars, which a closure or a change must take back. */
     public static final List<String> DEFAULT_COMPACTED_TABLES = List.of("public.users");
 
+    /** Secrets and personal data never leave the database by default: password hashes, email addresses, phones. */
     public static final List<String> DEFAULT_EXCLUDED_COLUMNS =
             List.of("public.users.password_hash", "public.users.email", "public.users.phone");
 

@@ -1,7 +1,7 @@
 package com.wallet.cdc;
 
+import com.wallet.common.kafka.TopicConfigs;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,11 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +30,7 @@ final class Topics {
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            List<String> compactedExisting = new ArrayList<>();
+            Map<String, Map<String, String>> kept = new LinkedHashMap<>();
             Map<String, Map<String, String>> wanted = new LinkedHashMap<>();
             settings.tables().forEach(t -> wanted.put(settings.topicOf(t), configs(settings, t)));
             wanted.put(settings.heartbeatTopic(), configs(settings, "(debezium heartbeat)"));
@@ -42,8 +38,11 @@ final class Topics {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, settings.topicPartitions(), settings.replicationFactor())
                             .configs(configs));
-                } else if (configs.containsKey(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG)) {
-                    compactedExisting.add(topic);
+                } else {
+                    // an existing topic's retention is the operator's; its compaction is kept as configured
+                    Map<String, String> compaction = new HashMap<>(configs);
+                    compaction.remove(TopicConfig.RETENTION_MS_CONFIG);
+                    kept.put(topic, compaction);
                 }
             });
             if (!missing.isEmpty()) {
@@ -52,7 +51,10 @@ final class Topics {
                         "created topics {}",
                         missing.stream().map(NewTopic::name).toList());
             }
-            keepCompacted(admin, compactedExisting, wanted);
+            List<String> changed = TopicConfigs.enforce(admin, kept);
+            if (!changed.isEmpty()) {
+                log.info("made topics compacted {}", changed);
+            }
         }
     }
 
@@ -75,40 +77,5 @@ final class Topics {
             configs.put(TopicConfig.SEGMENT_MS_CONFIG, lag);
         }
         return configs;
-    }
-
-    /** Sets the compaction configs of existing topics that lack them (a stack upgraded from delete-only topics). */
-    private static void keepCompacted(Admin admin, Collection<String> topics, Map<String, Map<String, String>> wanted)
-            throws Exception {
-        if (topics.isEmpty()) {
-            return;
-        }
-        List<ConfigResource> resources = topics.stream()
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
-                .toList();
-        Map<ConfigResource, Config> current =
-                admin.describeConfigs(resources).all().get(60, TimeUnit.SECONDS);
-        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-        for (ConfigResource resource : resources) {
-            List<AlterConfigOp> ops = new ArrayList<>();
-            wanted.get(resource.name()).forEach((name, value) -> {
-                if (name.equals(TopicConfig.RETENTION_MS_CONFIG)) {
-                    return; // retention is the operator's once the topic exists
-                }
-                ConfigEntry entry = current.get(resource).get(name);
-                if (entry == null || !value.equals(entry.value())) {
-                    ops.add(new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET));
-                }
-            });
-            if (!ops.isEmpty()) {
-                changes.put(resource, ops);
-            }
-        }
-        if (!changes.isEmpty()) {
-            admin.incrementalAlterConfigs(changes).all().get(60, TimeUnit.SECONDS);
-            log.info(
-                    "made topics compacted {}",
-                    changes.keySet().stream().map(ConfigResource::name).toList());
-        }
     }
 }

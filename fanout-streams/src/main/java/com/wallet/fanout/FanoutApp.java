@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.wallet.common.kafka.TopicConfigs;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,10 +14,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
@@ -188,7 +186,11 @@ public final class FanoutApp implements AutoCloseable {
                     }
                 }
             }
-            keepAvatarsCompacted(admin, f.avatarsTopic());
+            // an avatars topic made by an earlier fan-out (compacted only when half dirty) gets the lag too
+            if (!TopicConfigs.enforce(admin, Map.of(f.avatarsTopic(), AVATARS_TOPIC_CONFIGS))
+                    .isEmpty()) {
+                log.info("avatars topic {} now compacted within the hour", f.avatarsTopic());
+            }
             if (admin.listTopics().names().get().contains(f.friendGraphTopic())) {
                 seedEdgesFromFriendSets(config);
                 // seeded in full: the old topic goes, so that the next start does not seed again (a crash before
@@ -198,6 +200,9 @@ public final class FanoutApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(
+                    "Kafka did not answer within 60 s while setting up the fan-out's topics", e);
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "cannot set up the fan-out's topics (the avatars' compaction, the friend graph's upgrade): "
@@ -218,23 +223,6 @@ public final class FanoutApp implements AutoCloseable {
             Long.toString(Duration.ofHours(1).toMillis()),
             TopicConfig.SEGMENT_MS_CONFIG,
             Long.toString(Duration.ofHours(1).toMillis()));
-
-    /** An avatars topic made by an earlier fan-out (compacted only when half dirty) gets {@link #AVATARS_TOPIC_CONFIGS}. */
-    private static void keepAvatarsCompacted(Admin admin, String topic)
-            throws InterruptedException, ExecutionException {
-        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        org.apache.kafka.clients.admin.Config current =
-                admin.describeConfigs(List.of(resource)).all().get().get(resource);
-        List<AlterConfigOp> ops = AVATARS_TOPIC_CONFIGS.entrySet().stream()
-                .filter(e -> current.get(e.getKey()) == null
-                        || !e.getValue().equals(current.get(e.getKey()).value()))
-                .map(e -> new AlterConfigOp(new ConfigEntry(e.getKey(), e.getValue()), AlterConfigOp.OpType.SET))
-                .toList();
-        if (!ops.isEmpty()) {
-            admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get();
-            log.info("avatars topic {} now compacted within the hour", topic);
-        }
-    }
 
     /**
      * Global stores are rebuilt from their topics, so their local copy can always go; it must when its checkpoint
