@@ -12,11 +12,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *
  * <p>Over the whole history ({@link #LedgerInvariants(JdbcClient)}: every line read), or since the latest checkpoint
  * ({@link #sinceCheckpoint}: the lines added since, with the checkpoint's per-account sums standing for those before,
- * so that a daily reconciliation reads a day of lines, not years; ledger V47). A checkpoint is taken by {@link
- * #advanceCheckpoint} after the checks, to a {@link #boundary} taken before them. What the checks since a checkpoint
- * cannot see: a line before it changed or removed behind the triggers' back (lines are append-only, to the schema's
- * owner too, so only a superuser disabling them could); a run over the whole history finds that ({@code
- * checkpoint_mismatch}, and the sums and balances it breaks).
+ * and the holds posted since, so that a daily reconciliation reads a day of lines and holds, not years; ledger V47,
+ * V48). A checkpoint is taken by {@link #advanceCheckpoint} after the checks, to a {@link #boundary} taken before them.
+ * What the checks since a checkpoint cannot see: a line before it, or a hold posted before it, changed or removed
+ * behind the triggers' back (lines are append-only and posted holds final, to the schema's owner too, so only a
+ * superuser disabling the triggers could); a run over the whole history finds that ({@code checkpoint_mismatch},
+ * {@code hold_post_mismatch}, and the sums and balances it breaks).
  */
 public final class LedgerInvariants {
 
@@ -198,14 +199,18 @@ public final class LedgerInvariants {
                 "SELECT count(*) FROM wallet_balances WHERE balance_cents - held_cents < 0 AND NOT restricted",
                 "wallets",
                 "wallets hold less than their pending holds without a recorded debt");
+        // since a checkpoint, the holds posted since (their entry's lines are above it; V48's index finds them by
+        // entry): a posted hold never changes, and the run whose lines held its entry checked it
         counted(
                 findings,
                 "hold_post_mismatch",
-                "SELECT count(*) FROM ledger_holds h WHERE h.status = 'posted' AND NOT EXISTS"
-                        + " (SELECT 1 FROM ledger_lines l WHERE l.entry_id = h.entry_id AND l.account_id = h.account_id"
-                        + " AND l.amount_cents = -h.posted_cents)",
+                "SELECT count(*) FROM ledger_holds h WHERE h.status = 'posted'"
+                        + (since > 0 ? " AND h.entry_id IN (SELECT entry_id FROM ledger_lines WHERE id > ?)" : "")
+                        + " AND NOT EXISTS (SELECT 1 FROM ledger_lines l WHERE l.entry_id = h.entry_id"
+                        + " AND l.account_id = h.account_id AND l.amount_cents = -h.posted_cents)",
                 "holds",
-                "posted holds have no entry debiting their wallet by the posted amount");
+                "posted holds have no entry debiting their wallet by the posted amount",
+                since > 0 ? new Object[] {since} : new Object[0]);
         // no foreign keys say it (V31, V40: the lines' statement triggers check it), so the reconciliation does too
         counted(
                 findings,
