@@ -1,6 +1,7 @@
 package com.wallet.settlement;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -17,13 +18,29 @@ public final class PrivateFiles {
 
     private PrivateFiles() {}
 
+    /** What is written to a file, streamed. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     /** Writes {@code text} to {@code target} (replacing it) atomically and readable by the owner only. */
     public static void write(Path target, String text, Charset charset) throws IOException {
+        write(target, out -> out.write(text.getBytes(charset)));
+    }
+
+    /**
+     * Writes what {@code content} writes to {@code target} (replacing it) atomically and readable by the owner only:
+     * nobody sees it before it is whole.
+     */
+    public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         createDirectory(dir);
         Path temp = Files.createTempFile(dir, ".write-", ".tmp"); // rw------- on POSIX file systems
         try {
-            Files.writeString(temp, text, charset);
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                content.writeTo(out);
+            }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

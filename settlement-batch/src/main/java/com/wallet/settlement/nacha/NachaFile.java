@@ -1,19 +1,20 @@
 package com.wallet.settlement.nacha;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Writes a NACHA file: 94-character records, a file header and control, batches by direction (service class 225 for
- * debits, SEC code WEB; 220 for credits, PPD), kind and effective entry date, entry hashes and totals, trace numbers, and 9-filled padding to a
- * multiple of the blocking factor 10. Pure: the same input gives the same bytes, so a file can be rewritten after a
- * crash.
+ * debits, SEC code WEB; 220 for credits, PPD), kind and effective entry date, entry hashes and totals, trace numbers,
+ * and 9-filled padding to a multiple of the blocking factor 10. Pure: the same input gives the same bytes, so a file
+ * can be rewritten after a crash. Streamed ({@link Writer}) or, for small files, in memory ({@link #write}).
  */
 public final class NachaFile {
 
@@ -61,7 +62,7 @@ public final class NachaFile {
             }
             requireDigits("RDFI routing number", rdfiRouting, 9);
             requireDigits("trace number", traceNumber, 15);
-            if (!accountNumber.matches("[0-9]{1,17}")) {
+            if (!digits(accountNumber, 1, 17)) {
                 throw new IllegalArgumentException("account numbers are 1-17 digits");
             }
             if (amountCents <= 0 || amountCents > 99_999_999_99L) {
@@ -76,11 +77,14 @@ public final class NachaFile {
             return transactionCode == 27 || transactionCode == 37;
         }
 
-        /** Entries of one batch share direction, description and effective date. */
+        /** Entries of one batch share direction, description and effective date; batches are written in its order. */
         private String batchKey() {
             return (debit() ? "0" : "1") + (retry ? "1" : "0") + effectiveDate;
         }
     }
+
+    // compiled once: a file of a million entries cleans several fields of each
+    private static final Pattern NOT_ALLOWED = Pattern.compile("[^A-Z0-9 .,&'/()-]");
 
     public static final int RECORD_LENGTH = 94;
     public static final int BLOCKING_FACTOR = 10;
@@ -92,30 +96,127 @@ public final class NachaFile {
     /**
      * The file's records joined by {@code \n}, ending with one. One batch per direction, kind (original or
      * {@code RETRY PYMT}) and effective entry date: debits first, originals before re-presentments, earlier dates
-     * first.
+     * first (a batch of more than {@link #MAX_BATCH_ENTRIES} goes on in the next). In memory: for tests and small
+     * files; origination streams its files through {@link Writer}.
      */
     public static String write(
             Originator originator, LocalDateTime createdAt, char fileIdModifier, List<Entry> entries) {
-        List<String> records = new ArrayList<>();
-        records.add(fileHeader(originator, createdAt, fileIdModifier));
-        long fileHash = 0;
-        long fileDebits = 0;
-        long fileCredits = 0;
-        int entryCount = 0;
-        int batchNumber = 0;
-        Map<String, List<Entry>> batches = new TreeMap<>();
-        for (Entry e : entries) {
-            batches.computeIfAbsent(e.batchKey(), k -> new ArrayList<>()).add(e);
+        StringBuilder out = new StringBuilder();
+        Writer writer = new Writer(out, originator, createdAt, fileIdModifier);
+        // a stable sort: entries keep their order within a batch
+        entries.stream().sorted(Comparator.comparing(Entry::batchKey)).forEach(writer::add);
+        writer.finish();
+        return out.toString();
+    }
+
+    /**
+     * The most entries a batch holds: its control record counts them in 6 digits. A longer run of one batch's entries
+     * goes on in another batch with the same header.
+     */
+    public static final int MAX_BATCH_ENTRIES = 999_999;
+
+    /**
+     * The most entries a file may hold: its control record counts blocks of ten records in 6 digits (9,999,990
+     * records), and a file of this many entries in batches of at most {@link #MAX_BATCH_ENTRIES}, every batch
+     * adding its header and control, stays within it with room to spare.
+     */
+    public static final int MAX_FILE_ENTRIES = 9_000_000;
+
+    /**
+     * Writes a file record by record as its entries come, in batch order ({@link #write}'s: the caller sorts them,
+     * say by SQL), so that a file of millions of entries is never held in memory: the header when made, a batch's
+     * header at its first entry and its control at the next batch's, the file's control and padding at {@link
+     * #finish}. An entry of an earlier batch than the one being written is refused, as it could not be put in its
+     * batch any more.
+     */
+    public static final class Writer {
+        private final Appendable out;
+        private final Originator originator;
+        private final LocalDateTime createdAt;
+        private final int maxBatchEntries;
+        private long records;
+        private int batchNumber;
+        private long entryCount;
+        private long fileHash;
+        private long fileDebits;
+        private long fileCredits;
+        // the batch being written: null before the first entry
+        private String batchKey;
+        private int serviceClass;
+        private String sec;
+        private int batchCount;
+        private long batchHash;
+        private long batchTotal;
+        private boolean finished;
+
+        public Writer(Appendable out, Originator originator, LocalDateTime createdAt, char fileIdModifier) {
+            this(out, originator, createdAt, fileIdModifier, MAX_BATCH_ENTRIES);
         }
-        for (List<Entry> batch : batches.values()) {
-            Entry first = batch.get(0);
+
+        /** With batches of at most {@code maxBatchEntries} (tests: NACHA's limit made small). */
+        Writer(
+                Appendable out,
+                Originator originator,
+                LocalDateTime createdAt,
+                char fileIdModifier,
+                int maxBatchEntries) {
+            if (maxBatchEntries < 1 || maxBatchEntries > MAX_BATCH_ENTRIES) {
+                throw new IllegalArgumentException("a batch holds 1 to " + MAX_BATCH_ENTRIES + " entries");
+            }
+            this.out = out;
+            this.originator = originator;
+            this.createdAt = createdAt;
+            this.maxBatchEntries = maxBatchEntries;
+            record(fileHeader(originator, createdAt, fileIdModifier));
+        }
+
+        /** Adds the next entry: in the batch being written, or in a new one. */
+        public void add(Entry e) {
+            if (finished) {
+                throw new IllegalStateException("the file is finished");
+            }
+            if (entryCount == MAX_FILE_ENTRIES) {
+                throw new IllegalStateException("a file holds at most " + MAX_FILE_ENTRIES + " entries");
+            }
+            String key = e.batchKey();
+            if (batchKey != null && key.compareTo(batchKey) < 0) {
+                throw new IllegalStateException(
+                        "entry " + e.traceNumber() + " belongs to an earlier batch than the one being written");
+            }
+            if (!key.equals(batchKey) || batchCount == maxBatchEntries) {
+                closeBatch();
+                openBatch(e, key);
+            }
+            record(entry(e, sec));
+            batchCount++;
+            batchHash += Long.parseLong(e.rdfiRouting().substring(0, 8));
+            batchTotal = Math.addExact(batchTotal, e.amountCents());
+            entryCount++;
+        }
+
+        /** Closes the last batch and writes the file's control record and the padding to a whole block. */
+        public void finish() {
+            if (finished) {
+                return;
+            }
+            closeBatch();
+            long blocks = (records + 1 + BLOCKING_FACTOR - 1) / BLOCKING_FACTOR;
+            record(fileControl(batchNumber, blocks, entryCount, fileHash, fileDebits, fileCredits));
+            while (records % BLOCKING_FACTOR != 0) {
+                record("9".repeat(RECORD_LENGTH));
+            }
+            finished = true;
+        }
+
+        private void openBatch(Entry first, String key) {
             boolean debits = first.debit();
             batchNumber++;
-            int serviceClass = debits ? 225 : 220;
-            String description = first.retry() ? "RETRY PYMT" : debits ? "FUNDING" : "CASHOUT";
+            batchKey = key;
+            serviceClass = debits ? 225 : 220;
             // debits were authorized online (linking and paying in the app): WEB; credits to consumers: PPD
-            String sec = debits ? "WEB" : "PPD";
-            records.add(batchHeader(
+            sec = debits ? "WEB" : "PPD";
+            String description = first.retry() ? "RETRY PYMT" : debits ? "FUNDING" : "CASHOUT";
+            record(batchHeader(
                     originator,
                     serviceClass,
                     sec,
@@ -123,37 +224,44 @@ public final class NachaFile {
                     createdAt.toLocalDate(),
                     first.effectiveDate(),
                     batchNumber));
-            long hash = 0;
-            long total = 0;
-            for (Entry e : batch) {
-                records.add(entry(e, sec));
-                hash += Long.parseLong(e.rdfiRouting().substring(0, 8));
-                total = Math.addExact(total, e.amountCents());
+            batchCount = 0;
+            batchHash = 0;
+            batchTotal = 0;
+        }
+
+        private void closeBatch() {
+            if (batchCount == 0) {
+                return;
             }
-            records.add(batchControl(
-                    originator, serviceClass, batch.size(), hash, debits ? total : 0, debits ? 0 : total, batchNumber));
-            fileHash += hash;
-            entryCount += batch.size();
+            boolean debits = serviceClass == 225;
+            record(batchControl(
+                    originator,
+                    serviceClass,
+                    batchCount,
+                    batchHash,
+                    debits ? batchTotal : 0,
+                    debits ? 0 : batchTotal,
+                    batchNumber));
+            fileHash += batchHash;
             if (debits) {
-                fileDebits = Math.addExact(fileDebits, total);
+                fileDebits = Math.addExact(fileDebits, batchTotal);
             } else {
-                fileCredits = Math.addExact(fileCredits, total);
+                fileCredits = Math.addExact(fileCredits, batchTotal);
             }
+            batchCount = 0;
         }
-        int recordsWithControl = records.size() + 1;
-        int blocks = (recordsWithControl + BLOCKING_FACTOR - 1) / BLOCKING_FACTOR;
-        records.add(fileControl(batchNumber, blocks, entryCount, fileHash, fileDebits, fileCredits));
-        while (records.size() % BLOCKING_FACTOR != 0) {
-            records.add("9".repeat(RECORD_LENGTH));
-        }
-        StringBuilder out = new StringBuilder();
-        for (String record : records) {
+
+        private void record(String record) {
             if (record.length() != RECORD_LENGTH) {
                 throw new IllegalStateException("a record of " + record.length() + " characters: " + record);
             }
-            out.append(record).append('\n');
+            try {
+                out.append(record).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            records++;
         }
-        return out.toString();
     }
 
     /** The entry hash as the control records carry it: the sum of RDFI routing prefixes, last 10 digits. */
@@ -194,14 +302,14 @@ public final class NachaFile {
                 + numeric(batchNumber, 7);
     }
 
-    private static String fileControl(int batches, int blocks, int entries, long hash, long debits, long credits) {
+    private static String fileControl(int batches, long blocks, long entries, long hash, long debits, long credits) {
         return "9" + numeric(batches, 6) + numeric(blocks, 6) + numeric(entries, 8) + numeric(entryHash(hash), 10)
                 + numeric(debits, 12) + numeric(credits, 12) + alpha("", 39);
     }
 
     /** Left-justified, space-filled, upper case, cut to the width; only the characters NACHA allows. */
     static String alpha(String value, int width) {
-        String clean = value.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9 .,&'/()-]", " ");
+        String clean = NOT_ALLOWED.matcher(value.toUpperCase(Locale.ROOT)).replaceAll(" ");
         if (clean.length() > width) {
             clean = clean.substring(0, width);
         }
@@ -217,8 +325,25 @@ public final class NachaFile {
         return "0".repeat(width - digits.length()) + digits;
     }
 
+    /**
+     * Whether {@code value} is {@code min} to {@code max} ASCII digits: a loop, as a regex match allocates a matcher
+     * per call (3 per entry: 170 MB for a file of 120,000 entries, the most after decryption).
+     */
+    private static boolean digits(String value, int min, int max) {
+        if (value == null || value.length() < min || value.length() > max) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void requireDigits(String what, String value, int length) {
-        if (value == null || !value.matches("[0-9]{" + length + "}")) {
+        if (!digits(value, length, length)) {
             throw new IllegalArgumentException(what + " must be " + length + " digits");
         }
     }

@@ -10,6 +10,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
@@ -60,8 +62,9 @@ public class AchFiles {
 
     /**
      * Fixes the next file: every pending bank debit and pending standard cashout that is in no file yet, and every
-     * re-presentment due, becomes one of its entries, with a trace number and an effective entry date. Empty if there
-     * is nothing to send. Runs in the caller's transaction.
+     * re-presentment due, becomes one of its entries, with a trace number and an effective entry date, up to a file's
+     * {@link NachaFile#MAX_FILE_ENTRIES} (the rest go in the next run's file). Empty if there is nothing to send. Runs
+     * in the caller's transaction.
      *
      * @param runAt when the run is made: with same-day ACH on, a run on a banking day before one of the cut-offs
      *     (Eastern time) sends its entries up to the per-entry limit for settlement that day
@@ -86,7 +89,7 @@ public class AchFiles {
                 .update();
         // trace numbers: the ODFI's 8 digits and a 7-digit count, unique within the file date (the business date,
         // which the file header carries as its creation date); what does not fit in a date's 9,999,999 waits for the
-        // next date's file
+        // next date's file, and what does not fit in a file (NachaFile.MAX_FILE_ENTRIES) for the next file
         LocalDate fileDate = businessDate;
         long used = jdbc.sql(
                         "SELECT coalesce(max(right(trace_number, 7)::int), 0) FROM ach_entries WHERE file_date = ?")
@@ -122,12 +125,13 @@ public class AchFiles {
                                   FROM cashouts o
                                  WHERE o.speed = 'standard' AND o.status = 'pending'
                                    AND NOT EXISTS (SELECT 1 FROM ach_entries e WHERE e.source_id = o.id)) pending) p
-                         WHERE :used + p.seq <= 9999999
+                         WHERE :used + p.seq <= 9999999 AND p.seq <= :maxEntries
                         """)
                 .param("odfi", settings.originator().odfiRouting8())
                 .param("file", id)
                 .param("fileDate", fileDate)
                 .param("used", used)
+                .param("maxEntries", NachaFile.MAX_FILE_ENTRIES)
                 .param("sameDay", cutoff.isPresent())
                 .param("sameDayLimit", settings.sameDay().perEntryLimitCents())
                 .param("businessDate", businessDate)
@@ -182,80 +186,89 @@ public class AchFiles {
     }
 
     /**
-     * The file's NACHA text: a pure function of its rows and of the payment methods' current details (a change
-     * notice applied since is honoured by a file written afterwards), so writing it again gives the same bytes.
+     * Writes the file's NACHA text to {@code out} as its entries are read (1,000 rows a fetch, in batch order), never
+     * the whole file in memory: a pure function of its rows and of the payment methods' current details (a change
+     * notice applied since is honoured by a file written afterwards), so writing it again gives the same bytes. Needs
+     * the caller's transaction (PostgreSQL's cursor).
      */
-    public String render(AchFile file) {
-        List<NachaFile.Entry> entries = jdbc.sql("""
+    public void render(AchFile file, Appendable out) {
+        NachaFile.Writer writer = new NachaFile.Writer(
+                out,
+                settings.originator(),
+                java.time.LocalDateTime.of(
+                        file.businessDate(),
+                        file.createdAt().atZone(ZoneOffset.UTC).toLocalTime()),
+                file.modifier());
+        // NachaFile's batch order: debits (27) before credits (22), originals before re-presentments, earlier
+        // effective dates first; the file's sequence within a batch
+        jdbc.sql("""
                         SELECT e.trace_number, e.transaction_code, e.amount_cents, e.payment_method_id,
                                e.effective_date, e.presentment, e.original_trace, m.routing_number,
                                m.number_encrypted, m.account_type, coalesce(m.holder_name, u.username) AS name
                           FROM ach_entries e JOIN payment_methods m ON m.id = e.payment_method_id
                           JOIN users u ON u.id = e.user_id
-                         WHERE e.file_id = ? ORDER BY e.seq
-                        """)
-                .param(file.id())
-                .query((rs, n) -> {
-                    boolean retry = rs.getInt("presentment") > 0;
-                    String trace = rs.getString("trace_number");
-                    int code = rs.getInt("transaction_code");
-                    return new NachaFile.Entry(
-                            "savings".equals(rs.getString("account_type")) ? code + 10 : code,
-                            rs.getString("routing_number"),
-                            cipher.decrypt(
-                                    rs.getBytes("number_encrypted"), rs.getObject("payment_method_id", UUID.class)),
-                            rs.getLong("amount_cents"),
-                            // a re-presentment names the entry it presents again
-                            retry ? rs.getString("original_trace") : trace.substring(8),
-                            rs.getString("name"),
-                            trace,
-                            rs.getObject("effective_date", LocalDate.class),
-                            retry);
-                })
-                .list();
-        return NachaFile.write(
-                settings.originator(),
-                java.time.LocalDateTime.of(
-                        file.businessDate(),
-                        file.createdAt().atZone(ZoneOffset.UTC).toLocalTime()),
-                file.modifier(),
-                entries);
+                         WHERE e.file_id = ?
+                         ORDER BY e.transaction_code = 22, e.presentment > 0, e.effective_date, e.seq
+                        """).param(file.id()).withFetchSize(1_000).query(rs -> {
+            boolean retry = rs.getInt("presentment") > 0;
+            String trace = rs.getString("trace_number");
+            int code = rs.getInt("transaction_code");
+            writer.add(new NachaFile.Entry(
+                    "savings".equals(rs.getString("account_type")) ? code + 10 : code,
+                    rs.getString("routing_number"),
+                    cipher.decrypt(rs.getBytes("number_encrypted"), rs.getObject("payment_method_id", UUID.class)),
+                    rs.getLong("amount_cents"),
+                    // a re-presentment names the entry it presents again
+                    retry ? rs.getString("original_trace") : trace.substring(8),
+                    rs.getString("name"),
+                    trace,
+                    rs.getObject("effective_date", LocalDate.class),
+                    retry));
+        });
+        writer.finish();
     }
 
     /**
-     * Writes the file to disk (atomically, readable by the owner only: it holds full account numbers) and records its
-     * path and digest.
+     * Writes the file to disk (atomically, readable by the owner only: it holds full account numbers), streamed, and
+     * records its path and digest. Needs the caller's transaction.
      */
     public AchFile write(AchFile file) {
-        String text = render(file);
         Path dir = settings.outputDir();
         Path target = dir.resolve(file.businessDate() + "-" + file.modifier() + "-" + file.id() + ".ach");
+        MessageDigest digest = sha256();
         try {
-            PrivateFiles.write(target, text, StandardCharsets.US_ASCII);
+            PrivateFiles.write(target, stream -> {
+                try (java.io.Writer text = new java.io.BufferedWriter(
+                        new java.io.OutputStreamWriter(
+                                new DigestOutputStream(stream, digest), StandardCharsets.US_ASCII),
+                        1 << 16)) {
+                    render(file, text);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }
         jdbc.sql("UPDATE ach_files SET status = 'written', path = ?, sha256 = ?, written_at = now() WHERE id = ?")
-                .params(target.toString(), sha256(text), file.id())
+                .params(target.toString(), HexFormat.of().formatHex(digest.digest()), file.id())
                 .update();
         return find(file.id()).orElseThrow();
     }
 
-    /** The written file's text; written again from the rows if it is missing or does not match its digest. */
-    public String text(AchFile file) {
-        try {
-            Path path = Path.of(file.path());
-            if (Files.exists(path)) {
-                String text = Files.readString(path, StandardCharsets.US_ASCII);
-                if (sha256(text).equals(file.sha256())) {
-                    return text;
-                }
+    /**
+     * The written file, to be sent as it is on disk; written again from the rows first if it is missing or does not
+     * match its digest (read through, never held in memory). Needs the caller's transaction.
+     */
+    public Path written(AchFile file) {
+        Path path = Path.of(file.path());
+        try (var in = new DigestInputStream(Files.newInputStream(path), sha256())) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            if (HexFormat.of().formatHex(in.getMessageDigest().digest()).equals(file.sha256())) {
+                return path;
             }
         } catch (IOException e) {
-            // fall through: render it again
+            // missing or unreadable: written again below
         }
-        AchFile rewritten = write(file);
-        return render(rewritten);
+        return Path.of(write(file).path());
     }
 
     /** After the processor acknowledged the file: its entries and their sources are submitted, with trace numbers. */
@@ -301,10 +314,9 @@ public class AchFiles {
                 rs.getObject("effective_date", LocalDate.class));
     }
 
-    static String sha256(String text) {
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -97,12 +97,12 @@ class AchOriginationJobConfiguration {
                 .tasklet(
                         (contribution, chunk) -> {
                             for (AchFiles.AchFile file : steps.inTransaction(() -> files.withStatus("written"))) {
-                                String text = steps.inTransaction(() -> files.text(file));
-                                JsonNode ack = achProcessor.postText(
+                                java.nio.file.Path written = steps.inTransaction(() -> files.written(file));
+                                JsonNode ack = achProcessor.postFile(
                                         "/ach/files",
                                         "text/plain",
                                         Map.of("X-File-Id", file.id().toString()),
-                                        text);
+                                        written);
                                 if (ack.path("entry_count").asInt() != file.entryCount()
                                         || ack.path("total_debit_cents").asLong() != file.totalDebitCents()
                                         || ack.path("total_credit_cents").asLong() != file.totalCreditCents()) {

@@ -32,8 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class OriginationBench {
 
     private static final int USERS = 2_000;
-    private static final int DEBITS = 100_000;
-    private static final int CASHOUTS = 20_000;
+    private static final int DEBITS = Integer.getInteger("bench.ach.debits", 100_000);
+    private static final int CASHOUTS = Integer.getInteger("bench.ach.cashouts", 20_000);
     private static final String KEY = "YmVuY2gtb25seS1kYXRhLWtleS1mb3ItYWVzLWdjbSE=";
 
     private OriginationBench() {}
@@ -75,10 +75,15 @@ public final class OriginationBench {
                         .toList();
                 heap.forEach(MemoryPoolMXBean::resetPeakUsage);
                 long before = heapUsed(heap);
+                // the job runs in this thread (the job operator's synchronous executor): what it allocated, garbage
+                // included, is what building the file in memory costs against streaming it
+                var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+                long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
                 started = System.nanoTime();
                 JobRunner.Result result =
                         settlement.getBean(JobRunner.class).run("achOrigination", LocalDate.of(2026, 11, 24));
                 double seconds = (System.nanoTime() - started) / 1e9;
+                long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
                 long peak =
                         heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
 
@@ -114,6 +119,10 @@ public final class OriginationBench {
                                     before >> 20,
                                     peak >> 20,
                                     Runtime.getRuntime().maxMemory() >> 20);
+                    com.wallet.stack.BenchResults.out()
+                            .printf(
+                                    "  allocated by the job's thread: %,d MB (%,d bytes per entry)%n",
+                                    allocated >> 20, allocated / (DEBITS + CASHOUTS));
                 }
             }
         }

@@ -100,6 +100,57 @@ class NachaFileTest {
         assertThat(NachaValidator.problems(shortPadding)).anyMatch(p -> p.contains("blocking factor"));
     }
 
+    /**
+     * A batch's control counts its entries in 6 digits: a longer run of one batch's entries goes on in a new batch with
+     * the same header but its number (made small here: 3 for NACHA's 999,999). Origination's file of 1,000,000 debits
+     * for one date failed on it ("1000000 does not fit 6 digits") before.
+     */
+    @Test
+    void aBatchOfMoreEntriesThanItsControlCountsGoesOnInAnother() {
+        StringBuilder out = new StringBuilder();
+        var writer = new NachaFile.Writer(out, US, LocalDateTime.of(2026, 11, 24, 17, 5), 'A', 3);
+        for (int i = 1; i <= 7; i++) {
+            writer.add(entry(27, i % 2 == 0 ? "021000021" : "011000015", 100L * i, i));
+        }
+        writer.add(entry(22, "021000021", 50, 8));
+        writer.add(entry(22, "021000021", 60, 9));
+        writer.finish();
+        String nacha = out.toString();
+
+        assertThat(NachaValidator.problems(nacha)).isEmpty();
+        List<String> headers = nacha.lines().filter(l -> l.startsWith("5")).toList();
+        assertThat(headers)
+                .extracting(h -> h.substring(0, 87))
+                .containsExactly(
+                        headers.get(0).substring(0, 87),
+                        headers.get(0).substring(0, 87),
+                        headers.get(0).substring(0, 87),
+                        headers.get(3).substring(0, 87));
+        assertThat(headers)
+                .extracting(h -> h.substring(87))
+                .containsExactly("0000001", "0000002", "0000003", "0000004");
+        assertThat(nacha.lines().filter(l -> l.startsWith("8")))
+                .extracting(c -> c.substring(0, 10))
+                .containsExactly("8225000003", "8225000003", "8225000001", "8220000002");
+        String control =
+                nacha.lines().filter(l -> l.startsWith("9")).findFirst().orElseThrow();
+        assertThat(control.substring(1, 7)).as("batches").isEqualTo("000004");
+        assertThat(control.substring(13, 21)).as("entries").isEqualTo("00000009");
+        assertThat(control.substring(31, 43)).as("debits").isEqualTo("000000002800");
+        assertThat(control.substring(43, 55)).as("credits").isEqualTo("000000000110");
+    }
+
+    /** Entries come in batch order (origination's SQL sorts them): one of a batch already closed is refused. */
+    @Test
+    void anEntryOfAnEarlierBatchIsRefused() {
+        var writer = new NachaFile.Writer(new StringBuilder(), US, LocalDateTime.of(2026, 11, 24, 17, 5), 'A');
+        writer.add(entry(27, "021000021", 100, 1, NEXT_DAY, null));
+        writer.add(entry(22, "021000021", 100, 2));
+        assertThatThrownBy(() -> writer.add(entry(27, "021000021", 100, 3)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("earlier batch");
+    }
+
     @Test
     void anEntryHashKeepsOnlyItsLastTenDigits() {
         assertThat(NachaFile.entryHash(123_456_789_012L)).isEqualTo(3_456_789_012L);
@@ -107,5 +158,28 @@ class NachaFileTest {
         assertThat(NachaFile.alpha("Zoë & co", 10)).isEqualTo("ZO  & CO  ");
         assertThatThrownBy(() -> NachaFile.numeric(1_000_000, 6)).hasMessageContaining("does not fit");
         assertThatThrownBy(() -> entry(27, "021000021", 0, 1)).hasMessageContaining("1 to 9,999,999,999");
+        assertThatThrownBy(() -> entry(27, "02100002", 100, 1)).hasMessageContaining("RDFI routing number");
+        assertThatThrownBy(() -> entry(27, "02100002x", 100, 1)).hasMessageContaining("RDFI routing number");
+        assertThatThrownBy(() -> new NachaFile.Entry(
+                        27, "021000021", "12345678901234567x", 100, "ID", "A", "091000010000001", NEXT_DAY, false))
+                .hasMessageContaining("1-17 digits");
+        assertThatThrownBy(() -> new NachaFile.Entry(
+                        27, "021000021", "123456789012345678", 100, "ID", "A", "091000010000001", NEXT_DAY, false))
+                .hasMessageContaining("1-17 digits");
+        assertThatThrownBy(() ->
+                        new NachaFile.Entry(27, "021000021", "", 100, "ID", "A", "091000010000001", NEXT_DAY, false))
+                .hasMessageContaining("1-17 digits");
+        assertThat(new NachaFile.Entry(
+                                27,
+                                "021000021",
+                                "12345678901234567",
+                                100,
+                                "ID",
+                                "A",
+                                "091000010000001",
+                                NEXT_DAY,
+                                false)
+                        .accountNumber())
+                .hasSize(17);
     }
 }

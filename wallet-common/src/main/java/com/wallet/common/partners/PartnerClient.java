@@ -119,12 +119,20 @@ public final class PartnerClient {
                 .orElseThrow();
     }
 
-    /** POSTs a text body (a NACHA file) with extra headers; returns the JSON answer. */
-    public JsonNode postText(String path, String contentType, Map<String, String> headers, String body) {
+    /**
+     * POSTs a file's bytes as they are on disk (a NACHA file of millions of entries, never held in memory; read again
+     * for each attempt) with extra headers; returns the JSON answer.
+     */
+    public JsonNode postFile(String path, String contentType, Map<String, String> headers, java.nio.file.Path file) {
         return send(path, () -> {
-                    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
-                            .header("Content-Type", contentType)
-                            .POST(HttpRequest.BodyPublishers.ofString(body));
+                    HttpRequest.Builder request;
+                    try {
+                        request = HttpRequest.newBuilder(uri(path))
+                                .header("Content-Type", contentType)
+                                .POST(HttpRequest.BodyPublishers.ofFile(file));
+                    } catch (java.io.FileNotFoundException e) {
+                        throw new java.io.UncheckedIOException("cannot send " + file, e);
+                    }
                     headers.forEach(request::header);
                     return request;
                 })
