@@ -250,6 +250,19 @@ public final class AchProcessor {
         return Optional.ofNullable(files.get(fileId));
     }
 
+    private final java.util.concurrent.atomic.AtomicLong lookups = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A file as a client asks about it ({@code GET /ach/files/{id}}), counted in {@link #lookups}. */
+    public Optional<Ack> lookUp(String fileId) {
+        lookups.incrementAndGet();
+        return file(fileId);
+    }
+
+    /** How many times clients asked about a file since the simulator started. */
+    public long lookups() {
+        return lookups.get();
+    }
+
     public Optional<Entry> entry(String traceNumber) {
         return Optional.ofNullable(latest.get(traceNumber));
     }

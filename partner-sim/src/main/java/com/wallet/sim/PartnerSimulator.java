@@ -234,7 +234,7 @@ public final class PartnerSimulator implements AutoCloseable {
             return call(CallType.ACH_FILE, 202, () -> ach.submit(fileId, nacha));
         }
         if (path.length == 4 && path[2].equals("files") && method.equals("GET")) {
-            return ach.file(path[3]).map(f -> new Reply(200, f)).orElseGet(PartnerSimulator::notFound);
+            return ach.lookUp(path[3]).map(f -> new Reply(200, f)).orElseGet(PartnerSimulator::notFound);
         }
         if (path.length == 4 && path[2].equals("entries") && method.equals("GET")) {
             return ach.entry(path[3]).map(f -> new Reply(200, f)).orElseGet(PartnerSimulator::notFound);

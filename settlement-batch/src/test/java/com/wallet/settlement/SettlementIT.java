@@ -344,6 +344,56 @@ class SettlementIT {
         assertThat(sinceCheckpoint.check()).isEmpty();
     }
 
+    /**
+     * Reconciliation asks the processor about a submitted file until a run finds it there with our counts (settlement
+     * V9), not about every file ever submitted at every run (a call each, more every day); over the whole history it
+     * asks about every one again. The entries of a confirmed file are not checked again either: one set back to
+     * unsubmitted behind the job's back (standing in for a bug) is found over the whole history only.
+     */
+    @Test
+    void aSubmittedFileIsAskedAboutUntilTheProcessorConfirmsIt() {
+        run("achOrigination"); // whatever earlier tests left pending
+        scenario(600, 100);
+        assertThat(run("achOrigination").ok()).isTrue();
+        UUID file = db.queryForObject(
+                "SELECT id FROM ach_files WHERE status = 'submitted' ORDER BY submitted_at DESC LIMIT 1", UUID.class);
+        assertThat(count("SELECT count(*) FROM ach_files WHERE id = ? AND confirmed_at IS NULL", file))
+                .isOne();
+        run("reconciliation");
+        assertThat(count("SELECT count(*) FROM ach_files WHERE id = ? AND confirmed_at IS NOT NULL", file))
+                .as("confirmed by the run that found it at the processor")
+                .isOne();
+
+        // files earlier tests left that the processor does not have as ours stay unconfirmed, and are asked again
+        long unconfirmed = count("SELECT count(*) FROM ach_files WHERE status = 'submitted' AND confirmed_at IS NULL");
+        long before = SIM.ach().lookups();
+        run("reconciliation");
+        assertThat(SIM.ach().lookups() - before)
+                .as("only the files not confirmed yet are asked about")
+                .isEqualTo(unconfirmed);
+        long submitted = count("SELECT count(*) FROM ach_files WHERE status = 'submitted'");
+        before = SIM.ach().lookups();
+        reconciliation.overWholeHistory().run(LocalDate.of(2026, 11, 24));
+        assertThat(SIM.ach().lookups() - before)
+                .as("over the whole history, every submitted file")
+                .isEqualTo(submitted);
+
+        String trace = db.queryForObject(
+                "SELECT trace_number FROM ach_entries WHERE file_id = ? ORDER BY seq LIMIT 1", String.class, file);
+        String status = db.queryForObject(
+                "SELECT status FROM ach_entries WHERE file_id = ? AND trace_number = ?", String.class, file, trace);
+        LocalDate today = LocalDate.of(2026, 11, 24);
+        assertThat(checks(reconciliation.overWholeHistory().ownBooks(today))).doesNotContain("entry_status_mismatch");
+        db.update("UPDATE ach_entries SET status = 'created' WHERE file_id = ? AND trace_number = ?", file, trace);
+        try {
+            assertThat(checks(reconciliation.ownBooks(today))).doesNotContain("entry_status_mismatch");
+            assertThat(checks(reconciliation.overWholeHistory().ownBooks(today)))
+                    .contains("entry_status_mismatch");
+        } finally {
+            db.update("UPDATE ach_entries SET status = ? WHERE file_id = ? AND trace_number = ?", status, file, trace);
+        }
+    }
+
     /** A hold on {@code from}'s wallet, posted to {@code to}'s wallet, as an instant cashout's is posted. */
     private UUID postedHold(Person from, Person to, long cents) {
         return new org.springframework.transaction.support.TransactionTemplate(transactions).execute(t -> {

@@ -99,6 +99,7 @@ public class Reconciliation {
         // taken first: the lines up to it are all committed before the snapshot, so the checks cover them
         java.util.OptionalLong boundary = boundary();
         List<SubmittedFile> submitted = steps.inSnapshot(() -> ownBooks(findings, today));
+        List<UUID> confirmed = new ArrayList<>();
         for (SubmittedFile f : submitted) {
             JsonNode known = achProcessor.get("/ach/files/" + f.id()).orElse(null);
             if (known == null
@@ -109,7 +110,16 @@ public class Reconciliation {
                         "file_not_at_processor",
                         "submitted file " + f.id() + " is unknown to the processor or differs there",
                         Map.of("file_id", f.id().toString())));
+            } else {
+                confirmed.add(f.id());
             }
+        }
+        // the processor has them with our counts: later runs ask about them no more (V9; full history asks again)
+        if (!confirmed.isEmpty()) {
+            steps.inTransaction(() -> jdbc.sql(
+                            "UPDATE ach_files SET confirmed_at = now() WHERE id = ANY(?)" + " AND confirmed_at IS NULL")
+                    .param(confirmed.toArray(UUID[]::new))
+                    .update());
         }
         cardSettlement(findings, today);
         return new Result(findings, boundary);
@@ -182,8 +192,9 @@ public class Reconciliation {
         compare(findings, "card_network_fees", balance(system, SystemAccount.CARD_NETWORK_FEES), -booked[2]);
         notSettledByTheNetwork(findings, today);
         closedWalletsHoldingMoney(findings);
+        // the entries of the files not confirmed at the processor yet (all of them over the whole history)
         long orphans = scalar("SELECT count(*) FROM ach_entries e JOIN ach_files f ON f.id = e.file_id"
-                + " WHERE (e.status <> 'created') <> (f.status = 'submitted')");
+                + " WHERE (e.status <> 'created') <> (f.status = 'submitted')" + unconfirmedFiles("f"));
         if (orphans > 0) {
             findings.add(finding(
                     "entry_status_mismatch",
@@ -210,11 +221,30 @@ public class Reconciliation {
                             + UNMATCHED_BANKING_DAYS + " banking days after they came",
                     Map.of("returns", unmatched.size(), "sequences", unmatched)));
         }
-        return jdbc.sql("SELECT id, entry_count, total_debit_cents, total_credit_cents FROM ach_files"
-                        + " WHERE status = 'submitted' ORDER BY created_at")
+        return jdbc.sql("SELECT f.id, f.entry_count, f.total_debit_cents, f.total_credit_cents FROM ach_files f"
+                        + " WHERE f.status = 'submitted'" + unconfirmedFiles("f") + " ORDER BY f.created_at")
                 .query((rs, n) ->
                         new SubmittedFile(rs.getObject(1, UUID.class), rs.getInt(2), rs.getLong(3), rs.getLong(4)))
                 .list();
+    }
+
+    /** The condition on ach_files {@code alias} that keeps the files not confirmed at the processor yet; none over the whole history. */
+    private String unconfirmedFiles(String alias) {
+        return settings.fullHistory() ? "" : " AND " + alias + ".confirmed_at IS NULL";
+    }
+
+    /**
+     * The same checks over the whole history ({@code settlement.reconciliation.full-history}), whatever this one is
+     * set to: every ledger line, every submitted file asked about again.
+     */
+    public Reconciliation overWholeHistory() {
+        return new Reconciliation(
+                jdbc,
+                achProcessor,
+                cardNetwork,
+                calendar,
+                steps,
+                new ReconciliationSettings(true, settings.checkpointWait()));
     }
 
     /**
