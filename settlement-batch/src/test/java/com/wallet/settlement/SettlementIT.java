@@ -394,6 +394,65 @@ class SettlementIT {
         }
     }
 
+    @Autowired
+    com.wallet.settlement.returns.AchReturnRates returnRates;
+
+    /**
+     * The return rates NACHA holds an originator to, over the 60 days to the business date, in a window of their own
+     * here (dates in 2027, which no other test's entries reach): three debits, one returned as unauthorized (R10), one
+     * as an account problem (R03). Counted by the component, reported by the reconciliation of the day (its report
+     * file and gauges), gone from the window 60 days on.
+     */
+    @Test
+    void theDebitReturnRatesOfTheLastSixtyDaysAreReported() throws Exception {
+        run("achOrigination"); // whatever earlier tests left pending, on the usual date
+        LocalDate day = LocalDate.of(2027, 3, 1);
+        Person payee = SettlementTestSupport.newUser("payee");
+        List<String> accounts = new ArrayList<>();
+        for (long cents : new long[] {700, 500, 300}) {
+            Person payer = SettlementTestSupport.newUser("payer");
+            String account = SettlementTestSupport.newAccount();
+            SettlementTestSupport.verifiedBank(payer, account);
+            SettlementTestSupport.send(payer, payee, cents);
+            accounts.add(account);
+        }
+        SIM.ach().returnEntriesTo(accounts.get(0), "R10");
+        SIM.ach().returnEntriesTo(accounts.get(1), "R03");
+        assertThat(jobs.run("achOrigination", day).ok()).isTrue();
+        assertThat(jobs.run("achReturns", day.plusDays(1)).ok()).isTrue();
+
+        var rates = returnRates.of(day.plusDays(2));
+        assertThat(rates.debits()).isEqualTo(3);
+        assertThat(rates.returned())
+                .containsEntry(com.wallet.settlement.returns.AchReturnRates.Kind.UNAUTHORIZED, 1L)
+                .containsEntry(com.wallet.settlement.returns.AchReturnRates.Kind.ADMINISTRATIVE, 1L)
+                .containsEntry(com.wallet.settlement.returns.AchReturnRates.Kind.OVERALL, 2L);
+        assertThat(rates.aboveLimit()).hasSize(3);
+        var later = returnRates.of(day.plusDays(61));
+        assertThat(later.debits()).as("60 days on, out of the window").isZero();
+        assertThat(later.returned()).containsValues(0L, 0L, 0L);
+
+        jobs.run("reconciliation", day.plusDays(2));
+        String path = db.queryForObject(
+                "SELECT path FROM reconciliation_reports WHERE business_date = ? ORDER BY id DESC LIMIT 1",
+                String.class,
+                day.plusDays(2));
+        JsonNode reported = tools.jackson.databind.json.JsonMapper.builder()
+                .build()
+                .readTree(Files.readString(Path.of(path)))
+                .path("ach_debit_return_rates");
+        assertThat(reported.path("debit_entries").asLong()).isEqualTo(3);
+        assertThat(reported.path("unauthorized").path("returned").asLong()).isEqualTo(1);
+        assertThat(reported.path("unauthorized").path("above_limit").asBoolean())
+                .isTrue();
+        assertThat(reported.path("overall").path("rate").asDouble()).isEqualTo(2.0 / 3);
+        assertThat(meters.get("settlement.ach.debit.return.rate")
+                        .tag("kind", "administrative")
+                        .gauge()
+                        .value())
+                .isEqualTo(1.0 / 3);
+    }
+
     /** A hold on {@code from}'s wallet, posted to {@code to}'s wallet, as an instant cashout's is posted. */
     private UUID postedHold(Person from, Person to, long cents) {
         return new org.springframework.transaction.support.TransactionTemplate(transactions).execute(t -> {

@@ -6,6 +6,7 @@ import com.wallet.ledger.LedgerInvariants;
 import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.StepParameters;
+import com.wallet.settlement.returns.AchReturnRates;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -55,13 +56,17 @@ public class Reconciliation {
 
     private final ReconciliationSettings settings;
 
+    private final AchReturnRates returnRates;
+
     Reconciliation(
             JdbcClient jdbc,
             PartnerClient achProcessor,
             PartnerClient cardNetwork,
             BankingCalendar calendar,
             PartnerSteps steps,
-            ReconciliationSettings settings) {
+            ReconciliationSettings settings,
+            AchReturnRates returnRates) {
+        this.returnRates = returnRates;
         this.steps = steps;
         this.cardNetwork = cardNetwork;
         this.calendar = calendar;
@@ -76,7 +81,8 @@ public class Reconciliation {
      * in the report's transaction, so that a crash between the two cannot skip lines no kept report covered); empty
      * when no boundary could be taken.
      */
-    public record Result(List<Map<String, Object>> findings, java.util.OptionalLong checkpoint) {}
+    public record Result(
+            List<Map<String, Object>> findings, java.util.OptionalLong checkpoint, AchReturnRates.Rates returnRates) {}
 
     /**
      * Moves the ledger's checkpoint to a run's boundary ({@link Result#checkpoint}), in the caller's transaction;
@@ -122,7 +128,7 @@ public class Reconciliation {
                     .update());
         }
         cardSettlement(findings, today);
-        return new Result(findings, boundary);
+        return new Result(findings, boundary, steps.inTransaction(() -> returnRates.of(today)));
     }
 
     /**
@@ -244,7 +250,8 @@ public class Reconciliation {
                 cardNetwork,
                 calendar,
                 steps,
-                new ReconciliationSettings(true, settings.checkpointWait()));
+                new ReconciliationSettings(true, settings.checkpointWait()),
+                returnRates);
     }
 
     /**

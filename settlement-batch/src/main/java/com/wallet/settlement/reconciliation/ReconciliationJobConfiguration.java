@@ -6,6 +6,7 @@ import com.wallet.settlement.PrivateFiles;
 import com.wallet.settlement.SettlementSettings;
 import com.wallet.settlement.StepParameters;
 import com.wallet.settlement.StepProgress;
+import com.wallet.settlement.returns.AchReturnRates;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -86,18 +87,21 @@ class ReconciliationJobConfiguration {
             JdbcClient jdbc,
             JsonMapper json,
             SettlementSettings settings,
-            AtomicLong reconciliationFindings) {
+            AtomicLong reconciliationFindings,
+            AchReturnRates returnRates) {
         return new StepBuilder("reconcile", jobs)
                 .tasklet(
                         (contribution, chunk) -> {
                             LocalDate date = StepParameters.businessDate(chunk);
                             Reconciliation.Result run = checks.run(date);
                             List<Map<String, Object>> findings = run.findings();
+                            AchReturnRates.Rates rates = run.returnRates();
                             String report = json.writerWithDefaultPrettyPrinter()
                                     .writeValueAsString(Map.of(
                                             "business_date", date.toString(),
                                             "clean", findings.isEmpty(),
-                                            "findings", findings));
+                                            "findings", findings,
+                                            "ach_debit_return_rates", rates.toMap()));
                             Path file = settings.outputDir()
                                     .resolve("reconciliation-" + date + "-" + System.currentTimeMillis() + ".json");
                             PrivateFiles.write(file, report, StandardCharsets.UTF_8);
@@ -118,6 +122,20 @@ class ReconciliationJobConfiguration {
                                                 checks.advanceCheckpoint(b)));
                             });
                             reconciliationFindings.set(findings.size());
+                            returnRates.publish(rates);
+                            // not a finding about the books: the ODFI's concern, and ours before it is theirs
+                            for (AchReturnRates.Kind kind : rates.aboveLimit()) {
+                                log.warn(
+                                        "ACH {} return rate of our debits over the {} days to {} is {}%"
+                                                + " ({} returned of {}), above NACHA's {}%",
+                                        kind.key(),
+                                        AchReturnRates.DAYS,
+                                        date,
+                                        String.format(java.util.Locale.ROOT, "%.2f", 100 * rates.rate(kind)),
+                                        rates.returned().get(kind),
+                                        rates.debits(),
+                                        String.format(java.util.Locale.ROOT, "%.1f", 100 * kind.limit()));
+                            }
                             if (findings.isEmpty()) {
                                 log.info("reconciliation for {} is clean; report {}", date, file);
                             } else {

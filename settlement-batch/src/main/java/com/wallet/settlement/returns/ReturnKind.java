@@ -20,7 +20,7 @@ enum ReturnKind {
 
     private static final Set<String> NSF = Set.of("R01", "R09");
     private static final Set<String> ACCOUNT = Set.of("R02", "R03", "R04", "R12", "R13", "R16", "R20");
-    private static final Set<String> NOT_AUTHORIZED = Set.of("R05", "R07", "R10", "R11", "R29", "R51");
+    static final Set<String> NOT_AUTHORIZED = Set.of("R05", "R07", "R10", "R11", "R29", "R51");
 
     static ReturnKind of(String code) {
         if (NSF.contains(code)) {
