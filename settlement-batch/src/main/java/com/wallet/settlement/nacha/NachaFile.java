@@ -116,6 +116,13 @@ public final class NachaFile {
     public static final int MAX_BATCH_ENTRIES = 999_999;
 
     /**
+     * The most a file's debits, and its credits, may add up to: its control record carries each total in 12 digits
+     * ($9,999,999,999.99; a batch's, a part of it, then fits too). An entry that would pass it is refused at once (the
+     * writer throws), not when the control record is written after every entry; no wallet's day comes near it.
+     */
+    public static final long MAX_TOTAL_CENTS = 999_999_999_999L;
+
+    /**
      * The most entries a file may hold: its control record counts blocks of ten records in 6 digits (9,999,990
      * records), and a file of this many entries in batches of at most {@link #MAX_BATCH_ENTRIES}, every batch
      * adding its header and control, stays within it with room to spare.
@@ -187,6 +194,15 @@ public final class NachaFile {
                 closeBatch();
                 openBatch(e, key);
             }
+            if (e.debit()) {
+                fileDebits = Math.addExact(fileDebits, e.amountCents());
+            } else {
+                fileCredits = Math.addExact(fileCredits, e.amountCents());
+            }
+            if (fileDebits > MAX_TOTAL_CENTS || fileCredits > MAX_TOTAL_CENTS) {
+                throw new IllegalStateException("a file's debits, and its credits, add up to at most " + MAX_TOTAL_CENTS
+                        + " cents (12 digits in its control record)");
+            }
             record(entry(e, sec));
             batchCount++;
             batchHash += Long.parseLong(e.rdfiRouting().substring(0, 8));
@@ -243,11 +259,6 @@ public final class NachaFile {
                     debits ? 0 : batchTotal,
                     batchNumber));
             fileHash += batchHash;
-            if (debits) {
-                fileDebits = Math.addExact(fileDebits, batchTotal);
-            } else {
-                fileCredits = Math.addExact(fileCredits, batchTotal);
-            }
             batchCount = 0;
         }
 

@@ -151,6 +151,20 @@ class NachaFileTest {
                 .hasMessageContaining("earlier batch");
     }
 
+    /** A file's debits (and its credits) fit the 12 digits of its control record: the entry past them is refused. */
+    @Test
+    void anEntryThatWouldTakeTheFilesDebitsPastTwelveDigitsIsRefused() {
+        var writer = new NachaFile.Writer(new StringBuilder(), US, LocalDateTime.of(2026, 11, 24, 17, 5), 'A');
+        long most = 99_999_999_99L; // an entry's most: 10 digits
+        for (int i = 1; i <= 100; i++) {
+            writer.add(entry(27, "021000021", most, i));
+        }
+        writer.add(entry(27, "021000021", 99, 101)); // the debits now at 12 nines
+        assertThatThrownBy(() -> writer.add(entry(27, "021000021", 1, 102)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("add up to at most 999999999999 cents");
+    }
+
     @Test
     void anEntryHashKeepsOnlyItsLastTenDigits() {
         assertThat(NachaFile.entryHash(123_456_789_012L)).isEqualTo(3_456_789_012L);
