@@ -36,6 +36,7 @@ public final class PrivateFiles {
     public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         createDirectory(dir);
+        removeLeftovers(dir);
         Path temp = Files.createTempFile(dir, ".write-", ".tmp"); // rw------- on POSIX file systems
         try {
             try (OutputStream out = Files.newOutputStream(temp)) {
@@ -44,6 +45,32 @@ public final class PrivateFiles {
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * How old a temporary file must be to be taken for one a killed process left (its {@code finally} never ran): an
+     * hour, far longer than any write (a file of 1.2 million ACH entries takes seconds), so another job's write in
+     * progress in the same directory is never touched.
+     */
+    static final java.time.Duration LEFTOVER_AGE = java.time.Duration.ofHours(1);
+
+    /**
+     * Removes the temporary files of writes a killed process left in {@code dir}: NACHA files hold full account
+     * numbers, and nothing else would ever remove them.
+     */
+    static void removeLeftovers(Path dir) throws IOException {
+        java.time.Instant before = java.time.Instant.now().minus(LEFTOVER_AGE);
+        try (var files = Files.newDirectoryStream(dir, ".write-*.tmp")) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // removed meanwhile by another run
+                }
+            }
         }
     }
 

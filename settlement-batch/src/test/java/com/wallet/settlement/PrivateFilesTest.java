@@ -38,6 +38,32 @@ class PrivateFilesTest {
         assertThat(permissions(temp)).isEqualTo("rwxr-x---");
     }
 
+    /**
+     * A temporary file a killed write left (its process gone before its {@code finally}: a NACHA file's account numbers)
+     * is removed by a later write once an hour old; another write's fresh one is left alone.
+     */
+    @Test
+    void aTemporaryFileAKilledWriteLeftIsRemovedOnceAnHourOld() throws Exception {
+        Path leftover = Files.createTempFile(temp, ".write-", ".tmp");
+        Files.writeString(leftover, "6270210000210001234567");
+        Files.setLastModifiedTime(
+                leftover,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(2 * 3600)));
+        Path inProgress = Files.createTempFile(temp, ".write-", ".tmp");
+        Path unrelated = temp.resolve("old-report.json");
+        Files.writeString(unrelated, "{}");
+        Files.setLastModifiedTime(
+                unrelated,
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(2 * 3600)));
+
+        PrivateFiles.write(temp.resolve("entries.ach"), "101 next", StandardCharsets.US_ASCII);
+
+        assertThat(leftover).doesNotExist();
+        assertThat(inProgress).exists();
+        assertThat(unrelated).exists();
+        assertThat(temp.resolve("entries.ach")).hasContent("101 next");
+    }
+
     private static String permissions(Path path) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
