@@ -51,9 +51,13 @@ final class MigrationLock implements AutoCloseable {
             com.datastax.oss.driver.api.core.cql.ResultSet result;
             try {
                 result = session.execute(insert);
-            } catch (UnavailableException | AllNodesFailedException e) {
-                // too few replicas alive as the coordinator sees them: a node restarting, or a cluster just started
-                // whose gossip has not yet marked every node up; the lightweight transaction needs a quorum
+            } catch (UnavailableException
+                    | AllNodesFailedException
+                    | com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException e) {
+                // too few replicas alive as the coordinator sees them, or too few answering in time (a write timeout
+                // at SERIAL): a node restarting, or a cluster just started whose gossip has not yet marked every
+                // node up; the lightweight transaction needs a quorum. A timed-out attempt may have taken the lock
+                // all the same: the next one then finds this owner holding it (below)
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
@@ -67,6 +71,10 @@ final class MigrationLock implements AutoCloseable {
                 return new MigrationLock(session, keyspace, owner);
             }
             String holder = result.one().getString("owner");
+            if (owner.equals(holder)) {
+                log.info("{} holds the migration lock of {} (taken by an attempt that timed out)", owner, keyspace);
+                return new MigrationLock(session, keyspace, owner);
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("could not take the migration lock of keyspace " + keyspace
                         + " within " + timeout.toSeconds() + " s: held by " + holder
