@@ -30,7 +30,9 @@ public enum EntryKind {
      */
     CARD_CHARGEBACK,
     /** A chargeback we contested and won: the network paid it back, and the payer's wallet gets back what it paid. */
-    CARD_CHARGEBACK_REVERSAL;
+    CARD_CHARGEBACK_REVERSAL,
+    /** A closed account's money that could not be sent on, set aside from its wallet into unclaimed funds. */
+    UNCLAIMED_FUNDS;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

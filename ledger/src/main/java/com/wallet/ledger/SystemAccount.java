@@ -14,7 +14,12 @@ public enum SystemAccount {
     /** What verifying bank accounts cost: the micro-deposits we send. */
     VERIFICATION_EXPENSE(6),
     /** What the card network charges us: its fees on captures and payouts, booked from its settlement reports. */
-    CARD_NETWORK_FEES(7);
+    CARD_NETWORK_FEES(7),
+    /**
+     * Money of closed accounts that could not be sent on, set aside from their wallets: still owed to the people,
+     * paid on a claim or remitted to the state as unclaimed property (transfer-api's {@code unclaimed_funds} lists it).
+     */
+    UNCLAIMED_FUNDS(8);
 
     private final AccountId id;
 

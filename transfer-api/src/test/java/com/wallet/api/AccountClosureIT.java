@@ -448,6 +448,63 @@ class AccountClosureIT extends ApiIT.Base {
         lateCredit(bob, -300); // the shared database as it was: no closed account holding money
     }
 
+    @Autowired
+    com.wallet.api.cashout.CashoutService cashouts;
+
+    /**
+     * A closed account's money that cannot be sent on (no verified bank) is set aside as unclaimed once the account has
+     * been closed for {@code wallet.cashouts.unclaimed-after} (30 days; the sweep's moment is given here): out of the
+     * wallet into the ledger's unclaimed funds account, once however many instances sweep, listed and audited; not
+     * before, and not while a bank can take it (the send-on does).
+     */
+    @Test
+    void moneyThatCannotBeSentOnIsSetAsideAsUnclaimedOnceTheClosureIsThirtyDaysOld() throws Exception {
+        Api.Person carol = api.newUser("carol");
+        Api.Person dave = api.newUser("dave");
+        api.addVerifiedBank(dave);
+        assertThat(close(carol, PASSWORD).status()).isEqualTo(200);
+        assertThat(close(dave, PASSWORD).status()).isEqualTo(200);
+        lateCredit(carol, 650);
+        lateCredit(dave, 200);
+        java.time.Instant soon = java.time.Instant.now().plus(java.time.Duration.ofDays(29));
+        java.time.Instant later = java.time.Instant.now().plus(java.time.Duration.ofDays(31));
+
+        assertThat(cashouts.setAsideUnclaimed(carol.id(), soon))
+                .as("29 days on")
+                .isEmpty();
+        assertThat(cashouts.setAsideUnclaimed(dave.id(), later))
+                .as("a bank can take it")
+                .isEmpty();
+        assertThat(walletBalance(carol)).isEqualTo(650);
+        assertThat(walletBalance(dave)).isEqualTo(200);
+
+        List<java.util.Optional<UUID>> swept =
+                Concurrently.run(2, i -> () -> cashouts.setAsideUnclaimed(carol.id(), later));
+        List<UUID> entries = swept.stream().flatMap(java.util.Optional::stream).toList();
+        assertThat(entries)
+                .as("two instances sweeping at once set it aside once")
+                .hasSize(1);
+        UUID entry = entries.get(0);
+        assertThat(walletBalance(carol)).isZero();
+        Map<String, Object> listed = db.queryForMap("SELECT * FROM unclaimed_funds WHERE entry_id = ?", entry);
+        assertThat(listed.get("user_id")).isEqualTo(carol.id());
+        assertThat(listed.get("amount_cents")).isEqualTo(650L);
+        assertThat(count(
+                        "SELECT coalesce(sum(amount_cents), 0) FROM ledger_lines WHERE entry_id = ? AND account_id = ?",
+                        entry,
+                        com.wallet.ledger.SystemAccount.UNCLAIMED_FUNDS.id().value()))
+                .isEqualTo(650);
+        assertThat(count(
+                        "SELECT count(*) FROM audit_log WHERE action = 'wallet.unclaimed_set_aside' AND entity_id = ?",
+                        carol.id().toString()))
+                .isEqualTo(1);
+        assertThat(cashouts.setAsideUnclaimed(carol.id(), later))
+                .as("nothing left")
+                .isEmpty();
+        LedgerInvariants.assertHold(db);
+        lateCredit(dave, -200); // the shared database as it was: no closed account holding money
+    }
+
     private void lateCredit(Api.Person to, long cents) {
         long wallet = db.queryForObject(
                 "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'", Long.class, to.id());

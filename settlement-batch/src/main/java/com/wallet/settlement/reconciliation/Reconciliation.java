@@ -166,7 +166,8 @@ public class Reconciliation {
                         SystemAccount.BANK_FUNDING_CLEARING,
                         SystemAccount.CARD_FUNDING_CLEARING,
                         SystemAccount.CASHOUT_CLEARING,
-                        SystemAccount.CARD_NETWORK_FEES)
+                        SystemAccount.CARD_NETWORK_FEES,
+                        SystemAccount.UNCLAIMED_FUNDS)
                 .map(a -> a.id().value())
                 .toArray(Long[]::new));
         long[] booked = jdbc.sql("SELECT coalesce(sum(CASE type WHEN 'capture' THEN amount_cents"
@@ -196,6 +197,12 @@ public class Reconciliation {
                 booked[0]
                         - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_charges WHERE status = 'captured'"));
         compare(findings, "card_network_fees", balance(system, SystemAccount.CARD_NETWORK_FEES), -booked[2]);
+        // closed accounts' money set aside (transfer-api's setAsideUnclaimed): the account holds what the list says
+        compare(
+                findings,
+                "unclaimed_funds",
+                balance(system, SystemAccount.UNCLAIMED_FUNDS),
+                scalar("SELECT coalesce(sum(amount_cents), 0) FROM unclaimed_funds"));
         notSettledByTheNetwork(findings, today);
         closedWalletsHoldingMoney(findings);
         // the entries of the files not confirmed at the processor yet (all of them over the whole history)

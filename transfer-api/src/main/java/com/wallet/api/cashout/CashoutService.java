@@ -211,11 +211,7 @@ public class CashoutService {
         if (!closed || amount <= 0) {
             return Optional.empty();
         }
-        Optional<UUID> bank = jdbc.sql("SELECT id FROM payment_methods WHERE user_id = ? AND type = 'bank' AND verified"
-                        + " AND disabled_reason IS NULL ORDER BY created_at DESC, id LIMIT 1")
-                .param(userId)
-                .query(UUID.class)
-                .optional();
+        Optional<UUID> bank = sendOnBank(userId);
         if (bank.isEmpty()) {
             return Optional.empty();
         }
@@ -233,6 +229,52 @@ public class CashoutService {
                 Map.of("user_id", userId, "amount_cents", amount, "payment_method_id", bank.get()));
         log.info("cashout {} sends {} cents that reached closed account {} on to its bank", id, amount, userId);
         return Optional.of(id);
+    }
+
+    /**
+     * Money of a closed account that could not be sent on ({@link #sendOnClosed}: no verified bank, or one a return
+     * disabled) is set aside once the account has been closed for {@code wallet.cashouts.unclaimed-after} (30 days):
+     * what of it is cashable moves out of the wallet into the ledger's unclaimed funds account, one entry, listed in
+     * {@code unclaimed_funds} (owed to the person: paid on a claim, or remitted to the state as unclaimed property), and
+     * audited. The wallet no longer holds it, so settlement's reconciliation stops reporting the account (it checks the
+     * account's sum against the list instead). Money not settled yet, held or owed stays. Under the wallet's lock, so
+     * instances sweeping together set it aside once; {@code now} is the sweep's moment. Returns the entry, if any.
+     */
+    @Transactional
+    public Optional<UUID> setAsideUnclaimed(UUID userId, java.time.Instant now) {
+        LockedWallet wallet = ledger.lockWallet(userId);
+        boolean due = jdbc.sql("SELECT status = 'closed' AND closed_at <= ? FROM users WHERE id = ?")
+                .params(java.sql.Timestamp.from(now.minus(settings.unclaimedAfter())), userId)
+                .query(Boolean.class)
+                .single();
+        long amount = cashable(wallet).cents();
+        if (!due || amount <= 0 || sendOnBank(userId).isPresent()) {
+            return Optional.empty();
+        }
+        UUID entry = UUID.randomUUID();
+        ledger.post(
+                entry,
+                EntryKind.UNCLAIMED_FUNDS,
+                Reference.NONE,
+                List.of(
+                        new Line(wallet.accountId(), Money.ofCents(-amount)),
+                        Line.of(SystemAccount.UNCLAIMED_FUNDS, Money.ofCents(amount))));
+        jdbc.sql("INSERT INTO unclaimed_funds (entry_id, user_id, amount_cents) VALUES (?, ?, ?)")
+                .params(entry, userId, amount)
+                .update();
+        audit.record(
+                null, "wallet.unclaimed_set_aside", "user", userId, Map.of("amount_cents", amount, "entry_id", entry));
+        log.info("{} cents of closed account {} that could not be sent on set aside as unclaimed", amount, userId);
+        return Optional.of(entry);
+    }
+
+    /** The bank account a closed account's money is sent on to: the one verified last that no return disabled. */
+    private Optional<UUID> sendOnBank(UUID userId) {
+        return jdbc.sql("SELECT id FROM payment_methods WHERE user_id = ? AND type = 'bank' AND verified"
+                        + " AND disabled_reason IS NULL ORDER BY created_at DESC, id LIMIT 1")
+                .param(userId)
+                .query(UUID.class)
+                .optional();
     }
 
     /** What the card network did with an instant payout, as far as we know. */

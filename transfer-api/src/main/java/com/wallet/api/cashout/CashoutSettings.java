@@ -12,7 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * <p>Funds availability: money that arrived from a bank debit that has not settled may be cashed out only within an
  * allowance of {@code unsettledAllowanceBasisPoints} of the user's own settled bank debits, at most
  * {@code unsettledAllowanceMaxCents} (so 0 for a new account). An instant cashout's hold expires after
- * {@code instantHoldExpiry} if the network's answer never arrives and the sweep cannot learn it.
+ * {@code instantHoldExpiry} if the network's answer never arrives and the sweep cannot learn it. Money of a closed
+ * account that could not be sent on is set aside into unclaimed funds {@code unclaimedAfter} after the closure.
  */
 @Validated
 @ConfigurationProperties("wallet.cashouts")
@@ -23,7 +24,8 @@ public record CashoutSettings(
         @Min(0) long instantFeeMaxCents,
         @Min(0) @Max(10_000) long unsettledAllowanceBasisPoints,
         @Min(0) long unsettledAllowanceMaxCents,
-        java.time.Duration instantHoldExpiry) {
+        java.time.Duration instantHoldExpiry,
+        java.time.Duration unclaimedAfter) {
 
     public CashoutSettings {
         if (instantFeeMinCents > instantFeeMaxCents) {

@@ -7,9 +7,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends money that reached a closed account on to its bank ({@link CashoutService#sendOnClosed}), every {@code
- * wallet.cashouts.closed-send-on-interval} (1 h) on every instance; each account under its wallet's lock, so the money
- * goes once however many instances sweep.
+ * Sends money that reached a closed account on to its bank ({@link CashoutService#sendOnClosed}), or, when it cannot
+ * and the account closed long enough ago, sets it aside as unclaimed ({@link CashoutService#setAsideUnclaimed}), every
+ * {@code wallet.cashouts.closed-send-on-interval} (1 h) on every instance; each account under its wallet's lock, so
+ * the money goes once however many instances sweep.
  */
 @Component
 public class ClosedAccountSendOn {
@@ -32,6 +33,8 @@ public class ClosedAccountSendOn {
             try {
                 if (cashouts.sendOnClosed(user).isPresent()) {
                     made++;
+                } else {
+                    cashouts.setAsideUnclaimed(user, java.time.Instant.now());
                 }
             } catch (RuntimeException e) {
                 // one account's failure (the database going away) stops nobody else's; the next sweep tries again
