@@ -123,7 +123,7 @@ public class Reconciliation {
         // the processor has them with our counts: later runs ask about them no more (V9; full history asks again)
         if (!confirmed.isEmpty()) {
             steps.inTransaction(() -> jdbc.sql(
-                            "UPDATE ach_files SET confirmed_at = now() WHERE id = ANY(?)" + " AND confirmed_at IS NULL")
+                            "UPDATE ach_files SET confirmed_at = now() WHERE id = ANY(?) AND confirmed_at IS NULL")
                     .param(confirmed.toArray(UUID[]::new))
                     .update());
         }

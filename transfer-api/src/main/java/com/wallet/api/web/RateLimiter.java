@@ -118,16 +118,8 @@ public class RateLimiter {
                 .addLimit(limit -> limit.capacity(settings.capacity())
                         .refillGreedy(settings.refillPerSecond(), Duration.ofSeconds(1)))
                 .build();
-        this.signUps = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(settings.signUp().capacity())
-                        .refillGreedy(
-                                settings.signUp().capacity(), settings.signUp().refillPeriod()))
-                .build();
-        this.exports = BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(settings.export().capacity())
-                        .refillGreedy(
-                                settings.export().capacity(), settings.export().refillPeriod()))
-                .build();
+        this.signUps = perPeriod(settings.signUp());
+        this.exports = perPeriod(settings.export());
         Allowance allowance = settings.localAllowance();
         if (allowance.calls() == 0) {
             this.delaying = null;
@@ -153,14 +145,7 @@ public class RateLimiter {
      * costs a password hash and feeds every other abuse, so one address cannot mint accounts in bulk.
      */
     public void acquireSignUp(String clientAddress) {
-        ConsumptionProbe probe = buckets.builder()
-                .build("sign-up:" + clientAddress, () -> signUps)
-                .tryConsumeAndReturnRemaining(1);
-        if (!probe.isConsumed()) {
-            Duration wait = retryAfter(probe);
-            throw new RateLimitedException(
-                    wait, "too many sign-ups from this address; retry after " + wait.toSeconds() + " s");
-        }
+        takeOne("sign-up:" + clientAddress, signUps, "too many sign-ups from this address");
     }
 
     /**
@@ -168,11 +153,27 @@ public class RateLimiter {
      * and writes out everything the account holds, so it is not a call to repeat at the rate of payments.
      */
     public void acquireExport(UUID userId) {
+        takeOne("export:" + userId, exports, "too many exports");
+    }
+
+    /** {@code period.capacity()} at once, and as many again per {@code period.refillPeriod()}. */
+    private static BucketConfiguration perPeriod(Period period) {
+        return BucketConfiguration.builder()
+                .addLimit(limit ->
+                        limit.capacity(period.capacity()).refillGreedy(period.capacity(), period.refillPeriod()))
+                .build();
+    }
+
+    /**
+     * Takes one token from the shared bucket {@code key} (made with {@code configuration} when new), or throws {@link
+     * RateLimitedException}: "{@code refused}; retry after N s".
+     */
+    private void takeOne(String key, BucketConfiguration configuration, String refused) {
         ConsumptionProbe probe =
-                buckets.builder().build("export:" + userId, () -> exports).tryConsumeAndReturnRemaining(1);
+                buckets.builder().build(key, () -> configuration).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
             Duration wait = retryAfter(probe);
-            throw new RateLimitedException(wait, "too many exports; retry after " + wait.toSeconds() + " s");
+            throw new RateLimitedException(wait, refused + "; retry after " + wait.toSeconds() + " s");
         }
     }
 
