@@ -82,7 +82,7 @@ public class SettlementApplication {
 
     @Bean
     DataCipher dataCipher(SettlementSettings settings) {
-        return new DataCipher(settings.dataKey(), settings.dataKeyId());
+        return new DataCipher(settings.dataKey(), settings.dataKeyId(), settings.previousDataKeys());
     }
 
     @Bean

@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sameDay same-day ACH: whether entries go out for settlement on the business date, in which windows
  * @param card the card network, whose daily settlement report reconciliation checks
  * @param dataKey the base64 AES-256 key that transfer-api encrypted account numbers with (its
- *     {@code wallet.crypto.data-key}); {@code dataKeyId} its id
+ *     {@code wallet.crypto.data-key}); {@code dataKeyId} its id; {@code previousDataKeys} its {@code
+ *     wallet.crypto.previous-keys} (the keys of numbers a rotation has not sealed again yet)
  */
 @Validated
 @ConfigurationProperties("settlement")
@@ -33,6 +34,7 @@ public record SettlementSettings(
         @NotNull NetworkSettings card,
         @NotBlank String dataKey,
         int dataKeyId,
+        String previousDataKeys,
         @NotNull Schedule schedule) {
 
     /**
@@ -55,6 +57,6 @@ public record SettlementSettings(
     public String toString() {
         return "SettlementSettings[outputDir=" + outputDir + ", settlementDays=" + settlementDays + ", sameDay="
                 + sameDay + ", ach="
-                + ach.baseUrl() + ", dataKey=<hidden>]";
+                + ach.baseUrl() + ", dataKey=<hidden>, dataKeyId=" + dataKeyId + ", previousDataKeys=<hidden>]";
     }
 }

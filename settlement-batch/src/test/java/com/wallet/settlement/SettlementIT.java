@@ -1573,6 +1573,30 @@ class SettlementIT {
     }
 
     @Test
+    void anAccountNumberStillUnderAPreviousDataKeyGoesOutInTheFile() throws Exception {
+        run("achOrigination");
+        Person payer = SettlementTestSupport.newUser("rotated");
+        String account = SettlementTestSupport.newAccount();
+        UUID bank = SettlementTestSupport.verifiedBank(payer, account);
+        Person payee = SettlementTestSupport.newUser("payee");
+        // sealed under key 5, settlement's previous key: a rotation has not sealed it again under the current one yet
+        byte[] current =
+                db.queryForObject("SELECT number_encrypted FROM payment_methods WHERE id = ?", byte[].class, bank);
+        db.update(
+                "UPDATE payment_methods SET number_encrypted = ? WHERE id = ?",
+                new com.wallet.common.crypto.DataCipher(SettlementTestSupport.PREVIOUS_DATA_KEY, 5)
+                        .encrypt(account, bank),
+                bank);
+        try {
+            SettlementTestSupport.send(payer, payee, 400);
+            assertThat(run("achOrigination").ok()).isTrue();
+            assertThat(entryInFile(lastDebitOf(payer))[0]).isEqualTo(account);
+        } finally {
+            db.update("UPDATE payment_methods SET number_encrypted = ? WHERE id = ?", current, bank);
+        }
+    }
+
+    @Test
     void aChangeNoticeThatCannotBeAppliedIsRefusedAndReviewed() throws Exception {
         run("achOrigination");
         Person payer = SettlementTestSupport.newUser("noc");

@@ -29,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
 final class SettlementTestSupport {
 
     static final String DATA_KEY = "dGVzdC1vbmx5LWRhdGEta2V5LWZvci1hZXMtZ2NtISE=";
+
+    /** Settlement's previous data key, id 5 (a rotation under way): numbers still under it are read too. */
+    static final String PREVIOUS_DATA_KEY = "dGVzdC1vbmx5LXNlY29uZC1kYXRhLWtleS0zMmJ5dGU=";
+
     static final String ROUTING = "091000019";
     static final PartnerSimulator SIM = PartnerSimulator.start(0);
     static final Path OUTPUT;
@@ -107,6 +111,7 @@ final class SettlementTestSupport {
                 "--settlement.schedule.enabled=false",
                 "--settlement.output-dir=" + OUTPUT,
                 "--settlement.data-key=" + DATA_KEY,
+                "--settlement.previous-data-keys=5:" + PREVIOUS_DATA_KEY,
                 "--settlement.ach.base-url=" + SIM.baseUrl(),
                 "--settlement.card.base-url=" + SIM.baseUrl(),
                 "--settlement.ach.retry-wait=PT0.2S",

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -208,6 +209,22 @@ public final class Api {
         var latest = deposits.get(deposits.size() - 1).amountsCents();
         return post(
                 "/v1/me/payment-methods/" + method + "/verify", user.token(), null, Map.of("amounts_cents", latest));
+    }
+
+    /**
+     * Answers a linked bank's verification wrongly three times (each a 422): the link's attempts are spent, and the
+     * account, by its fingerprint, is locked for everyone for good.
+     */
+    public void guessWrongThreeTimes(Person user, UUID method, String accountNumber) {
+        List<Long> real = sim.ach().statement(ROUTING, accountNumber).get(0).amountsCents();
+        List<Long> wrong = List.of(real.get(0) % 99 + 1, real.get(1));
+        for (int i = 0; i < 3; i++) {
+            Response r = post(
+                    "/v1/me/payment-methods/" + method + "/verify", user.token(), null, Map.of("amounts_cents", wrong));
+            if (r.status() != 422) {
+                throw new AssertionError("a wrong verification answer was not refused: " + r.raw());
+            }
+        }
     }
 
     /** A new bank account number for this test run. */

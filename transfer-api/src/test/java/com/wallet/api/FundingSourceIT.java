@@ -119,27 +119,13 @@ class FundingSourceIT extends ApiIT.Base {
                 Map.of("type", "bank", "routing_number", Api.ROUTING, "account_number", account));
     }
 
-    private void guessWrongThreeTimes(Api.Person user, UUID method, String account) {
-        List<Long> real = sim.ach().statement(Api.ROUTING, account).get(0).amountsCents();
-        List<Long> wrong = List.of(real.get(0) % 99 + 1, real.get(1));
-        for (int i = 0; i < 3; i++) {
-            assertThat(api.post(
-                                    "/v1/me/payment-methods/" + method + "/verify",
-                                    user.token(),
-                                    null,
-                                    Map.of("amounts_cents", wrong))
-                            .status())
-                    .isEqualTo(422);
-        }
-    }
-
     @Test
     void relinkingABankAccountGivesNoFreshGuessesToAnyone() {
         // someone else's account: three wrong answers lock it for good, across re-links and across users
         String victim = Api.newAccountNumber();
         Api.Person mallory = api.newUser("mallory");
         UUID first = api.linkBank(mallory, victim);
-        guessWrongThreeTimes(mallory, first, victim);
+        api.guessWrongThreeTimes(mallory, first, victim);
         long deposits = sim.ach().statement(Api.ROUTING, victim).size();
 
         Api.Response relinked = link(mallory, victim);
@@ -170,7 +156,7 @@ class FundingSourceIT extends ApiIT.Base {
         Api.Person mallory = api.newUser("mallory");
         String a = Api.newAccountNumber();
         String b = Api.newAccountNumber();
-        guessWrongThreeTimes(mallory, api.linkBank(mallory, a), a);
+        api.guessWrongThreeTimes(mallory, api.linkBank(mallory, a), a);
         UUID second = api.linkBank(mallory, b);
         List<Long> real = sim.ach().statement(Api.ROUTING, b).get(0).amountsCents();
         List<Long> wrong = List.of(real.get(0) % 99 + 1, real.get(1));

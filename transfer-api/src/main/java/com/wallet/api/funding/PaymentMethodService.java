@@ -81,13 +81,14 @@ public class PaymentMethodService {
         if (ach.client().open()) {
             throw ach.client().unavailable("ach_processor circuit breaker is open", false);
         }
-        byte[] fingerprint = cipher.fingerprint(routingNumber + ":" + accountNumber);
+        // the account's fingerprint under every configured key (a rotation may not have rewritten them all yet)
+        byte[][] fingerprints = cipher.fingerprints(routingNumber + ":" + accountNumber);
         // the link is reserved first (hidden, counted against the day's links) under the user's lock, so concurrent
         // requests cannot exceed the limits; the deposits are sent with no lock or connection held
         UUID id = UUID.randomUUID();
         tx.executeWithoutResult(status -> {
             lockUser(userId);
-            checkMayVerify(userId, fingerprint);
+            checkMayVerify(userId, fingerprints);
             long linksToday = jdbc.sql("SELECT count(*) FROM payment_methods WHERE user_id = ? AND type = 'bank'"
                             + " AND created_at > now() - interval '24 hours'")
                     .param(userId)
@@ -108,7 +109,7 @@ public class PaymentMethodService {
                             AccountNumbers.last4(accountNumber),
                             routingNumber,
                             cipher.encrypt(accountNumber, id),
-                            fingerprint)
+                            fingerprints[0])
                     .update();
         });
         // if the processor cannot send the deposits, the reserved link stays hidden: nothing is linked
@@ -138,10 +139,10 @@ public class PaymentMethodService {
      * Refuses verification (and linking) once this bank account has had too many wrong answers, whoever gave them, or
      * this user has given too many lately, whichever accounts they were for.
      */
-    private void checkMayVerify(UUID userId, byte[] fingerprint) {
-        if (fingerprint != null) {
-            long forAccount = jdbc.sql("SELECT count(*) FROM bank_verification_failures WHERE fingerprint = ?")
-                    .param(fingerprint)
+    private void checkMayVerify(UUID userId, byte[][] fingerprints) {
+        if (fingerprints != null) {
+            long forAccount = jdbc.sql("SELECT count(*) FROM bank_verification_failures WHERE fingerprint = ANY(?)")
+                    .param(fingerprints)
                     .query(Long.class)
                     .single();
             if (forAccount >= limits.maxFailuresPerAccount()) {
@@ -197,14 +198,22 @@ public class PaymentMethodService {
     }
 
     private record Verification(
-            String type, boolean verified, boolean locked, int attempts, long[] microDeposits, byte[] fingerprint) {}
+            String type,
+            boolean verified,
+            boolean locked,
+            int attempts,
+            long[] microDeposits,
+            byte[] fingerprint,
+            String routing,
+            byte[] number) {}
 
     /** Wrong amounts are counted (and committed) before the 422 goes out. */
     @Transactional(noRollbackFor = DomainException.class)
     public PaymentMethodView verify(UUID userId, UUID id, List<Long> amounts) {
         lockUser(userId);
-        var row = jdbc.sql("SELECT type, verified, verification_locked, verify_attempts, micro_deposits, fingerprint"
-                        + " FROM payment_methods WHERE id = ? AND user_id = ? AND NOT removed FOR UPDATE")
+        var row = jdbc.sql("SELECT type, verified, verification_locked, verify_attempts, micro_deposits, fingerprint,"
+                        + " routing_number, number_encrypted FROM payment_methods WHERE id = ? AND user_id = ?"
+                        + " AND NOT removed FOR UPDATE")
                 .params(id, userId)
                 .query((rs, n) -> new Verification(
                         rs.getString("type"),
@@ -212,7 +221,9 @@ public class PaymentMethodService {
                         rs.getBoolean("verification_locked"),
                         rs.getInt("verify_attempts"),
                         longs(rs.getArray("micro_deposits")),
-                        rs.getBytes("fingerprint")))
+                        rs.getBytes("fingerprint"),
+                        rs.getString("routing_number"),
+                        rs.getBytes("number_encrypted")))
                 .optional()
                 .orElseThrow(() -> notFound(id));
         if (!"bank".equals(row.type())) {
@@ -228,7 +239,11 @@ public class PaymentMethodService {
                     "verification is locked after " + MAX_VERIFY_ATTEMPTS + " wrong attempts; link the account again",
                     Map.of("id", id));
         }
-        checkMayVerify(userId, row.fingerprint());
+        // a link made before fingerprints were kept (V12) has none and is counted per user only, as before
+        byte[][] fingerprints = row.fingerprint() == null
+                ? null
+                : cipher.fingerprints(row.routing() + ":" + cipher.decrypt(row.number(), id));
+        checkMayVerify(userId, fingerprints);
         long[] expected = row.microDeposits().clone();
         long[] given = amounts.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(expected);
@@ -242,10 +257,10 @@ public class PaymentMethodService {
         }
         int attempts = row.attempts() + 1;
         boolean lock = attempts >= MAX_VERIFY_ATTEMPTS;
-        if (row.fingerprint() != null) {
+        if (fingerprints != null) {
             jdbc.sql(
                             "INSERT INTO bank_verification_failures (fingerprint, user_id, payment_method_id) VALUES (?, ?, ?)")
-                    .params(row.fingerprint(), userId, id)
+                    .params(fingerprints[0], userId, id)
                     .update();
         }
         jdbc.sql("UPDATE payment_methods SET verify_attempts = ?, verification_locked = ? WHERE id = ?")
