@@ -143,8 +143,8 @@ public class AchFiles {
         }
         jdbc.sql("""
                         UPDATE ach_files f SET entry_count = t.n, total_debit_cents = t.debits,
-                               total_credit_cents = t.credits
-                          FROM (SELECT count(*) AS n,
+                               total_credit_cents = t.credits, debit_count = t.debit_count
+                          FROM (SELECT count(*) AS n, count(*) FILTER (WHERE transaction_code = 27) AS debit_count,
                                        coalesce(sum(amount_cents) FILTER (WHERE transaction_code = 27), 0) AS debits,
                                        coalesce(sum(amount_cents) FILTER (WHERE transaction_code = 22), 0) AS credits
                                   FROM ach_entries WHERE file_id = :file) t

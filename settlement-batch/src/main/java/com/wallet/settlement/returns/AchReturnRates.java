@@ -108,7 +108,8 @@ public class AchReturnRates {
     /** The rates over the {@value #DAYS} days up to {@code businessDate}. */
     public Rates of(LocalDate businessDate) {
         LocalDate from = businessDate.minusDays(DAYS);
-        // debit entries by their file's date; returns by the day the returns job received them
+        // debit entries by their file's date, counted per file when it was collected (settlement V11: a few file rows,
+        // not 60 days of entries); returns by the day the returns job received them
         return jdbc.sql("""
                         WITH returned AS (
                             SELECT r.return_code FROM ach_returns r
@@ -116,8 +117,8 @@ public class AchReturnRates {
                              WHERE e.transaction_code = 27
                                AND coalesce(r.received_on, r.processed_at::date) > :from
                                AND coalesce(r.received_on, r.processed_at::date) <= :to)
-                        SELECT (SELECT count(*) FROM ach_entries WHERE transaction_code = 27 AND status <> 'created'
-                                   AND file_date > :from AND file_date <= :to),
+                        SELECT (SELECT coalesce(sum(debit_count), 0) FROM ach_files WHERE status = 'submitted'
+                                   AND business_date > :from AND business_date <= :to),
                                count(*) FILTER (WHERE return_code = ANY(:unauthorized)),
                                count(*) FILTER (WHERE return_code = ANY(:administrative)),
                                count(*)

@@ -123,6 +123,17 @@ public final class OriginationBench {
                             .printf(
                                     "  allocated by the job's thread: %,d MB (%,d bytes per entry)%n",
                                     allocated >> 20, allocated / (DEBITS + CASHOUTS));
+                    // what reconciliation's return rates cost over the window this file is in (warm: the second call)
+                    var rates = settlement.getBean(com.wallet.settlement.returns.AchReturnRates.class);
+                    rates.of(LocalDate.of(2026, 11, 25));
+                    long t0 = System.nanoTime();
+                    var counted = rates.of(LocalDate.of(2026, 11, 25));
+                    com.wallet.stack.BenchResults.out()
+                            .printf(
+                                    "  return rates over %d days: %,d debit entries, %.1f ms%n",
+                                    com.wallet.settlement.returns.AchReturnRates.DAYS,
+                                    counted.debits(),
+                                    (System.nanoTime() - t0) / 1e6);
                 }
             }
         }

@@ -144,7 +144,7 @@ public class KeyRotation {
                     "data_key",
                     cipher.currentKeyId(),
                     Map.of("resealed", total, "previous_key_ids", previous)));
-            log.info("data key rotation: {} numbers sealed again under key id {}", resealed, cipher.currentKeyId());
+            log.info("data key rotation: numbers sealed again under key id {}: {}", cipher.currentKeyId(), resealed);
         }
         if (left == 0 && before != 0 && !previous.isEmpty()) {
             log.info(
