@@ -10,6 +10,7 @@ import com.wallet.settlement.nacha.NachaValidator;
 import com.wallet.sim.CallType;
 import com.wallet.stack.ServiceJar;
 import com.wallet.stack.StackExtension;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -1593,6 +1594,35 @@ class SettlementIT {
             assertThat(entryInFile(lastDebitOf(payer))[0]).isEqualTo(account);
         } finally {
             db.update("UPDATE payment_methods SET number_encrypted = ? WHERE id = ?", current, bank);
+        }
+    }
+
+    @Test
+    void aChangeNoticeKeptUnderAPreviousDataKeyIsSealedAgainUnderTheCurrentOne() {
+        // kept: its entry is not one of ours (yet); the sequence below every real one, so the processor's next
+        // notices are still asked for
+        long sequence = -1;
+        UUID owner = UUID.nameUUIDFromBytes(("ach-change-notice:" + sequence).getBytes(StandardCharsets.UTF_8));
+        db.update(
+                "INSERT INTO ach_change_notices (sequence, file_id, trace_number, change_code, corrected_encrypted,"
+                        + " received_on) VALUES (?, ?, '091000010000001', 'C01', ?, current_date)",
+                sequence,
+                UUID.randomUUID(),
+                new com.wallet.common.crypto.DataCipher(SettlementTestSupport.PREVIOUS_DATA_KEY, 5)
+                        .encrypt("000111222333", owner));
+        try {
+            assertThat(run("achReturns").ok()).isTrue();
+            byte[] sealed = db.queryForObject(
+                    "SELECT corrected_encrypted FROM ach_change_notices WHERE sequence = ? AND status = 'pending'",
+                    byte[].class,
+                    sequence);
+            // under the current key (1), which alone opens it: key 5 can go
+            assertThat(sealed[1]).isEqualTo((byte) 1);
+            assertThat(new com.wallet.common.crypto.DataCipher(SettlementTestSupport.DATA_KEY, 1)
+                            .decrypt(sealed, owner))
+                    .isEqualTo("000111222333");
+        } finally {
+            db.update("DELETE FROM ach_change_notices WHERE sequence = ?", sequence);
         }
     }
 

@@ -82,6 +82,12 @@ public class ChangeNotices {
                     .optional();
             if (methodId.isEmpty()) {
                 log.warn("change notice {} matches no submitted entry of ours yet; kept", notice.sequence());
+                if (!cipher.isCurrent(notice.corrected())) {
+                    // a data key rotation: a notice kept for days must not outlive the key it is under
+                    jdbc.sql("UPDATE ach_change_notices SET corrected_encrypted = ? WHERE sequence = ?")
+                            .params(cipher.reseal(notice.corrected(), owner(notice.sequence())), notice.sequence())
+                            .update();
+                }
                 continue;
             }
             Method method = jdbc.sql("SELECT id, user_id, routing_number, number_encrypted, account_type"
