@@ -32,7 +32,12 @@ public enum EntryKind {
     /** A chargeback we contested and won: the network paid it back, and the payer's wallet gets back what it paid. */
     CARD_CHARGEBACK_REVERSAL,
     /** A closed account's money that could not be sent on, set aside from its wallet into unclaimed funds. */
-    UNCLAIMED_FUNDS;
+    UNCLAIMED_FUNDS,
+    /**
+     * Unclaimed funds past their dormancy period remitted to the state as unclaimed property: out of unclaimed funds,
+     * out of our bank.
+     */
+    UNCLAIMED_REMITTANCE;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -29,4 +29,9 @@ class SettlementScheduler {
     void reconciliation() {
         runner.run("reconciliation", null);
     }
+
+    @Scheduled(cron = "${settlement.schedule.unclaimed-remittance}", zone = "UTC")
+    void unclaimedRemittance() {
+        runner.run("unclaimedRemittance", null);
+    }
 }

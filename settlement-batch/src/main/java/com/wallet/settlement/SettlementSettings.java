@@ -19,6 +19,7 @@ import org.springframework.validation.annotation.Validated;
  *     settled (NACHA's return deadline for most codes is two)
  * @param sameDay same-day ACH: whether entries go out for settlement on the business date, in which windows
  * @param card the card network, whose daily settlement report reconciliation checks
+ * @param unclaimed when and where unclaimed funds are remitted as unclaimed property
  * @param dataKey the base64 AES-256 key that transfer-api encrypted account numbers with (its
  *     {@code wallet.crypto.data-key}); {@code dataKeyId} its id; {@code previousDataKeys} its {@code
  *     wallet.crypto.previous-keys} (the keys of numbers a rotation has not sealed again yet)
@@ -35,7 +36,20 @@ public record SettlementSettings(
         @NotBlank String dataKey,
         int dataKeyId,
         String previousDataKeys,
+        @NotNull @jakarta.validation.Valid Unclaimed unclaimed,
         @NotNull Schedule schedule) {
+
+    /**
+     * Unclaimed property: the money of closed accounts set aside as unclaimed (transfer-api's unclaimed_funds) is
+     * remitted once the account has been closed for {@code dormancy} (most states' period for general property: three
+     * years) to {@code state}, the holder's state of incorporation, where property goes whose owner's address is
+     * unknown (a closed account keeps none).
+     */
+    public record Unclaimed(
+            @NotNull java.time.Period dormancy,
+
+            @NotBlank @jakarta.validation.constraints.Pattern(regexp = "[A-Z]{2}")
+            String state) {}
 
     /**
      * @param cutoffs the processor's submission deadlines for same-day settlement, Eastern time, earliest first (the
@@ -51,7 +65,8 @@ public record SettlementSettings(
     public record Schedule(
             @NotBlank String origination,
             @NotBlank String returns,
-            @NotBlank String reconciliation) {}
+            @NotBlank String reconciliation,
+            @NotBlank String unclaimedRemittance) {}
 
     @Override
     public String toString() {

@@ -1302,29 +1302,8 @@ class SettlementIT {
     @Test
     void unclaimedFundsAreCheckedAgainstTheirList() {
         Person gone = closedUser("gone");
-        long wallet = db.queryForObject(
-                "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'", Long.class, gone.id());
-        var tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
-        var cents = com.wallet.ledger.Money.ofCents(300);
-        // money reaching the closed wallet (from fee revenue, which no check compares with outstanding items: a
-        // goodwill credit), then set aside as the API's sweep sets it aside, the listing left out
-        tx.executeWithoutResult(s -> ledger.post(
-                com.wallet.ledger.EntryKind.TRANSFER,
-                com.wallet.ledger.Ledger.Reference.NONE,
-                List.of(
-                        com.wallet.ledger.Ledger.Line.of(com.wallet.ledger.SystemAccount.FEE_REVENUE, cents.negate()),
-                        new com.wallet.ledger.Ledger.Line(com.wallet.ledger.AccountId.of(wallet), cents))));
-        UUID entry = UUID.randomUUID();
-        tx.executeWithoutResult(s -> {
-            ledger.lockWallet(gone.id());
-            ledger.post(
-                    entry,
-                    com.wallet.ledger.EntryKind.UNCLAIMED_FUNDS,
-                    com.wallet.ledger.Ledger.Reference.NONE,
-                    List.of(
-                            new com.wallet.ledger.Ledger.Line(com.wallet.ledger.AccountId.of(wallet), cents.negate()),
-                            com.wallet.ledger.Ledger.Line.of(com.wallet.ledger.SystemAccount.UNCLAIMED_FUNDS, cents)));
-        });
+        // set aside as the API's sweep sets it aside, the listing left out
+        UUID entry = setAsideUnclaimed(gone, 300);
         LocalDate today = LocalDate.of(2026, 11, 24);
         assertThat(checks(reconciliation.ownBooks(today)))
                 .contains("unclaimed_funds_mismatch")
@@ -1335,6 +1314,95 @@ class SettlementIT {
                 gone.id(),
                 300L);
         assertThat(checks(reconciliation.ownBooks(today))).doesNotContain("unclaimed_funds_mismatch");
+    }
+
+    /**
+     * Unclaimed funds are remitted to the state once their account has been closed for the dormancy period (three
+     * years), each amount once by an entry of its own, with the date's holder report; a run again for the date
+     * remits nothing more and writes the same report.
+     */
+    @Test
+    void unclaimedFundsPastTheirDormancyAreRemittedToTheStateOnce() throws Exception {
+        Person dormant = closedUser("dormant");
+        UUID entry = setAsideUnclaimed(dormant, 700);
+        db.update(
+                "INSERT INTO unclaimed_funds (entry_id, user_id, amount_cents) VALUES (?, ?, ?)",
+                entry,
+                dormant.id(),
+                700L);
+        LocalDate closedOn = db.queryForObject(
+                "SELECT (closed_at AT TIME ZONE 'UTC')::date FROM users WHERE id = ?", LocalDate.class, dormant.id());
+
+        // three years to the day: not yet
+        assertThat(jobs.run("unclaimedRemittance", closedOn.plusYears(3)).ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM unclaimed_funds WHERE entry_id = ? AND remitted_on IS NULL", entry))
+                .isEqualTo(1);
+
+        LocalDate due = closedOn.plusYears(3).plusDays(1);
+        assertThat(jobs.run("unclaimedRemittance", due).ok()).isTrue();
+        UUID remittance = db.queryForObject(
+                "SELECT remittance_entry_id FROM unclaimed_funds WHERE entry_id = ? AND remitted_on = ?",
+                UUID.class,
+                entry,
+                due);
+        assertThat(db.queryForList(
+                        "SELECT l.account_id, l.amount_cents FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id"
+                                + " WHERE e.id = ? AND e.kind = 'unclaimed_remittance' ORDER BY l.account_id",
+                        remittance))
+                .containsExactly(
+                        Map.of("account_id", 5L, "amount_cents", 700L),
+                        Map.of("account_id", 8L, "amount_cents", -700L));
+        Map<String, Object> report = db.queryForMap(
+                "SELECT state, owners, total_cents, path FROM unclaimed_remittances WHERE business_date = ?", due);
+        assertThat(report.get("state")).isEqualTo("DE");
+        Path file = Path.of((String) report.get("path"));
+        String written = Files.readString(file);
+        assertThat(written)
+                .startsWith("holder_state,owner_id,owner_username,owner_address,amount_cents,")
+                .contains("DE," + dormant.id() + ",", ",unknown,700," + closedOn + ",");
+        assertThat(written.lines().count() - 1).isEqualTo(((Number) report.get("owners")).longValue());
+        assertThat(Files.getPosixFilePermissions(file))
+                .containsExactlyInAnyOrder(
+                        java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        // again for the date (a crash after the entries, or by hand): nothing remitted twice, the same report
+        long entries = count("SELECT count(*) FROM ledger_entries WHERE kind = 'unclaimed_remittance'");
+        assertThat(jobs.run("unclaimedRemittance", due).ok()).isTrue();
+        assertThat(count("SELECT count(*) FROM ledger_entries WHERE kind = 'unclaimed_remittance'"))
+                .isEqualTo(entries);
+        assertThat(Files.readString(file)).isEqualTo(written);
+        // the unclaimed funds account holds what is listed and not remitted
+        assertThat(checks(reconciliation.ownBooks(due))).doesNotContain("unclaimed_funds_mismatch");
+    }
+
+    /**
+     * {@code cents} reaching a closed wallet (from fee revenue, which no check compares with outstanding items: a
+     * goodwill credit), then set aside into unclaimed funds as the API's sweep does, not listed; returns the entry.
+     */
+    private UUID setAsideUnclaimed(Person closed, long amount) {
+        long wallet = db.queryForObject(
+                "SELECT id FROM ledger_accounts WHERE user_id = ? AND kind = 'wallet'", Long.class, closed.id());
+        var tx = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        var cents = com.wallet.ledger.Money.ofCents(amount);
+        tx.executeWithoutResult(s -> ledger.post(
+                com.wallet.ledger.EntryKind.TRANSFER,
+                com.wallet.ledger.Ledger.Reference.NONE,
+                List.of(
+                        com.wallet.ledger.Ledger.Line.of(com.wallet.ledger.SystemAccount.FEE_REVENUE, cents.negate()),
+                        new com.wallet.ledger.Ledger.Line(com.wallet.ledger.AccountId.of(wallet), cents))));
+        UUID entry = UUID.randomUUID();
+        tx.executeWithoutResult(s -> {
+            ledger.lockWallet(closed.id());
+            ledger.post(
+                    entry,
+                    com.wallet.ledger.EntryKind.UNCLAIMED_FUNDS,
+                    com.wallet.ledger.Ledger.Reference.NONE,
+                    List.of(
+                            new com.wallet.ledger.Ledger.Line(com.wallet.ledger.AccountId.of(wallet), cents.negate()),
+                            com.wallet.ledger.Ledger.Line.of(com.wallet.ledger.SystemAccount.UNCLAIMED_FUNDS, cents)));
+        });
+        return entry;
     }
 
     @Test

@@ -197,12 +197,13 @@ public class Reconciliation {
                 booked[0]
                         - scalar("SELECT coalesce(sum(amount_cents), 0) FROM card_charges WHERE status = 'captured'"));
         compare(findings, "card_network_fees", balance(system, SystemAccount.CARD_NETWORK_FEES), -booked[2]);
-        // closed accounts' money set aside (transfer-api's setAsideUnclaimed): the account holds what the list says
+        // closed accounts' money set aside (transfer-api's setAsideUnclaimed): the account holds what the list says is
+        // not remitted to the state yet (UnclaimedRemittance)
         compare(
                 findings,
                 "unclaimed_funds",
                 balance(system, SystemAccount.UNCLAIMED_FUNDS),
-                scalar("SELECT coalesce(sum(amount_cents), 0) FROM unclaimed_funds"));
+                scalar("SELECT coalesce(sum(amount_cents), 0) FROM unclaimed_funds WHERE remitted_on IS NULL"));
         notSettledByTheNetwork(findings, today);
         closedWalletsHoldingMoney(findings);
         // the entries of the files not confirmed at the processor yet (all of them over the whole history)
