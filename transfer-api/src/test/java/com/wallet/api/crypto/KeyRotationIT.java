@@ -184,4 +184,27 @@ class KeyRotationIT extends ApiIT.Base {
         assertThat(rotation.run().complete()).isTrue();
         assertThat(methods.number(card)).isEqualTo(Api.CARD);
     }
+
+    @Test
+    void aNumberThatDoesNotOpenIsLeftAndTheOthersAreSealedAgain() {
+        UUID broken = api.addCard(api.newUser("dave"), Api.CARD);
+        UUID fine = api.addCard(api.newUser("erin"), Api.CARD);
+        byte[] before = sealed(broken);
+        byte[] altered = before.clone();
+        altered[altered.length - 1] ^= 1; // its tag no longer matches
+        admin().update("UPDATE payment_methods SET number_encrypted = ? WHERE id = ?", altered, broken);
+        KeyRotation.Pass pass;
+        try {
+            pass = toKey2().run();
+            assertThat(sealed(broken)).isEqualTo(altered);
+            assertThat(keyOf(fine)).isEqualTo(2);
+        } finally {
+            admin().update("UPDATE payment_methods SET number_encrypted = ? WHERE id = ?", before, broken);
+            rotation.run();
+        }
+        assertThat(pass.skipped()).isEqualTo(1);
+        assertThat(pass.complete()).isFalse();
+        assertThat(keyOf(fine)).isEqualTo(1);
+        assertThat(methods.number(broken)).isEqualTo(Api.CARD);
+    }
 }
