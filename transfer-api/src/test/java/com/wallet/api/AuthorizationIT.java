@@ -85,6 +85,70 @@ class AuthorizationIT extends ApiIT.Base {
         }
     }
 
+    /** A token as an instance signs it with {@code secret} (base64), with or without a key id in its header. */
+    private static String signed(String secret, UUID user, String keyId) throws Exception {
+        byte[] key = java.util.Base64.getDecoder().decode(secret);
+        var header = new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256);
+        if (keyId != null) {
+            header.keyID(keyId);
+        }
+        java.time.Instant now = java.time.Instant.now();
+        var jwt = new com.nimbusds.jwt.SignedJWT(
+                header.build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                        .issuer("wallet-transfer-api")
+                        .subject(user.toString())
+                        .issueTime(java.util.Date.from(now))
+                        .expirationTime(java.util.Date.from(now.plusSeconds(600)))
+                        .build());
+        jwt.sign(new com.nimbusds.jose.crypto.MACSigner(key));
+        return jwt.serialize();
+    }
+
+    private static String keyId(String secret) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                .digest(java.util.Base64.getDecoder().decode(secret));
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 9));
+    }
+
+    @Test
+    void tokensSignedWithAPreviousSecretAreAcceptedUntilTheyExpireAndNewOnesNameTheCurrentSecret() throws Exception {
+        String current = "dGVzdC1vbmx5LXNlY3JldC10aGF0LWlzLWxvbmctZW5vdWdoLWZvci1oczI1Ng==";
+        String previous =
+                "dGVzdC1vbmx5LXByZXZpb3VzLWp3dC1zZWNyZXQtMzJi"; // application-test.yaml's previous-jwt-secrets
+        String unknown = java.util.Base64.getEncoder().encodeToString("a secret no instance was ever given".getBytes());
+        Api.Person someone = api.newUser("someone");
+        // issued now: signed with the current secret, named by its key id
+        var header = com.nimbusds.jwt.SignedJWT.parse(someone.token()).getHeader();
+        assertThat(header.getKeyID()).isEqualTo(keyId(current));
+        assertThat(header.getKeyID()).doesNotContain(current.substring(0, 8));
+
+        // signed before the rotation (with or without a key id): accepted
+        for (String token :
+                List.of(signed(previous, someone.id(), keyId(previous)), signed(previous, someone.id(), null))) {
+            assertThat(api.get("/v1/me", token).status()).as(token).isEqualTo(200);
+        }
+        // a secret that is neither current nor previous, whatever key id the token claims: refused
+        for (String token : List.of(
+                signed(unknown, someone.id(), keyId(unknown)),
+                signed(unknown, someone.id(), keyId(current)),
+                signed(unknown, someone.id(), null))) {
+            assertThat(api.get("/v1/me", token).status()).as(token).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aPreviousSecretTooShortStopsTheStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new com.wallet.api.identity.SecuritySettings(
+                        "dGVzdC1vbmx5LXNlY3JldC10aGF0LWlzLWxvbmctZW5vdWdoLWZvci1oczI1Ng==",
+                        "wallet-transfer-api",
+                        java.time.Duration.ofHours(1),
+                        null,
+                        null,
+                        java.util.Base64.getEncoder().encodeToString(new byte[16])))
+                .hasMessageContaining("previous-jwt-secrets must be base64 of at least 32 bytes");
+    }
+
     @Test
     void anotherUsersTokenSeesNothingOfTheirs() {
         Api.Person alice = api.newUser("alice");

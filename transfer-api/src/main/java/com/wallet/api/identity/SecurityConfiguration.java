@@ -1,14 +1,17 @@
 package com.wallet.api.identity;
 
-import com.nimbusds.jose.jwk.source.ImmutableSecret;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.ProblemBody;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.convert.converter.Converter;
@@ -18,7 +21,6 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
@@ -62,9 +64,17 @@ class SecurityConfiguration {
 
     @Bean
     JwtDecoder jwtDecoder(SecuritySettings settings, ClosedAccounts closed) {
-        NimbusJwtDecoder verifier = NimbusJwtDecoder.withSecretKey(key(settings))
-                .macAlgorithm(MacAlgorithm.HS256)
-                .build();
+        // every secret a token may be signed with, each under its key id: Nimbus picks the key a token's "kid" names,
+        // and tries each for a token without one (signed before key ids were set)
+        List<JWK> keys = new java.util.ArrayList<>();
+        keys.add(jwk(settings.keyBytes()));
+        settings.previousKeyBytes().forEach(k -> keys.add(jwk(k)));
+        var processor = new com.nimbusds.jwt.proc.DefaultJWTProcessor<SecurityContext>();
+        processor.setJWSKeySelector(new com.nimbusds.jose.proc.JWSVerificationKeySelector<>(
+                com.nimbusds.jose.JWSAlgorithm.HS256, new ImmutableJWKSet<>(new JWKSet(keys))));
+        // claims are checked by the validators below, not by the processor
+        processor.setJWTClaimsSetVerifier((claims, context) -> {});
+        NimbusJwtDecoder verifier = new NimbusJwtDecoder(processor);
         // the issuer is a name, not a URL: kept as the string it is (the default conversion tries a URL first and
         // throws and catches an exception on every token)
         verifier.setClaimSetConverter(MappedJwtClaimSetConverter.withDefaults(
@@ -81,16 +91,33 @@ class SecurityConfiguration {
 
     @Bean
     JwtEncoder jwtEncoder(SecuritySettings settings) {
-        return new NimbusJwtEncoder(new ImmutableSecret<>(key(settings)));
+        return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk(settings.keyBytes()))));
+    }
+
+    /**
+     * The key id of a secret, put in the header of the tokens it signs: the start of the SHA-256 of the secret, which
+     * tells the secrets apart without saying anything about them.
+     */
+    static String keyId(byte[] secret) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(secret);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 9));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JWK jwk(byte[] secret) {
+        return new OctetSequenceKey.Builder(secret)
+                .keyID(keyId(secret))
+                .algorithm(com.nimbusds.jose.JWSAlgorithm.HS256)
+                .keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE)
+                .build();
     }
 
     @Bean
     PasswordEncoder passwordEncoder() {
         return new BCryptPasswordEncoder(10);
-    }
-
-    private static SecretKey key(SecuritySettings settings) {
-        return new SecretKeySpec(settings.keyBytes(), "HmacSHA256");
     }
 
     private record ProblemWriter(JsonMapper json) {
