@@ -52,7 +52,21 @@ public class KeyRotation {
     /** Rows not under the current key at the end of the last pass; -1 before the first. */
     private final AtomicLong notCurrent = new AtomicLong(-1);
 
-    KeyRotation(JdbcClient jdbc, TransactionTemplate tx, DataCipher cipher, AuditLog audit, MeterRegistry meters) {
+    /**
+     * Whether this instance seals numbers again ({@code wallet.crypto.reseal}, true). False while a new key is only
+     * given out as a previous key (the rotation's first step): an instance still sealing under the old key would
+     * otherwise seal back what the instances already on the new key have sealed.
+     */
+    private final boolean reseal;
+
+    KeyRotation(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            DataCipher cipher,
+            AuditLog audit,
+            MeterRegistry meters,
+            @org.springframework.beans.factory.annotation.Value("${wallet.crypto.reseal:true}") boolean reseal) {
+        this.reseal = reseal;
         this.jdbc = jdbc;
         this.tx = tx;
         this.cipher = cipher;
@@ -111,7 +125,7 @@ public class KeyRotation {
                 continue;
             }
             UUID after = FIRST;
-            while (true) {
+            while (reseal) {
                 UUID from = after;
                 Batch batch = tx.execute(status -> reseal(id, from));
                 resealed += batch.resealed();
@@ -120,7 +134,8 @@ public class KeyRotation {
                 }
                 after = batch.last();
             }
-            // what is left under this key was held by others while the pass went by (SKIP LOCKED)
+            // what is left under this key: held by others while the pass went by (SKIP LOCKED), did not open, or all
+            // of it when this instance does not reseal
             skipped += jdbc.sql("SELECT count(*) FROM payment_methods WHERE number_encrypted IS NOT NULL"
                             + " AND substring(number_encrypted FROM 2 FOR 1) = ?")
                     .param(id)

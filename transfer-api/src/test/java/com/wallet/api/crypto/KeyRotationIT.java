@@ -49,7 +49,8 @@ class KeyRotationIT extends ApiIT.Base {
 
     /** An instance that rotated to key 2 and still has key 1 as its previous key. */
     private KeyRotation toKey2() {
-        return new KeyRotation(jdbc, tx, new DataCipher(KEY_2, 2, "1:" + KEY_1), audit, new SimpleMeterRegistry());
+        return new KeyRotation(
+                jdbc, tx, new DataCipher(KEY_2, 2, "1:" + KEY_1), audit, new SimpleMeterRegistry(), true);
     }
 
     private int keyOf(UUID method) {
@@ -206,5 +207,20 @@ class KeyRotationIT extends ApiIT.Base {
         assertThat(pass.complete()).isFalse();
         assertThat(keyOf(fine)).isEqualTo(1);
         assertThat(methods.number(broken)).isEqualTo(Api.CARD);
+    }
+
+    @Test
+    void anInstanceToldNotToResealCountsWhatIsLeftAndTouchesNothing() {
+        UUID card = api.addCard(api.newUser("frank"), Api.CARD);
+        byte[] before = sealed(card);
+        // the rotation's first step: key 2 given out as a previous key where key 1 is still current; with reseal on,
+        // these instances would seal back under key 1 what the instances on key 2 seal
+        KeyRotation.Pass pass = new KeyRotation(
+                        jdbc, tx, new DataCipher(KEY_2, 2, "1:" + KEY_1), audit, new SimpleMeterRegistry(), false)
+                .run();
+        assertThat(pass.resealed()).isZero();
+        assertThat(pass.skipped()).isGreaterThanOrEqualTo(1);
+        assertThat(pass.complete()).isFalse();
+        assertThat(sealed(card)).isEqualTo(before);
     }
 }
