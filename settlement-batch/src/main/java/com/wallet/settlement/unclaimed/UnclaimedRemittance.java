@@ -3,8 +3,10 @@ package com.wallet.settlement.unclaimed;
 import com.wallet.ledger.EntryKind;
 import com.wallet.ledger.Ledger;
 import com.wallet.ledger.Ledger.Line;
+import com.wallet.ledger.Ledger.Posting;
 import com.wallet.ledger.Ledger.Reference;
 import com.wallet.ledger.Money;
+import com.wallet.ledger.SqlBatch;
 import com.wallet.ledger.SystemAccount;
 import com.wallet.settlement.PartnerSteps;
 import com.wallet.settlement.PrivateFiles;
@@ -84,20 +86,32 @@ public class UnclaimedRemittance {
                         .param(closedBefore)
                         .query((rs, i) -> new Due(rs.getObject(1, UUID.class), rs.getLong(2)))
                         .list();
-                for (Due d : due) {
-                    UUID entry = UUID.randomUUID();
-                    Money amount = Money.ofCents(d.cents());
-                    ledger.post(
-                            entry,
-                            EntryKind.UNCLAIMED_REMITTANCE,
-                            Reference.NONE,
-                            List.of(
-                                    Line.of(SystemAccount.UNCLAIMED_FUNDS, amount.negate()),
-                                    Line.of(SystemAccount.SETTLEMENT_BANK, amount)));
-                    jdbc.sql("UPDATE unclaimed_funds SET remitted_on = ?, remittance_entry_id = ? WHERE entry_id = ?")
-                            .params(date, entry, d.entry())
-                            .update();
+                if (due.isEmpty()) {
+                    return 0;
                 }
+                // the batch's entries in one statement of the ledger's (as a group of payments is posted), and their
+                // marks in one more, sent together
+                List<Posting> postings = due.stream()
+                        .map(d -> {
+                            Money amount = Money.ofCents(d.cents());
+                            return new Posting(
+                                    UUID.randomUUID(),
+                                    EntryKind.UNCLAIMED_REMITTANCE,
+                                    Reference.NONE,
+                                    List.of(
+                                            Line.of(SystemAccount.UNCLAIMED_FUNDS, amount.negate()),
+                                            Line.of(SystemAccount.SETTLEMENT_BANK, amount)));
+                        })
+                        .toList();
+                SqlBatch batch = ledger.batch();
+                ledger.post(batch, postings);
+                batch.add(
+                        "UPDATE unclaimed_funds f SET remitted_on = ?, remittance_entry_id = m.remittance"
+                                + " FROM unnest(?::uuid[], ?::uuid[]) AS m(listed, remittance) WHERE f.entry_id = m.listed",
+                        date,
+                        due.stream().map(Due::entry).toArray(UUID[]::new),
+                        postings.stream().map(Posting::entryId).toArray(UUID[]::new));
+                batch.send();
                 return due.size();
             });
             if (n == 0) {

@@ -94,7 +94,7 @@ public class KeyRotation {
             fixedDelayString = "${wallet.crypto.rotation-interval:PT10M}")
     void scheduled() {
         // on after a complete pass too: an instance or a settlement job still configured with an older current key
-        // (a rolling change of the keys) writes under it; a pass with nothing to do is one index probe per key id
+        // (a rolling change of the keys) writes under it; a pass with nothing to do is one statement on V51's index
         try {
             run();
         } catch (RuntimeException e) {
@@ -102,30 +102,14 @@ public class KeyRotation {
         }
     }
 
-    /** One pass over every key id but the current one. */
+    /** One pass: every previous key's numbers sealed again, then what is left not under the current key counted. */
     public Pass run() {
         long resealed = 0;
-        long skipped = 0;
-        Map<Integer, Long> unreadable = new TreeMap<>();
         List<Integer> previous = cipher.previousKeyIds();
-        for (int keyId = 1; keyId <= 255; keyId++) {
-            if (keyId == cipher.currentKeyId()) {
-                continue;
-            }
+        for (int keyId : reseal ? previous : List.<Integer>of()) {
             byte[] id = {(byte) keyId};
-            if (!previous.contains(keyId)) {
-                long n = jdbc.sql("SELECT count(*) FROM payment_methods WHERE number_encrypted IS NOT NULL"
-                                + " AND substring(number_encrypted FROM 2 FOR 1) = ?")
-                        .param(id)
-                        .query(Long.class)
-                        .single();
-                if (n > 0) {
-                    unreadable.put(keyId, n);
-                }
-                continue;
-            }
             UUID after = FIRST;
-            while (reseal) {
+            while (true) {
                 UUID from = after;
                 Batch batch = tx.execute(status -> reseal(id, from));
                 resealed += batch.resealed();
@@ -134,13 +118,28 @@ public class KeyRotation {
                 }
                 after = batch.last();
             }
-            // what is left under this key: held by others while the pass went by (SKIP LOCKED), did not open, or all
-            // of it when this instance does not reseal
-            skipped += jdbc.sql("SELECT count(*) FROM payment_methods WHERE number_encrypted IS NOT NULL"
-                            + " AND substring(number_encrypted FROM 2 FOR 1) = ?")
-                    .param(id)
-                    .query(Long.class)
-                    .single();
+        }
+        // what is left not under the current key, by key id, in one statement (V51's index, the ranges either side of
+        // the current id): under a previous key, held by others while the pass went by (SKIP LOCKED), did not open,
+        // or not resealed by this instance; under any other key, unreadable
+        byte[] current = {(byte) cipher.currentKeyId()};
+        long skipped = 0;
+        Map<Integer, Long> unreadable = new TreeMap<>();
+        for (Map.Entry<Integer, Long> under : jdbc.sql("SELECT substring(number_encrypted FROM 2 FOR 1), count(*)"
+                        + " FROM payment_methods WHERE number_encrypted IS NOT NULL"
+                        + " AND (substring(number_encrypted FROM 2 FOR 1) < ? OR substring(number_encrypted FROM 2 FOR 1) > ?)"
+                        + " GROUP BY 1")
+                .params(current, current)
+                .query((rs, n) -> {
+                    byte[] id = rs.getBytes(1);
+                    return Map.entry(id.length == 0 ? 0 : id[0] & 0xff, rs.getLong(2));
+                })
+                .list()) {
+            if (previous.contains(under.getKey())) {
+                skipped += under.getValue();
+            } else {
+                unreadable.put(under.getKey(), under.getValue());
+            }
         }
         long left = skipped
                 + unreadable.values().stream().mapToLong(Long::longValue).sum();

@@ -91,6 +91,7 @@ class SecurityConfiguration {
 
     @Bean
     JwtEncoder jwtEncoder(SecuritySettings settings) {
+        // the encoder puts the key's id in the header of every token it signs (Spring's NimbusJwtEncoder)
         return new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk(settings.keyBytes()))));
     }
 
@@ -98,7 +99,7 @@ class SecurityConfiguration {
      * The key id of a secret, put in the header of the tokens it signs: the start of the SHA-256 of the secret, which
      * tells the secrets apart without saying anything about them.
      */
-    static String keyId(byte[] secret) {
+    private static String keyId(byte[] secret) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(secret);
             return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 9));

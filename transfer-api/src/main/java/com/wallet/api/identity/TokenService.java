@@ -28,9 +28,6 @@ public class TokenService {
     private final LoginThrottle throttle;
     private final AuditLog audit;
 
-    /** The current secret's key id ({@link SecurityConfiguration#keyId}), in every new token's header. */
-    private final String keyId;
-
     TokenService(
             UserRepository users,
             PasswordEncoder passwords,
@@ -44,7 +41,6 @@ public class TokenService {
         this.passwords = passwords;
         this.encoder = encoder;
         this.settings = settings;
-        this.keyId = SecurityConfiguration.keyId(settings.keyBytes());
         this.dummyHash = passwords.encode(UUID.randomUUID().toString());
     }
 
@@ -92,7 +88,7 @@ public class TokenService {
                 .expiresAt(now.plus(settings.tokenTtl()))
                 .build();
         String token = encoder.encode(JwtEncoderParameters.from(
-                        JwsHeader.with(MacAlgorithm.HS256).keyId(keyId).build(), claims))
+                        JwsHeader.with(MacAlgorithm.HS256).build(), claims))
                 .getTokenValue();
         return new Token(token, "Bearer", settings.tokenTtl().toSeconds());
     }

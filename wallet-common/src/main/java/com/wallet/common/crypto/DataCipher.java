@@ -39,6 +39,9 @@ public final class DataCipher {
 
     private final Key current;
 
+    /** The previous keys' ids, ascending (read only). */
+    private final List<Integer> previousIds;
+
     /** Every configured key by its id (0-255), current and previous; null where none. */
     private final Key[] byId = new Key[256];
 
@@ -101,6 +104,13 @@ public final class DataCipher {
                 byId[id] = key(id, entry.substring(colon + 1), where);
             }
         }
+        List<Integer> ids = new ArrayList<>();
+        for (int id = 1; id < byId.length; id++) {
+            if (byId[id] != null && byId[id] != current) {
+                ids.add(id);
+            }
+        }
+        this.previousIds = List.copyOf(ids);
     }
 
     private static Key key(int id, String base64, String where) {
@@ -126,13 +136,7 @@ public final class DataCipher {
 
     /** The ids of the previous keys configured (read only), ascending. */
     public List<Integer> previousKeyIds() {
-        List<Integer> ids = new ArrayList<>();
-        for (int id = 1; id < byId.length; id++) {
-            if (byId[id] != null && byId[id] != current) {
-                ids.add(id);
-            }
-        }
-        return ids;
+        return previousIds;
     }
 
     /**
