@@ -18,6 +18,8 @@ class AuthorizationIT extends ApiIT.Base {
                 new Call("GET", "/v1/me", null),
                 new Call("GET", "/v1/users?username=nobody", null),
                 new Call("GET", "/v1/me/wallet", null),
+                new Call("PUT", "/v1/me/password", "{\"password\":\"x\",\"new_password\":\"0123456789\"}"),
+                new Call("POST", "/v1/me/sign-out-everywhere", null),
                 new Call("GET", "/v1/me/friends", null),
                 new Call("PUT", "/v1/me/friends/" + someone, null),
                 new Call("DELETE", "/v1/me/friends/" + someone, null),
@@ -85,8 +87,11 @@ class AuthorizationIT extends ApiIT.Base {
         }
     }
 
-    /** A token as an instance signs it with {@code secret} (base64), with or without a key id in its header. */
-    private static String signed(String secret, UUID user, String keyId) throws Exception {
+    /**
+     * A token as an instance signs it with {@code secret} (base64), with or without a key id in its header, and with
+     * no generation claim (as tokens were issued before there was one: PasswordChangeIT).
+     */
+    static String signed(String secret, UUID user, String keyId) throws Exception {
         byte[] key = java.util.Base64.getDecoder().decode(secret);
         var header = new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.HS256);
         if (keyId != null) {

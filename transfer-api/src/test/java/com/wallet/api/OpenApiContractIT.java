@@ -166,6 +166,25 @@ class OpenApiContractIT extends ApiIT.Base {
         String key = UUID.randomUUID().toString();
         client.transfer(alice, bob.id(), 100, key);
         client.transfer(alice, bob.id(), 200, key);
+        // last, as they revoke the caller's tokens: a password change (a wrong one, then the right one) and signing out
+        Api.Person carol = api.newUser("carol");
+        client.send(
+                "PUT",
+                "/v1/me/password",
+                carol.token(),
+                null,
+                Map.of("password", "not carol's password", "new_password", "another passphrase"),
+                Map.of("X-Forwarded-For", "198.51.100.77"));
+        String changed = client.send(
+                        "PUT",
+                        "/v1/me/password",
+                        carol.token(),
+                        null,
+                        Map.of("password", "correct horse 1", "new_password", "another passphrase"))
+                .json()
+                .path("access_token")
+                .asString();
+        client.post("/v1/me/sign-out-everywhere", changed, null, null);
         assertThat(card).isNotNull();
 
         List<String> mismatches = new ArrayList<>();

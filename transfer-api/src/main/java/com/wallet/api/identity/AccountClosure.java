@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * fan-out takes it out of every feed (the change topic carries each as a visibility change). The payments, ledger
  * lines, statements and audit log stay, as financial records must. The username stays reserved and finds nobody.
  *
- * <p>From then on no token of theirs works ({@link ClosedAccounts}), no login, and no payment, request, friend request
+ * <p>From then on no token of theirs works ({@link TokenStanding}), no login, and no payment, request, friend request
  * or lookup reaches them. A payment that read the receiver as open just before the closure committed can still credit
  * the closed wallet (credits take no lock on the receiver, README "Credits need no lock"), as can a late ACH return
  * (of an earlier cash-out, or of a settled bank debit the holder disputes, up to 60 days on) or a chargeback's
@@ -50,7 +50,7 @@ public class AccountClosure {
     private final PaymentRequestService requests;
     private final ScheduledPaymentService schedules;
     private final AuditLog audit;
-    private final ClosedAccounts closed;
+    private final TokenStanding closed;
     private final TransactionTemplate transactions;
 
     AccountClosure(
@@ -60,7 +60,7 @@ public class AccountClosure {
             PaymentRequestService requests,
             ScheduledPaymentService schedules,
             AuditLog audit,
-            ClosedAccounts closed,
+            TokenStanding closed,
             TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.ledger = ledger;

@@ -63,7 +63,7 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(SecuritySettings settings, ClosedAccounts closed) {
+    JwtDecoder jwtDecoder(SecuritySettings settings, TokenStanding standing) {
         // every secret a token may be signed with, each under its key id: Nimbus picks the key a token's "kid" names,
         // and tries each for a token without one (signed before key ids were set)
         List<JWK> keys = new java.util.ArrayList<>();
@@ -84,7 +84,7 @@ class SecurityConfiguration {
         return new VerifiedTokenCache(
                 verifier,
                 new org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator<>(
-                        JwtValidators.createDefaultWithIssuer(settings.issuer()), closed.validator()),
+                        JwtValidators.createDefaultWithIssuer(settings.issuer()), standing.validator()),
                 settings.verifiedTokenCacheSize(),
                 Clock.systemUTC());
     }

@@ -11,8 +11,9 @@ import org.springframework.validation.annotation.Validated;
  * Token settings. {@code jwt-secret} is base64 of at least 32 random bytes (HS256); it has no default, so a deployment
  * without one fails at start instead of signing tokens with a known key. {@code verified-token-cache-size} (50,000)
  * bounds how many signature-checked tokens are remembered until they expire. {@code closed-check-interval} (30 s) is
- * how long an instance trusts what it last read about whether a token's account is closed ({@link ClosedAccounts}):
- * the tokens of an account closed through another instance stop working within it. {@code previous-jwt-secrets}
+ * how long an instance trusts what it last read about whether a token's account is closed or its tokens revoked
+ * ({@link TokenStanding}): the tokens of an account closed, or revoked, through another instance stop working within
+ * it. {@code previous-jwt-secrets}
  * (comma-separated, {@code WALLET_SECURITY_PREVIOUS_JWT_SECRETS}) are secrets tokens are still accepted under while a
  * rotation goes on: new tokens are signed with {@code jwt-secret} only, so a previous secret can go once the tokens
  * signed with it have expired ({@code token-ttl}).

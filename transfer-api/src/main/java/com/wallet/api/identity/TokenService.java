@@ -49,7 +49,8 @@ public class TokenService {
      * ({@link LoginThrottle}); every failure is audited. Unknown usernames get the same answers and the same work.
      */
     public Token issue(String username, String password, String address) {
-        return issueFor(checkPassword(username, password, address));
+        UserRepository.Credentials checked = check(username, password, address);
+        return issueFor(checked.userId(), checked.tokenGeneration());
     }
 
     /**
@@ -57,6 +58,11 @@ public class TokenService {
      * the login's check, also asked before a PIN is set.
      */
     UUID checkPassword(String username, String password, String address) {
+        return check(username, password, address).userId();
+    }
+
+    /** {@link #checkPassword}, answering what was read with the password: its hash and the tokens' generation. */
+    UserRepository.Credentials check(String username, String password, String address) {
         throttle.check(username, address);
         var credentials = users.credentials(username);
         // Compare against a dummy hash for unknown users too, so timing does not tell which usernames exist.
@@ -76,16 +82,21 @@ public class TokenService {
             throw LoginThrottle.invalidCredentials();
         }
         throttle.succeeded(username);
-        return credentials.get().userId();
+        return credentials.get();
     }
 
-    public Token issueFor(UUID userId) {
+    /**
+     * A token for {@code userId} of the generation of its tokens ({@link TokenStanding}: one of an older generation
+     * than the user's is refused).
+     */
+    public Token issueFor(UUID userId, int generation) {
         Instant now = Instant.now();
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(settings.issuer())
                 .subject(userId.toString())
                 .issuedAt(now)
                 .expiresAt(now.plus(settings.tokenTtl()))
+                .claim(TokenStanding.CLAIM, generation)
                 .build();
         String token = encoder.encode(JwtEncoderParameters.from(
                         JwsHeader.with(MacAlgorithm.HS256).build(), claims))

@@ -52,6 +52,12 @@ class UserController {
 
     record CloseAccount(@NotBlank @Size(max = 72) String password) {}
 
+    record PasswordChange(
+            @NotBlank @Size(max = 72) String password,
+
+            @NotNull @Size(min = 10, max = 72, message = "must be 10-72 characters")
+            String newPassword) {}
+
     record Credentials(
             @NotBlank @Size(max = 30) String username,
             @NotBlank @Size(max = 72) String password) {}
@@ -90,6 +96,7 @@ class UserController {
     private final Blocks blocks;
     private final AccountClosure closure;
     private final AccountExport exports;
+    private final AccountSecurity security;
 
     UserController(
             UserService users,
@@ -98,7 +105,9 @@ class UserController {
             Pins pins,
             Blocks blocks,
             AccountClosure closure,
-            AccountExport exports) {
+            AccountExport exports,
+            AccountSecurity security) {
+        this.security = security;
         this.closure = closure;
         this.exports = exports;
         this.users = users;
@@ -125,6 +134,30 @@ class UserController {
             jakarta.servlet.http.HttpServletRequest request) {
         UUID me = CurrentUser.id(token);
         pins.set(me, users.get(me).username(), body.password(), body.pin(), request.getRemoteAddr());
+    }
+
+    /**
+     * Changes the caller's password: the current one is asked for again (throttled like a login); every token of the
+     * account stops working, this one too, and a new token is answered ({@link AccountSecurity}).
+     */
+    @PutMapping("/v1/me/password")
+    TokenService.Token changePassword(
+            @AuthenticationPrincipal Jwt token,
+            @Valid @RequestBody PasswordChange body,
+            jakarta.servlet.http.HttpServletRequest request) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        return security.changePassword(
+                me, users.get(me).username(), body.password(), body.newPassword(), request.getRemoteAddr());
+    }
+
+    /** Revokes every token of the caller's account, this one too ({@link AccountSecurity}). */
+    @PostMapping("/v1/me/sign-out-everywhere")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void signOutEverywhere(@AuthenticationPrincipal Jwt token) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        security.signOutEverywhere(me);
     }
 
     /**

@@ -119,6 +119,14 @@ class OpenApiConfiguration {
                     new Naming("listPaymentRequests", "The caller's payment requests, incoming or outgoing")),
             Map.entry("PUT /v1/me/pin", new Naming("setPin", "Set or change the caller's PIN")),
             Map.entry(
+                    "PUT /v1/me/password",
+                    new Naming(
+                            "changePassword",
+                            "Change the caller's password: every token of the account revoked, a new one answered")),
+            Map.entry(
+                    "POST /v1/me/sign-out-everywhere",
+                    new Naming("signOutEverywhere", "Revoke every token of the caller's account, this one too")),
+            Map.entry(
                     "POST /v1/me/close",
                     new Naming("closeAccount", "Close the caller's account for good (the password asked again)")),
             Map.entry(

@@ -61,11 +61,16 @@ public class UserRepository {
                 .optional();
     }
 
-    /** The id and password hash for a username, for checking a password; none for a closed account. */
+    /**
+     * The id, password hash and generation of tokens ({@code token_generations}, 0 without a row) for a username, for
+     * checking a password; none for a closed account.
+     */
     public Optional<Credentials> credentials(String username) {
-        return jdbc.sql("SELECT id, password_hash FROM users WHERE lower(username) = lower(?) AND status <> 'closed'")
+        return jdbc.sql("SELECT u.id, u.password_hash, coalesce(g.generation, 0) FROM users u"
+                        + " LEFT JOIN token_generations g ON g.user_id = u.id"
+                        + " WHERE lower(u.username) = lower(?) AND u.status <> 'closed'")
                 .param(username)
-                .query((rs, n) -> new Credentials(rs.getObject("id", UUID.class), rs.getString("password_hash")))
+                .query((rs, n) -> new Credentials(rs.getObject(1, UUID.class), rs.getString(2), rs.getInt(3)))
                 .optional();
     }
 
@@ -101,7 +106,7 @@ public class UserRepository {
                 .update();
     }
 
-    public record Credentials(UUID userId, String passwordHash) {}
+    public record Credentials(UUID userId, String passwordHash, int tokenGeneration) {}
 
     static User map(ResultSet rs, int row) throws SQLException {
         return new User(

@@ -1,0 +1,109 @@
+package com.wallet.api.identity;
+
+import com.wallet.api.audit.AuditLog;
+import com.wallet.api.identity.internal.UserRepository;
+import com.wallet.api.notification.NotificationOutbox;
+import com.wallet.api.web.DomainException;
+import com.wallet.api.web.Problem;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Changing the password and signing out everywhere (README "Changing the password, signing out everywhere"): both
+ * revoke every token the account holds, by moving the generation of its tokens on ({@code token_generations},
+ * {@link TokenStanding}), so that someone who took over a session loses it. On the instance that does it the old
+ * tokens stop at once; on the others within {@code wallet.security.closed-check-interval}.
+ */
+@Service
+public class AccountSecurity {
+
+    private final JdbcClient jdbc;
+    private final TokenService tokens;
+    private final PasswordEncoder passwords;
+    private final TokenStanding standing;
+    private final AuditLog audit;
+    private final NotificationOutbox notifications;
+    private final TransactionTemplate transactions;
+
+    AccountSecurity(
+            JdbcClient jdbc,
+            TokenService tokens,
+            PasswordEncoder passwords,
+            TokenStanding standing,
+            AuditLog audit,
+            NotificationOutbox notifications,
+            TransactionTemplate transactions) {
+        this.jdbc = jdbc;
+        this.tokens = tokens;
+        this.passwords = passwords;
+        this.standing = standing;
+        this.audit = audit;
+        this.notifications = notifications;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Replaces the caller's password once the current one is checked again (throttled and audited as a login, before
+     * any connection is held for the change), revokes every token of the account, the caller's too, and answers a new
+     * token. The new password is hashed with no connection held; the change is made only if the password is still the
+     * one checked, so of two changes sent with the same current password one wins and the other is answered 401.
+     * The owner is notified ({@code password_changed}); the audit row names no password.
+     */
+    public TokenService.Token changePassword(
+            UUID me, String username, String current, String replacement, String address) {
+        if (replacement.getBytes(StandardCharsets.UTF_8).length > UserService.MAX_PASSWORD_BYTES) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST,
+                    "new_password must be at most " + UserService.MAX_PASSWORD_BYTES + " bytes in UTF-8");
+        }
+        if (replacement.equals(current)) {
+            throw new DomainException(Problem.INVALID_REQUEST, "new_password must differ from the current password");
+        }
+        UserRepository.Credentials checked = tokens.check(username, current, address);
+        if (!checked.userId().equals(me)) {
+            throw LoginThrottle.invalidCredentials();
+        }
+        String hash = passwords.encode(replacement);
+        int generation = transactions.execute(status -> {
+            int changed = jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?"
+                            + " AND status <> 'closed'")
+                    .params(hash, me, checked.passwordHash())
+                    .update();
+            if (changed == 0) {
+                // changed (or the account closed) since it was checked: the password given is no longer the current
+                throw LoginThrottle.invalidCredentials();
+            }
+            int next = nextGeneration(me);
+            audit.record(me, "user.password_changed", "user", me, Map.of("token_generation", next));
+            notifications.add(me, "password_changed", me, "password_changed:" + me + ":" + next, Map.of());
+            return next;
+        });
+        standing.revokedNow(me, generation);
+        return tokens.issueFor(me, generation);
+    }
+
+    /** Revokes every token of the caller's account, the one of this call too; audited. */
+    public void signOutEverywhere(UUID me) {
+        int generation = transactions.execute(status -> {
+            int next = nextGeneration(me);
+            audit.record(me, "user.signed_out_everywhere", "user", me, Map.of("token_generation", next));
+            return next;
+        });
+        standing.revokedNow(me, generation);
+    }
+
+    /** Moves the user's generation of tokens on, in the caller's transaction; answers the new one. */
+    private int nextGeneration(UUID me) {
+        return jdbc.sql("INSERT INTO token_generations (user_id, generation) VALUES (?, 1) ON CONFLICT (user_id)"
+                        + " DO UPDATE SET generation = token_generations.generation + 1, changed_at = now()"
+                        + " RETURNING generation")
+                .param(me)
+                .query(Integer.class)
+                .single();
+    }
+}
