@@ -35,8 +35,12 @@ class PasswordChangeIT extends ApiIT.Base {
         return api.postFrom(address, "/v1/auth/token", Map.of("username", username, "password", password));
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger ADDRESSES =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A client address no other call of the tests uses. */
     private static String address() {
-        return "198.51.100." + (1 + (int) (Math.random() * 250));
+        return "198.51.100." + ADDRESSES.incrementAndGet();
     }
 
     private static long generationOf(String token) throws Exception {

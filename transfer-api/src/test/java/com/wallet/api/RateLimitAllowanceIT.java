@@ -71,7 +71,8 @@ class RateLimitAllowanceIT extends ApiIT.Base {
                         1,
                         new RateLimiter.Allowance(allowance, period),
                         new RateLimiter.Period(10, Duration.ofHours(1)),
-                        new RateLimiter.Period(3, Duration.ofHours(1))),
+                        new RateLimiter.Period(3, Duration.ofHours(1)),
+                        new RateLimiter.Period(5, Duration.ofHours(1))),
                 db);
     }
 

@@ -149,6 +149,7 @@ public class AccountClosure {
             {"contacts", "DELETE FROM user_contacts WHERE user_id = :me"},
             {"contact_codes", "DELETE FROM contact_codes WHERE user_id = :me"},
             {"pin", "DELETE FROM user_pins WHERE user_id = :me"},
+            {"password_resets", "DELETE FROM password_resets WHERE user_id = :me"},
             {"notifications", "DELETE FROM notifications WHERE user_id = :me"},
             {"likes", "DELETE FROM feed_likes WHERE user_id = :me"},
             {"comments", "DELETE FROM feed_comments WHERE user_id = :me"},

@@ -5,7 +5,6 @@ import com.wallet.api.identity.internal.UserRepository;
 import com.wallet.api.notification.NotificationOutbox;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -56,11 +55,7 @@ public class AccountSecurity {
      */
     public TokenService.Token changePassword(
             UUID me, String username, String current, String replacement, String address) {
-        if (replacement.getBytes(StandardCharsets.UTF_8).length > UserService.MAX_PASSWORD_BYTES) {
-            throw new DomainException(
-                    Problem.INVALID_REQUEST,
-                    "new_password must be at most " + UserService.MAX_PASSWORD_BYTES + " bytes in UTF-8");
-        }
+        UserService.requirePasswordLength(replacement, "new_password");
         if (replacement.equals(current)) {
             throw new DomainException(Problem.INVALID_REQUEST, "new_password must differ from the current password");
         }
@@ -78,23 +73,39 @@ public class AccountSecurity {
                 // changed (or the account closed) since it was checked: the password given is no longer the current
                 throw LoginThrottle.invalidCredentials();
             }
-            int next = nextGeneration(me);
-            audit.record(me, "user.password_changed", "user", me, Map.of("token_generation", next));
-            notifications.add(me, "password_changed", me, "password_changed:" + me + ":" + next, Map.of());
-            return next;
+            return revoke(me, "user.password_changed", Map.of(), true);
         });
-        standing.revokedNow(me, generation);
-        return tokens.issueFor(me, generation);
+        return revoked(me, generation);
     }
 
     /** Revokes every token of the caller's account, the one of this call too; audited. */
     public void signOutEverywhere(UUID me) {
-        int generation = transactions.execute(status -> {
-            int next = nextGeneration(me);
-            audit.record(me, "user.signed_out_everywhere", "user", me, Map.of("token_generation", next));
-            return next;
-        });
+        revoked(me, transactions.execute(status -> revoke(me, "user.signed_out_everywhere", Map.of(), false)));
+    }
+
+    /**
+     * Moves the user's generation of tokens on in the caller's transaction, with its audit row ({@code action}, the
+     * new generation added to {@code details}) and, when {@code notify}, the owner's {@code password_changed}
+     * notification; answers the new generation, for {@link #revoked} once the transaction has committed.
+     */
+    int revoke(UUID me, String action, Map<String, Object> details, boolean notify) {
+        int next = nextGeneration(me);
+        Map<String, Object> audited = new java.util.LinkedHashMap<>(details);
+        audited.put("token_generation", next);
+        audit.record(me, action, "user", me, audited);
+        if (notify) {
+            notifications.add(me, "password_changed", me, "password_changed:" + me + ":" + next, Map.of());
+        }
+        return next;
+    }
+
+    /**
+     * After the commit of {@link #revoke}: this instance refuses the older tokens at once; answers a token of the new
+     * generation.
+     */
+    TokenService.Token revoked(UUID me, int generation) {
         standing.revokedNow(me, generation);
+        return tokens.issueFor(me, generation);
     }
 
     /** Moves the user's generation of tokens on, in the caller's transaction; answers the new one. */

@@ -40,7 +40,12 @@ class SecurityConfiguration {
         ProblemWriter problems = new ProblemWriter(json);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .authorizeHttpRequests(auth -> auth.requestMatchers(HttpMethod.POST, "/v1/users", "/v1/auth/token")
+                .authorizeHttpRequests(auth -> auth.requestMatchers(
+                                HttpMethod.POST,
+                                "/v1/users",
+                                "/v1/auth/token",
+                                "/v1/auth/password-reset",
+                                "/v1/auth/password-reset/confirm")
                         .permitAll()
                         .requestMatchers(
                                 "/actuator/health/**",

@@ -52,6 +52,14 @@ class UserController {
 
     record CloseAccount(@NotBlank @Size(max = 72) String password) {}
 
+    record PasswordResetRequest(@NotBlank @Size(max = 254) String email) {}
+
+    record PasswordResetConfirmation(
+            @NotBlank @Size(max = 100) String code,
+
+            @NotNull @Size(min = 10, max = 72, message = "must be 10-72 characters")
+            String newPassword) {}
+
     record PasswordChange(
             @NotBlank @Size(max = 72) String password,
 
@@ -97,6 +105,7 @@ class UserController {
     private final AccountClosure closure;
     private final AccountExport exports;
     private final AccountSecurity security;
+    private final PasswordReset resets;
 
     UserController(
             UserService users,
@@ -106,7 +115,9 @@ class UserController {
             Blocks blocks,
             AccountClosure closure,
             AccountExport exports,
-            AccountSecurity security) {
+            AccountSecurity security,
+            PasswordReset resets) {
+        this.resets = resets;
         this.security = security;
         this.closure = closure;
         this.exports = exports;
@@ -149,6 +160,24 @@ class UserController {
         rateLimiter.acquire(me);
         return security.changePassword(
                 me, users.get(me).username(), body.password(), body.newPassword(), request.getRemoteAddr());
+    }
+
+    /**
+     * Sends a password reset code to the email address if an open account has it; the same answer either way
+     * ({@link PasswordReset}).
+     */
+    @PostMapping("/v1/auth/password-reset")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    void requestPasswordReset(
+            @Valid @RequestBody PasswordResetRequest body, jakarta.servlet.http.HttpServletRequest request) {
+        resets.request(body.email(), request.getRemoteAddr());
+    }
+
+    /** Sets a new password with a reset code; every token of the account is revoked and a new one answered. */
+    @PostMapping("/v1/auth/password-reset/confirm")
+    TokenService.Token confirmPasswordReset(
+            @Valid @RequestBody PasswordResetConfirmation body, jakarta.servlet.http.HttpServletRequest request) {
+        return resets.confirm(body.code(), body.newPassword(), request.getRemoteAddr());
     }
 
     /** Revokes every token of the caller's account, this one too ({@link AccountSecurity}). */

@@ -37,10 +37,7 @@ public class UserService {
     /** Creates the user, its wallet (balance 0) and its PIN if one is given ({@link Pins}) in one transaction. */
     @Transactional
     public User signUp(String username, String email, String password, String phone, String displayName, String pin) {
-        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
-            throw new DomainException(
-                    Problem.INVALID_REQUEST, "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
-        }
+        requirePasswordLength(password, "password");
         if (users.usernameTaken(username)) {
             throw new DomainException(Problem.USERNAME_TAKEN, "username '" + username + "' is taken");
         }
@@ -73,6 +70,14 @@ public class UserService {
         long wallet = ledger.openWallet(user.id()).value();
         audit.record(user.id(), "user.created", "user", user.id(), Map.of("wallet_account_id", wallet));
         return user;
+    }
+
+    /** Refuses (400) a password BCrypt would truncate: more than {@value #MAX_PASSWORD_BYTES} bytes in UTF-8. */
+    static void requirePasswordLength(String password, String field) {
+        if (password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw new DomainException(
+                    Problem.INVALID_REQUEST, field + " must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+        }
     }
 
     public User get(UUID id) {

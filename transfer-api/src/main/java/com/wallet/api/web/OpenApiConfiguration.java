@@ -119,6 +119,16 @@ class OpenApiConfiguration {
                     new Naming("listPaymentRequests", "The caller's payment requests, incoming or outgoing")),
             Map.entry("PUT /v1/me/pin", new Naming("setPin", "Set or change the caller's PIN")),
             Map.entry(
+                    "POST /v1/auth/password-reset",
+                    new Naming(
+                            "requestPasswordReset",
+                            "Send a password reset code to an email address, if an account has it")),
+            Map.entry(
+                    "POST /v1/auth/password-reset/confirm",
+                    new Naming(
+                            "confirmPasswordReset",
+                            "Set a new password with a reset code: every token revoked, a new one answered")),
+            Map.entry(
                     "PUT /v1/me/password",
                     new Naming(
                             "changePassword",
@@ -182,7 +192,11 @@ class OpenApiConfiguration {
             Map.entry("GET /v1/users/{id}/feed", new Naming("userFeed", "A user's payments the caller may see")));
 
     private static final String PROBLEM = "application/problem+json";
-    private static final Set<String> PUBLIC = Set.of("POST /v1/users", "POST /v1/auth/token");
+    private static final Set<String> PUBLIC = Set.of(
+            "POST /v1/users",
+            "POST /v1/auth/token",
+            "POST /v1/auth/password-reset",
+            "POST /v1/auth/password-reset/confirm");
 
     /** The schemas' property names as Jackson writes them here (snake_case; swagger-core reads Jackson 2's). */
     @Bean

@@ -75,7 +75,8 @@ public class RateLimiter {
     /**
      * {@code capacity} and {@code refill-per-second}: each user's budget for the calls above. {@code sign-up}: the
      * sign-ups one client address may make, {@code capacity} at once and as many again per {@code refill-period}.
-     * {@code export}: the data exports one user may make, likewise (each reads the whole account).
+     * {@code export}: the data exports one user may make, likewise (each reads the whole account). {@code
+     * password-reset}: the password reset calls (asked for or confirmed) one client address may make, likewise.
      */
     @Validated
     @ConfigurationProperties("wallet.rate-limit")
@@ -84,7 +85,8 @@ public class RateLimiter {
             @Min(1) int refillPerSecond,
             @NotNull @Valid Allowance localAllowance,
             @NotNull @Valid Period signUp,
-            @NotNull @Valid Period export) {}
+            @NotNull @Valid Period export,
+            @NotNull @Valid Period passwordReset) {}
 
     /**
      * The calls an instance may admit for a user from its own copy of the bucket before it tells the database, and
@@ -99,6 +101,7 @@ public class RateLimiter {
     private final BucketConfiguration configuration;
     private final BucketConfiguration signUps;
     private final BucketConfiguration exports;
+    private final BucketConfiguration passwordResets;
     /** Each active user's bucket as this instance knows it; null when every call asks the database. */
     private final Cache<UUID, BucketProxy> users;
 
@@ -120,6 +123,7 @@ public class RateLimiter {
                 .build();
         this.signUps = perPeriod(settings.signUp());
         this.exports = perPeriod(settings.export());
+        this.passwordResets = perPeriod(settings.passwordReset());
         Allowance allowance = settings.localAllowance();
         if (allowance.calls() == 0) {
             this.delaying = null;
@@ -154,6 +158,14 @@ public class RateLimiter {
      */
     public void acquireExport(UUID userId) {
         takeOne("export:" + userId, exports, "too many exports");
+    }
+
+    /**
+     * Takes one password reset call (a code asked for, or one confirmed) from the client address's budget, or throws
+     * {@link RateLimitedException}: each may send an email or hash a password, and none needs a token.
+     */
+    public void acquirePasswordReset(String clientAddress) {
+        takeOne("password-reset:" + clientAddress, passwordResets, "too many password resets from this address");
     }
 
     /** {@code period.capacity()} at once, and as many again per {@code period.refillPeriod()}. */
