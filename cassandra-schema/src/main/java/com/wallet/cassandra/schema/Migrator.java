@@ -76,7 +76,7 @@ public final class Migrator {
                 + " applied_at timestamp, applied_by text, execution_ms bigint) WITH "
                 + fixedId(keyspace, VERSION_TABLE));
         List<Integer> appliedNow = new ArrayList<>();
-        MigrationLock lock = MigrationLock.acquire(session, keyspace, owner, lockTimeout);
+        MigrationLock lock = onKnownSchema(() -> MigrationLock.acquire(session, keyspace, owner, lockTimeout));
         try {
             Map<Integer, String> applied = appliedChecksums();
             for (Migration migration : migrations) {
@@ -128,7 +128,7 @@ public final class Migrator {
             execute(statement);
         }
         long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        session.execute(SimpleStatement.newInstance(
+        onKnownSchema(() -> session.execute(SimpleStatement.newInstance(
                         "INSERT INTO " + keyspace + "." + VERSION_TABLE
                                 + " (version, description, script, checksum, applied_at, applied_by, execution_ms)"
                                 + " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -139,18 +139,56 @@ public final class Migrator {
                         Instant.now(),
                         owner,
                         millis)
-                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM));
+                .setConsistencyLevel(DefaultConsistencyLevel.QUORUM)));
         log.info("applied {} to keyspace {} in {} ms", migration.script(), keyspace, millis);
     }
 
     private Map<Integer, String> appliedChecksums() {
-        Map<Integer, String> applied = new HashMap<>();
-        for (Row row : session.execute(
-                SimpleStatement.newInstance("SELECT version, checksum FROM " + keyspace + "." + VERSION_TABLE)
-                        .setConsistencyLevel(DefaultConsistencyLevel.QUORUM))) {
-            applied.put(row.getInt("version"), row.getString("checksum"));
+        return onKnownSchema(() -> {
+            Map<Integer, String> applied = new HashMap<>();
+            for (Row row : session.execute(
+                    SimpleStatement.newInstance("SELECT version, checksum FROM " + keyspace + "." + VERSION_TABLE)
+                            .setConsistencyLevel(DefaultConsistencyLevel.QUORUM))) {
+                applied.put(row.getInt("version"), row.getString("checksum"));
+            }
+            return applied;
+        });
+    }
+
+    /**
+     * Runs a read or write of the migrator's own tables, asked again while its coordinator answers that the keyspace
+     * or the table does not exist, for at most the schema agreement's timeout. The agreement {@link #execute} waits
+     * for is among the nodes the driver counts as up; a node it did not count yet (one still joining as the cluster
+     * starts) can coordinate the next query without having heard of the keyspace: seen once in CI on the three-node
+     * stack ({@code ClusterIT}: "keyspace ... does not exist" on the first read of the version table, after the
+     * keyspace, both tables and the lock had been made). The next attempt goes to another coordinator, or to the same
+     * one once the schema has reached it.
+     */
+    private <T> T onKnownSchema(java.util.function.Supplier<T> call) {
+        long deadline = System.nanoTime() + SCHEMA_AGREEMENT_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                return call.get();
+            } catch (com.datastax.oss.driver.api.core.servererrors.InvalidQueryException e) {
+                if (!String.valueOf(e.getMessage()).contains("does not exist") || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                log.info(
+                        "a coordinator does not know the schema of {} yet ({}); asking again",
+                        keyspace,
+                        e.getMessage());
+                pause();
+            }
         }
-        return applied;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(200); // polling the cluster's state: the driver has no wait for it of its own
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the schema to spread", e);
+        }
     }
 
     /**
@@ -167,12 +205,7 @@ public final class Migrator {
                 throw new IllegalStateException(
                         "nodes still disagree on the schema " + SCHEMA_AGREEMENT_TIMEOUT + " after: " + cql);
             }
-            try {
-                Thread.sleep(200); // polling the cluster's state: the driver has no wait for agreement of its own
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for schema agreement", e);
-            }
+            pause();
         }
     }
 
