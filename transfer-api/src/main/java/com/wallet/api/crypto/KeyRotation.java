@@ -4,6 +4,7 @@ import com.wallet.api.audit.AuditLog;
 import com.wallet.common.crypto.DataCipher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -183,7 +184,13 @@ public class KeyRotation {
                 .query((rs, n) -> new Row(
                         rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getBytes(5)))
                 .list();
-        long resealed = 0;
+        // the batch's new numbers and fingerprints, written by one statement each (not a statement per row)
+        List<UUID> ids = new ArrayList<>();
+        List<byte[]> numbers = new ArrayList<>();
+        List<byte[]> fingerprints = new ArrayList<>();
+        List<UUID> failedIds = new ArrayList<>();
+        List<byte[]> failedNew = new ArrayList<>();
+        List<byte[]> failedOld = new ArrayList<>();
         for (Row row : rows) {
             String number;
             try {
@@ -200,16 +207,38 @@ public class KeyRotation {
             if (fingerprint != null && "bank".equals(row.type())) {
                 String account = row.routing() + ":" + number;
                 fingerprint = cipher.fingerprint(account);
-                jdbc.sql("UPDATE bank_verification_failures SET fingerprint = ? WHERE payment_method_id = ?"
-                                + " AND fingerprint = ANY(?)")
-                        .params(fingerprint, row.id(), cipher.fingerprints(account))
-                        .update();
+                // its wrong micro-deposit answers, under whichever configured key they were recorded
+                for (byte[] old : cipher.fingerprints(account)) {
+                    failedIds.add(row.id());
+                    failedNew.add(fingerprint);
+                    failedOld.add(old);
+                }
             }
-            jdbc.sql("UPDATE payment_methods SET number_encrypted = ?, fingerprint = ? WHERE id = ?")
-                    .params(cipher.encrypt(number, row.id()), fingerprint, row.id())
-                    .update();
-            resealed++;
+            ids.add(row.id());
+            numbers.add(cipher.encrypt(number, row.id()));
+            fingerprints.add(fingerprint);
         }
+        if (!failedIds.isEmpty()) {
+            jdbc.sql("UPDATE bank_verification_failures b SET fingerprint = u.fingerprint"
+                            + " FROM unnest(?::uuid[], ?::bytea[], ?::bytea[]) AS u(id, fingerprint, old)"
+                            + " WHERE b.payment_method_id = u.id AND b.fingerprint = u.old")
+                    .params(
+                            failedIds.toArray(UUID[]::new),
+                            failedNew.toArray(byte[][]::new),
+                            failedOld.toArray(byte[][]::new))
+                    .update();
+        }
+        if (!ids.isEmpty()) {
+            jdbc.sql("UPDATE payment_methods p SET number_encrypted = u.number, fingerprint = u.fingerprint"
+                            + " FROM unnest(?::uuid[], ?::bytea[], ?::bytea[]) AS u(id, number, fingerprint)"
+                            + " WHERE p.id = u.id")
+                    .params(
+                            ids.toArray(UUID[]::new),
+                            numbers.toArray(byte[][]::new),
+                            fingerprints.toArray(byte[][]::new))
+                    .update();
+        }
+        long resealed = ids.size();
         return new Batch(
                 resealed, rows.isEmpty() ? null : rows.get(rows.size() - 1).id());
     }
