@@ -1,6 +1,7 @@
 package com.wallet.api.identity;
 
 import com.wallet.api.audit.AuditLog;
+import com.wallet.api.claim.Contact;
 import com.wallet.api.identity.internal.UserRepository;
 import com.wallet.api.notification.NotificationOutbox;
 import com.wallet.api.web.DomainException;
@@ -76,6 +77,56 @@ public class AccountSecurity {
             return revoke(me, "user.password_changed", Map.of(), true);
         });
         return revoked(me, generation);
+    }
+
+    /**
+     * Makes {@code email} the account's address (the one password reset codes go to) once the password is checked
+     * again (throttled and audited as a login) and only if the caller has proven it ({@code user_contacts}, {@code POST
+     * /v1/me/contacts}): 422 contact-not-proven otherwise, 409 email-taken when another account has it. The address it
+     * replaces is told (the delivery stub, kind {@code email_changed}), so that an owner whose session was taken over
+     * learns of it there; audited without either address. Setting the address the account has already changes and
+     * tells nothing.
+     */
+    public void changeEmail(UUID me, String username, String password, String email, String address) {
+        Contact contact = Contact.of(email, null);
+        if (!tokens.checkPassword(username, password, address).equals(me)) {
+            throw LoginThrottle.invalidCredentials();
+        }
+        try {
+            transactions.executeWithoutResult(status -> {
+                boolean proven = jdbc.sql("SELECT EXISTS (SELECT 1 FROM user_contacts WHERE user_id = ?"
+                                + " AND contact_kind = 'email' AND contact = ?)")
+                        .params(me, contact.value())
+                        .query(Boolean.class)
+                        .single();
+                if (!proven) {
+                    throw new DomainException(
+                            Problem.CONTACT_NOT_PROVEN,
+                            "prove the address first: POST /v1/me/contacts {\"email\"}, then /v1/me/contacts/verify");
+                }
+                String before = jdbc.sql("SELECT lower(email) FROM users WHERE id = ? FOR NO KEY UPDATE")
+                        .param(me)
+                        .query(String.class)
+                        .single();
+                if (contact.value().equals(before)) {
+                    return;
+                }
+                jdbc.sql("UPDATE users SET email = ? WHERE id = ?")
+                        .params(contact.value(), me)
+                        .update();
+                // the stub of email delivery: the address replaced is told, with nothing of the new one
+                jdbc.sql("INSERT INTO contact_messages (contact_kind, contact, kind, body) VALUES ('email', ?,"
+                                + " 'email_changed', ?)")
+                        .params(
+                                before,
+                                "The email address of your Wallet account " + username + " was changed. If you did"
+                                        + " not change it, reset your password and tell us.")
+                        .update();
+                audit.record(me, "user.email_changed", "user", me, Map.of());
+            });
+        } catch (org.springframework.dao.DuplicateKeyException e) {
+            throw new DomainException(Problem.EMAIL_TAKEN, "another account has that email address");
+        }
     }
 
     /** Revokes every token of the caller's account, the one of this call too; audited. */

@@ -52,6 +52,11 @@ class UserController {
 
     record CloseAccount(@NotBlank @Size(max = 72) String password) {}
 
+    record EmailChange(
+            @NotBlank @Size(max = 254) String email,
+
+            @NotBlank @Size(max = 72) String password) {}
+
     record PasswordResetRequest(@NotBlank @Size(max = 254) String email) {}
 
     record PasswordResetConfirmation(
@@ -178,6 +183,21 @@ class UserController {
     TokenService.Token confirmPasswordReset(
             @Valid @RequestBody PasswordResetConfirmation body, jakarta.servlet.http.HttpServletRequest request) {
         return resets.confirm(body.code(), body.newPassword(), request.getRemoteAddr());
+    }
+
+    /**
+     * Makes a proven email address the account's (the password asked again): the caller as now ({@link
+     * AccountSecurity#changeEmail}).
+     */
+    @PutMapping("/v1/me/email")
+    UserView changeEmail(
+            @AuthenticationPrincipal Jwt token,
+            @Valid @RequestBody EmailChange body,
+            jakarta.servlet.http.HttpServletRequest request) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        security.changeEmail(me, users.get(me).username(), body.password(), body.email(), request.getRemoteAddr());
+        return UserView.of(users.get(me));
     }
 
     /** Revokes every token of the caller's account, this one too ({@link AccountSecurity}). */

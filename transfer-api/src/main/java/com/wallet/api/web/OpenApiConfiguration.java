@@ -129,6 +129,9 @@ class OpenApiConfiguration {
                             "confirmPasswordReset",
                             "Set a new password with a reset code: every token revoked, a new one answered")),
             Map.entry(
+                    "PUT /v1/me/email",
+                    new Naming("changeEmail", "Make a proven email address the account's (the password asked again)")),
+            Map.entry(
                     "PUT /v1/me/password",
                     new Naming(
                             "changePassword",

@@ -36,6 +36,7 @@ public enum Problem {
     CLAIM_NOT_PENDING("claim-not-pending", "The payment was claimed, has expired or was cancelled"),
     CONTACT_TAKEN("contact-taken", "Another user has proven that email address or phone number"),
     CODE_INCORRECT("code-incorrect", "The code is wrong, used or expired"),
+    CONTACT_NOT_PROVEN("contact-not-proven", "Prove that email address first (POST /v1/me/contacts)"),
     PAYMENT_METHOD_IN_USE("payment-method-in-use", "The payment method has money that is not settled yet"),
     PAYMENT_METHOD_UNSUITABLE("payment-method-unsuitable", "That payment method cannot be used for this"),
     NOT_VERIFIABLE("not-verifiable", "That payment method cannot be verified"),

@@ -49,6 +49,7 @@ public final class ProblemBody {
                     REFUND_WINDOW_CLOSED,
                     REFUND_EXCEEDS_PAYMENT,
                     CODE_INCORRECT,
+                    CONTACT_NOT_PROVEN,
                     PAYMENT_METHOD_UNSUITABLE,
                     VERIFICATION_FAILED,
                     CARD_DECLINED,
