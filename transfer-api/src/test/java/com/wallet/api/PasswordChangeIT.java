@@ -170,6 +170,15 @@ class PasswordChangeIT extends ApiIT.Base {
     void signingOutEverywhereRevokesEveryTokenAndALoginAfterItWorks() throws Exception {
         Api.Person alice = api.newUser("alice");
         String address = address();
+        // a reset code asked for before (by anyone who knows the address) ends when the owner signs out everywhere
+        assertThat(api.postFrom(address, "/v1/auth/password-reset", Map.of("email", alice.username() + "@example.com"))
+                        .status())
+                .isEqualTo(202);
+        String code = db.queryForObject(
+                        "SELECT body FROM contact_messages WHERE contact = lower(?) AND kind = 'password_reset'",
+                        String.class,
+                        alice.username() + "@example.com")
+                .replaceAll("(?s).*reset code is (\\S+) .*", "$1");
         String second = login(alice.username(), PASSWORD, address)
                 .json()
                 .path("access_token")
@@ -181,6 +190,9 @@ class PasswordChangeIT extends ApiIT.Base {
         assertThat(api.get("/v1/me", alice.token()).status()).isEqualTo(401);
         assertThat(api.get("/v1/me", second).status()).isEqualTo(401);
 
+        Api.Response reset = api.postFrom(
+                address, "/v1/auth/password-reset/confirm", Map.of("code", code, "new_password", "taken over at last"));
+        assertThat(reset.status()).as("the code asked for before").isEqualTo(422);
         Api.Response in = login(alice.username(), PASSWORD, address);
         assertThat(in.status()).isEqualTo(200);
         String token = in.json().path("access_token").asString();

@@ -167,4 +167,60 @@ class PaymentRequestIT extends ApiIT.Base {
         assertThat(ask(alice, bob, 0).status()).isEqualTo(400);
         assertThat(ask(alice, bob, 500_001).problemType()).isEqualTo(Api.PROBLEMS + "limit-exceeded");
     }
+
+    private long reminders(Api.Person payer, String requestId) {
+        return db.queryForObject(
+                "SELECT count(*) FROM notifications WHERE user_id = ? AND kind = 'request_reminder'"
+                        + " AND subject_id = ?::uuid",
+                Long.class,
+                payer.id(),
+                requestId);
+    }
+
+    /**
+     * The requester reminds the payer of a pending request: a notification, at most one a day (the next refused 429
+     * with the wait), none by the payer or anyone else, none once the request has ended.
+     */
+    @Test
+    void theRequesterRemindsThePayerAtMostOnceADay() throws Exception {
+        Api.Person alice = api.newUser("alice");
+        Api.Person bob = api.newUser("bob");
+        Api.Person carol = api.newUser("carol");
+        String id = ask(alice, bob, 1_200).json().path("id").asString();
+
+        // two sent together make one reminder
+        List<Api.Response> together = Concurrently.run(2, i -> () -> act(alice, id, "remind", null));
+        assertThat(together.stream().map(Api.Response::status).sorted().toList())
+                .containsExactly(200, 429);
+        assertThat(reminders(bob, id)).isEqualTo(1);
+        Api.Response again = act(alice, id, "remind", null);
+        assertThat(again.status()).isEqualTo(429);
+        assertThat(again.problemType()).isEqualTo(Api.PROBLEMS + "rate-limited");
+        assertThat(Long.parseLong(again.header("Retry-After"))).isBetween(86_000L, 86_400L);
+        String payload = db.queryForObject(
+                "SELECT payload::text FROM notifications WHERE user_id = ? AND kind = 'request_reminder'",
+                String.class,
+                bob.id());
+        assertThat(payload).contains(alice.id().toString()).contains("1200").contains("dinner");
+
+        // a day later (moved back rather than waited for)
+        db.update(
+                "UPDATE payment_request_reminders SET reminded_at = reminded_at - interval '1 day'"
+                        + " WHERE request_id = ?::uuid",
+                id);
+        assertThat(act(alice, id, "remind", null).status()).isEqualTo(200);
+        assertThat(reminders(bob, id)).isEqualTo(2);
+
+        assertThat(act(bob, id, "remind", null).status()).as("the payer").isEqualTo(403);
+        assertThat(act(carol, id, "remind", null).status()).as("anyone else").isEqualTo(404);
+        assertThat(act(bob, id, "decline", null).status()).isEqualTo(200);
+        db.update(
+                "UPDATE payment_request_reminders SET reminded_at = reminded_at - interval '1 day'"
+                        + " WHERE request_id = ?::uuid",
+                id);
+        Api.Response ended = act(alice, id, "remind", null);
+        assertThat(ended.status()).isEqualTo(409);
+        assertThat(ended.problemType()).isEqualTo(Api.PROBLEMS + "request-not-pending");
+        assertThat(reminders(bob, id)).isEqualTo(2);
+    }
 }

@@ -114,13 +114,15 @@ public class AccountSecurity {
                 jdbc.sql("UPDATE users SET email = ? WHERE id = ?")
                         .params(contact.value(), me)
                         .update();
+                endResetCodes(me); // sent to the address replaced
                 // the stub of email delivery: the address replaced is told, with nothing of the new one
                 jdbc.sql("INSERT INTO contact_messages (contact_kind, contact, kind, body) VALUES ('email', ?,"
                                 + " 'email_changed', ?)")
                         .params(
                                 before,
                                 "The email address of your Wallet account " + username + " was changed. If you did"
-                                        + " not change it, reset your password and tell us.")
+                                        + " not change it, tell us at once: password reset codes now go to the new"
+                                        + " address.")
                         .update();
                 audit.record(me, "user.email_changed", "user", me, Map.of());
             });
@@ -141,6 +143,7 @@ public class AccountSecurity {
      */
     int revoke(UUID me, String action, Map<String, Object> details, boolean notify) {
         int next = nextGeneration(me);
+        endResetCodes(me);
         Map<String, Object> audited = new java.util.LinkedHashMap<>(details);
         audited.put("token_generation", next);
         audit.record(me, action, "user", me, audited);
@@ -157,6 +160,17 @@ public class AccountSecurity {
     TokenService.Token revoked(UUID me, int generation) {
         standing.revokedNow(me, generation);
         return tokens.issueFor(me, generation);
+    }
+
+    /**
+     * Ends the account's password reset codes not used yet ({@link PasswordReset}), in the caller's transaction: once
+     * the owner has secured the account (a new password, every session ended) or moved its address, a code sent
+     * before, perhaps asked for by someone else, must not reset the password after it.
+     */
+    void endResetCodes(UUID me) {
+        jdbc.sql("UPDATE password_resets SET used_at = clock_timestamp() WHERE user_id = ? AND used_at IS NULL")
+                .param(me)
+                .update();
     }
 
     /** Moves the user's generation of tokens on, in the caller's transaction; answers the new one. */

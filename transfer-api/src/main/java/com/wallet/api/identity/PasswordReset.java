@@ -102,9 +102,7 @@ public class PasswordReset {
                 log.info("password reset for user {} not sent: one was sent within {}", id, settings.resendAfter());
                 return;
             }
-            jdbc.sql("UPDATE password_resets SET used_at = clock_timestamp() WHERE user_id = ? AND used_at IS NULL")
-                    .param(id)
-                    .update();
+            security.endResetCodes(id);
             Instant expires = jdbc.sql("INSERT INTO password_resets (id, user_id, code_hash, expires_at)"
                             + " VALUES (?, ?, ?, clock_timestamp() + ?::interval) RETURNING expires_at")
                     .params(
@@ -148,9 +146,7 @@ public class PasswordReset {
                     .orElseThrow(() -> new DomainException(
                             Problem.CODE_INCORRECT, "the reset code is wrong, used or expired; ask for a new one"));
             // this code and any other of the account's stop working
-            jdbc.sql("UPDATE password_resets SET used_at = clock_timestamp() WHERE user_id = ? AND used_at IS NULL")
-                    .param(found.user())
-                    .update();
+            security.endResetCodes(found.user());
             jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ?")
                     .params(hash, found.user())
                     .update();

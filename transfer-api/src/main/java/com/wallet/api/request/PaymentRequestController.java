@@ -170,6 +170,14 @@ class PaymentRequestController {
         return requests.decline(CurrentUser.id(token), id);
     }
 
+    /** Reminds the payer of a pending request: its requester only, at most once a day ({@code remind-after}). */
+    @PostMapping("/v1/payment-requests/{id}/remind")
+    PaymentRequestView remind(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
+        UUID me = CurrentUser.id(token);
+        rateLimiter.acquire(me);
+        return requests.remind(me, id);
+    }
+
     @PostMapping("/v1/payment-requests/{id}/cancel")
     PaymentRequestView cancel(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
         return requests.cancel(CurrentUser.id(token), id);

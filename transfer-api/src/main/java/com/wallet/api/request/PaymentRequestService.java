@@ -12,9 +12,11 @@ import com.wallet.api.transfer.TransferView;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.PageCursor;
 import com.wallet.api.web.Problem;
+import com.wallet.api.web.RateLimitedException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +47,8 @@ public class PaymentRequestService {
     private final TransferSettings limits;
     private final AuditLog audit;
     private final Blocks blocks;
+    private final com.wallet.api.notification.NotificationOutbox notifications;
+    private final Settings settings;
 
     PaymentRequestService(
             JdbcClient jdbc,
@@ -52,7 +56,11 @@ public class PaymentRequestService {
             TransferService transfers,
             TransferSettings limits,
             AuditLog audit,
-            Blocks blocks) {
+            Blocks blocks,
+            com.wallet.api.notification.NotificationOutbox notifications,
+            Settings settings) {
+        this.notifications = notifications;
+        this.settings = settings;
         this.jdbc = jdbc;
         this.users = users;
         this.transfers = transfers;
@@ -294,6 +302,62 @@ public class PaymentRequestService {
     public PaymentRequestView decline(UUID caller, UUID requestId) {
         PaymentRequestView request = lockPending(caller, requestId, Role.PAYER, "decline");
         setStatus(caller, request, PaymentRequestStatus.DECLINED);
+        return find(requestId);
+    }
+
+    /** {@code remind-after}: the least time between two reminders of one request. */
+    @org.springframework.boot.context.properties.ConfigurationProperties("wallet.payment-requests")
+    public record Settings(
+            @org.springframework.boot.context.properties.bind.DefaultValue("P1D")
+            Duration remindAfter) {}
+
+    /**
+     * Reminds the payer of a pending request (its requester only): a {@code request_reminder} notification, at most
+     * one per {@code remind-after} per request (429 with the wait otherwise), audited. Under the request's row lock,
+     * so two reminders sent together make one; answers the request.
+     */
+    @Transactional
+    public PaymentRequestView remind(UUID caller, UUID requestId) {
+        PaymentRequestView request = lockPending(caller, requestId, Role.REQUESTER, "remind");
+        record Reminded(int reminders, java.time.Instant at) {}
+        Reminded reminded = jdbc.sql("INSERT INTO payment_request_reminders (request_id, reminders, reminded_at)"
+                        + " VALUES (?, 1, clock_timestamp()) ON CONFLICT (request_id) DO UPDATE SET"
+                        + " reminders = payment_request_reminders.reminders + 1, reminded_at = clock_timestamp()"
+                        + " WHERE payment_request_reminders.reminded_at <= clock_timestamp() - ?::interval"
+                        + " RETURNING reminders, reminded_at")
+                .params(requestId, settings.remindAfter().toMillis() + " milliseconds")
+                .query((rs, n) -> new Reminded(rs.getInt(1), rs.getTimestamp(2).toInstant()))
+                .optional()
+                .orElse(null);
+        if (reminded == null) {
+            Duration wait = jdbc.sql(
+                            "SELECT greatest(extract(epoch FROM reminded_at + ?::interval - clock_timestamp()),"
+                                    + " 1)::bigint FROM payment_request_reminders WHERE request_id = ?")
+                    .params(settings.remindAfter().toMillis() + " milliseconds", requestId)
+                    .query(Long.class)
+                    .optional()
+                    .map(Duration::ofSeconds)
+                    .orElse(Duration.ofSeconds(1));
+            throw new RateLimitedException(
+                    wait, "the payer was reminded of this request less than " + settings.remindAfter() + " ago");
+        }
+        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        payload.put("requester_id", request.requesterId().toString());
+        payload.put("amount_cents", request.amountCents());
+        payload.put("note", request.note());
+        payload.put("reminders", reminded.reminders());
+        notifications.add(
+                request.payerId(),
+                "request_reminder",
+                requestId,
+                "request_reminder:" + requestId + ":" + reminded.reminders(),
+                payload);
+        audit.record(
+                caller,
+                "payment_request.reminded",
+                "payment_request",
+                requestId,
+                Map.of("reminders", reminded.reminders()));
         return find(requestId);
     }
 

@@ -132,6 +132,9 @@ class OpenApiConfiguration {
                     "PUT /v1/me/email",
                     new Naming("changeEmail", "Make a proven email address the account's (the password asked again)")),
             Map.entry(
+                    "POST /v1/payment-requests/{id}/remind",
+                    new Naming("remindPayer", "Remind the payer of a pending request (the requester, once a day)")),
+            Map.entry(
                     "PUT /v1/me/password",
                     new Naming(
                             "changePassword",
