@@ -112,6 +112,27 @@ class PasswordResetIT extends ApiIT.Base {
         assertThat(String.join(" ", audited)).doesNotContain(code).doesNotContain("passphrase");
     }
 
+    /**
+     * An account locked by wrong passwords (someone guessing, or the owner who forgot it) is unlocked by a reset: the
+     * lock guarded the password the reset replaced.
+     */
+    @Test
+    void aResetEndsTheLockWrongPasswordsPutOnTheAccount() {
+        Api.Person alice = api.newUser("alice");
+        db.update(
+                "INSERT INTO login_throttle (key, failures, last_failure, locked_until) VALUES (?, 10,"
+                        + " clock_timestamp(), clock_timestamp() + interval '1 hour')",
+                "account:" + alice.username().toLowerCase(java.util.Locale.ROOT));
+        assertThat(login(alice.username(), "correct horse 1").status())
+                .as("locked")
+                .isEqualTo(429);
+        String address = address();
+        assertThat(ask(email(alice), address).status()).isEqualTo(202);
+        Api.Response reset = confirm(codesSentTo(email(alice)).get(0), "a remembered passphrase", address);
+        assertThat(reset.status()).as(reset.raw()).isEqualTo(200);
+        assertThat(login(alice.username(), "a remembered passphrase").status()).isEqualTo(200);
+    }
+
     @Test
     void anAddressNobodyHasGetsTheSameAnswerAndNothingIsSent() {
         String nobody = "nobody_" + UUID.randomUUID() + "@example.com";

@@ -133,7 +133,8 @@ public class AccountSecurity {
 
     /** Revokes every token of the caller's account, the one of this call too; audited. */
     public void signOutEverywhere(UUID me) {
-        revoked(me, transactions.execute(status -> revoke(me, "user.signed_out_everywhere", Map.of(), false)));
+        int generation = transactions.execute(status -> revoke(me, "user.signed_out_everywhere", Map.of(), false));
+        standing.revokedNow(me, generation); // no token to answer: signing out ends this session too
     }
 
     /**

@@ -147,6 +147,16 @@ public class LoginThrottle {
         clear("account:" + username.toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Ends the account's failures and its lock, if any (a password reset proved control of the account's email
+     * address: the lock was against guessing the password the reset replaced), in the caller's transaction.
+     */
+    void unlock(String username) {
+        jdbc.sql("DELETE FROM login_throttle WHERE key = ?")
+                .param("account:" + username.toLowerCase(Locale.ROOT))
+                .update();
+    }
+
     private void clear(String key) {
         jdbc.sql("DELETE FROM login_throttle WHERE key = ? AND (locked_until IS NULL OR locked_until < now())")
                 .param(key)

@@ -53,6 +53,7 @@ public class PasswordReset {
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
     private final AccountSecurity security;
+    private final LoginThrottle throttle;
     private final RateLimiter rateLimiter;
     private final AuditLog audit;
     private final TransactionTemplate transactions;
@@ -62,6 +63,7 @@ public class PasswordReset {
             JdbcClient jdbc,
             PasswordEncoder passwords,
             AccountSecurity security,
+            LoginThrottle throttle,
             RateLimiter rateLimiter,
             AuditLog audit,
             TransactionTemplate transactions,
@@ -69,6 +71,7 @@ public class PasswordReset {
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.security = security;
+        this.throttle = throttle;
         this.rateLimiter = rateLimiter;
         this.audit = audit;
         this.transactions = transactions;
@@ -85,7 +88,7 @@ public class PasswordReset {
         String code = newCode();
         transactions.executeWithoutResult(status -> {
             Optional<UUID> user = jdbc.sql(
-                            "SELECT id FROM users WHERE lower(email) = ? AND status <> 'closed'" + " FOR NO KEY UPDATE")
+                            "SELECT id FROM users WHERE lower(email) = ? AND status <> 'closed' FOR NO KEY UPDATE")
                     .param(normalized)
                     .query(UUID.class)
                     .optional();
@@ -134,14 +137,16 @@ public class PasswordReset {
         rateLimiter.acquirePasswordReset(address);
         UserService.requirePasswordLength(replacement, "new_password");
         String hash = passwords.encode(replacement);
-        record Reset(UUID id, UUID user) {}
+        record Reset(UUID id, UUID user, String username) {}
         record Revoked(UUID user, int generation) {}
         Revoked revoked = transactions.execute(status -> {
-            Reset found = jdbc.sql("SELECT r.id, r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id"
+            Reset found = jdbc.sql("SELECT r.id, r.user_id, u.username FROM password_resets r"
+                            + " JOIN users u ON u.id = r.user_id"
                             + " WHERE r.code_hash = ? AND r.used_at IS NULL AND r.expires_at > clock_timestamp()"
                             + " AND u.status <> 'closed' FOR NO KEY UPDATE OF r")
                     .param(hash(code))
-                    .query((rs, n) -> new Reset(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)))
+                    .query((rs, n) ->
+                            new Reset(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                     .optional()
                     .orElseThrow(() -> new DomainException(
                             Problem.CODE_INCORRECT, "the reset code is wrong, used or expired; ask for a new one"));
@@ -150,6 +155,8 @@ public class PasswordReset {
             jdbc.sql("UPDATE users SET password_hash = ? WHERE id = ?")
                     .params(hash, found.user())
                     .update();
+            // a lock after wrong passwords guarded the password replaced: the owner logs in with the new one at once
+            throttle.unlock(found.username());
             // in the same transaction: the new password never stands beside tokens issued before it
             return new Revoked(
                     found.user(),
