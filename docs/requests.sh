@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ready requests against a running transfer-api: two people sign up, one links a card and pays the other (funded by
 # the card: the wallet is empty), the same request is sent again with the same Idempotency-Key (the same answer, no
-# second payment), the other requests money and is paid from the wallet, then one error, as problem+json.
+# second payment), the other requests money and is paid from the wallet and changes his password (his old token
+# refused from then on), then one error, as problem+json.
 #
 #   bash docs/requests.sh [base-url]        (default http://localhost:8080, the run command's API; needs curl)
 #
@@ -81,6 +82,15 @@ call POST "/v1/payment-requests/$REQUEST/pay" "$ALICE_TOKEN" "$(key)"
 expect 201
 
 call GET "/v1/me/transfers?limit=5" "$ALICE_TOKEN"
+expect 200
+
+# bob changes his password: every token of his stops working, the one that asked too, and the answer is a new one
+call PUT /v1/me/password "$BOB_TOKEN" "" '{"password":"correct horse 1","new_password":"battery staple 2"}'
+expect 200
+NEW_BOB_TOKEN=$(field access_token)
+call GET /v1/me "$BOB_TOKEN"
+expect 401
+call GET /v1/me "$NEW_BOB_TOKEN"
 expect 200
 
 # an error: a payment that is not there

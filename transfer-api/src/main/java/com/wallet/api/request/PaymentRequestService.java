@@ -319,14 +319,13 @@ public class PaymentRequestService {
     @Transactional
     public PaymentRequestView remind(UUID caller, UUID requestId) {
         PaymentRequestView request = lockPending(caller, requestId, Role.REQUESTER, "remind");
-        record Reminded(int reminders, java.time.Instant at) {}
-        Reminded reminded = jdbc.sql("INSERT INTO payment_request_reminders (request_id, reminders, reminded_at)"
+        Integer reminded = jdbc.sql("INSERT INTO payment_request_reminders (request_id, reminders, reminded_at)"
                         + " VALUES (?, 1, clock_timestamp()) ON CONFLICT (request_id) DO UPDATE SET"
                         + " reminders = payment_request_reminders.reminders + 1, reminded_at = clock_timestamp()"
                         + " WHERE payment_request_reminders.reminded_at <= clock_timestamp() - ?::interval"
-                        + " RETURNING reminders, reminded_at")
+                        + " RETURNING reminders")
                 .params(requestId, settings.remindAfter().toMillis() + " milliseconds")
-                .query((rs, n) -> new Reminded(rs.getInt(1), rs.getTimestamp(2).toInstant()))
+                .query(Integer.class)
                 .optional()
                 .orElse(null);
         if (reminded == null) {
@@ -345,19 +344,14 @@ public class PaymentRequestService {
         payload.put("requester_id", request.requesterId().toString());
         payload.put("amount_cents", request.amountCents());
         payload.put("note", request.note());
-        payload.put("reminders", reminded.reminders());
+        payload.put("reminders", reminded);
         notifications.add(
                 request.payerId(),
                 "request_reminder",
                 requestId,
-                "request_reminder:" + requestId + ":" + reminded.reminders(),
+                "request_reminder:" + requestId + ":" + reminded,
                 payload);
-        audit.record(
-                caller,
-                "payment_request.reminded",
-                "payment_request",
-                requestId,
-                Map.of("reminders", reminded.reminders()));
+        audit.record(caller, "payment_request.reminded", "payment_request", requestId, Map.of("reminders", reminded));
         return find(requestId);
     }
 
