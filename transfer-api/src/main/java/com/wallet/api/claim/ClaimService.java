@@ -62,6 +62,8 @@ public class ClaimService {
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final Blocks blocks;
 
+    private final ContactMessages messages;
+
     ClaimService(
             JdbcClient jdbc,
             Ledger ledger,
@@ -71,7 +73,9 @@ public class ClaimService {
             AuditLog audit,
             NotificationOutbox notifications,
             org.springframework.transaction.support.TransactionTemplate tx,
-            Blocks blocks) {
+            Blocks blocks,
+            ContactMessages messages) {
+        this.messages = messages;
         this.tx = tx;
         this.blocks = blocks;
         this.jdbc = jdbc;
@@ -132,7 +136,7 @@ public class ClaimService {
                 .param(payerId)
                 .query(String.class)
                 .single();
-        message(
+        messages.send(
                 contact,
                 "invitation",
                 payer + " sent you " + dollars(amountCents) + " on Wallet. Sign up and verify this "
@@ -337,13 +341,6 @@ public class ClaimService {
                 .map(Row::view)
                 .toList();
         return PageCursor.page(rows, limit, ClaimView::createdAt, ClaimView::id);
-    }
-
-    /** What the stub of email and SMS delivery would send (table {@code contact_messages}). */
-    void message(Contact to, String kind, String body) {
-        jdbc.sql("INSERT INTO contact_messages (contact_kind, contact, kind, body) VALUES (?, ?, ?, ?)")
-                .params(to.kind(), to.value(), kind, body)
-                .update();
     }
 
     private Optional<Row> lock(UUID id) {

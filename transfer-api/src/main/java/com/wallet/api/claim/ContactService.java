@@ -39,9 +39,16 @@ public class ContactService {
     private final ClaimService claims;
     private final ClaimSettings settings;
     private final AuditLog audit;
+    private final ContactMessages messages;
 
     ContactService(
-            JdbcClient jdbc, PasswordEncoder hashes, ClaimService claims, ClaimSettings settings, AuditLog audit) {
+            JdbcClient jdbc,
+            PasswordEncoder hashes,
+            ClaimService claims,
+            ClaimSettings settings,
+            AuditLog audit,
+            ContactMessages messages) {
+        this.messages = messages;
         this.jdbc = jdbc;
         this.hashes = hashes;
         this.claims = claims;
@@ -70,8 +77,7 @@ public class ContactService {
                 .query(Timestamp.class)
                 .single()
                 .toInstant();
-        claims.message(
-                contact, "verification_code", "Your Wallet code is " + code + ". It expires at " + expires + ".");
+        messages.send(contact, "verification_code", "Your Wallet code is " + code + ". It expires at " + expires + ".");
         audit.record(userId, "contact.code_sent", "user", userId, Map.of("contact_kind", contact.kind()));
         return new CodeSent(contact.kind(), contact.value(), expires);
     }

@@ -4,13 +4,10 @@ import com.wallet.api.audit.AuditLog;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.ProblemBody;
+import com.wallet.common.crypto.Sha256;
 import com.wallet.ledger.SqlBatch;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +102,7 @@ public class IdempotentExecutor {
             Function<SqlBatch, P> prelude,
             BiFunction<P, SqlBatch, StoredResponse> action) {
         checkKey(key);
-        String hash = sha256(request);
+        String hash = Sha256.hex(request);
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> {
@@ -176,7 +173,7 @@ public class IdempotentExecutor {
                 (rs, n) -> rs.getObject(1, UUID.class),
                 users.toArray(UUID[]::new),
                 keys.toArray(String[]::new),
-                requests.stream().map(IdempotentExecutor::sha256).toArray(String[]::new));
+                requests.stream().map(Sha256::hex).toArray(String[]::new));
     }
 
     /** Claimed keys' responses (by user: one key each), as one statement of {@code batch} (committed with it). */
@@ -237,7 +234,7 @@ public class IdempotentExecutor {
      */
     public Optional<StoredResponse> stored(UUID userId, String key, String request) {
         checkKey(key);
-        return storedRow(userId, key).map(row -> replay(row, key, sha256(request)));
+        return storedRow(userId, key).map(row -> replay(row, key, Sha256.hex(request)));
     }
 
     /** Refuses a key that is not 1-255 printable ASCII characters (400), before any work is done for it. */
@@ -330,14 +327,5 @@ public class IdempotentExecutor {
             }
         }
         return "unknown";
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

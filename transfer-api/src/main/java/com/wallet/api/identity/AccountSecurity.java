@@ -2,6 +2,7 @@ package com.wallet.api.identity;
 
 import com.wallet.api.audit.AuditLog;
 import com.wallet.api.claim.Contact;
+import com.wallet.api.claim.ContactMessages;
 import com.wallet.api.identity.internal.UserRepository;
 import com.wallet.api.notification.NotificationOutbox;
 import com.wallet.api.web.DomainException;
@@ -29,6 +30,7 @@ public class AccountSecurity {
     private final AuditLog audit;
     private final NotificationOutbox notifications;
     private final TransactionTemplate transactions;
+    private final ContactMessages messages;
 
     AccountSecurity(
             JdbcClient jdbc,
@@ -37,7 +39,9 @@ public class AccountSecurity {
             TokenStanding standing,
             AuditLog audit,
             NotificationOutbox notifications,
-            TransactionTemplate transactions) {
+            TransactionTemplate transactions,
+            ContactMessages messages) {
+        this.messages = messages;
         this.jdbc = jdbc;
         this.tokens = tokens;
         this.passwords = passwords;
@@ -115,15 +119,12 @@ public class AccountSecurity {
                         .params(contact.value(), me)
                         .update();
                 endResetCodes(me); // sent to the address replaced
-                // the stub of email delivery: the address replaced is told, with nothing of the new one
-                jdbc.sql("INSERT INTO contact_messages (contact_kind, contact, kind, body) VALUES ('email', ?,"
-                                + " 'email_changed', ?)")
-                        .params(
-                                before,
-                                "The email address of your Wallet account " + username + " was changed. If you did"
-                                        + " not change it, tell us at once: password reset codes now go to the new"
-                                        + " address.")
-                        .update();
+                // the address replaced is told, with nothing of the new one
+                messages.send(
+                        new Contact("email", before),
+                        "email_changed",
+                        "The email address of your Wallet account " + username + " was changed. If you did not"
+                                + " change it, tell us at once: password reset codes now go to the new address.");
                 audit.record(me, "user.email_changed", "user", me, Map.of());
             });
         } catch (org.springframework.dao.DuplicateKeyException e) {

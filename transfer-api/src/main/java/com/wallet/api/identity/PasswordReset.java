@@ -1,18 +1,17 @@
 package com.wallet.api.identity;
 
 import com.wallet.api.audit.AuditLog;
+import com.wallet.api.claim.Contact;
+import com.wallet.api.claim.ContactMessages;
 import com.wallet.api.web.DomainException;
 import com.wallet.api.web.Problem;
 import com.wallet.api.web.RateLimiter;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.wallet.common.crypto.Sha256;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -58,6 +57,7 @@ public class PasswordReset {
     private final AuditLog audit;
     private final TransactionTemplate transactions;
     private final Settings settings;
+    private final ContactMessages messages;
 
     PasswordReset(
             JdbcClient jdbc,
@@ -67,7 +67,9 @@ public class PasswordReset {
             RateLimiter rateLimiter,
             AuditLog audit,
             TransactionTemplate transactions,
-            Settings settings) {
+            Settings settings,
+            ContactMessages messages) {
+        this.messages = messages;
         this.jdbc = jdbc;
         this.passwords = passwords;
         this.security = security;
@@ -111,19 +113,16 @@ public class PasswordReset {
                     .params(
                             UUID.randomUUID(),
                             id,
-                            hash(code),
+                            Sha256.hex(code),
                             settings.codeLifetime().toMillis() + " milliseconds")
                     .query(Timestamp.class)
                     .single()
                     .toInstant();
-            // the stub of email delivery (as for contact codes and invitations): a worker would send and drain it
-            jdbc.sql("INSERT INTO contact_messages (contact_kind, contact, kind, body) VALUES ('email', ?,"
-                            + " 'password_reset', ?)")
-                    .params(
-                            normalized,
-                            "Your Wallet password reset code is " + code + " . It works once, until " + expires
-                                    + ". If you did not ask for it, ignore this message: your password is unchanged.")
-                    .update();
+            messages.send(
+                    new Contact("email", normalized),
+                    "password_reset",
+                    "Your Wallet password reset code is " + code + " . It works once, until " + expires
+                            + ". If you did not ask for it, ignore this message: your password is unchanged.");
             audit.record(null, "user.password_reset_requested", "user", id, Map.of("expires_at", expires.toString()));
         });
     }
@@ -144,7 +143,7 @@ public class PasswordReset {
                             + " JOIN users u ON u.id = r.user_id"
                             + " WHERE r.code_hash = ? AND r.used_at IS NULL AND r.expires_at > clock_timestamp()"
                             + " AND u.status <> 'closed' FOR NO KEY UPDATE OF r")
-                    .param(hash(code))
+                    .param(Sha256.hex(code))
                     .query((rs, n) ->
                             new Reset(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)))
                     .optional()
@@ -169,14 +168,5 @@ public class PasswordReset {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    private static String hash(String code) {
-        try {
-            return HexFormat.of()
-                    .formatHex(MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
